@@ -1,0 +1,334 @@
+"""Business days: the one module that owns every business-day rule.
+
+A *business day* is a day that the ``holidays`` package calls a working day for
+the configured country and subdivision (its weekend, which may change over time
+as in AE, its weekend working days as in CN, observed holidays included), minus
+the caller's extra closure days, plus the caller's extra working days.
+
+Endpoint convention (the policy's "processed within 7-10 business days"): the
+start day is never counted. ``add_business_days(d, 7)`` is the 7th business day
+*after* ``d``, even when ``d`` itself is a weekend or a holiday, and
+``business_days_between(d, e)`` counts the business days in ``(d, e]``, so the
+two invert each other.
+
+Thread safety: the ``holidays`` object fills itself lazily (a lookup can write),
+so it is never consulted on a read. Business days are precomputed, in blocks of
+years, into sorted ordinal tables; a read takes an immutable snapshot and, when
+it needs years not yet loaded, extends the table under a lock (copy-on-write).
+The observable value of a calendar never changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import KW_ONLY, dataclass, field
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from atlier_policy.errors import DateOutOfRangeError, InputError
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
+
+__all__ = ["BusinessCalendar"]
+
+_BLOCK_YEARS = 10  # years loaded at a time; a decade covers any policy window.
+_MIN_BUSINESS_DAYS_PER_YEAR = 150  # conservative, to size extensions for large n
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    """Every business day of the years ``first_year..last_year``, as ordinals."""
+
+    first_year: int
+    last_year: int
+    ordinals: array[int]
+
+
+def _country_codes() -> frozenset[str]:
+    """Country codes the installed ``holidays`` supports, without importing them."""
+    from holidays.registry import COUNTRIES
+
+    return frozenset(code for names in COUNTRIES.values() for code in names[1:] if code.isupper())
+
+
+_KNOWN_COUNTRIES = lru_cache(maxsize=1)(_country_codes)
+
+
+def _holidays_for(country: str, subdiv: str | None, years: Iterable[int]) -> HolidayBase:
+    import holidays
+
+    try:
+        return holidays.country_holidays(
+            country, subdiv=subdiv, years=years, expand=False, observed=True
+        )
+    except NotImplementedError as exc:  # holidays' way of saying "unknown code"
+        field_name = "subdiv" if subdiv is not None else "country"
+        given = subdiv if subdiv is not None else country
+        raise InputError.single(
+            field_name, f"a code supported by holidays ({exc})", given, "business calendar"
+        ) from None
+
+
+class _Table:
+    """Lazily extended, lock-guarded business-day table for one configuration."""
+
+    __slots__ = ("_closed", "_country", "_lock", "_open", "_range", "_snap", "_subdiv", "_weekend")
+
+    def __init__(
+        self,
+        country: str,
+        subdiv: str | None,
+        weekend: frozenset[int] | None,
+        closed: frozenset[date],
+        open_: frozenset[date],
+    ) -> None:
+        self._country = country
+        self._subdiv = subdiv
+        self._weekend = weekend
+        self._closed = closed
+        self._open = open_
+        self._lock = threading.Lock()
+        self._snap: _Snapshot | None = None
+        self._range: tuple[int, int] | None = None
+
+    def supported_years(self) -> tuple[int, int]:
+        rng = self._range
+        if rng is None:
+            probe = _holidays_for(self._country, self._subdiv, ())
+            # date.min/date.max bound what Python can represent at all.
+            rng = (max(probe.start_year, 2), min(probe.end_year, 9998))
+            self._range = rng
+        return rng
+
+    def _compute(self, first: int, last: int) -> array[int]:
+        """Business-day ordinals of ``first..last`` (neighbour years padded in)."""
+        lo = self.supported_years()[0]
+        hol = _holidays_for(self._country, self._subdiv, range(max(first - 1, lo), last + 2))
+        workdays = hol.weekend_workdays
+        weekend = self._weekend
+        out: array[int] = array("l")
+        day = date(first, 1, 1)
+        end = date(last, 12, 31)
+        one = timedelta(days=1)
+        while day <= end:
+            off = day.weekday() in weekend if weekend is not None else hol.is_weekend(day)
+            # Same test as holidays' own is_working_day, on a fully populated object.
+            working = (day in workdays) if off else (day not in hol)
+            if (working or day in self._open) and day not in self._closed:
+                out.append(day.toordinal())
+            day += one
+        return out
+
+    def covering(self, first: int, last: int) -> _Snapshot:
+        """A snapshot that holds every business day of ``first..last``."""
+        snap = self._snap
+        if snap is not None and snap.first_year <= first and last <= snap.last_year:
+            return snap
+        lo, hi = self.supported_years()
+        if first < lo or last > hi:
+            bad = first if first < lo else last
+            raise DateOutOfRangeError.single(
+                "date",
+                f"in the years {lo}-{hi} covered by the {self._label()} holiday data",
+                bad,
+                "business calendar",
+            )
+        with self._lock:
+            snap = self._snap
+            if snap is None:
+                start = max(lo, first - first % _BLOCK_YEARS)
+                stop = min(hi, max(last, start + _BLOCK_YEARS - 1))
+                snap = _Snapshot(start, stop, self._compute(start, stop))
+            else:
+                start = max(lo, min(snap.first_year, first - first % _BLOCK_YEARS))
+                stop = min(hi, max(snap.last_year, last - last % _BLOCK_YEARS + _BLOCK_YEARS - 1))
+                ords: array[int] = array("l")
+                if start < snap.first_year:
+                    ords.extend(self._compute(start, snap.first_year - 1))
+                ords.extend(snap.ordinals)
+                if stop > snap.last_year:
+                    ords.extend(self._compute(snap.last_year + 1, stop))
+                snap = _Snapshot(start, stop, ords)
+            self._snap = snap
+            return snap
+
+    def _label(self) -> str:
+        return self._country + (f"-{self._subdiv}" if self._subdiv else "")
+
+
+@lru_cache(maxsize=128)
+def _table_for(
+    country: str,
+    subdiv: str | None,
+    weekend: frozenset[int] | None,
+    closed: frozenset[date],
+    open_: frozenset[date],
+) -> _Table:
+    # One table per configuration, shared by every equal calendar: calendars are
+    # cheap to build and the holiday data is computed once per process.
+    return _Table(country, subdiv, weekend, closed, open_)
+
+
+def _check_date(value: object, name: str) -> date:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise InputError.single(name, "a date (not a datetime)", value, "business calendar")
+    return value
+
+
+def _check_int(value: object, name: str) -> int:
+    if type(value) is not int:
+        raise InputError.single(name, "an integer", value, "business calendar")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class BusinessCalendar:
+    """Business days of a country (and subdivision) from the ``holidays`` package.
+
+    >>> us = BusinessCalendar("US")
+    >>> us.is_business_day(date(2025, 11, 27))  # Thanksgiving
+    False
+    >>> us.add_business_days(date(2025, 11, 21), 7)  # approval on a Friday
+    datetime.date(2025, 12, 3)
+
+    ``weekend`` (Monday = 0 ... Sunday = 6) replaces the country's own weekend;
+    ``extra_closed`` and ``extra_open`` add the store's closure and working days.
+    """
+
+    country: str = "US"
+    subdiv: str | None = None
+    _: KW_ONLY
+    weekend: frozenset[int] | None = None
+    extra_closed: frozenset[date] = frozenset()
+    extra_open: frozenset[date] = frozenset()
+    _table: _Table = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ctx = "business calendar"
+        if not isinstance(self.country, str) or self.country not in _KNOWN_COUNTRIES():
+            raise InputError.single(
+                "country", "an ISO 3166 country code supported by holidays", self.country, ctx
+            )
+        if self.subdiv is not None and not isinstance(self.subdiv, str):
+            raise InputError.single("subdiv", "a subdivision code or None", self.subdiv, ctx)
+        if self.weekend is not None:
+            days = self.weekend
+            if isinstance(days, str | bytes) or not all(
+                type(d) is int and 0 <= d <= 6 for d in days
+            ):
+                raise InputError.single("weekend", "weekday numbers 0 (Mon) to 6 (Sun)", days, ctx)
+            object.__setattr__(self, "weekend", frozenset(days))
+        for name in ("extra_closed", "extra_open"):
+            given = getattr(self, name)
+            if isinstance(given, str | bytes) or not isinstance(given, Iterable):
+                raise InputError.single(name, "a set of dates", given, ctx)
+            dates = frozenset(_check_date(d, f"{name}[]") for d in given)
+            object.__setattr__(self, name, dates)
+        both = self.extra_closed & self.extra_open
+        if both:
+            raise InputError.single(
+                "extra_open", "disjoint from extra_closed", sorted(both)[0].isoformat(), ctx
+            )
+        table = _table_for(
+            self.country, self.subdiv, self.weekend, self.extra_closed, self.extra_open
+        )
+        if self.subdiv is not None:
+            table.supported_years()  # validates the subdivision now, not at first use
+        object.__setattr__(self, "_table", table)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # The table holds a lock; rebuild it from the configuration instead.
+        return (
+            _restore,
+            (self.country, self.subdiv, self.weekend, self.extra_closed, self.extra_open),
+        )
+
+    @property
+    def supported_years(self) -> tuple[int, int]:
+        """First and last year the holiday data covers, e.g. ``(1777, 2100)`` for US."""
+        return self._table.supported_years()
+
+    def is_business_day(self, d: date) -> bool:
+        """Whether ``d`` is a business day.
+
+        >>> BusinessCalendar("CN").is_business_day(date(2024, 2, 4))  # a working Sunday
+        True
+        """
+        _check_date(d, "d")
+        ords = self._table.covering(d.year, d.year).ordinals
+        o = d.toordinal()
+        i = bisect_left(ords, o)
+        return i < len(ords) and ords[i] == o
+
+    def add_business_days(self, d: date, n: int) -> date:
+        """The ``n``-th business day after ``d`` (before it when ``n < 0``).
+
+        ``d`` itself is never counted; ``n == 0`` gives ``d`` if it is a business
+        day, else the next one. A Saturday start counts Monday as day 1:
+
+        >>> us = BusinessCalendar("US")
+        >>> us.add_business_days(date(2025, 3, 8), 1)  # Saturday
+        datetime.date(2025, 3, 10)
+        >>> us.add_business_days(date(2025, 3, 8), -1)
+        datetime.date(2025, 3, 7)
+        >>> us.add_business_days(date(2025, 3, 8), 0)
+        datetime.date(2025, 3, 10)
+        """
+        _check_date(d, "d")
+        _check_int(n, "n")
+        table = self._table
+        o = d.toordinal()
+        first = last = d.year
+        while True:
+            snap = table.covering(first, last)
+            ords = snap.ordinals
+            if n > 0:
+                i = bisect_right(ords, o) + n - 1
+            elif n < 0:
+                i = bisect_left(ords, o) + n
+            else:
+                i = bisect_left(ords, o)
+            if 0 <= i < len(ords):
+                return date.fromordinal(ords[i])
+            # The answer lies beyond the loaded years: load enough more and retry.
+            if i < 0:
+                first = snap.first_year - 1 - (-i) // _MIN_BUSINESS_DAYS_PER_YEAR
+            else:
+                last = snap.last_year + 1 + (i - len(ords)) // _MIN_BUSINESS_DAYS_PER_YEAR
+
+    def business_days_between(self, start: date, end: date) -> int:
+        """Business days in ``(start, end]``; negative, ``-|[end, start)|``, if ``end < start``.
+
+        This inverts :meth:`add_business_days`: for ``n != 0``,
+        ``business_days_between(d, add_business_days(d, n)) == n``.
+
+        >>> us = BusinessCalendar("US")
+        >>> us.business_days_between(date(2025, 11, 21), date(2025, 12, 3))
+        7
+        >>> us.business_days_between(date(2025, 3, 8), date(2025, 3, 9))  # a weekend
+        0
+        """
+        _check_date(start, "start")
+        _check_date(end, "end")
+        a, b = start.toordinal(), end.toordinal()
+        ords = self._table.covering(min(start.year, end.year), max(start.year, end.year)).ordinals
+        if b >= a:
+            return bisect_right(ords, b) - bisect_right(ords, a)
+        return bisect_left(ords, b) - bisect_left(ords, a)
+
+
+def _restore(
+    country: str,
+    subdiv: str | None,
+    weekend: frozenset[int] | None,
+    extra_closed: frozenset[date],
+    extra_open: frozenset[date],
+) -> BusinessCalendar:
+    return BusinessCalendar(
+        country, subdiv, weekend=weekend, extra_closed=extra_closed, extra_open=extra_open
+    )

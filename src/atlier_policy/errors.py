@@ -1,0 +1,78 @@
+"""The exceptions of atlier_policy.
+
+Business refusals are *decisions*, never exceptions. Exceptions are raised only
+for bad input and for programming errors, and every one the library raises on
+purpose derives from :class:`AtlierPolicyError`::
+
+    AtlierPolicyError
+    ├── InputError (also ValueError)          bad input: names the field, what
+    │   │                                     was expected and what was given
+    │   └── DateOutOfRangeError               a date outside the years the
+    │                                         holiday data covers
+    └── PolicyDefinitionError (also ValueError)
+                                              a policy or rule built wrongly
+                                              (e.g. ``rule_a and rule_b``)
+
+Messages are one line: ``context: `field` must be <expected> (got <given>)``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AtlierPolicyError",
+    "DateOutOfRangeError",
+    "InputError",
+    "PolicyDefinitionError",
+]
+
+
+class AtlierPolicyError(Exception):
+    """Base class of every exception atlier_policy raises on purpose."""
+
+
+def _shown(value: object) -> str:
+    """Quote a user-given value for a message, kept short and on one line."""
+    text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return text.replace("\n", "\\n")
+
+
+class InputError(AtlierPolicyError, ValueError):
+    """A fact or parameter is malformed; the message names the field.
+
+    ``problems`` holds every ``(field, expected, given)`` found, so a document
+    with several mistakes reports all of them at once.
+
+    >>> err = InputError.single("delivered_at", "a timezone-aware datetime", "2025-03-03T10:00")
+    >>> str(err)
+    "`delivered_at` must be a timezone-aware datetime (got '2025-03-03T10:00')"
+    """
+
+    problems: tuple[tuple[str, str, str], ...]
+    context: str
+
+    def __init__(self, problems: tuple[tuple[str, str, str], ...], context: str = "") -> None:
+        self.problems = problems
+        self.context = context
+        parts = [
+            f"`{field}` must be {expected} (got {given})" for field, expected, given in problems
+        ]
+        message = "; ".join(parts)
+        super().__init__(f"{context}: {message}" if context else message)
+
+    @classmethod
+    def single(cls, field: str, expected: str, given: object, context: str = "") -> InputError:
+        """One problem; ``given`` is the offending value, quoted in the message."""
+        return cls(((field, expected, _shown(given)),), context)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.problems, self.context))
+
+
+class DateOutOfRangeError(InputError):
+    """A date lies outside the years the calendar's holiday data covers."""
+
+
+class PolicyDefinitionError(AtlierPolicyError, ValueError):
+    """A policy, clause or rule was put together wrongly (a programming error)."""
