@@ -1,0 +1,580 @@
+"""The facts of a case, one typed value per stage at which the policy applies.
+
+Every fact the policy needs is a field. ``None`` means *unknown*: a rule that
+needs an unknown fact cannot decide, and the decision is "incomplete" or "needs
+review", never an approval. Instants are timezone-aware datetimes (naive ones
+are refused); they are turned into calendar dates in the store's time zone by
+the clauses. Money is :class:`Money` (``Decimal`` with an ISO 4217 currency).
+
+Values are frozen, slotted and keyword-only; build variants with
+``dataclasses.replace``.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from atlier_policy.errors import InputError
+
+__all__ = [
+    "Condition",
+    "CustomOrderCancellation",
+    "DefectCause",
+    "DefectClaim",
+    "DefectKind",
+    "ExchangeRequest",
+    "Inspection",
+    "Item",
+    "ItemKind",
+    "LostParcelReport",
+    "Money",
+    "NoticeChannel",
+    "ParcelStatus",
+    "ProductionStatus",
+    "ProofOfPurchase",
+    "ReturnItem",
+    "ReturnLine",
+    "ReturnReason",
+    "ReturnRequest",
+    "SaleEvent",
+    "SalesChannel",
+]
+
+
+class ItemKind(enum.StrEnum):
+    """§1/§2: ready-made pieces can be returned; custom-made ones cannot."""
+
+    READY_MADE = "ready_made"
+    CUSTOM_MADE = "custom_made"
+
+
+class SaleEvent(enum.StrEnum):
+    """§2: the kind of event the item was bought in, ``NONE`` for full price."""
+
+    NONE = "none"
+    SALE = "sale"
+    PROMOTION = "promotion"
+    CLEARANCE = "clearance"
+
+
+class SalesChannel(enum.StrEnum):
+    """Where the item was bought; the policy covers the website only."""
+
+    WEBSITE = "website"
+    MARKETPLACE = "marketplace"
+    RETAIL_STORE = "retail_store"
+    OTHER = "other"
+
+
+class ProofOfPurchase(enum.StrEnum):
+    """§1: "order confirmation or invoice"."""
+
+    ORDER_CONFIRMATION = "order_confirmation"
+    INVOICE = "invoice"
+    NONE = "none"
+
+
+class ReturnReason(enum.StrEnum):
+    """Why an item is sent back outside a defect claim."""
+
+    CHANGE_OF_MIND = "change_of_mind"
+    STORE_ERROR = "store_error"  # §4 "error on our part": wrong item, wrong size sent
+
+
+class DefectKind(enum.StrEnum):
+    """§3: "arrives damaged or contains a manufacturing defect"."""
+
+    ARRIVED_DAMAGED = "arrived_damaged"
+    MANUFACTURING_DEFECT = "manufacturing_defect"
+
+
+class NoticeChannel(enum.StrEnum):
+    """§3: how the customer notified the store (the text asks for e-mail)."""
+
+    EMAIL = "email"
+    OTHER = "other"
+
+
+class DefectCause(enum.StrEnum):
+    """The quality team's finding on what caused a fault (§3)."""
+
+    NONE_FOUND = "none_found"
+    MANUFACTURING_DEFECT = "manufacturing_defect"
+    ARRIVED_DAMAGED = "arrived_damaged"
+    MISUSE = "misuse"
+    ACCIDENT = "accident"
+    WEAR_AND_TEAR = "wear_and_tear"
+
+
+class ParcelStatus(enum.StrEnum):
+    """Where a return parcel is, as tracking reports it (§4)."""
+
+    IN_TRANSIT = "in_transit"
+    DELIVERED_TO_STORE = "delivered_to_store"
+    LOST = "lost"
+
+
+class ProductionStatus(enum.StrEnum):
+    """§2: whether production of a custom order has begun."""
+
+    NOT_STARTED = "not_started"
+    STARTED = "started"
+
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_MAX_AMOUNT = Decimal("1e9")  # no single jewelry order line is worth a billion
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in a currency.
+
+    >>> Money(Decimal("120.50"), "EUR") - Money(Decimal("100"), "EUR")
+    Money(amount=Decimal('20.50'), currency='EUR')
+    >>> Money(120.5, "EUR")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    atlier_policy.errors.InputError: money: `amount` must be a Decimal (got 120.5)
+    """
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise InputError.single("amount", "a Decimal", self.amount, "money")
+        if not self.amount.is_finite() or abs(self.amount) >= _MAX_AMOUNT:
+            raise InputError.single(
+                "amount", f"finite and below {_MAX_AMOUNT:,f}", self.amount, "money"
+            )
+        if not isinstance(self.currency, str) or not _CURRENCY.fullmatch(self.currency):
+            raise InputError.single(
+                "currency", "an ISO 4217 code like 'USD'", self.currency, "money"
+            )
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise InputError.single(
+                "currency", f"{self.currency} like the other amount", other.currency, "money"
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount:,.2f} {self.currency}"
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(Decimal("0.00"), currency)
+
+
+# --- field checks shared by every case -------------------------------------------------
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def _aware(value: object, name: str, ctx: str, *, required: bool = False) -> None:
+    if value is None and not required:
+        return
+    if not isinstance(value, datetime):
+        raise InputError.single(name, "a timezone-aware datetime", value, ctx)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError.single(
+            name, "a timezone-aware datetime", f"{value.isoformat()}, no offset", ctx
+        )
+
+
+def _opt(value: object, kind: type | tuple[type, ...], name: str, ctx: str, what: str) -> None:
+    if value is not None and (
+        type(value) is not kind if kind is bool else not isinstance(value, kind)
+    ):
+        raise InputError.single(name, what, value, ctx)
+
+
+def _text(value: object, name: str, ctx: str) -> None:
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        raise InputError.single(name, "a non-empty string of at most 200 characters", value, ctx)
+
+
+def _enum(value: object, cls: type[E], name: str, ctx: str) -> None:
+    if value is not None and not isinstance(value, cls):
+        choices = ", ".join(repr(m.value) for m in cls)
+        raise InputError.single(name, f"a {cls.__name__} ({choices}) or None", value, ctx)
+
+
+def _bools(obj: Any, names: tuple[str, ...], ctx: str) -> None:
+    for name in names:
+        _opt(getattr(obj, name), bool, name, ctx, "True, False or None (unknown)")
+
+
+# --- what was bought ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Item:
+    """A purchased piece of jewelry and the facts recorded at purchase and delivery."""
+
+    sku: str
+    price: Money | None = None
+    kind: ItemKind | None = None
+    personalized: bool | None = None
+    engraved: bool | None = None
+    resized: bool | None = None
+    altered: bool | None = None
+    sale_event: SaleEvent | None = None
+    channel: SalesChannel | None = None
+    purchased_at: datetime | None = None
+    delivered_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        ctx = "item"
+        _text(self.sku, "sku", ctx)
+        _opt(self.price, Money, "price", ctx, "a Money")
+        _enum(self.kind, ItemKind, "kind", ctx)
+        _bools(self, ("personalized", "engraved", "resized", "altered"), ctx)
+        _enum(self.sale_event, SaleEvent, "sale_event", ctx)
+        _enum(self.channel, SalesChannel, "channel", ctx)
+        _aware(self.purchased_at, "purchased_at", ctx)
+        _aware(self.delivered_at, "delivered_at", ctx)
+        if self.purchased_at and self.delivered_at and self.delivered_at < self.purchased_at:
+            raise InputError.single(
+                "delivered_at",
+                f"on or after purchased_at {self.purchased_at.isoformat()}",
+                self.delivered_at.isoformat(),
+                ctx,
+            )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Condition:
+    """§1: "unused, unworn, and in its original packaging, with all certificates,
+    tags, and accessories included" -- declared by the customer at request time,
+    verified by the quality team at inspection (whose finding wins)."""
+
+    unused: bool | None = None
+    unworn: bool | None = None
+    original_packaging: bool | None = None
+    certificates_included: bool | None = None
+    tags_included: bool | None = None
+    accessories_included: bool | None = None
+
+    def __post_init__(self) -> None:
+        _bools(self, _CONDITION_FIELDS, "condition")
+
+    @classmethod
+    def as_new(cls) -> Condition:
+        """Every condition of §1 met."""
+        return cls(**dict.fromkeys(_CONDITION_FIELDS, True))
+
+
+_CONDITION_FIELDS = (
+    "unused",
+    "unworn",
+    "original_packaging",
+    "certificates_included",
+    "tags_included",
+    "accessories_included",
+)
+
+
+# --- stage 1: return request ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReturnItem:
+    """One line of a return request.
+
+    ``defect_confirmed`` is the store's own record of a confirmed defect (from an
+    accepted defect claim): it lifts the sale exclusion of §2. No record means
+    ``False``; ``None`` means the record is unknown.
+    """
+
+    item: Item
+    condition: Condition = field(default_factory=Condition)
+    reason: ReturnReason | None = ReturnReason.CHANGE_OF_MIND
+    defect_confirmed: bool | None = False
+
+    def __post_init__(self) -> None:
+        ctx = "return item"
+        _opt(self.item, Item, "item", ctx, "an Item")
+        _opt(self.condition, Condition, "condition", ctx, "a Condition")
+        _enum(self.reason, ReturnReason, "reason", ctx)
+        _opt(self.defect_confirmed, bool, "defect_confirmed", ctx, "True, False or None")
+
+
+_MAX_ITEMS = 10_000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReturnRequest:
+    """Stage 1: the customer asks to return one or more items of an order."""
+
+    order_id: str
+    requested_at: datetime
+    items: tuple[ReturnItem, ...]
+    proof_of_purchase: ProofOfPurchase | None = None
+
+    def __post_init__(self) -> None:
+        ctx = "return request"
+        _text(self.order_id, "order_id", ctx)
+        _aware(self.requested_at, "requested_at", ctx, required=True)
+        if not isinstance(self.items, tuple) or not 1 <= len(self.items) <= _MAX_ITEMS:
+            raise InputError.single(
+                "items", f"a tuple of 1 to {_MAX_ITEMS} ReturnItem", self.items, ctx
+            )
+        for i, line in enumerate(self.items):
+            _opt(line, ReturnItem, f"items[{i}]", ctx, "a ReturnItem")
+            _not_before(
+                self.requested_at,
+                "requested_at",
+                line.item.delivered_at,
+                f"items[{i}].item.delivered_at",
+                ctx,
+            )
+        _enum(self.proof_of_purchase, ProofOfPurchase, "proof_of_purchase", ctx)
+
+    def lines(self) -> tuple[ReturnLine, ...]:
+        """One :class:`ReturnLine` per item, the unit the §1/§2 clauses judge."""
+        return tuple(
+            ReturnLine(
+                item=r.item,
+                requested_at=self.requested_at,
+                proof_of_purchase=self.proof_of_purchase,
+                condition=r.condition,
+                reason=r.reason,
+                defect_confirmed=r.defect_confirmed,
+            )
+            for r in self.items
+        )
+
+
+def _not_before(
+    later: datetime | None, later_name: str, earlier: datetime | None, earlier_name: str, ctx: str
+) -> None:
+    if later is not None and earlier is not None and later < earlier:
+        raise InputError.single(
+            later_name, f"on or after {earlier_name} {earlier.isoformat()}", later.isoformat(), ctx
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReturnLine:
+    """The facts the §1 and §2 clauses judge: one item of a request.
+
+    Built by :meth:`ReturnRequest.lines`, and by the inspection and exchange
+    stages (with the inspected condition and the confirmed defect).
+    """
+
+    item: Item
+    requested_at: datetime | None
+    proof_of_purchase: ProofOfPurchase | None
+    condition: Condition
+    reason: ReturnReason | None
+    defect_confirmed: bool | None
+
+
+# --- stage 2: defect claim --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DefectClaim:
+    """Stage 2: the customer reports a damaged or defective piece (§3).
+
+    ``photos_sent_at`` is when clear photos reached the store (``None``: not
+    yet). ``as_of`` is the moment of evaluation, passed in (the library reads
+    no clock); without it the claim is judged as of ``reported_at``.
+    """
+
+    order_id: str
+    item: Item
+    reported_at: datetime
+    kind: DefectKind | None = None
+    channel: NoticeChannel | None = None
+    photos_sent_at: datetime | None = None
+    as_of: datetime | None = None
+
+    def __post_init__(self) -> None:
+        ctx = "defect claim"
+        _text(self.order_id, "order_id", ctx)
+        _opt(self.item, Item, "item", ctx, "an Item")
+        _aware(self.reported_at, "reported_at", ctx, required=True)
+        _enum(self.kind, DefectKind, "kind", ctx)
+        _enum(self.channel, NoticeChannel, "channel", ctx)
+        _aware(self.photos_sent_at, "photos_sent_at", ctx)
+        _aware(self.as_of, "as_of", ctx)
+        _not_before(
+            self.reported_at, "reported_at", self.item.delivered_at, "item.delivered_at", ctx
+        )
+        _not_before(self.as_of, "as_of", self.reported_at, "reported_at", ctx)
+
+
+# --- stage 3: lost return parcel --------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LostParcelReport:
+    """Stage 3: what tracking says of a return parcel (§4)."""
+
+    order_id: str
+    status: ParcelStatus | None = None
+    shipped_at: datetime | None = None
+    tracked: bool | None = None
+    insured: bool | None = None
+
+    def __post_init__(self) -> None:
+        ctx = "lost parcel report"
+        _text(self.order_id, "order_id", ctx)
+        _enum(self.status, ParcelStatus, "status", ctx)
+        _aware(self.shipped_at, "shipped_at", ctx)
+        _bools(self, ("tracked", "insured"), ctx)
+
+
+# --- stage 4: inspection result ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Inspection:
+    """Stage 4: the quality team has received and inspected a returned piece.
+
+    ``request`` is the earlier stage's facts: a :class:`ReturnRequest` with one
+    item (a return) or a :class:`DefectClaim` (a defect). ``condition`` and
+    ``cause`` are the team's findings; for a return they replace what the
+    customer declared. ``inspected_at`` is the approval or rejection instant.
+    """
+
+    order_id: str
+    request: ReturnRequest | DefectClaim
+    inspected_at: datetime
+    condition: Condition = field(default_factory=Condition)
+    cause: DefectCause | None = None
+    repair_possible: bool | None = None
+    replacement_possible: bool | None = None
+    return_shipping_cost: Money | None = None
+
+    def __post_init__(self) -> None:
+        ctx = "inspection"
+        _text(self.order_id, "order_id", ctx)
+        _opt(
+            self.request,
+            (ReturnRequest, DefectClaim),
+            "request",
+            ctx,
+            "a ReturnRequest or a DefectClaim",
+        )
+        if isinstance(self.request, ReturnRequest) and len(self.request.items) != 1:
+            raise InputError.single(
+                "request.items", "exactly one item", len(self.request.items), ctx
+            )
+        _aware(self.inspected_at, "inspected_at", ctx, required=True)
+        _opt(self.condition, Condition, "condition", ctx, "a Condition")
+        _enum(self.cause, DefectCause, "cause", ctx)
+        _bools(self, ("repair_possible", "replacement_possible"), ctx)
+        _opt(self.return_shipping_cost, Money, "return_shipping_cost", ctx, "a Money")
+        started = (
+            self.request.requested_at
+            if isinstance(self.request, ReturnRequest)
+            else self.request.reported_at
+        )
+        _not_before(self.inspected_at, "inspected_at", started, "the request", ctx)
+
+    @property
+    def item(self) -> Item:
+        req = self.request
+        return req.items[0].item if isinstance(req, ReturnRequest) else req.item
+
+
+# --- stage 5: custom order cancellation -------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomOrderCancellation:
+    """Stage 5: the customer cancels a custom order (§2).
+
+    ``production_started_at`` is when production began, if it has and the
+    instant is known; ``production`` says whether it has begun at all.
+    """
+
+    order_id: str
+    item: Item
+    cancelled_at: datetime
+    production: ProductionStatus | None = None
+    production_started_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        ctx = "custom order cancellation"
+        _text(self.order_id, "order_id", ctx)
+        _opt(self.item, Item, "item", ctx, "an Item")
+        _aware(self.cancelled_at, "cancelled_at", ctx, required=True)
+        _enum(self.production, ProductionStatus, "production", ctx)
+        _aware(self.production_started_at, "production_started_at", ctx)
+        if self.production is ProductionStatus.NOT_STARTED and self.production_started_at:
+            raise InputError.single(
+                "production_started_at",
+                "None while production is not_started",
+                self.production_started_at.isoformat(),
+                ctx,
+            )
+
+
+# --- stage 6: exchange ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExchangeRequest:
+    """Stage 6: the customer asks to exchange an item for another product (§5).
+
+    ``requested_at`` is when the customer contacted the store; ``returned_at``
+    when the item was sent back, if it already was (§5 wants contact first).
+    """
+
+    order_id: str
+    requested_at: datetime
+    item: ReturnItem
+    wanted_sku: str
+    wanted_available: bool | None = None
+    wanted_price: Money | None = None
+    proof_of_purchase: ProofOfPurchase | None = None
+    returned_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        ctx = "exchange request"
+        _text(self.order_id, "order_id", ctx)
+        _aware(self.requested_at, "requested_at", ctx, required=True)
+        _opt(self.item, ReturnItem, "item", ctx, "a ReturnItem")
+        _text(self.wanted_sku, "wanted_sku", ctx)
+        _opt(self.wanted_available, bool, "wanted_available", ctx, "True, False or None")
+        _opt(self.wanted_price, Money, "wanted_price", ctx, "a Money")
+        _enum(self.proof_of_purchase, ProofOfPurchase, "proof_of_purchase", ctx)
+        _aware(self.returned_at, "returned_at", ctx)
+        _not_before(
+            self.requested_at,
+            "requested_at",
+            self.item.item.delivered_at,
+            "item.item.delivered_at",
+            ctx,
+        )
+
+    def line(self) -> ReturnLine:
+        """The §1/§2 view of the item: an exchange is for eligible items only."""
+        return ReturnLine(
+            item=self.item.item,
+            requested_at=self.requested_at,
+            proof_of_purchase=self.proof_of_purchase,
+            condition=self.item.condition,
+            reason=self.item.reason,
+            defect_confirmed=self.item.defect_confirmed,
+        )

@@ -1,0 +1,19 @@
+"""The policy, clause by clause: one module per section of the text.
+
+- :mod:`.eligibility` -- §1 Eligibility for Returns
+- :mod:`.non_returnable` -- §2 Non-Returnable & Non-Refundable Items
+- :mod:`.defects` -- §3 Manufacturing Defects & Repairs
+- :mod:`.shipping` -- §4 Return Shipping Instructions (and the header)
+- :mod:`.exchanges` -- §5 Exchanges
+- §6 Contact Us: :data:`CONTACT` (the address and phone used in messages)
+"""
+
+from atlier_policy.rules import Provision
+from atlier_policy.terms import SUPPORT_EMAIL, SUPPORT_PHONE
+
+__all__ = ["CONTACT", "LAST_UPDATED", "SUPPORT_EMAIL", "SUPPORT_PHONE"]
+
+CONTACT = Provision(
+    "s6.contact", "6", "For return or refund inquiries, please reach out to our support team:"
+)
+LAST_UPDATED = Provision("h.last_updated", "header", "Last Updated: 01/12/2025")

@@ -1,0 +1,203 @@
+"""§3 Manufacturing Defects & Repairs.
+
+References: policy §3. Remedies form a ladder: repair or replacement first,
+partial refund or store credit only if neither is possible.
+"""
+
+from __future__ import annotations
+
+from atlier_policy.cases import DefectCause, DefectClaim, Inspection, ItemKind, NoticeChannel
+from atlier_policy.deadlines import last_day_to_report_defect, store_date
+from atlier_policy.rules import AllOf, AnyOf, Check, Clause, Context
+
+__all__ = [
+    "CAUSE_COVERED",
+    "COVERED_PIECE",
+    "DEFECT_KIND",
+    "NOTICE_BY_EMAIL",
+    "NOTICE_WINDOW",
+    "PARTIAL_REFUND_OR_CREDIT",
+    "PHOTOS",
+    "REMEDY",
+    "REPAIR_OR_REPLACE",
+    "RULE",
+]
+
+NOTICE = "If your jewelry arrives damaged or contains a manufacturing defect, please notify us within 3 days of delivery at support@atlierjewelry.com with clear photos of the issue."
+LADDER = "Depending on the situation, we will offer one of the following resolutions:"
+REPAIR = "Free repair or replacement of the defective item."
+PARTIAL = "Partial refund or store credit, if repair or replacement is not possible."
+EXCLUSIONS = (
+    "Damage caused by misuse, accidents, or normal wear and tear is not covered under this policy."
+)
+
+_COVERED_CAUSES = frozenset({DefectCause.MANUFACTURING_DEFECT, DefectCause.ARRIVED_DAMAGED})
+
+
+def _deadline(ctx: Context[DefectClaim]) -> tuple[object, object] | None:
+    delivered = ctx.case.item.delivered_at
+    if delivered is None:
+        return None
+    return store_date(delivered, ctx.tz), last_day_to_report_defect(delivered, ctx.terms)
+
+
+def _notice(ctx: Context[DefectClaim]) -> Check:
+    span = _deadline(ctx)
+    if span is None:
+        return Check.unknown("the delivery date is not known", "item.delivered_at")
+    day0, last = span
+    reported = store_date(ctx.case.reported_at, ctx.tz)
+    facts = {"delivered": day0, "last_day_to_report": last, "reported": reported}
+    text = f"delivered {day0}, last day to report {last}, reported {reported}"
+    if reported <= last:  # type: ignore[operator]
+        return Check.passed(f"reported in time: {text}", **facts)
+    return Check.failed(f"reported too late: {text}", code="defect_notice_late", **facts)
+
+
+NOTICE_WINDOW = Clause("s3.notice_window", "3", NOTICE, "defect_notice", _notice)
+
+
+def _email(ctx: Context[DefectClaim]) -> Check:
+    channel = ctx.case.channel
+    email = ctx.terms.support_email
+    if channel is NoticeChannel.EMAIL:
+        return Check.passed(f"notified by e-mail to {email}", channel=channel)
+    return Check.incomplete(
+        f"the notice must be sent by e-mail to {email}", "channel", channel=channel
+    )
+
+
+NOTICE_BY_EMAIL = Clause("s3.notice_by_email", "3", NOTICE, "defect_notice_email", _email)
+
+
+def _photos(ctx: Context[DefectClaim]) -> Check:
+    span = _deadline(ctx)
+    if span is None:
+        return Check.unknown("the delivery date is not known", "item.delivered_at")
+    last = span[1]
+    sent = ctx.case.photos_sent_at
+    if sent is not None:
+        on = store_date(sent, ctx.tz)
+        if on <= last:  # type: ignore[operator]
+            return Check.passed(
+                f"clear photos received on {on}", photos_sent=on, last_day_to_report=last
+            )
+        return Check.failed(
+            f"photos received on {on}, after the last day to report {last}",
+            code="defect_photos_late",
+            photos_sent=on,
+            last_day_to_report=last,
+        )
+    as_of = store_date(ctx.case.as_of or ctx.case.reported_at, ctx.tz)
+    if as_of <= last:  # type: ignore[operator]
+        # Incomplete, not refused, while the 3 days run.
+        return Check.incomplete(
+            f"clear photos of the issue are needed by {last}",
+            "photos_sent_at",
+            last_day_to_report=last,
+            as_of=as_of,
+        )
+    return Check.failed(
+        f"no photos received by the last day to report {last}",
+        code="defect_photos_missing",
+        last_day_to_report=last,
+        as_of=as_of,
+    )
+
+
+PHOTOS = Clause("s3.photos", "3", NOTICE, "defect_photos", _photos)
+
+
+def _kind(ctx: Context[DefectClaim]) -> Check:
+    kind = ctx.case.kind
+    if kind is None:
+        return Check.incomplete(
+            "the claim does not say whether the piece arrived damaged or is defective", "kind"
+        )
+    return Check.passed(f"reported: {kind.value.replace('_', ' ')}", kind=kind)
+
+
+DEFECT_KIND = Clause("s3.defect_kind", "3", NOTICE, "defect_kind", _kind)
+
+
+def _covered_piece(ctx: Context[DefectClaim]) -> Check:
+    item = ctx.case.item
+    bespoke = item.kind is ItemKind.CUSTOM_MADE or any(
+        (item.personalized, item.engraved, item.resized, item.altered)
+    )
+    if not bespoke:
+        return Check.passed("the defect remedy covers this piece")
+    if ctx.terms.defect_remedy_covers_custom:
+        return Check.passed(
+            "custom or modified pieces are covered by the defect remedy", custom=True
+        )
+    return Check.failed(
+        "custom or modified pieces are excluded from the defect remedy", custom=True
+    )
+
+
+# Decide-and-document: §3 says "your jewelry"; PolicyTerms.defect_remedy_covers_custom.
+COVERED_PIECE = Clause("s3.covered_piece", "3", NOTICE, "defect_covered_piece", _covered_piece)
+
+
+def _cause(ctx: Context[Inspection]) -> Check:
+    cause = ctx.case.cause
+    if cause is None:
+        return Check.unknown("the quality team has not recorded a cause", "cause", cause=None)
+    if cause in _COVERED_CAUSES:
+        return Check.passed(
+            f"the quality team confirmed {cause.value.replace('_', ' ')}", cause=cause
+        )
+    if cause is DefectCause.NONE_FOUND:
+        return Check.failed("the quality team found no defect", code="no_defect_found", cause=cause)
+    return Check.failed(
+        f"damage caused by {cause.value.replace('_', ' ')} is not covered",
+        code="damage_not_covered",
+        cause=cause,
+    )
+
+
+CAUSE_COVERED = Clause("s3.cause_covered", "3", EXCLUSIONS, "defect_cause", _cause)
+
+
+def _repair(ctx: Context[Inspection]) -> Check:
+    repair, replace = ctx.case.repair_possible, ctx.case.replacement_possible
+    if repair or replace:
+        what = "repair" if repair else "replacement"
+        return Check.passed(
+            f"free {what} is possible", repair_possible=repair, replacement_possible=replace
+        )
+    if repair is None or replace is None:
+        missing = [
+            n
+            for n, v in (("repair_possible", repair), ("replacement_possible", replace))
+            if v is None
+        ]
+        return Check.unknown("not known whether repair or replacement is possible", *missing)
+    return Check.failed(
+        "neither repair nor replacement is possible",
+        repair_possible=False,
+        replacement_possible=False,
+    )
+
+
+REPAIR_OR_REPLACE = Clause("s3.repair_or_replace", "3", REPAIR, "repair_or_replace", _repair)
+
+
+def _partial(ctx: Context[Inspection]) -> Check:
+    if ctx.case.repair_possible is False and ctx.case.replacement_possible is False:
+        return Check.passed(
+            "repair and replacement are not possible: partial refund or store credit"
+        )
+    return Check.failed("repair or replacement comes first")
+
+
+PARTIAL_REFUND_OR_CREDIT = Clause(
+    "s3.partial_refund_or_credit", "3", PARTIAL, "partial_refund_or_credit", _partial
+)
+
+RULE = AllOf.of(DEFECT_KIND, NOTICE_WINDOW, NOTICE_BY_EMAIL, PHOTOS, COVERED_PIECE)
+"""A defect claim as received (stage 2)."""
+
+REMEDY = AnyOf.of(REPAIR_OR_REPLACE, PARTIAL_REFUND_OR_CREDIT)
+"""The remedy ladder, for a confirmed defect: the first part that passes decides."""

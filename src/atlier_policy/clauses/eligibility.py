@@ -1,0 +1,177 @@
+"""§1 Eligibility for Returns.
+
+References: policy §1 "Eligibility for Returns", and the introduction's scope
+sentence ("purchases made through our website").
+"""
+
+from __future__ import annotations
+
+from atlier_policy.cases import Inspection, ProofOfPurchase, ReturnLine
+from atlier_policy.clauses._kit import flag_clause
+from atlier_policy.deadlines import last_day_to_request_return, store_date
+from atlier_policy.rules import AllOf, Check, Clause, Context
+
+__all__ = [
+    "ACCESSORIES",
+    "CERTIFICATES",
+    "INSPECTED",
+    "ORIGINAL_PACKAGING",
+    "PROOF_OF_PURCHASE",
+    "RETURN_WINDOW",
+    "RULE",
+    "TAGS",
+    "UNUSED",
+    "UNWORN",
+    "WEBSITE_PURCHASE",
+]
+
+SCOPE = "We accept returns for ready-made jewelry purchased directly from our website under the following conditions:"
+WINDOW = "The item must be returned within 7 days of delivery."
+CONDITION = "The jewelry must be unused, unworn, and in its original packaging, with all certificates, tags, and accessories included."
+PROOF = "Proof of purchase (order confirmation or invoice) is required."
+APPROVAL = "If your return meets the above conditions, we will issue a refund or exchange after the returned item has been inspected and approved by our quality team."
+
+
+def _website(ctx: Context[ReturnLine]) -> Check:
+    channel = ctx.case.item.channel
+    if channel is None:
+        return Check.unknown("not known where the piece was bought", "item.channel", channel=None)
+    allowed = ctx.terms.eligible_channels
+    if channel in allowed:
+        return Check.passed(f"bought on the {channel.value.replace('_', ' ')}", channel=channel)
+    return Check.failed(
+        f"bought on the {channel.value.replace('_', ' ')}, not directly from our website",
+        channel=channel,
+    )
+
+
+# The policy as a whole covers website purchases only; "ready-made" is the
+# complement of §2's custom-made exclusion, which judges it (no duplicate reason).
+WEBSITE_PURCHASE = Clause("s1.website_purchase", "1", SCOPE, "website_purchase", _website)
+
+
+def _window(ctx: Context[ReturnLine]) -> Check:
+    delivered, requested = ctx.case.item.delivered_at, ctx.case.requested_at
+    if delivered is None or requested is None:
+        missing = [
+            n
+            for n, v in (("item.delivered_at", delivered), ("requested_at", requested))
+            if v is None
+        ]
+        return Check.unknown("the delivery or request date is not known", *missing)
+    last = last_day_to_request_return(delivered, ctx.terms)
+    day0, asked = store_date(delivered, ctx.tz), store_date(requested, ctx.tz)
+    facts = {"delivered": day0, "last_day_to_request": last, "requested": asked}
+    text = f"delivered {day0}, last day to request {last}, requested {asked}"
+    if asked <= last:
+        return Check.passed(f"requested in time: {text}", **facts)
+    return Check.failed(
+        f"requested {(asked - last).days} day(s) late: {text}",
+        code="return_window_expired",
+        **facts,
+    )
+
+
+RETURN_WINDOW = Clause("s1.return_window", "1", WINDOW, "return_window", _window)
+
+UNUSED = flag_clause(
+    "s1.unused",
+    "1",
+    CONDITION,
+    path="condition.unused",
+    required=True,
+    when_true="the piece is unused",
+    when_false="the piece has been used",
+    customer_supplies=True,
+)
+UNWORN = flag_clause(
+    "s1.unworn",
+    "1",
+    CONDITION,
+    path="condition.unworn",
+    required=True,
+    when_true="the piece is unworn",
+    when_false="the piece has been worn",
+    customer_supplies=True,
+)
+ORIGINAL_PACKAGING = flag_clause(
+    "s1.original_packaging",
+    "1",
+    CONDITION,
+    path="condition.original_packaging",
+    required=True,
+    when_true="the piece is in its original packaging",
+    when_false="the original packaging is missing",
+    customer_supplies=True,
+)
+CERTIFICATES = flag_clause(
+    "s1.certificates",
+    "1",
+    CONDITION,
+    path="condition.certificates_included",
+    required=True,
+    when_true="all certificates are included",
+    when_false="certificates are missing",
+    customer_supplies=True,
+)
+TAGS = flag_clause(
+    "s1.tags",
+    "1",
+    CONDITION,
+    path="condition.tags_included",
+    required=True,
+    when_true="all tags are included",
+    when_false="tags are missing",
+    customer_supplies=True,
+)
+ACCESSORIES = flag_clause(
+    "s1.accessories",
+    "1",
+    CONDITION,
+    path="condition.accessories_included",
+    required=True,
+    when_true="all accessories are included",
+    when_false="accessories are missing",
+    customer_supplies=True,
+)
+
+
+def _proof(ctx: Context[ReturnLine]) -> Check:
+    proof = ctx.case.proof_of_purchase
+    if proof is None:
+        return Check.incomplete(
+            "proof of purchase (order confirmation or invoice) not yet provided",
+            "proof_of_purchase",
+            proof_of_purchase=None,
+        )
+    if proof is ProofOfPurchase.NONE:
+        return Check.failed("no order confirmation or invoice", proof_of_purchase=proof)
+    return Check.passed(
+        f"proof of purchase: {proof.value.replace('_', ' ')}", proof_of_purchase=proof
+    )
+
+
+PROOF_OF_PURCHASE = Clause("s1.proof_of_purchase", "1", PROOF, "proof_of_purchase", _proof)
+
+
+def _inspected(ctx: Context[Inspection]) -> Check:
+    on = store_date(ctx.case.inspected_at, ctx.tz)
+    return Check.passed(f"inspected by the quality team on {on}", inspected=on)
+
+
+# At request time this sentence makes the best outcome "eligible, pending
+# inspection"; at inspection it is the approval itself.
+INSPECTED = Clause("s1.inspected_and_approved", "1", APPROVAL, "inspection", _inspected)
+
+RULE = AllOf.of(
+    WEBSITE_PURCHASE,
+    RETURN_WINDOW,
+    UNUSED,
+    UNWORN,
+    ORIGINAL_PACKAGING,
+    CERTIFICATES,
+    TAGS,
+    ACCESSORIES,
+    PROOF_OF_PURCHASE,
+)
+"""Every condition of §1 on one item."""

@@ -1,0 +1,76 @@
+"""§5 Exchanges.
+
+References: policy §5. An exchange is for an *eligible* item, so the §1 and §2
+rules apply to it as to a return; these clauses add what §5 asks on top.
+"""
+
+from __future__ import annotations
+
+from atlier_policy.cases import ExchangeRequest
+from atlier_policy.deadlines import store_date
+from atlier_policy.rules import AllOf, Check, Clause, Context, Provision
+
+__all__ = ["AVAILABILITY", "CONTACT_FIRST", "PRICES_KNOWN", "PRICE_DIFFERENCE", "RULE"]
+
+CONTACT = "If you wish to exchange an eligible item for another product, please contact us before returning it."
+TERMS = (
+    "Exchange requests are accepted based on product availability and price differences (if any)."
+)
+
+
+def _contact(ctx: Context[ExchangeRequest]) -> Check:
+    case = ctx.case
+    asked = store_date(case.requested_at, ctx.tz)
+    if case.returned_at is None:
+        return Check.passed(f"contacted us on {asked}, before returning the piece", contacted=asked)
+    sent = store_date(case.returned_at, ctx.tz)
+    if case.requested_at <= case.returned_at:
+        return Check.passed(
+            f"contacted us on {asked}, before returning it on {sent}",
+            contacted=asked,
+            returned=sent,
+        )
+    return Check.failed(
+        f"returned the piece on {sent} before contacting us on {asked}",
+        code="exchange_without_prior_contact",
+        contacted=asked,
+        returned=sent,
+    )
+
+
+CONTACT_FIRST = Clause("s5.contact_first", "5", CONTACT, "exchange_contact", _contact)
+
+
+def _available(ctx: Context[ExchangeRequest]) -> Check:
+    case = ctx.case
+    if case.wanted_available is None:
+        return Check.unknown(f"availability of {case.wanted_sku} not known", "wanted_available")
+    if case.wanted_available:
+        return Check.passed(f"{case.wanted_sku} is available", wanted_sku=case.wanted_sku)
+    return Check.failed(
+        f"{case.wanted_sku} is not available",
+        code="exchange_unavailable",
+        wanted_sku=case.wanted_sku,
+    )
+
+
+AVAILABILITY = Clause("s5.availability", "5", TERMS, "exchange_availability", _available)
+
+
+def _prices(ctx: Context[ExchangeRequest]) -> Check:
+    have, want = ctx.case.item.item.price, ctx.case.wanted_price
+    if have is None or want is None:
+        missing = [n for n, v in (("item.item.price", have), ("wanted_price", want)) if v is None]
+        return Check.unknown("both prices are needed to settle the difference", *missing)
+    if have.currency != want.currency:
+        return Check.unknown(
+            f"prices in different currencies ({have.currency}, {want.currency})", "wanted_price"
+        )
+    return Check.passed(f"price {have}, wanted {want}", price=have, wanted_price=want)
+
+
+PRICES_KNOWN = Clause("s5.prices_known", "5", TERMS, "exchange_prices", _prices)
+PRICE_DIFFERENCE = Provision("s5.price_difference", "5", TERMS)
+
+RULE = AllOf.of(CONTACT_FIRST, AVAILABILITY, PRICES_KNOWN)
+"""What §5 adds to the §1/§2 eligibility of the item."""

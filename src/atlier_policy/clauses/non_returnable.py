@@ -1,0 +1,161 @@
+"""§2 Non-Returnable & Non-Refundable Items.
+
+References: policy §2. "Sale status, personalization and modifications are facts
+recorded at purchase"; the sale exclusion is lifted only by a defect.
+"""
+
+from __future__ import annotations
+
+from atlier_policy.cases import (
+    CustomOrderCancellation,
+    ItemKind,
+    ProductionStatus,
+    ReturnLine,
+    SaleEvent,
+)
+from atlier_policy.clauses._kit import flag_clause
+from atlier_policy.deadlines import store_date
+from atlier_policy.rules import AllOf, Check, Clause, Context
+
+__all__ = [
+    "ALTERED",
+    "CUSTOM_OR_PERSONALIZED",
+    "DEFECT_EXCEPTION",
+    "ENGRAVED",
+    "PRODUCTION_NOT_BEGUN",
+    "RESIZED",
+    "RULE",
+    "SALE_ITEM",
+]
+
+INTRO = "Because of the nature of our craftsmanship, the following items cannot be returned or refunded:"
+CUSTOM = "Custom-made or personalized jewelry, including any item made to your specifications or modified from its original design."
+MODIFIED = "Engraved, resized, or altered items."
+SALE = "Items purchased during special sales, promotions, or clearance events (unless defective)."
+PRODUCTION = "Custom jewelry orders are non-refundable once production has begun."
+
+
+def _custom(ctx: Context[ReturnLine]) -> Check:
+    kind, personalized = ctx.case.item.kind, ctx.case.item.personalized
+    if kind is ItemKind.CUSTOM_MADE:
+        return Check.failed(
+            "a custom-made piece (made to the customer's specifications)", kind=kind
+        )
+    if personalized:
+        return Check.failed("a personalized piece", kind=kind, personalized=True)
+    if kind is None or personalized is None:
+        missing = [
+            n for n, v in (("item.kind", kind), ("item.personalized", personalized)) if v is None
+        ]
+        return Check.unknown(
+            "not known whether the piece is ready-made and not personalized", *missing
+        )
+    return Check.passed("a ready-made piece, not personalized", kind=kind, personalized=False)
+
+
+CUSTOM_OR_PERSONALIZED = Clause(
+    "s2.custom_or_personalized", "2", CUSTOM, "custom_or_personalized", _custom
+)
+
+ENGRAVED = flag_clause(
+    "s2.engraved",
+    "2",
+    MODIFIED,
+    path="item.engraved",
+    required=False,
+    when_true="the piece is engraved",
+    when_false="the piece is not engraved",
+)
+RESIZED = flag_clause(
+    "s2.resized",
+    "2",
+    MODIFIED,
+    path="item.resized",
+    required=False,
+    when_true="the piece was resized",
+    when_false="the piece was not resized",
+)
+ALTERED = flag_clause(
+    "s2.altered",
+    "2",
+    MODIFIED,
+    path="item.altered",
+    required=False,
+    when_true="the piece was altered from its original design",
+    when_false="the piece was not altered",
+)
+
+
+def _sale(ctx: Context[ReturnLine]) -> Check:
+    event = ctx.case.item.sale_event
+    if event is None:
+        return Check.unknown(
+            "not known whether the piece was bought in a sale", "item.sale_event", sale_event=None
+        )
+    if event is SaleEvent.NONE:
+        return Check.passed("bought at full price, not in a sale", sale_event=event)
+    return Check.failed(f"bought in a {event.value} event: final sale", sale_event=event)
+
+
+SALE_ITEM = Clause("s2.sale_item", "2", SALE, "sale_item", _sale)
+
+DEFECT_EXCEPTION = flag_clause(
+    "s2.sale_defect_exception",
+    "2",
+    SALE,
+    path="defect_confirmed",
+    required=True,
+    when_true="a defect was confirmed, which lifts the sale exclusion",
+    when_false="no confirmed defect",
+)
+
+
+def _production(ctx: Context[CustomOrderCancellation]) -> Check:
+    case = ctx.case
+    cancelled = store_date(case.cancelled_at, ctx.tz)
+    kind, personalized = case.item.kind, case.item.personalized
+    if kind is ItemKind.READY_MADE and personalized is False:
+        return Check.not_applicable("a ready-made piece: not a custom order", kind=kind)
+    if kind is None or (kind is ItemKind.READY_MADE and personalized is None):
+        return Check.unknown(
+            "not known whether this is a custom order", "item.kind", "item.personalized"
+        )
+    if case.production is ProductionStatus.NOT_STARTED:
+        return Check.passed(
+            f"cancelled {cancelled}, before production began",
+            cancelled=cancelled,
+            production=case.production,
+        )
+    started_at = case.production_started_at
+    if case.production is None and started_at is None:
+        return Check.unknown(
+            "not known whether production has begun", "production", cancelled=cancelled
+        )
+    if started_at is None:
+        return Check.failed(
+            f"cancelled {cancelled}, after production began",
+            cancelled=cancelled,
+            production=case.production,
+        )
+    started = store_date(started_at, ctx.tz)
+    if case.cancelled_at < started_at:
+        return Check.passed(
+            f"cancelled {cancelled}, before production began on {started}",
+            cancelled=cancelled,
+            production_started=started,
+        )
+    return Check.failed(
+        f"cancelled {cancelled}, after production began on {started}",
+        cancelled=cancelled,
+        production_started=started,
+    )
+
+
+PRODUCTION_NOT_BEGUN = Clause(
+    "s2.production_not_begun", "2", PRODUCTION, "production_begun", _production
+)
+
+RULE = AllOf.of(
+    CUSTOM_OR_PERSONALIZED, ENGRAVED, RESIZED, ALTERED, SALE_ITEM.unless(DEFECT_EXCEPTION)
+)
+"""Every exclusion of §2 on one item of a return (the cancellation rule is separate)."""

@@ -1,0 +1,286 @@
+"""Decisions: the outcome, the reasons, the trace and the obligations.
+
+A decision is an immutable value. ``reasons`` are the determining ones (every
+failing clause, not only the first); ``trace`` lists every rule evaluated with
+its finding; ``obligations`` says what follows (who pays return shipping, where
+the refund goes and by when, the last days to act). Every reason and
+obligation cites the clause (id, section, quoted sentence) it comes from.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeAlias
+
+from atlier_policy.cases import Money
+from atlier_policy.rules import Finding
+
+__all__ = [
+    "CancellationOutcome",
+    "Decision",
+    "DefectClaimOutcome",
+    "ExchangeOutcome",
+    "InspectionOutcome",
+    "Notice",
+    "Obligations",
+    "OrderDecision",
+    "Outcome",
+    "ParcelOutcome",
+    "Reason",
+    "ReturnOutcome",
+    "Settlement",
+    "ShippingPayer",
+    "Stage",
+    "TraceEntry",
+]
+
+
+class Stage(enum.StrEnum):
+    """The six stages at which the policy is applied."""
+
+    RETURN_REQUEST = "return_request"
+    DEFECT_CLAIM = "defect_claim"
+    LOST_PARCEL = "lost_parcel"
+    INSPECTION = "inspection"
+    CANCELLATION = "cancellation"
+    EXCHANGE = "exchange"
+
+
+class ReturnOutcome(enum.StrEnum):
+    """Stage 1. At request time the best outcome is "eligible, pending inspection" (§1)."""
+
+    ELIGIBLE_PENDING_INSPECTION = "eligible_pending_inspection"
+    NOT_ELIGIBLE = "not_eligible"
+    INCOMPLETE = "incomplete"
+    NEEDS_REVIEW = "needs_review"
+
+
+class DefectClaimOutcome(enum.StrEnum):
+    """Stage 2."""
+
+    ACCEPTED_PENDING_INSPECTION = "accepted_pending_inspection"
+    NOT_COVERED = "not_covered"
+    INCOMPLETE = "incomplete"
+    NEEDS_REVIEW = "needs_review"
+
+
+class ParcelOutcome(enum.StrEnum):
+    """Stage 3."""
+
+    PROCEED_TO_INSPECTION = "proceed_to_inspection"
+    AWAITING_PARCEL = "awaiting_parcel"
+    NO_REFUND_PARCEL_LOST = "no_refund_parcel_lost"
+    NEEDS_REVIEW = "needs_review"
+
+
+class InspectionOutcome(enum.StrEnum):
+    """Stage 4: the quality team's result."""
+
+    REFUND_APPROVED = "refund_approved"
+    REFUND_REJECTED = "refund_rejected"
+    REPAIR_OR_REPLACE = "repair_or_replace"
+    PARTIAL_REFUND_OR_STORE_CREDIT = "partial_refund_or_store_credit"
+    NEEDS_REVIEW = "needs_review"
+
+
+class CancellationOutcome(enum.StrEnum):
+    """Stage 5."""
+
+    REFUNDABLE = "refundable"
+    NOT_REFUNDABLE = "not_refundable"
+    NEEDS_REVIEW = "needs_review"
+
+
+class ExchangeOutcome(enum.StrEnum):
+    """Stage 6."""
+
+    APPROVED_PENDING_INSPECTION = "approved_pending_inspection"
+    REFUSED = "refused"
+    INCOMPLETE = "incomplete"
+    NEEDS_REVIEW = "needs_review"
+
+
+Outcome: TypeAlias = (
+    ReturnOutcome
+    | DefectClaimOutcome
+    | ParcelOutcome
+    | InspectionOutcome
+    | CancellationOutcome
+    | ExchangeOutcome
+)
+
+# Outcomes that grant something (eligibility, approval, a remedy, a refund).
+POSITIVE: frozenset[Outcome] = frozenset(
+    {
+        ReturnOutcome.ELIGIBLE_PENDING_INSPECTION,
+        DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION,
+        ParcelOutcome.PROCEED_TO_INSPECTION,
+        InspectionOutcome.REFUND_APPROVED,
+        InspectionOutcome.REPAIR_OR_REPLACE,
+        InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT,
+        CancellationOutcome.REFUNDABLE,
+        ExchangeOutcome.APPROVED_PENDING_INSPECTION,
+    }
+)
+
+
+class ShippingPayer(enum.StrEnum):
+    """§4: who bears the return shipping cost."""
+
+    CUSTOMER = "customer"
+    STORE = "store"
+    # A defect claimed but not yet confirmed: the customer pays now and is
+    # reimbursed if the inspection confirms the defect.
+    CUSTOMER_UNTIL_CONFIRMED = "customer_until_confirmed"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reason:
+    """Why a decision came out as it did: one clause's finding on the case."""
+
+    code: str
+    finding: Finding
+    clause_id: str
+    section: str
+    sentence: str
+    message: str
+    facts: tuple[tuple[str, str], ...] = ()
+    missing: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"[§{self.section} {self.clause_id}] {self.message}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TraceEntry:
+    """One rule evaluated, at its depth in the rule tree."""
+
+    depth: int
+    rule: str
+    finding: Finding
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Notice:
+    """Something to communicate to the customer, citing its provision."""
+
+    code: str
+    clause_id: str
+    section: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settlement:
+    """§5 price difference of an exchange: at most one side pays."""
+
+    customer_pays: Money
+    store_refunds: Money
+
+    @classmethod
+    def of(cls, price: Money, wanted: Money) -> Settlement:
+        """Settle ``wanted - price``: the customer pays a positive, the store refunds a negative.
+
+        >>> from decimal import Decimal
+        >>> s = Settlement.of(Money(Decimal("120"), "USD"), Money(Decimal("95"), "USD"))
+        >>> str(s.customer_pays), str(s.store_refunds)
+        ('0.00 USD', '25.00 USD')
+        """
+        diff = wanted - price
+        zero = Money.zero(price.currency)
+        if diff.amount >= 0:
+            return cls(customer_pays=diff, store_refunds=zero)
+        return cls(customer_pays=zero, store_refunds=-diff)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Obligations:
+    """What follows from a decision; ``None`` where it does not apply."""
+
+    return_shipping_paid_by: ShippingPayer | None = None
+    return_shipping_reimbursed: Money | None = None
+    refund_amount: Money | None = None
+    refund_to: str | None = None
+    refund_earliest: date | None = None
+    refund_latest: date | None = None
+    last_day_to_request_return: date | None = None
+    last_day_to_report_defect: date | None = None
+    notices: tuple[Notice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Decision:
+    """The policy's decision on one item (or one report) at one stage."""
+
+    stage: Stage
+    outcome: Outcome
+    order_id: str
+    sku: str | None
+    reasons: tuple[Reason, ...]
+    trace: tuple[TraceEntry, ...]
+    obligations: Obligations
+    missing: tuple[str, ...] = ()
+    settlement: Settlement | None = None
+    policy_version: str
+
+    @property
+    def granted(self) -> bool:
+        """Whether the outcome grants something (eligibility, approval, a remedy)."""
+        return self.outcome in POSITIVE
+
+    def __str__(self) -> str:
+        subject = f"order {self.order_id}" + (f", item {self.sku}" if self.sku else "")
+        stage, outcome = self.stage.value, self.outcome.value
+        lines = [f"{stage.replace('_', ' ')} ({subject}): {outcome.replace('_', ' ')}"]
+        lines += [f"  - {r}" for r in self.reasons]
+        if self.missing:
+            lines.append(f"  missing: {', '.join(self.missing)}")
+        ob = self.obligations
+        for label, value in (
+            ("last day to request a return", ob.last_day_to_request_return),
+            ("last day to report a defect", ob.last_day_to_report_defect),
+            ("return shipping paid by", ob.return_shipping_paid_by),
+            ("refund amount", ob.refund_amount),
+            ("refund to", ob.refund_to),
+            (
+                "refund processed between",
+                ob.refund_earliest and f"{ob.refund_earliest} and {ob.refund_latest}",
+            ),
+        ):
+            if value is not None:
+                lines.append(f"  {label}: {value}")
+        if self.settlement is not None:
+            s = self.settlement
+            lines.append(f"  customer pays {s.customer_pays}, store refunds {s.store_refunds}")
+        lines += [f"  note: {n.message}" for n in ob.notices]
+        lines.append(f"  policy version {self.policy_version}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderDecision:
+    """Decisions for every item of a multi-item return request, with a summary."""
+
+    order_id: str
+    stage: Stage
+    items: tuple[Decision, ...]
+    policy_version: str
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many items got each outcome."""
+        out: dict[str, int] = {}
+        for d in self.items:
+            out[d.outcome.value] = out.get(d.outcome.value, 0) + 1
+        return out
+
+    @property
+    def all_granted(self) -> bool:
+        return all(d.granted for d in self.items)
+
+    def __str__(self) -> str:
+        summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(self.counts.items()))
+        return "\n".join([f"order {self.order_id}: {summary}", *(str(d) for d in self.items)])

@@ -1,0 +1,129 @@
+"""The policy's terms: every number and choice the text fixes, as typed parameters.
+
+Defaults are the text's values; the choices the text leaves open are documented
+in ``docs/interpretation.md``. A variant is one call away::
+
+    >>> from dataclasses import replace
+    >>> replace(PolicyTerms(), return_window_days=14).return_window_days
+    14
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from atlier_policy.calendar import BusinessCalendar
+from atlier_policy.cases import SalesChannel
+from atlier_policy.errors import InputError
+
+__all__ = ["SUPPORT_EMAIL", "SUPPORT_PHONE", "PolicyTerms"]
+
+SUPPORT_EMAIL = "support@atlierjewelry.com"  # §3, §6
+SUPPORT_PHONE = "+00 012 345 6789"  # §6
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        # Machines without a system zone database: dateutil ships its own copy.
+        from dateutil.tz import gettz
+
+        zone: tzinfo | None = gettz(name) if "/" in name or name == "UTC" else None
+        if zone is None:
+            raise InputError.single(
+                "store_timezone", "an IANA time zone like 'America/New_York'", name, "policy terms"
+            ) from None
+        return zone
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyTerms:
+    """The terms of one version of the policy.
+
+    ``effective_date`` reads "Last Updated: 01/12/2025" as 12 January 2025 (US
+    month/day order, matching the US calendar default); ``version`` names it.
+    """
+
+    version: str = "2025-01-12"
+    effective_date: date = date(2025, 1, 12)
+    return_window_days: int = 7  # §1 "within 7 days of delivery"
+    defect_notice_days: int = 3  # §3 "within 3 days of delivery"
+    refund_min_business_days: int = 7  # §4 "within 7–10 business days"
+    refund_max_business_days: int = 10
+    calendar_country: str = "US"
+    calendar_subdiv: str | None = None
+    store_timezone: str = "America/New_York"
+    eligible_channels: frozenset[SalesChannel] = frozenset({SalesChannel.WEBSITE})
+    defect_remedy_covers_custom: bool = True  # §3 "your jewelry": custom pieces too
+    support_email: str = SUPPORT_EMAIL
+    _calendar: BusinessCalendar = field(init=False, repr=False, compare=False)
+    _tz: tzinfo = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ctx = "policy terms"
+        for name in ("return_window_days", "defect_notice_days"):
+            value = getattr(self, name)
+            if type(value) is not int or not 0 <= value <= 366:
+                raise InputError.single(name, "a whole number of days from 0 to 366", value, ctx)
+        lo, hi = self.refund_min_business_days, self.refund_max_business_days
+        for name, value in (("refund_min_business_days", lo), ("refund_max_business_days", hi)):
+            if type(value) is not int or not 1 <= value <= 250:
+                raise InputError.single(
+                    name, "a whole number of business days from 1 to 250", value, ctx
+                )
+        if lo > hi:
+            raise InputError.single(
+                "refund_min_business_days", f"at most refund_max_business_days ({hi})", lo, ctx
+            )
+        if not isinstance(self.version, str) or not self.version:
+            raise InputError.single("version", "a non-empty string", self.version, ctx)
+        if not isinstance(self.effective_date, date):
+            raise InputError.single("effective_date", "a date", self.effective_date, ctx)
+        channels = self.eligible_channels
+        if isinstance(channels, str) or not all(isinstance(c, SalesChannel) for c in channels):
+            raise InputError.single("eligible_channels", "a set of SalesChannel", channels, ctx)
+        object.__setattr__(self, "eligible_channels", frozenset(channels))
+        if type(self.defect_remedy_covers_custom) is not bool:
+            raise InputError.single(
+                "defect_remedy_covers_custom",
+                "True or False",
+                self.defect_remedy_covers_custom,
+                ctx,
+            )
+        if not isinstance(self.store_timezone, str):
+            raise InputError.single(
+                "store_timezone", "an IANA time zone name", self.store_timezone, ctx
+            )
+        object.__setattr__(self, "_tz", _zone(self.store_timezone))
+        object.__setattr__(
+            self, "_calendar", BusinessCalendar(self.calendar_country, self.calendar_subdiv)
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuild the derived calendar and zone on unpickling.
+        return (_restore, (self.to_mapping(),))
+
+    def to_mapping(self) -> dict[str, object]:
+        """The terms as plain values, e.g. for ``atlier-policy policy``."""
+        return {
+            name: getattr(self, name)
+            for name in self.__dataclass_fields__
+            if not name.startswith("_")
+        }
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        """The business calendar the refund window is counted in."""
+        return self._calendar
+
+    @property
+    def tz(self) -> tzinfo:
+        """The store's time zone, in which every "day" of the policy is a calendar date."""
+        return self._tz
+
+
+def _restore(mapping: dict[str, object]) -> PolicyTerms:
+    return PolicyTerms(**mapping)  # type: ignore[arg-type]
