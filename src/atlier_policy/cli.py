@@ -11,8 +11,13 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 
-from atlier_policy.calendar import BusinessCalendar
+from atlier_policy.deadlines import (
+    last_day_to_report_defect,
+    last_day_to_request_return,
+    refund_window,
+)
 from atlier_policy.errors import AtlierPolicyError
+from atlier_policy.terms import PolicyTerms
 
 __all__ = ["main"]
 
@@ -39,21 +44,45 @@ def _iso_date(text: str) -> date:
 def _build_parser() -> _Parser:
     parser = _Parser(prog="atlier-policy", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    dl = sub.add_parser("deadlines", help="the refund window for an approval date")
-    dl.add_argument("--approved", required=True, type=_iso_date, metavar="DATE")
+    dl = sub.add_parser(
+        "deadlines",
+        help="last days to request a return and report a defect, and the refund window",
+    )
+    dl.add_argument(
+        "--delivered", type=_iso_date, metavar="DATE", help="delivery date (store zone)"
+    )
+    dl.add_argument("--approved", type=_iso_date, metavar="DATE", help="refund approval date")
     dl.add_argument("--country", default="US", help="holidays country code (default US)")
     dl.add_argument("--subdiv", default=None, help="holidays subdivision code")
     return parser
 
 
 def _deadlines(args: argparse.Namespace) -> int:
-    cal = BusinessCalendar(args.country, args.subdiv)
-    approved: date = args.approved
-    earliest = cal.add_business_days(approved, 7)
-    latest = cal.add_business_days(approved, 10)
-    print(f"approved:               {approved.isoformat()} ({approved:%A})")
-    print(f"refund earliest (7th):  {earliest.isoformat()} ({earliest:%A})")
-    print(f"refund latest (10th):   {latest.isoformat()} ({latest:%A})")
+    if args.delivered is None and args.approved is None:
+        raise _UsageError("deadlines: give --delivered DATE, --approved DATE or both")
+    terms = PolicyTerms(calendar_country=args.country, calendar_subdiv=args.subdiv)
+    rows: list[tuple[str, date]] = []
+    if args.delivered is not None:
+        rows += [
+            ("delivered", args.delivered),
+            ("last day to report a defect (§3)", last_day_to_report_defect(args.delivered, terms)),
+            (
+                "last day to request a return (§1)",
+                last_day_to_request_return(args.delivered, terms),
+            ),
+        ]
+    if args.approved is not None:
+        earliest, latest = refund_window(args.approved, terms)
+        rows += [
+            ("refund approved", args.approved),
+            (f"refund earliest ({terms.refund_min_business_days}th business day, §4)", earliest),
+            (f"refund latest ({terms.refund_max_business_days}th business day, §4)", latest),
+        ]
+    width = max(len(label) for label, _ in rows)
+    for label, day in rows:
+        print(f"{label + ':':<{width + 1}} {day.isoformat()} ({day:%A})")
+    where = terms.calendar_country + (f"-{terms.calendar_subdiv}" if terms.calendar_subdiv else "")
+    print(f"calendar: {where}, policy version {terms.version}")
     return 0
 
 

@@ -35,14 +35,19 @@ def store_date(instant: datetime, tz: tzinfo) -> date:
     return instant.astimezone(tz).date()
 
 
-def last_day_to_request_return(delivered_at: datetime, terms: PolicyTerms) -> date:
+def _day(value: date | datetime, tz: tzinfo) -> date:
+    # A bare date is already a store date; an instant is converted to one.
+    return store_date(value, tz) if isinstance(value, datetime) else value
+
+
+def last_day_to_request_return(delivered: date | datetime, terms: PolicyTerms) -> date:
     """§1: the last date on which a return may be requested (delivery day is day 0)."""
-    return store_date(delivered_at, terms.tz) + timedelta(days=terms.return_window_days)
+    return _day(delivered, terms.tz) + timedelta(days=terms.return_window_days)
 
 
-def last_day_to_report_defect(delivered_at: datetime, terms: PolicyTerms) -> date:
+def last_day_to_report_defect(delivered: date | datetime, terms: PolicyTerms) -> date:
     """§3: the last date on which damage or a defect may be reported."""
-    return store_date(delivered_at, terms.tz) + timedelta(days=terms.defect_notice_days)
+    return _day(delivered, terms.tz) + timedelta(days=terms.defect_notice_days)
 
 
 def refund_window(approved_on: date, terms: PolicyTerms) -> tuple[date, date]:

@@ -121,18 +121,20 @@ DEFECT_KIND = Clause("s3.defect_kind", "3", NOTICE, "defect_kind", _kind)
 
 
 def _covered_piece(ctx: Context[DefectClaim]) -> Check:
-    item = ctx.case.item
-    bespoke = item.kind is ItemKind.CUSTOM_MADE or any(
-        (item.personalized, item.engraved, item.resized, item.altered)
-    )
-    if not bespoke:
-        return Check.passed("the defect remedy covers this piece")
     if ctx.terms.defect_remedy_covers_custom:
         return Check.passed(
-            "custom or modified pieces are covered by the defect remedy", custom=True
+            "the defect remedy covers every piece, custom or modified ones included"
         )
-    return Check.failed(
-        "custom or modified pieces are excluded from the defect remedy", custom=True
+    item = ctx.case.item
+    flags = (item.personalized, item.engraved, item.resized, item.altered)
+    if item.kind is ItemKind.CUSTOM_MADE or any(flags):
+        return Check.failed(
+            "custom or modified pieces are excluded from the defect remedy", custom=True
+        )
+    if item.kind is None or None in flags:
+        return Check.unknown("not known whether the piece is custom or modified", "item.kind")
+    return Check.passed(
+        "a ready-made, unmodified piece: covered by the defect remedy", custom=False
     )
 
 

@@ -1,0 +1,133 @@
+"""A merchant composes its own clauses into a policy from outside the package."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from atlier_policy import (
+    Check,
+    Clause,
+    Context,
+    PolicyDefinitionError,
+    ReturnLine,
+    ReturnOutcome,
+    default_policy,
+)
+from atlier_policy.clauses import eligibility
+from atlier_policy.deadlines import store_date
+from builders import at, item, return_item, return_request, usd
+
+HOLIDAY = "Pieces delivered from 15 November to 24 December may be returned until 15 January."
+HIGH_VALUE = (
+    "Pieces over 5,000 USD are returned through a concierge and cannot be requested online."
+)
+
+
+def holiday_window_check(ctx: Context[ReturnLine]) -> Check:
+    delivered, requested = ctx.case.item.delivered_at, ctx.case.requested_at
+    if delivered is None or requested is None:
+        return Check.unknown("dates unknown", "item.delivered_at")
+    day = store_date(delivered, ctx.tz)
+    if not date(day.year, 11, 15) <= day <= date(day.year, 12, 24):
+        return Check.failed("not delivered in the holiday season")
+    last = date(day.year + 1, 1, 15)
+    asked = store_date(requested, ctx.tz)
+    if asked <= last:
+        return Check.passed(f"holiday season: requested {asked}, by {last}", last_day=last)
+    return Check.failed(f"holiday season: requested {asked}, after {last}", last_day=last)
+
+
+def high_value_check(ctx: Context[ReturnLine]) -> Check:
+    price = ctx.case.item.price
+    if price is None:
+        return Check.unknown("price unknown", "item.price")
+    if price.amount > Decimal("5000"):
+        return Check.failed(f"priced {price}: concierge returns only", price=price)
+    return Check.passed(f"priced {price}", price=price)
+
+
+holiday_window = Clause(
+    "acme.holiday_window", "merchant", HOLIDAY, "holiday_window", holiday_window_check
+)
+high_value = Clause("acme.high_value", "merchant", HIGH_VALUE, "high_value", high_value_check)
+
+# The holiday season extends the text's window: either window will do.
+HOLIDAY_POLICY = default_policy().replace_clause(
+    "s1.return_window", eligibility.RETURN_WINDOW | holiday_window
+)
+
+
+def _decide(policy, req):  # type: ignore[no-untyped-def]
+    return policy.return_request(req).items[0]
+
+
+def test_holiday_window_extends_the_window() -> None:
+    """A December delivery returned on 10 January is refused by the text and accepted with the merchant clause."""
+    req = return_request(
+        at("2026-01-10"),
+        items=(
+            return_item(item=item(purchased_at=at("2025-12-01"), delivered_at=at("2025-12-03"))),
+        ),
+    )
+    assert _decide(default_policy(), req).outcome is ReturnOutcome.NOT_ELIGIBLE
+    d = _decide(HOLIDAY_POLICY, req)
+    assert d.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+    assert "acme.holiday_window" in {r.clause_id for r in d.reasons}
+
+
+def test_holiday_window_keeps_the_text_outside_the_season() -> None:
+    """Outside the season the merchant's policy refuses a late request with both windows as reasons."""
+    d = _decide(HOLIDAY_POLICY, return_request(at("2025-03-12")))
+    assert d.outcome is ReturnOutcome.NOT_ELIGIBLE
+    assert {r.clause_id for r in d.reasons} == {"s1.return_window", "acme.holiday_window"}
+
+
+def test_extra_clause_refuses_with_its_own_reason() -> None:
+    """An added clause refuses what the text accepts, citing the merchant's sentence."""
+    policy = default_policy().with_rule("return_rule", high_value)
+    req = return_request(items=(return_item(item=item(price=usd("7200.00"))),))
+    assert _decide(default_policy(), req).granted
+    d = _decide(policy, req)
+    assert d.outcome is ReturnOutcome.NOT_ELIGIBLE
+    (reason,) = d.reasons
+    assert (reason.clause_id, reason.section, reason.sentence) == (
+        "acme.high_value",
+        "merchant",
+        HIGH_VALUE,
+    )
+    # The same rule set is judged again at inspection and exchange.
+    assert "acme.high_value" in {c.id for c in policy.clauses()}
+
+
+def test_removed_clause_no_longer_applies() -> None:
+    """Removing the proof-of-purchase clause makes a request without proof eligible."""
+    req = return_request(proof_of_purchase=None)
+    assert _decide(default_policy(), req).outcome is ReturnOutcome.INCOMPLETE
+    lenient = default_policy().without_clause("s1.proof_of_purchase")
+    assert _decide(lenient, req).outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+    assert "s1.proof_of_purchase" not in {c.id for c in lenient.clauses()}
+
+
+def test_unknown_clause_id_is_refused() -> None:
+    """Removing or replacing a clause id the policy does not have is a definition error."""
+    with pytest.raises(PolicyDefinitionError, match=r"s9\.nothing"):
+        default_policy().without_clause("s9.nothing")
+    with pytest.raises(PolicyDefinitionError, match="no rule set"):
+        default_policy().with_rule("nonsense", high_value)  # type: ignore[arg-type]
+
+
+def test_merchant_policy_pickles() -> None:
+    """A policy with module-level merchant clauses pickles to an equal, equally deciding value."""
+    clone = pickle.loads(pickle.dumps(HOLIDAY_POLICY))
+    assert clone == HOLIDAY_POLICY
+    req = return_request(
+        at("2026-01-10"),
+        items=(
+            return_item(item=item(purchased_at=at("2025-12-01"), delivered_at=at("2025-12-03"))),
+        ),
+    )
+    assert _decide(clone, req) == _decide(HOLIDAY_POLICY, req)

@@ -1,0 +1,274 @@
+"""Policy invariants, stated as Hypothesis properties over generated cases."""
+
+from __future__ import annotations
+
+import copy
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from atlier_policy import (
+    Decision,
+    DefectClaim,
+    ExchangeRequest,
+    Finding,
+    OrderDecision,
+    ReturnReason,
+    ReturnRequest,
+    SaleEvent,
+    default_policy,
+)
+from atlier_policy.deadlines import store_date
+from atlier_policy.decision import Settlement
+from atlier_policy.text import POLICY_TEXT
+from strategies import (
+    any_complete_case,
+    complete_cancellations,
+    complete_defect_claims,
+    complete_exchanges,
+    complete_inspections,
+    complete_parcels,
+    complete_return_requests,
+    money,
+    set_path,
+)
+
+POLICY = default_policy()
+SECTIONS = {"header", "1", "2", "3", "4", "5", "6"}
+
+ITEM_FACTS = [
+    "channel",
+    "kind",
+    "personalized",
+    "engraved",
+    "resized",
+    "altered",
+    "sale_event",
+    "delivered_at",
+]
+CONDITION_FACTS = [
+    "unused",
+    "unworn",
+    "original_packaging",
+    "certificates_included",
+    "tags_included",
+    "accessories_included",
+]
+RETURN_REQUIRED = (
+    [f"items[0].item.{f}" for f in ITEM_FACTS]
+    + [f"items[0].condition.{f}" for f in CONDITION_FACTS]
+    + ["proof_of_purchase"]
+)
+DEFECT_REQUIRED = ["item.channel", "item.delivered_at", "kind", "channel", "photos_sent_at"]
+EXCHANGE_REQUIRED = (
+    ["wanted_available", "wanted_price", "item.item.price", "proof_of_purchase"]
+    + [f"item.item.{f}" for f in ITEM_FACTS]
+    + [f"item.condition.{f}" for f in CONDITION_FACTS]
+)
+
+
+def decisions(result: Decision | OrderDecision) -> tuple[Decision, ...]:
+    return result.items if isinstance(result, OrderDecision) else (result,)
+
+
+def _blank(case: Any, path: str) -> Any:
+    if path.endswith("delivered_at"):
+        # purchased_at stays consistent with an unknown delivery date
+        case = set_path(case, path.replace("delivered_at", "purchased_at"), None)
+    return set_path(case, path, None)
+
+
+@given(complete_return_requests(max_items=1), st.sampled_from(RETURN_REQUIRED))
+def test_fail_closed_return_request(case: ReturnRequest, path: str) -> None:
+    """A return request with any required fact unknown is never eligible."""
+    (d,) = decisions(POLICY.evaluate(_blank(case, path)))
+    assert not d.granted
+
+
+@given(complete_defect_claims(), st.sampled_from(DEFECT_REQUIRED))
+def test_fail_closed_defect_claim(case: DefectClaim, path: str) -> None:
+    """A defect claim with any required fact unknown is never accepted."""
+    assert not POLICY.evaluate(_blank(case, path)).granted
+
+
+@given(complete_exchanges(), st.sampled_from(EXCHANGE_REQUIRED))
+def test_fail_closed_exchange(case: ExchangeRequest, path: str) -> None:
+    """An exchange with any required fact unknown is never approved."""
+    assert not POLICY.evaluate(_blank(case, path)).granted
+
+
+@given(
+    complete_inspections(), st.sampled_from(["condition", "cause", "remedy", "request"]), st.data()
+)
+def test_fail_closed_inspection(case: Any, what: str, data: st.DataObject) -> None:
+    """An inspection missing a finding it needs never approves a refund or a remedy."""
+    from_return = isinstance(case.request, ReturnRequest)
+    if what == "condition":
+        assume(from_return)
+        case = set_path(case, f"condition.{data.draw(st.sampled_from(CONDITION_FACTS))}", None)
+    elif what == "cause":
+        assume(not from_return)
+        case = set_path(case, "cause", None)
+    elif what == "remedy":
+        assume(not from_return)
+        case = set_path(set_path(case, "repair_possible", None), "replacement_possible", None)
+    else:
+        paths = RETURN_REQUIRED if from_return else DEFECT_REQUIRED
+        path = data.draw(st.sampled_from([p for p in paths if "condition" not in p]))
+        case = set_path(case, "request", _blank(case.request, path))
+    assert not POLICY.evaluate(case).granted
+
+
+@given(complete_cancellations(), st.sampled_from(["production", "item.kind"]))
+def test_fail_closed_cancellation(case: Any, path: str) -> None:
+    """A cancellation whose production status or item kind is unknown is never refundable."""
+    case = set_path(case, path, None)
+    if path == "production":
+        case = set_path(case, "production_started_at", None)
+    assert not POLICY.evaluate(case).granted
+
+
+@given(complete_parcels)
+def test_fail_closed_parcel(case: Any) -> None:
+    """A parcel of unknown status never proceeds to a refund inspection."""
+    assert not POLICY.evaluate(set_path(case, "status", None)).granted
+
+
+@given(complete_return_requests(), st.integers(min_value=0, max_value=30 * 24))
+def test_monotone_in_request_time(case: ReturnRequest, hours_later: int) -> None:
+    """A later request date never turns a refusal into eligibility."""
+    later = set_path(case, "requested_at", case.requested_at + timedelta(hours=hours_later))
+    for early, late in zip(
+        decisions(POLICY.evaluate(case)), decisions(POLICY.evaluate(later)), strict=True
+    ):
+        assert early.granted or not late.granted
+
+
+@given(complete_defect_claims(), st.integers(min_value=0, max_value=10 * 24))
+def test_monotone_in_report_time(case: DefectClaim, hours_later: int) -> None:
+    """A later report (photos and evaluation moving with it) never turns a refusal into acceptance."""
+    shift = timedelta(hours=hours_later)
+    later = DefectClaim(
+        order_id=case.order_id,
+        item=case.item,
+        reported_at=case.reported_at + shift,
+        kind=case.kind,
+        channel=case.channel,
+        photos_sent_at=case.photos_sent_at and case.photos_sent_at + shift,
+        as_of=case.as_of and case.as_of + shift,
+    )
+    assert POLICY.evaluate(case).granted or not POLICY.evaluate(later).granted
+
+
+@given(any_complete_case)
+def test_reasons_cite_the_text(case: Any) -> None:
+    """Every refusal has a reason; every reason cites an existing section and quotes the text."""
+    for d in decisions(POLICY.evaluate(case)):
+        if not d.granted:
+            assert d.reasons, str(d)
+        for r in d.reasons:
+            assert r.section in SECTIONS
+            assert r.sentence in POLICY_TEXT
+        for n in d.obligations.notices:
+            assert n.section in SECTIONS
+
+
+@given(any_complete_case)
+def test_never_grants_with_a_refusing_reason(case: Any) -> None:
+    """A granted decision has no failed or undecided reason; a refused one has a failed reason."""
+    for d in decisions(POLICY.evaluate(case)):
+        findings = {r.finding for r in d.reasons}
+        if d.granted:
+            assert findings <= {Finding.PASSED}
+        elif d.outcome.value in {
+            "not_eligible",
+            "not_covered",
+            "refund_rejected",
+            "refused",
+            "not_refundable",
+            "no_refund_parcel_lost",
+        }:
+            assert Finding.FAILED in findings
+
+
+@given(
+    complete_return_requests(),
+    st.sampled_from([SaleEvent.SALE, SaleEvent.PROMOTION, SaleEvent.CLEARANCE]),
+    st.sampled_from([False, None]),
+)
+def test_sale_items_never_eligible_for_change_of_mind(
+    case: ReturnRequest, event: SaleEvent, confirmed: bool | None
+) -> None:
+    """Sale, promotion and clearance items are never eligible without a confirmed defect."""
+    item = set_path(case.items[0], "item.sale_event", event)
+    item = set_path(
+        set_path(item, "reason", ReturnReason.CHANGE_OF_MIND), "defect_confirmed", confirmed
+    )
+    (d, *_) = decisions(POLICY.evaluate(set_path(case, "items[0]", item)))
+    assert not d.granted
+
+
+@given(complete_inspections())
+def test_refund_window_is_7th_to_10th_business_day(case: Any) -> None:
+    """Every refund window starts on the 7th and ends on the 10th business day after approval."""
+    d = POLICY.evaluate(case)
+    ob = d.obligations
+    if ob.refund_earliest is None:
+        return
+    approved = store_date(case.inspected_at, POLICY.terms.tz)
+    cal = POLICY.terms.calendar
+    assert cal.is_business_day(ob.refund_earliest)
+    assert cal.is_business_day(ob.refund_latest)
+    assert cal.business_days_between(approved, ob.refund_earliest) == 7
+    assert cal.business_days_between(approved, ob.refund_latest) == 10
+
+
+@given(money(), money())
+def test_settlement_one_side_pays(price: Any, wanted: Any) -> None:
+    """An exchange settlement never asks both sides to pay, and adds up to the price difference."""
+    s = Settlement.of(price, wanted)
+    assert s.customer_pays.amount >= 0
+    assert s.store_refunds.amount >= 0
+    assert s.customer_pays.amount == 0 or s.store_refunds.amount == 0
+    assert s.customer_pays.amount - s.store_refunds.amount == wanted.amount - price.amount
+
+
+@given(complete_exchanges())
+def test_exchange_settlement_matches_prices(case: ExchangeRequest) -> None:
+    """An approved exchange settles exactly the difference between the two prices."""
+    d = POLICY.evaluate(case)
+    if d.granted:
+        assert d.settlement == Settlement.of(case.item.item.price, case.wanted_price)
+    else:
+        assert d.settlement is None
+
+
+@given(any_complete_case)
+def test_deterministic_and_pure(case: Any) -> None:
+    """Evaluating twice gives equal decisions and leaves the case unchanged."""
+    before = copy.deepcopy(case)
+    first = POLICY.evaluate(case)
+    assert POLICY.evaluate(case) == first
+    assert case == before
+
+
+@given(complete_return_requests(max_items=1))
+def test_longer_window_never_refuses_more(case: ReturnRequest) -> None:
+    """A 14-day window accepts everything the 7-day window accepts."""
+    fourteen = default_policy(return_window_days=14)
+    (d7,) = decisions(POLICY.evaluate(case))
+    (d14,) = decisions(fourteen.evaluate(case))
+    assert not d7.granted or d14.granted
+
+
+@pytest.mark.parametrize("path", RETURN_REQUIRED)
+def test_required_fact_names_itself(path: str) -> None:
+    """Each required fact of a return, when unknown, is named in the decision's missing facts."""
+    from builders import return_request
+
+    (d,) = decisions(POLICY.evaluate(_blank(return_request(), path)))
+    assert not d.granted
+    assert path.removeprefix("items[0].") in d.missing

@@ -1,0 +1,786 @@
+"""Table-driven tests: one or more rows per sentence-level rule of the policy.
+
+Each row names the policy sentence it exercises; the expected outcome and the
+clauses that must be among the decision's reasons come from that sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+import pytest
+
+from atlier_policy import (
+    CancellationOutcome,
+    DefectCause,
+    DefectClaimOutcome,
+    ExchangeOutcome,
+    Finding,
+    InspectionOutcome,
+    ItemKind,
+    NoticeChannel,
+    ParcelOutcome,
+    ParcelStatus,
+    ProductionStatus,
+    ProofOfPurchase,
+    ReturnOutcome,
+    ReturnReason,
+    SaleEvent,
+    SalesChannel,
+    ShippingPayer,
+    default_policy,
+)
+from atlier_policy.decision import Decision
+from builders import (
+    DELIVERED,
+    UTC,
+    at,
+    cancellation,
+    condition,
+    defect_claim,
+    defect_inspection,
+    exchange,
+    inspection,
+    item,
+    parcel,
+    return_item,
+    return_request,
+    usd,
+)
+
+POLICY = default_policy()
+
+S1_SCOPE = "We accept returns for ready-made jewelry purchased directly from our website under the following conditions:"
+S1_WINDOW = "The item must be returned within 7 days of delivery."
+S1_CONDITION = "The jewelry must be unused, unworn, and in its original packaging, with all certificates, tags, and accessories included."
+S1_PROOF = "Proof of purchase (order confirmation or invoice) is required."
+S1_APPROVAL = "If your return meets the above conditions, we will issue a refund or exchange after the returned item has been inspected and approved by our quality team."
+S2_CUSTOM = "Custom-made or personalized jewelry, including any item made to your specifications or modified from its original design."
+S2_MODIFIED = "Engraved, resized, or altered items."
+S2_SALE = (
+    "Items purchased during special sales, promotions, or clearance events (unless defective)."
+)
+S2_PRODUCTION = "Custom jewelry orders are non-refundable once production has begun."
+S3_NOTICE = "If your jewelry arrives damaged or contains a manufacturing defect, please notify us within 3 days of delivery at support@atlierjewelry.com with clear photos of the issue."
+S3_REPAIR = "Free repair or replacement of the defective item."
+S3_PARTIAL = "Partial refund or store credit, if repair or replacement is not possible."
+S3_EXCLUSIONS = (
+    "Damage caused by misuse, accidents, or normal wear and tear is not covered under this policy."
+)
+S4_COST = "Customers are responsible for the return shipping cost, except in cases of a confirmed defect or error on our part."
+S4_LOST = "We recommend using insured, trackable shipping when returning items, as Atlier Jewelry cannot be held responsible for lost packages."
+S4_WINDOW = (
+    "Approved refunds will be processed within 7–10 business days to your original payment method."
+)
+S5_CONTACT = "If you wish to exchange an eligible item for another product, please contact us before returning it."
+S5_TERMS = (
+    "Exchange requests are accepted based on product availability and price differences (if any)."
+)
+
+
+def _one(decision: Any) -> Decision:
+    return decision.items[0] if hasattr(decision, "items") else decision
+
+
+def _check(decision: Decision, outcome: Any, clauses: tuple[str, ...], sentence: str) -> None:
+    assert decision.outcome is outcome, str(decision)
+    ids = [r.clause_id for r in decision.reasons]
+    for clause_id in clauses:
+        assert clause_id in ids, f"{clause_id} not among {ids}"
+    if clauses and not decision.granted:
+        # The sentence the row exercises is quoted by the reason it gives.
+        assert sentence in {r.sentence for r in decision.reasons if r.clause_id in clauses}
+
+
+ELIG = ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+NOT = ReturnOutcome.NOT_ELIGIBLE
+INC = ReturnOutcome.INCOMPLETE
+REV = ReturnOutcome.NEEDS_REVIEW
+
+RETURN_ROWS = [
+    # §1 scope
+    ("website purchase", S1_SCOPE, return_request(), ELIG, ()),
+    (
+        "marketplace purchase",
+        S1_SCOPE,
+        return_request(items=(return_item(item=item(channel=SalesChannel.MARKETPLACE)),)),
+        NOT,
+        ("s1.website_purchase",),
+    ),
+    (
+        "channel unknown",
+        S1_SCOPE,
+        return_request(items=(return_item(item=item(channel=None)),)),
+        REV,
+        ("s1.website_purchase",),
+    ),
+    # §1 window: delivery day is day 0, day 7 in time, day 8 late
+    ("day 0", S1_WINDOW, return_request(at("2025-03-03", 18)), ELIG, ("s1.return_window",)),
+    ("day 7", S1_WINDOW, return_request(at("2025-03-10", 23)), ELIG, ("s1.return_window",)),
+    ("day 8", S1_WINDOW, return_request(at("2025-03-11", 0)), NOT, ("s1.return_window",)),
+    # The store zone decides the date: 02:00 UTC on the 11th is still the 10th in New York.
+    (
+        "store zone: day 7 in New York, day 8 in UTC",
+        S1_WINDOW,
+        return_request(at("2025-03-11", 2, UTC)),
+        ELIG,
+        ("s1.return_window",),
+    ),
+    (
+        "delivery unknown",
+        S1_WINDOW,
+        return_request(items=(return_item(item=item(delivered_at=None)),)),
+        REV,
+        ("s1.return_window",),
+    ),
+    # §1 condition, one row per condition
+    *[
+        (
+            f"{name} false",
+            S1_CONDITION,
+            return_request(items=(return_item(condition=condition(**{name: False})),)),
+            NOT,
+            (clause,),
+        )
+        for name, clause in [
+            ("unused", "s1.unused"),
+            ("unworn", "s1.unworn"),
+            ("original_packaging", "s1.original_packaging"),
+            ("certificates_included", "s1.certificates"),
+            ("tags_included", "s1.tags"),
+            ("accessories_included", "s1.accessories"),
+        ]
+    ],
+    (
+        "condition undeclared",
+        S1_CONDITION,
+        return_request(items=(return_item(condition=condition(unworn=None)),)),
+        INC,
+        ("s1.unworn",),
+    ),
+    # §1 proof of purchase
+    (
+        "invoice",
+        S1_PROOF,
+        return_request(proof_of_purchase=ProofOfPurchase.INVOICE),
+        ELIG,
+        ("s1.proof_of_purchase",),
+    ),
+    (
+        "order confirmation",
+        S1_PROOF,
+        return_request(proof_of_purchase=ProofOfPurchase.ORDER_CONFIRMATION),
+        ELIG,
+        ("s1.proof_of_purchase",),
+    ),
+    (
+        "no proof",
+        S1_PROOF,
+        return_request(proof_of_purchase=ProofOfPurchase.NONE),
+        NOT,
+        ("s1.proof_of_purchase",),
+    ),
+    (
+        "proof not yet given",
+        S1_PROOF,
+        return_request(proof_of_purchase=None),
+        INC,
+        ("s1.proof_of_purchase",),
+    ),
+    # §2 exclusions
+    (
+        "custom-made",
+        S2_CUSTOM,
+        return_request(items=(return_item(item=item(kind=ItemKind.CUSTOM_MADE)),)),
+        NOT,
+        ("s2.custom_or_personalized",),
+    ),
+    (
+        "personalized",
+        S2_CUSTOM,
+        return_request(items=(return_item(item=item(personalized=True)),)),
+        NOT,
+        ("s2.custom_or_personalized",),
+    ),
+    (
+        "kind unknown",
+        S2_CUSTOM,
+        return_request(items=(return_item(item=item(kind=None)),)),
+        REV,
+        ("s2.custom_or_personalized",),
+    ),
+    (
+        "engraved",
+        S2_MODIFIED,
+        return_request(items=(return_item(item=item(engraved=True)),)),
+        NOT,
+        ("s2.engraved",),
+    ),
+    (
+        "resized",
+        S2_MODIFIED,
+        return_request(items=(return_item(item=item(resized=True)),)),
+        NOT,
+        ("s2.resized",),
+    ),
+    (
+        "altered",
+        S2_MODIFIED,
+        return_request(items=(return_item(item=item(altered=True)),)),
+        NOT,
+        ("s2.altered",),
+    ),
+    (
+        "engraving unknown",
+        S2_MODIFIED,
+        return_request(items=(return_item(item=item(engraved=None)),)),
+        REV,
+        ("s2.engraved",),
+    ),
+    *[
+        (
+            f"{event.value} item",
+            S2_SALE,
+            return_request(items=(return_item(item=item(sale_event=event)),)),
+            NOT,
+            ("s2.sale_item",),
+        )
+        for event in (SaleEvent.SALE, SaleEvent.PROMOTION, SaleEvent.CLEARANCE)
+    ],
+    (
+        "sale item with a confirmed defect",
+        S2_SALE,
+        return_request(
+            items=(return_item(item=item(sale_event=SaleEvent.SALE), defect_confirmed=True),)
+        ),
+        ELIG,
+        ("s2.sale_defect_exception",),
+    ),
+    (
+        "sale item, defect record unknown",
+        S2_SALE,
+        return_request(
+            items=(return_item(item=item(sale_event=SaleEvent.SALE), defect_confirmed=None),)
+        ),
+        REV,
+        ("s2.sale_defect_exception",),
+    ),
+    (
+        "sale status unknown",
+        S2_SALE,
+        return_request(items=(return_item(item=item(sale_event=None)),)),
+        REV,
+        ("s2.sale_item",),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "case", "outcome", "clauses"),
+    [r[1:] for r in RETURN_ROWS],
+    ids=[r[0] for r in RETURN_ROWS],
+)
+def test_return_request(
+    sentence: str, case: Any, outcome: ReturnOutcome, clauses: tuple[str, ...]
+) -> None:
+    """Stage 1: each §1/§2 sentence decides a return request as the text says."""
+    _check(_one(POLICY.return_request(case)), outcome, clauses, sentence)
+
+
+def test_late_request_reports_the_dates() -> None:
+    """The refusal carries the delivery date, the last day to request and the request date."""
+    d = _one(POLICY.return_request(return_request(at("2025-03-11"))))
+    (reason,) = d.reasons
+    assert reason.code == "return_window_expired"
+    assert (
+        "delivered 2025-03-03, last day to request 2025-03-10, requested 2025-03-11"
+        in reason.message
+    )
+    assert dict(reason.facts) == {
+        "delivered": "2025-03-03",
+        "last_day_to_request": "2025-03-10",
+        "requested": "2025-03-11",
+    }
+    assert d.obligations.last_day_to_request_return == date(2025, 3, 10)
+    assert d.obligations.last_day_to_report_defect == date(2025, 3, 6)
+
+
+def test_utc_store_refuses_what_new_york_accepts() -> None:
+    """The same instants decided in a UTC store fall on different dates and the request is late."""
+    case = return_request(at("2025-03-11", 2, UTC))
+    assert _one(default_policy(store_timezone="UTC").return_request(case)).outcome is NOT
+
+
+def test_every_failing_reason_is_reported() -> None:
+    """A late, worn, engraved clearance piece gets all four reasons, not only the first."""
+    bad = return_item(
+        item=item(engraved=True, sale_event=SaleEvent.CLEARANCE), condition=condition(unworn=False)
+    )
+    d = _one(POLICY.return_request(return_request(at("2025-03-12"), items=(bad,))))
+    assert d.outcome is NOT
+    assert {r.clause_id for r in d.reasons} == {
+        "s1.return_window",
+        "s1.unworn",
+        "s2.engraved",
+        "s2.sale_item",
+    }
+    assert all(r.finding is Finding.FAILED for r in d.reasons)
+
+
+@pytest.mark.parametrize(
+    ("reason", "payer"),
+    [
+        (ReturnReason.CHANGE_OF_MIND, ShippingPayer.CUSTOMER),
+        (ReturnReason.STORE_ERROR, ShippingPayer.STORE),
+    ],
+)
+def test_return_shipping_payer(reason: ReturnReason, payer: ShippingPayer) -> None:
+    """§4 (S4_COST): the customer pays return shipping except for an error on our part."""
+    d = _one(POLICY.return_request(return_request(items=(return_item(reason=reason),))))
+    assert d.outcome is ELIG
+    assert d.obligations.return_shipping_paid_by is payer
+
+
+def test_multi_item_order_summary() -> None:
+    """A request with several items is decided per item, with counts per outcome."""
+    items = (
+        return_item(),
+        return_item(item=item(sku="N-2", engraved=True)),
+        return_item(item=item(sku="E-3", kind=None)),
+    )
+    od = POLICY.return_request(return_request(items=items))
+    assert [d.sku for d in od.items] == ["RING-7", "N-2", "E-3"]
+    assert od.counts == {"eligible_pending_inspection": 1, "not_eligible": 1, "needs_review": 1}
+    assert not od.all_granted
+
+
+ACC = DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION
+DEFECT_ROWS = [
+    (
+        "day 3",
+        S3_NOTICE,
+        defect_claim(reported_at=at("2025-03-06", 23), photos_sent_at=at("2025-03-06", 23)),
+        ACC,
+        ("s3.notice_window",),
+    ),
+    (
+        "day 4",
+        S3_NOTICE,
+        defect_claim(reported_at=at("2025-03-07", 0), photos_sent_at=at("2025-03-07", 1)),
+        DefectClaimOutcome.NOT_COVERED,
+        ("s3.notice_window",),
+    ),
+    (
+        "arrived damaged",
+        S3_NOTICE,
+        defect_claim(kind=None),
+        DefectClaimOutcome.INCOMPLETE,
+        ("s3.defect_kind",),
+    ),
+    (
+        "no photos yet, days still running",
+        S3_NOTICE,
+        defect_claim(photos_sent_at=None, as_of=at("2025-03-05")),
+        DefectClaimOutcome.INCOMPLETE,
+        ("s3.photos",),
+    ),
+    (
+        "no photos after the 3 days",
+        S3_NOTICE,
+        defect_claim(photos_sent_at=None, as_of=at("2025-03-07")),
+        DefectClaimOutcome.NOT_COVERED,
+        ("s3.photos",),
+    ),
+    (
+        "photos after the 3 days",
+        S3_NOTICE,
+        defect_claim(photos_sent_at=at("2025-03-07")),
+        DefectClaimOutcome.NOT_COVERED,
+        ("s3.photos",),
+    ),
+    (
+        "notified by phone",
+        S3_NOTICE,
+        defect_claim(channel=NoticeChannel.OTHER),
+        DefectClaimOutcome.INCOMPLETE,
+        ("s3.notice_by_email",),
+    ),
+    (
+        "sale item with a defect",
+        S2_SALE,
+        defect_claim(item=item(sale_event=SaleEvent.CLEARANCE)),
+        ACC,
+        (),
+    ),
+    (
+        "custom piece (covered by default)",
+        S3_NOTICE,
+        defect_claim(item=item(kind=ItemKind.CUSTOM_MADE)),
+        ACC,
+        ("s3.covered_piece",),
+    ),
+    (
+        "marketplace purchase",
+        S1_SCOPE,
+        defect_claim(item=item(channel=SalesChannel.RETAIL_STORE)),
+        DefectClaimOutcome.NOT_COVERED,
+        ("s1.website_purchase",),
+    ),
+    (
+        "delivery unknown",
+        S3_NOTICE,
+        defect_claim(item=item(delivered_at=None, purchased_at=None)),
+        DefectClaimOutcome.NEEDS_REVIEW,
+        ("s3.notice_window",),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "case", "outcome", "clauses"),
+    [r[1:] for r in DEFECT_ROWS],
+    ids=[r[0] for r in DEFECT_ROWS],
+)
+def test_defect_claim(
+    sentence: str, case: Any, outcome: DefectClaimOutcome, clauses: tuple[str, ...]
+) -> None:
+    """Stage 2: the 3-day notice by e-mail with photos (§3)."""
+    _check(POLICY.defect_claim(case), outcome, clauses, sentence)
+
+
+def test_incomplete_defect_claim_says_by_when() -> None:
+    """A claim without photos is incomplete and names the last day to send them."""
+    d = POLICY.defect_claim(defect_claim(photos_sent_at=None))
+    assert d.missing == ("photos_sent_at",)
+    assert "needed by 2025-03-06" in d.reasons[0].message
+    assert d.obligations.return_shipping_paid_by is None
+
+
+def test_accepted_claim_shipping_provisional() -> None:
+    """§4: before the defect is confirmed the customer pays return shipping provisionally."""
+    d = POLICY.defect_claim(defect_claim())
+    assert d.outcome is ACC
+    assert d.obligations.return_shipping_paid_by is ShippingPayer.CUSTOMER_UNTIL_CONFIRMED
+    assert d.obligations.last_day_to_report_defect == date(2025, 3, 6)
+
+
+def test_custom_piece_excluded_when_configured() -> None:
+    """With defect_remedy_covers_custom=False a custom piece's defect claim is not covered."""
+    p = default_policy(defect_remedy_covers_custom=False)
+    d = p.defect_claim(defect_claim(item=item(kind=ItemKind.CUSTOM_MADE)))
+    assert d.outcome is DefectClaimOutcome.NOT_COVERED
+    assert [r.clause_id for r in d.reasons] == ["s3.covered_piece"]
+
+
+INSPECTION_ROWS = [
+    (
+        "approved",
+        S1_APPROVAL,
+        inspection(),
+        InspectionOutcome.REFUND_APPROVED,
+        ("s1.inspected_and_approved",),
+    ),
+    (
+        "worn on inspection, declared unworn",
+        S1_CONDITION,
+        inspection(condition=condition(unworn=False)),
+        InspectionOutcome.REFUND_REJECTED,
+        ("s1.unworn",),
+    ),
+    (
+        "condition not recorded",
+        S1_CONDITION,
+        inspection(condition=condition(tags_included=None)),
+        InspectionOutcome.NEEDS_REVIEW,
+        ("s1.tags",),
+    ),
+    (
+        "late request found at inspection",
+        S1_WINDOW,
+        inspection(return_request(at("2025-03-12"))),
+        InspectionOutcome.REFUND_REJECTED,
+        ("s1.return_window",),
+    ),
+    (
+        "repair possible",
+        S3_REPAIR,
+        defect_inspection(),
+        InspectionOutcome.REPAIR_OR_REPLACE,
+        ("s3.repair_or_replace",),
+    ),
+    (
+        "replacement only",
+        S3_REPAIR,
+        defect_inspection(repair_possible=False),
+        InspectionOutcome.REPAIR_OR_REPLACE,
+        ("s3.repair_or_replace",),
+    ),
+    (
+        "neither possible",
+        S3_PARTIAL,
+        defect_inspection(repair_possible=False, replacement_possible=False),
+        InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT,
+        ("s3.partial_refund_or_credit",),
+    ),
+    (
+        "remedy unknown",
+        S3_REPAIR,
+        defect_inspection(repair_possible=None, replacement_possible=False),
+        InspectionOutcome.NEEDS_REVIEW,
+        ("s3.repair_or_replace",),
+    ),
+    *[
+        (
+            cause.value,
+            S3_EXCLUSIONS,
+            defect_inspection(cause=cause),
+            InspectionOutcome.REFUND_REJECTED,
+            ("s3.cause_covered",),
+        )
+        for cause in (
+            DefectCause.MISUSE,
+            DefectCause.ACCIDENT,
+            DefectCause.WEAR_AND_TEAR,
+            DefectCause.NONE_FOUND,
+        )
+    ],
+    (
+        "cause not recorded",
+        S3_EXCLUSIONS,
+        defect_inspection(cause=None),
+        InspectionOutcome.NEEDS_REVIEW,
+        ("s3.cause_covered",),
+    ),
+    (
+        "arrived damaged confirmed",
+        S3_NOTICE,
+        defect_inspection(cause=DefectCause.ARRIVED_DAMAGED),
+        InspectionOutcome.REPAIR_OR_REPLACE,
+        ("s3.cause_covered",),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "case", "outcome", "clauses"),
+    [r[1:] for r in INSPECTION_ROWS],
+    ids=[r[0] for r in INSPECTION_ROWS],
+)
+def test_inspection(
+    sentence: str, case: Any, outcome: InspectionOutcome, clauses: tuple[str, ...]
+) -> None:
+    """Stage 4: the quality team's findings decide refund, rejection or remedy."""
+    _check(POLICY.inspection(case), outcome, clauses, sentence)
+
+
+@pytest.mark.parametrize(
+    ("inspected", "earliest", "latest"),
+    [
+        ("2025-11-21", date(2025, 12, 3), date(2025, 12, 8)),  # Friday before Thanksgiving week
+        ("2025-03-14", date(2025, 3, 25), date(2025, 3, 28)),  # plain Friday
+        ("2025-12-24", date(2026, 1, 6), date(2026, 1, 9)),  # Christmas and New Year skipped
+    ],
+)
+def test_refund_window(inspected: str, earliest: date, latest: date) -> None:
+    """§4 (S4_WINDOW): approved refunds go to the original payment method in 7–10 business days."""
+    req = return_request(at("2025-03-05"))
+    d = POLICY.inspection(inspection(req, inspected_at=at(inspected, 15)))
+    ob = d.obligations
+    assert (ob.refund_earliest, ob.refund_latest) == (earliest, latest)
+    assert ob.refund_to == "original payment method"
+    assert ob.refund_amount == usd("240.00")
+    assert "s4.refund_window" in {n.clause_id for n in ob.notices}
+
+
+def test_confirmed_defect_store_pays_shipping() -> None:
+    """§4: a confirmed defect moves the return shipping cost to the store, reimbursed."""
+    d = POLICY.inspection(defect_inspection(return_shipping_cost=usd("12.50")))
+    assert d.obligations.return_shipping_paid_by is ShippingPayer.STORE
+    assert d.obligations.return_shipping_reimbursed == usd("12.50")
+    rejected = POLICY.inspection(
+        defect_inspection(cause=DefectCause.MISUSE, return_shipping_cost=usd("12.50"))
+    )
+    assert rejected.obligations.return_shipping_paid_by is ShippingPayer.CUSTOMER
+    assert rejected.obligations.return_shipping_reimbursed is None
+
+
+def test_partial_refund_has_window_but_no_amount() -> None:
+    """A partial refund is a refund: the window applies; its amount is the store's to set."""
+    d = POLICY.inspection(defect_inspection(repair_possible=False, replacement_possible=False))
+    assert d.obligations.refund_earliest == date(2025, 3, 25)
+    assert d.obligations.refund_amount is None
+
+
+def test_decision_email_for_every_inspection() -> None:
+    """§4: after inspection the customer gets an e-mail of approval or rejection."""
+    for case in (inspection(), inspection(condition=condition(unused=False)), defect_inspection()):
+        assert "s4.decision_email" in {
+            n.clause_id for n in POLICY.inspection(case).obligations.notices
+        }
+
+
+PARCEL_ROWS = [
+    ("lost", parcel(), ParcelOutcome.NO_REFUND_PARCEL_LOST),
+    ("in transit", parcel(status=ParcelStatus.IN_TRANSIT), ParcelOutcome.AWAITING_PARCEL),
+    (
+        "delivered",
+        parcel(status=ParcelStatus.DELIVERED_TO_STORE),
+        ParcelOutcome.PROCEED_TO_INSPECTION,
+    ),
+    ("status unknown", parcel(status=None), ParcelOutcome.NEEDS_REVIEW),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "outcome"), [r[1:] for r in PARCEL_ROWS], ids=[r[0] for r in PARCEL_ROWS]
+)
+def test_lost_parcel(case: Any, outcome: ParcelOutcome) -> None:
+    """Stage 3 (S4_LOST): the store cannot be held responsible for lost packages."""
+    d = POLICY.lost_parcel(case)
+    _check(d, outcome, ("s4.parcel_received",), S4_LOST)
+
+
+def test_lost_insured_parcel_advice() -> None:
+    """A lost insured parcel gets no refund, with advice to claim from the carrier."""
+    d = POLICY.lost_parcel(parcel(insured=True))
+    assert d.outcome is ParcelOutcome.NO_REFUND_PARCEL_LOST
+    assert "carrier" in d.obligations.notices[0].message
+    assert d.reasons[0].code == "return_parcel_lost"
+
+
+CANCEL_ROWS = [
+    ("not started", cancellation(), CancellationOutcome.REFUNDABLE),
+    (
+        "started before cancelling",
+        cancellation(production=ProductionStatus.STARTED, production_started_at=at("2025-03-02")),
+        CancellationOutcome.NOT_REFUNDABLE,
+    ),
+    (
+        "started after cancelling",
+        cancellation(production=ProductionStatus.STARTED, production_started_at=at("2025-03-04")),
+        CancellationOutcome.REFUNDABLE,
+    ),
+    (
+        "started, date unknown",
+        cancellation(production=ProductionStatus.STARTED),
+        CancellationOutcome.NOT_REFUNDABLE,
+    ),
+    ("status unknown", cancellation(production=None), CancellationOutcome.NEEDS_REVIEW),
+    ("ready-made order", cancellation(item=item()), CancellationOutcome.NEEDS_REVIEW),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "outcome"), [r[1:] for r in CANCEL_ROWS], ids=[r[0] for r in CANCEL_ROWS]
+)
+def test_cancellation(case: Any, outcome: CancellationOutcome) -> None:
+    """Stage 5 (S2_PRODUCTION): custom orders are non-refundable once production has begun."""
+    _check(POLICY.cancellation(case), outcome, ("s2.production_not_begun",), S2_PRODUCTION)
+
+
+def test_refundable_cancellation_refund() -> None:
+    """A refundable cancellation refunds the price in the 7–10 business-day window."""
+    d = POLICY.cancellation(cancellation())
+    assert d.obligations.refund_amount == usd("900.00")
+    assert (d.obligations.refund_earliest, d.obligations.refund_latest) == (
+        date(2025, 3, 12),
+        date(2025, 3, 17),
+    )
+
+
+APPROVED = ExchangeOutcome.APPROVED_PENDING_INSPECTION
+EXCHANGE_ROWS = [
+    ("approved", S5_TERMS, exchange(), APPROVED, ("s5.availability",)),
+    (
+        "returned before contact",
+        S5_CONTACT,
+        exchange(returned_at=at("2025-03-04")),
+        ExchangeOutcome.REFUSED,
+        ("s5.contact_first",),
+    ),
+    (
+        "returned after contact",
+        S5_CONTACT,
+        exchange(returned_at=at("2025-03-06")),
+        APPROVED,
+        ("s5.contact_first",),
+    ),
+    (
+        "unavailable",
+        S5_TERMS,
+        exchange(wanted_available=False),
+        ExchangeOutcome.REFUSED,
+        ("s5.availability",),
+    ),
+    (
+        "availability unknown",
+        S5_TERMS,
+        exchange(wanted_available=None),
+        ExchangeOutcome.NEEDS_REVIEW,
+        ("s5.availability",),
+    ),
+    (
+        "price unknown",
+        S5_TERMS,
+        exchange(wanted_price=None),
+        ExchangeOutcome.NEEDS_REVIEW,
+        ("s5.prices_known",),
+    ),
+    (
+        "ineligible item (engraved)",
+        S2_MODIFIED,
+        exchange(item=return_item(item=item(engraved=True))),
+        ExchangeOutcome.REFUSED,
+        ("s2.engraved",),
+    ),
+    (
+        "ineligible item (late)",
+        S1_WINDOW,
+        exchange(requested_at=at("2025-03-11")),
+        ExchangeOutcome.REFUSED,
+        ("s1.return_window",),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "case", "outcome", "clauses"),
+    [r[1:] for r in EXCHANGE_ROWS],
+    ids=[r[0] for r in EXCHANGE_ROWS],
+)
+def test_exchange(
+    sentence: str, case: Any, outcome: ExchangeOutcome, clauses: tuple[str, ...]
+) -> None:
+    """Stage 6: exchanges of eligible items, prior contact, availability (§5)."""
+    _check(POLICY.exchange(case), outcome, clauses, sentence)
+
+
+@pytest.mark.parametrize(
+    ("wanted", "customer_pays", "store_refunds"),
+    [("200.00", "0.00", "40.00"), ("300.00", "60.00", "0.00"), ("240.00", "0.00", "0.00")],
+)
+def test_exchange_settlement(wanted: str, customer_pays: str, store_refunds: str) -> None:
+    """§5: the price difference is settled both ways, by exactly one side."""
+    d = POLICY.exchange(exchange(wanted_price=usd(wanted)))
+    assert d.settlement is not None
+    assert (d.settlement.customer_pays, d.settlement.store_refunds) == (
+        usd(customer_pays),
+        usd(store_refunds),
+    )
+
+
+def test_decision_str_is_readable() -> None:
+    """str(decision) names the outcome, the clause, the dates and the policy version."""
+    text = str(_one(POLICY.return_request(return_request(at("2025-03-11")))))
+    assert "not eligible" in text
+    assert "[§1 s1.return_window]" in text
+    assert "last day to request a return: 2025-03-10" in text
+    assert "policy version 2025-01-12" in text
+
+
+def test_delivered_constant_is_a_monday() -> None:
+    """The builders' delivery date is the Monday the tables count from."""
+    assert DELIVERED.date() == date(2025, 3, 3)
+    assert replace(item(), sku="X").sku == "X"
