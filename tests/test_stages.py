@@ -333,14 +333,44 @@ def test_every_failing_reason_is_reported() -> None:
     ("reason", "payer"),
     [
         (ReturnReason.CHANGE_OF_MIND, ShippingPayer.CUSTOMER),
-        (ReturnReason.STORE_ERROR, ShippingPayer.STORE),
+        (ReturnReason.STORE_ERROR, ShippingPayer.CUSTOMER_UNTIL_CONFIRMED),
     ],
 )
 def test_return_shipping_payer(reason: ReturnReason, payer: ShippingPayer) -> None:
-    """§4 (S4_COST): the customer pays return shipping except for an error on our part."""
+    """§4 (S4_COST): the customer pays return shipping; a stated store error is reimbursed once confirmed."""
     d = _one(POLICY.return_request(return_request(items=(return_item(reason=reason),))))
     assert d.outcome is ELIG
     assert d.obligations.return_shipping_paid_by is payer
+    assert d.obligations.notices[0].clause_id == "s4.return_shipping"
+
+
+@pytest.mark.parametrize(
+    ("reason", "cause", "payer"),
+    [
+        (ReturnReason.CHANGE_OF_MIND, None, ShippingPayer.CUSTOMER),
+        (ReturnReason.STORE_ERROR, None, ShippingPayer.STORE),
+        (ReturnReason.CHANGE_OF_MIND, DefectCause.MANUFACTURING_DEFECT, ShippingPayer.STORE),
+    ],
+)
+def test_inspection_confirms_store_error_or_defect(
+    reason: ReturnReason, cause: DefectCause | None, payer: ShippingPayer
+) -> None:
+    """§4: once inspected, a store error or a defect found is confirmed and the store bears shipping."""
+    req = return_request(items=(return_item(reason=reason),))
+    d = POLICY.inspection(inspection(req, cause=cause, return_shipping_cost=usd("9.00")))
+    assert d.outcome is InspectionOutcome.REFUND_APPROVED
+    assert d.obligations.return_shipping_paid_by is payer
+    assert d.obligations.return_shipping_reimbursed == (
+        usd("9.00") if payer is ShippingPayer.STORE else None
+    )
+
+
+def test_defect_found_on_a_sale_return_does_not_open_a_refund() -> None:
+    """A defect found while inspecting a *return* of a sale item does not lift the sale exclusion (§3's notice was skipped)."""
+    req = return_request(items=(return_item(item=item(sale_event=SaleEvent.SALE)),))
+    d = POLICY.inspection(inspection(req, cause=DefectCause.MANUFACTURING_DEFECT))
+    assert d.outcome is InspectionOutcome.REFUND_REJECTED
+    assert [r.clause_id for r in d.reasons] == ["s2.sale_item"]
 
 
 def test_multi_item_order_summary() -> None:

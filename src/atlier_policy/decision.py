@@ -10,11 +10,13 @@ obligation cites the clause (id, section, quoted sentence) it comes from.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from atlier_policy.cases import Money
+from atlier_policy.errors import InputError
 from atlier_policy.rules import Finding
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "ShippingPayer",
     "Stage",
     "TraceEntry",
+    "to_records",
 ]
 
 
@@ -231,6 +234,60 @@ class Decision:
         """Whether the outcome grants something (eligibility, approval, a remedy)."""
         return self.outcome in POSITIVE
 
+    def to_dict(self) -> dict[str, Any]:
+        """The stable, versioned JSON document of this decision."""
+        from atlier_policy.jsonio import decision_to_dict
+
+        return decision_to_dict(self)
+
+    def to_json(self) -> str:
+        from atlier_policy.jsonio import dumps
+
+        return dumps(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Decision:
+        """Decode a decision document back to an equal value."""
+        from atlier_policy.jsonio import decision_from_dict
+
+        result = decision_from_dict(dict(doc))
+        if not isinstance(result, Decision):
+            raise InputError.single("kind", "'decision'", "order_decision", "decision")
+        return result
+
+    def to_record(self) -> dict[str, Any]:
+        """One flat row (scalars only) for a DataFrame; see :func:`to_records`."""
+        ob = self.obligations
+        return {
+            "stage": self.stage.value,
+            "order_id": self.order_id,
+            "sku": self.sku,
+            "outcome": self.outcome.value,
+            "granted": self.granted,
+            "reason_codes": ";".join(
+                r.code for r in self.reasons if r.finding is not Finding.PASSED
+            ),
+            "clause_ids": ";".join(r.clause_id for r in self.reasons),
+            "missing": ";".join(self.missing),
+            "return_shipping_paid_by": ob.return_shipping_paid_by
+            and ob.return_shipping_paid_by.value,
+            "refund_amount": ob.refund_amount and ob.refund_amount.amount,
+            "refund_currency": ob.refund_amount and ob.refund_amount.currency,
+            "refund_earliest": ob.refund_earliest,
+            "refund_latest": ob.refund_latest,
+            "last_day_to_request_return": ob.last_day_to_request_return,
+            "last_day_to_report_defect": ob.last_day_to_report_defect,
+            "customer_pays": self.settlement and self.settlement.customer_pays.amount,
+            "store_refunds": self.settlement and self.settlement.store_refunds.amount,
+            "policy_version": self.policy_version,
+        }
+
+    def _repr_html_(self) -> str:
+        """A readable table in Jupyter: outcome, reasons with clauses, obligations."""
+        from atlier_policy.display import decision_html
+
+        return decision_html(self)
+
     def __str__(self) -> str:
         subject = f"order {self.order_id}" + (f", item {self.sku}" if self.sku else "")
         stage, outcome = self.stage.value, self.outcome.value
@@ -281,6 +338,43 @@ class OrderDecision:
     def all_granted(self) -> bool:
         return all(d.granted for d in self.items)
 
+    def to_dict(self) -> dict[str, Any]:
+        from atlier_policy.jsonio import decision_to_dict
+
+        return decision_to_dict(self)
+
+    def to_json(self) -> str:
+        from atlier_policy.jsonio import dumps
+
+        return dumps(self.to_dict())
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> OrderDecision:
+        from atlier_policy.jsonio import decision_from_dict
+
+        result = decision_from_dict(dict(doc))
+        if not isinstance(result, OrderDecision):
+            raise InputError.single("kind", "'order_decision'", "decision", "decision")
+        return result
+
+    def _repr_html_(self) -> str:
+        from atlier_policy.display import order_html
+
+        return order_html(self)
+
     def __str__(self) -> str:
         summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(self.counts.items()))
         return "\n".join([f"order {self.order_id}: {summary}", *(str(d) for d in self.items)])
+
+
+def to_records(decisions: Iterable[Decision | OrderDecision]) -> list[dict[str, Any]]:
+    """Flat rows, one per item decision, that load straight into a DataFrame.
+
+    ``pandas.DataFrame(to_records(decisions))``; no pandas dependency here.
+    """
+    rows: list[dict[str, Any]] = []
+    for d in decisions:
+        rows.extend(
+            item.to_record() for item in (d.items if isinstance(d, OrderDecision) else (d,))
+        )
+    return rows

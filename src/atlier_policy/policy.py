@@ -105,11 +105,15 @@ _CONFIRMED = frozenset({DefectCause.MANUFACTURING_DEFECT, DefectCause.ARRIVED_DA
 
 
 def inspected_line(insp: Inspection) -> ReturnLine:
-    """The returned item as the quality team found it: their findings win."""
+    """The returned item as the quality team found it: their condition findings win.
+
+    The record of a confirmed defect stays the one of the request: a defect found
+    while inspecting a *return* does not open the §3 route (whose 3-day notice it
+    skipped), so it cannot lift the sale exclusion either; it only moves the
+    return shipping cost to the store (§4 "confirmed defect").
+    """
     assert isinstance(insp.request, ReturnRequest)  # guaranteed by the evaluator
-    line = insp.request.lines()[0]
-    confirmed = line.defect_confirmed if insp.cause is None else insp.cause in _CONFIRMED
-    return replace(line, condition=insp.condition, defect_confirmed=confirmed)
+    return replace(insp.request.lines()[0], condition=insp.condition)
 
 
 def claim_at_inspection(insp: Inspection) -> DefectClaim:
@@ -281,7 +285,7 @@ class Policy:
                 return_shipping_paid_by=_payer(line.reason, line.defect_confirmed)
                 if granted
                 else None,
-                notices=self._notices(granted, after_request=True),
+                notices=self._notices(granted),
             )
             decisions.append(
                 self._decision(
@@ -310,7 +314,7 @@ class Policy:
         obligations = replace(
             self._deadlines(claim.item.delivered_at),
             return_shipping_paid_by=ShippingPayer.CUSTOMER_UNTIL_CONFIRMED if granted else None,
-            notices=self._notices(granted, after_request=True),
+            notices=self._notices(granted),
         )
         return self._decision(
             Stage.DEFECT_CLAIM, outcome, claim.order_id, claim.item.sku, ev, obligations
@@ -364,7 +368,9 @@ class Policy:
             line = inspected_line(insp)
             obligations = Obligations(notices=(email,))
             if outcome is InspectionOutcome.REFUND_APPROVED:
-                payer = _payer(line.reason, line.defect_confirmed)
+                # A defect the team finds on a return is confirmed: the store pays shipping.
+                confirmed = line.defect_confirmed is True or insp.cause in _CONFIRMED
+                payer = _payer(line.reason, confirmed, inspected=True)
                 obligations = self._refund(
                     approved_on, item.price, payer, insp.return_shipping_cost, email
                 )
@@ -455,9 +461,11 @@ class Policy:
                         f"price difference: customer pays {settlement.customer_pays}, "
                         f"store refunds {settlement.store_refunds}",
                     ),
-                    *self._notices(True, after_request=True),
+                    *self._notices(True),
                 ),
             )
+        elif outcome is not ExchangeOutcome.APPROVED_PENDING_INSPECTION:
+            obligations = replace(obligations, notices=self._notices(False))
         return self._decision(
             Stage.EXCHANGE, outcome, req.order_id, req.item.item.sku, ev, obligations, settlement
         )
@@ -481,13 +489,25 @@ class Policy:
         email: Notice | None,
     ) -> Obligations:
         earliest, latest = refund_window(approved_on, self.terms)
-        window = _notice(
-            shipping.REFUND_WINDOW,
-            "refund_window",
-            f"refund to the {REFUND_TO} between {earliest} and {latest} "
-            f"({self.terms.refund_min_business_days}th to {self.terms.refund_max_business_days}th "
-            f"business day after {approved_on})",
-        )
+        lo, hi = self.terms.refund_min_business_days, self.terms.refund_max_business_days
+        notices = [
+            _notice(
+                shipping.REFUND_WINDOW,
+                "refund_window",
+                f"refund to the {REFUND_TO} between {earliest} and {latest} "
+                f"({_ordinal(lo)} to {_ordinal(hi)} business day after {approved_on})",
+            )
+        ]
+        if amount is not None:
+            notices.append(
+                _notice(
+                    shipping.FREE_SHIPPING,
+                    "no_shipping_deducted",
+                    f"{amount} refunded in full: delivery was free, so nothing is deducted",
+                )
+            )
+        if email is not None:
+            notices.append(email)
         return Obligations(
             return_shipping_paid_by=payer,
             return_shipping_reimbursed=shipping_cost if payer is ShippingPayer.STORE else None,
@@ -495,10 +515,11 @@ class Policy:
             refund_to=REFUND_TO,
             refund_earliest=earliest,
             refund_latest=latest,
-            notices=(window,) if email is None else (window, email),
+            notices=tuple(notices),
         )
 
-    def _notices(self, granted: bool, *, after_request: bool) -> tuple[Notice, ...]:
+    def _notices(self, granted: bool) -> tuple[Notice, ...]:
+        """What to tell the customer after a request: how to ship, or whom to ask."""
         if not granted:
             return (
                 _notice(
@@ -532,6 +553,11 @@ class Policy:
         obligations: Obligations,
         settlement: Settlement | None = None,
     ) -> Decision:
+        payer = obligations.return_shipping_paid_by
+        if payer is not None:
+            # Every obligation cites its provision: §4 for who pays return shipping.
+            cost = _notice(shipping.RETURN_SHIPPING, "return_shipping", _SHIPPING_MESSAGES[payer])
+            obligations = replace(obligations, notices=(cost, *obligations.notices))
         return Decision(
             stage=stage,
             outcome=outcome,
@@ -551,11 +577,35 @@ def _expect(case: object, cls: type, what: str) -> None:
         raise InputError.single("case", f"a {cls.__name__}", type(case).__name__, what)
 
 
-def _payer(reason: ReturnReason | None, defect_confirmed: bool | None) -> ShippingPayer:
-    # §4: the customer pays, except for a confirmed defect or an error on our part.
-    if reason is ReturnReason.STORE_ERROR or defect_confirmed is True:
+def _payer(
+    reason: ReturnReason | None, defect_confirmed: bool | None, *, inspected: bool = False
+) -> ShippingPayer:
+    """§4: the customer pays, except for a confirmed defect or an error on our part.
+
+    A store error stated with a request is confirmed by the inspection; until then
+    the customer pays and is reimbursed.
+    """
+    if defect_confirmed is True:
         return ShippingPayer.STORE
+    if reason is ReturnReason.STORE_ERROR:
+        return ShippingPayer.STORE if inspected else ShippingPayer.CUSTOMER_UNTIL_CONFIRMED
     return ShippingPayer.CUSTOMER
+
+
+_SHIPPING_MESSAGES = {
+    ShippingPayer.CUSTOMER: "the customer pays the return shipping",
+    ShippingPayer.STORE: "the store bears the return shipping (confirmed defect or store error)",
+    ShippingPayer.CUSTOMER_UNTIL_CONFIRMED: (
+        "the customer pays the return shipping now and is reimbursed "
+        "if the defect or error is confirmed"
+    ),
+}
+
+
+def _ordinal(n: int) -> str:
+    """``7`` -> ``"7th"``, ``1`` -> ``"1st"``, ``22`` -> ``"22nd"``, ``13`` -> ``"13th"``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _notice(provision: Provision, code: str, message: str) -> Notice:

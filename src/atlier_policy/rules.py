@@ -415,6 +415,7 @@ class Unless(Rule):
     failed    unknown    unknown
     unknown   passed     passed
     unknown   other      unknown
+    NA        (any)      NA
     ========  =========  ========
     """
 
