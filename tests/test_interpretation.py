@@ -527,3 +527,24 @@ def test_no_outbound_shipping_deducted() -> None:
     decision = default_policy().inspection(inspection)
     assert decision.outcome is InspectionOutcome.REFUND_APPROVED
     assert decision.obligations.refund_amount == PRICE
+
+
+def test_defect_found_at_return_inspection_confirms_shipping_only() -> None:
+    """A defect found inspecting a return moves shipping to the store but does not lift the sale exclusion."""
+    policy = default_policy()
+    full_price = Inspection(
+        order_id="A-1001",
+        request=return_request(on(2)),
+        inspected_at=on(9),
+        condition=Condition.as_new(),
+        cause=DefectCause.MANUFACTURING_DEFECT,
+        return_shipping_cost=SHIPPING_COST,
+    )
+    d = policy.inspection(full_price)
+    assert d.outcome is InspectionOutcome.REFUND_APPROVED
+    assert d.obligations.return_shipping_paid_by is ShippingPayer.STORE
+    assert d.obligations.return_shipping_reimbursed == SHIPPING_COST
+    sale = replace(full_price, request=return_request(on(2), item(sale_event=SaleEvent.SALE)))
+    refused = policy.inspection(sale)
+    assert refused.outcome is InspectionOutcome.REFUND_REJECTED
+    assert clause_ids(refused) == ["s2.sale_item"]
