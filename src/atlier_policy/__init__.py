@@ -22,6 +22,7 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
+from atlier_policy.api import evaluate
 from atlier_policy.calendar import BusinessCalendar
 from atlier_policy.cases import (
     Condition,
@@ -63,6 +64,7 @@ from atlier_policy.decision import (
     ShippingPayer,
     Stage,
     TraceEntry,
+    to_records,
 )
 from atlier_policy.errors import (
     AtlierPolicyError,
@@ -153,4 +155,6 @@ __all__ = [
     "Unless",
     "__version__",
     "default_policy",
+    "evaluate",
+    "to_records",
 ]

@@ -1,25 +1,42 @@
 """The ``atlier-policy`` command: a thin adapter over the pure core.
 
-Exit status: 0 when the command did its job, 2 for bad input or usage (one line
-on stderr, no traceback), 1 for anything unexpected.
+Subcommands: ``evaluate`` (one case), ``batch`` (JSON Lines, streaming),
+``deadlines``, ``policy`` and ``schema``.
+
+Exit status: 0 when the command did its job (whatever the decision's outcome),
+2 for bad input or usage (one line on stderr, no traceback), 1 for anything
+unexpected.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import sys
-from collections.abc import Sequence
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from importlib import resources
+from typing import IO, Any
 
+from atlier_policy.api import evaluate
 from atlier_policy.deadlines import (
     last_day_to_report_defect,
     last_day_to_request_return,
+    ordinal,
     refund_window,
 )
-from atlier_policy.errors import AtlierPolicyError
+from atlier_policy.decision import OrderDecision
+from atlier_policy.errors import AtlierPolicyError, InputError
+from atlier_policy.jsonio import case_from_dict, dumps, loads
+from atlier_policy.policy import default_policy
 from atlier_policy.terms import PolicyTerms
 
-__all__ = ["main"]
+__all__ = ["MAX_CASE_BYTES", "main"]
+
+MAX_CASE_BYTES = 1 << 20  # one case document (a file, or a line of a batch): 1 MiB
+_CHUNK = 500  # cases per unit of work in a batch
 
 
 class _UsageError(Exception):
@@ -41,9 +58,30 @@ def _iso_date(text: str) -> date:
         ) from None
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 64 (got {text!r})")
+    return int(text)
+
+
 def _build_parser() -> _Parser:
     parser = _Parser(prog="atlier-policy", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ev = sub.add_parser("evaluate", help="evaluate one case document (JSON) and print the decision")
+    ev.add_argument("file", nargs="?", default="-", help="a case file, or - for standard input")
+    ev.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default=None,
+        help="text (the default on a terminal) or json (the default in a pipe)",
+    )
+
+    ba = sub.add_parser("batch", help="evaluate a JSON Lines file of cases, one decision per line")
+    ba.add_argument("file", help="cases, one JSON document per line (- for standard input)")
+    ba.add_argument("-o", "--output", default="-", help="where to write decisions (default stdout)")
+    ba.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+
     dl = sub.add_parser(
         "deadlines",
         help="last days to request a return and report a defect, and the refund window",
@@ -54,7 +92,134 @@ def _build_parser() -> _Parser:
     dl.add_argument("--approved", type=_iso_date, metavar="DATE", help="refund approval date")
     dl.add_argument("--country", default="US", help="holidays country code (default US)")
     dl.add_argument("--subdiv", default=None, help="holidays subdivision code")
+
+    po = sub.add_parser("policy", help="the clauses with their ids, sections and sentences")
+    po.add_argument("--format", choices=("text", "json"), default="text")
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of case or decision documents")
+    sc.add_argument("which", choices=("case", "decision"))
     return parser
+
+
+# --- evaluate ---------------------------------------------------------------------------
+
+
+def _read_case(path: str) -> Any:
+    if path == "-":
+        data = sys.stdin.buffer.read(MAX_CASE_BYTES + 1)
+    else:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(MAX_CASE_BYTES + 1)
+        except OSError as exc:
+            raise InputError.single("file", "a readable file", f"{path} ({exc.strerror})") from None
+    if len(data) > MAX_CASE_BYTES:
+        raise InputError.single("file", f"at most {MAX_CASE_BYTES} bytes per case", "a larger file")
+    if not data.strip():
+        raise InputError.single("file", "a JSON case document", "an empty file")
+    return loads(data)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    decision = evaluate(case_from_dict(_read_case(args.file)))
+    fmt = args.format or ("text" if sys.stdout.isatty() else "json")
+    print(str(decision) if fmt == "text" else decision.to_json())
+    return 0
+
+
+# --- batch ------------------------------------------------------------------------------
+
+
+def _decide_line(lineno: int, text: str) -> tuple[str, tuple[str, ...]]:
+    """One JSON Lines record for one input line, and the outcomes (or "error") to count."""
+    try:
+        if len(text) > MAX_CASE_BYTES:
+            raise InputError.single("line", f"at most {MAX_CASE_BYTES} bytes", "a longer line")
+        result = evaluate(case_from_dict(loads(text)))
+    except AtlierPolicyError as exc:
+        problems = getattr(exc, "problems", ())
+        record = {
+            "line": lineno,
+            "error": str(exc),
+            "problems": [{"field": f, "expected": e, "given": g} for f, e, g in problems],
+        }
+        return dumps(record), ("error",)
+    items = result.items if isinstance(result, OrderDecision) else (result,)
+    return dumps({"line": lineno, **result.to_dict()}), tuple(d.outcome.value for d in items)
+
+
+def _work(chunk: list[tuple[int, str]]) -> list[tuple[str, tuple[str, ...]]]:
+    return [_decide_line(n, t) for n, t in chunk]
+
+
+def _numbered(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
+    chunk: list[tuple[int, str]] = []
+    for n, line in enumerate(lines, 1):
+        if line.strip():
+            chunk.append((n, line))
+        if len(chunk) >= _CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _results(
+    chunks: Iterator[list[tuple[int, str]]], jobs: int
+) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
+    if jobs == 1:
+        yield from map(_work, chunks)
+        return
+    import multiprocessing
+
+    # A bounded window of chunks in flight keeps memory flat on any input size.
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        window: deque[Any] = deque()
+        for chunk in chunks:
+            window.append(pool.apply_async(_work, (chunk,)))
+            if len(window) >= 2 * jobs:
+                yield window.popleft().get()
+        while window:
+            yield window.popleft().get()
+
+
+def _batch(args: argparse.Namespace) -> int:
+    counts: Counter[str] = Counter()
+    lines = 0
+    progress = sys.stderr.isatty()
+    with contextlib.ExitStack() as stack:
+        # Only files we opened are closed; stdin and stdout stay open.
+        source = sys.stdin if args.file == "-" else stack.enter_context(_open(args.file, "r"))
+        sink = sys.stdout if args.output == "-" else stack.enter_context(_open(args.output, "w"))
+        try:
+            for results in _results(_numbered(source), args.jobs):
+                for record, kinds in results:
+                    sink.write(record + "\n")
+                    counts.update(kinds)
+                lines += len(results)
+                if progress:
+                    print(f"\r{lines} cases", end="", file=sys.stderr, flush=True)
+        except UnicodeDecodeError:
+            raise InputError.single("file", "UTF-8 text", "other bytes") from None
+    if progress:
+        print(file=sys.stderr)
+    summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
+    print(f"atlier-policy batch: {lines} cases: {summary or 'none'}", file=sys.stderr)
+    return 0
+
+
+def _open(path: str, mode: str) -> IO[str]:
+    try:
+        return open(path, mode, encoding="utf-8", newline="")
+    except OSError as exc:
+        raise InputError.single(
+            "file",
+            "a readable file" if mode == "r" else "a writable path",
+            f"{path} ({exc.strerror})",
+        ) from None
+
+
+# --- deadlines, policy, schema ----------------------------------------------------------
 
 
 def _deadlines(args: argparse.Namespace) -> int:
@@ -75,8 +240,11 @@ def _deadlines(args: argparse.Namespace) -> int:
         earliest, latest = refund_window(args.approved, terms)
         rows += [
             ("refund approved", args.approved),
-            (f"refund earliest ({terms.refund_min_business_days}th business day, §4)", earliest),
-            (f"refund latest ({terms.refund_max_business_days}th business day, §4)", latest),
+            (
+                f"refund earliest ({ordinal(terms.refund_min_business_days)} business day, §4)",
+                earliest,
+            ),
+            (f"refund latest ({ordinal(terms.refund_max_business_days)} business day, §4)", latest),
         ]
     width = max(len(label) for label, _ in rows)
     for label, day in rows:
@@ -86,14 +254,70 @@ def _deadlines(args: argparse.Namespace) -> int:
     return 0
 
 
+def _policy(args: argparse.Namespace) -> int:
+    policy = default_policy()
+    terms = {k: _plain(v) for k, v in policy.terms.to_mapping().items()}
+    clauses = [
+        {"id": c.id, "section": c.section, "code": c.code, "sentence": c.sentence}
+        for c in policy.clauses()
+    ]
+    if args.format == "json":
+        print(
+            json.dumps(
+                {"version": policy.version, "terms": terms, "clauses": clauses},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    print(f"Atlier Jewelry Return & Refund Policy, version {policy.version}")
+    print("terms:")
+    for key, value in terms.items():
+        print(f"  {key} = {value}")
+    print("clauses:")
+    for c in clauses:
+        print(f"  §{c['section']} {c['id']}: {c['sentence']}")
+    return 0
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, frozenset):
+        return sorted(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _schema(args: argparse.Namespace) -> int:
+    text = (
+        resources.files("atlier_policy")
+        .joinpath(f"schemas/{args.which}.schema.json")
+        .read_text("utf-8")
+    )
+    sys.stdout.write(text)
+    return 0
+
+
+_COMMANDS = {
+    "evaluate": _evaluate,
+    "batch": _batch,
+    "deadlines": _deadlines,
+    "policy": _policy,
+    "schema": _schema,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status instead of exiting."""
     try:
         args = _build_parser().parse_args(argv)
-        return _deadlines(args)
+        return _COMMANDS[args.command](args)
     except (_UsageError, AtlierPolicyError) as exc:
-        print(f"atlier-policy: error: {exc}", file=sys.stderr)
+        message = str(exc).replace("\n", " ")
+        print(f"atlier-policy: error: {message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `atlier-policy batch ... | head`
+        return 0
     except Exception as exc:  # the promise: no traceback reaches a user
         print(f"atlier-policy: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

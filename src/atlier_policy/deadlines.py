@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "last_day_to_report_defect",
     "last_day_to_request_return",
+    "ordinal",
     "refund_window",
     "store_date",
 ]
@@ -65,3 +66,13 @@ def refund_window(approved_on: date, terms: PolicyTerms) -> tuple[date, date]:
         cal.add_business_days(approved_on, terms.refund_min_business_days),
         cal.add_business_days(approved_on, terms.refund_max_business_days),
     )
+
+
+def ordinal(n: int) -> str:
+    """``7`` -> ``"7th"`` for the messages: ``1st``, ``2nd``, ``3rd``, ``11th``, ``22nd``.
+
+    >>> [ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 103, 111)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '103rd', '111th']
+    """
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

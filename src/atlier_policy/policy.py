@@ -39,6 +39,7 @@ from atlier_policy.clauses import defects, eligibility, exchanges, non_returnabl
 from atlier_policy.deadlines import (
     last_day_to_report_defect,
     last_day_to_request_return,
+    ordinal,
     refund_window,
     store_date,
 )
@@ -495,7 +496,7 @@ class Policy:
                 shipping.REFUND_WINDOW,
                 "refund_window",
                 f"refund to the {REFUND_TO} between {earliest} and {latest} "
-                f"({_ordinal(lo)} to {_ordinal(hi)} business day after {approved_on})",
+                f"({ordinal(lo)} to {ordinal(hi)} business day after {approved_on})",
             )
         ]
         if amount is not None:
@@ -600,12 +601,6 @@ _SHIPPING_MESSAGES = {
         "if the defect or error is confirmed"
     ),
 }
-
-
-def _ordinal(n: int) -> str:
-    """``7`` -> ``"7th"``, ``1`` -> ``"1st"``, ``22`` -> ``"22nd"``, ``13`` -> ``"13th"``."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def _notice(provision: Provision, code: str, message: str) -> Notice:

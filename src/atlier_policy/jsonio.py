@@ -1,0 +1,553 @@
+"""JSON in, JSON out: a thin, strict adapter around the typed core.
+
+A case document is a JSON object whose ``stage`` selects the evaluator; its other
+keys are the fields of that stage's case class (``docs/json.md``). Dates are ISO
+8601 (instants with an offset), money is ``{"amount": "240.00", "currency":
+"USD"}`` with the amount as a decimal *string*, enums are lower-case strings,
+``null`` is an unknown fact. Optional keys may be omitted (their default
+applies); unknown keys are refused. Every problem of a document is reported at
+once, each with its field path (``items[2].item.delivered_at``).
+
+Decisions encode to a stable, versioned document (``schema_version`` and the
+policy version inside) and decode back to equal values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import re
+import types
+import typing
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from typing import Any, Union, get_args, get_origin
+
+from atlier_policy.cases import (
+    CustomOrderCancellation,
+    DefectClaim,
+    ExchangeRequest,
+    Inspection,
+    LostParcelReport,
+    Money,
+    ReturnRequest,
+)
+from atlier_policy.decision import (
+    CancellationOutcome,
+    Decision,
+    DefectClaimOutcome,
+    ExchangeOutcome,
+    InspectionOutcome,
+    OrderDecision,
+    ParcelOutcome,
+    ReturnOutcome,
+    Stage,
+)
+from atlier_policy.errors import InputError
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "case_from_dict",
+    "case_from_json",
+    "case_to_dict",
+    "decision_from_dict",
+    "decision_to_dict",
+    "dumps",
+]
+
+SCHEMA_VERSION = "1.0"
+
+CASE_CLASSES: dict[Stage, type] = {
+    Stage.RETURN_REQUEST: ReturnRequest,
+    Stage.DEFECT_CLAIM: DefectClaim,
+    Stage.LOST_PARCEL: LostParcelReport,
+    Stage.INSPECTION: Inspection,
+    Stage.CANCELLATION: CustomOrderCancellation,
+    Stage.EXCHANGE: ExchangeRequest,
+}
+STAGE_OF: dict[type, Stage] = {cls: stage for stage, cls in CASE_CLASSES.items()}
+OUTCOMES: dict[Stage, type[enum.Enum]] = {
+    Stage.RETURN_REQUEST: ReturnOutcome,
+    Stage.DEFECT_CLAIM: DefectClaimOutcome,
+    Stage.LOST_PARCEL: ParcelOutcome,
+    Stage.INSPECTION: InspectionOutcome,
+    Stage.CANCELLATION: CancellationOutcome,
+    Stage.EXCHANGE: ExchangeOutcome,
+}
+
+MAX_STRING = 1000
+MAX_ITEMS = 10_000
+_AMOUNT = re.compile(r"\d{1,12}(\.\d{1,6})?")  # no sign: amounts in documents are >= 0
+_STAGES = ", ".join(repr(s.value) for s in Stage)
+
+
+def _given(value: object) -> str:
+    """A JSON-ish, short rendering of what was given, for messages."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = json.dumps(value) if isinstance(value, str | int | float) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _Problems:
+    """Collects every problem of a document before raising once."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str, str]] = []
+
+    def add(self, path: str, expected: str, value: object) -> None:
+        self.items.append((path or "(document)", expected, _given(value)))
+
+
+_MISSING = object()
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+@cache
+def _spec(cls: type) -> tuple[tuple[str, Any, bool], ...]:
+    """(name, type, required) for each init field of a dataclass, cached per class."""
+    hints = typing.get_type_hints(cls)
+    return tuple(
+        (
+            f.name,
+            hints[f.name],
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+        )
+        for f in dataclasses.fields(cls)
+        if f.init and not f.name.startswith("_")
+    )
+
+
+def _decode(tp: Any, value: object, path: str, problems: _Problems) -> Any:
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = get_args(tp)
+        if value is None:
+            if type(None) in args:
+                return None
+            problems.add(path, _describe(tp), value)
+            return _MISSING
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) == 1:
+            return _decode(rest[0], value, path, problems)
+        return _decode_union(rest, value, path, problems)
+    if origin is tuple:
+        item_tp = get_args(tp)[0]
+        if item_tp == tuple[str, str]:
+            return _decode_pairs(value, path, problems)
+        if not isinstance(value, list):
+            problems.add(path, "an array", value)
+            return _MISSING
+        if len(value) > MAX_ITEMS:
+            problems.add(path, f"at most {MAX_ITEMS} entries", f"{len(value)} entries")
+            return _MISSING
+        out = [_decode(item_tp, v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+        return _MISSING if _MISSING in out else tuple(out)
+    if isinstance(tp, type):
+        decoder = _SCALARS.get(tp)
+        if decoder is not None:
+            return decoder(value, path, problems)
+        if issubclass(tp, enum.Enum):
+            return _decode_enum(tp, value, path, problems)
+        if dataclasses.is_dataclass(tp):
+            return _decode_object(tp, value, path, problems)
+    raise TypeError(f"no JSON decoder for {tp!r}")  # a programming error, not bad input
+
+
+def _describe(tp: Any) -> str:
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        parts = [_describe(a) for a in get_args(tp) if a is not type(None)]
+        return " or ".join(parts) + (" or null" if type(None) in get_args(tp) else "")
+    if origin is tuple:
+        return "an array"
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return "one of " + ", ".join(repr(m.value) for m in tp)
+    return _NAMES.get(tp, "an object")
+
+
+def _decode_union(options: list[Any], value: object, path: str, problems: _Problems) -> Any:
+    # Only dataclass unions occur (Inspection.request): the nested `stage` selects.
+    if not isinstance(value, dict):
+        problems.add(path, "an object", value)
+        return _MISSING
+    by_stage = {STAGE_OF[o].value: o for o in options}
+    stage = value.get("stage")
+    if stage not in by_stage:
+        choices = ", ".join(repr(s) for s in by_stage)
+        problems.add(_join(path, "stage"), f"one of {choices}", stage)
+        return _MISSING
+    body = {k: v for k, v in value.items() if k not in ("stage", "schema_version")}
+    return _decode_object(by_stage[stage], body, path, problems)
+
+
+def _decode_object(cls: type, value: object, path: str, problems: _Problems) -> Any:
+    if not isinstance(value, dict):
+        problems.add(path, "an object", value)
+        return _MISSING
+    spec = _spec(cls)
+    known = {name for name, _, _ in spec}
+    for key in value:
+        if key not in known:
+            problems.add(_join(path, str(key)), "absent (unknown key)", value[key])
+    kwargs: dict[str, Any] = {}
+    for name, tp, required in spec:
+        sub = _join(path, name)
+        if name not in value:
+            if required:
+                problems.add(sub, f"present ({_describe(tp)})", "nothing")
+            continue
+        decoded = _decode(tp, value[name], sub, problems)
+        if decoded is not _MISSING:
+            kwargs[name] = decoded
+    if len(kwargs) != sum(1 for name, _, _ in spec if name in value) or problems.items:
+        return _MISSING
+    try:
+        return cls(**kwargs)
+    except InputError as exc:  # cross-field checks of the case class itself
+        for field, expected, given in exc.problems:
+            problems.items.append((_join(path, field), expected, given))
+        return _MISSING
+
+
+def _decode_pairs(value: object, path: str, problems: _Problems) -> Any:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        problems.add(path, "an object of strings", value)
+        return _MISSING
+    return tuple(value.items())
+
+
+def _decode_enum(cls: type[enum.Enum], value: object, path: str, problems: _Problems) -> Any:
+    if isinstance(value, str):
+        try:
+            return cls(value)
+        except ValueError:
+            pass
+    problems.add(path, _describe(cls), value)
+    return _MISSING
+
+
+def _decode_str(value: object, path: str, problems: _Problems) -> Any:
+    if isinstance(value, str) and len(value) <= MAX_STRING:
+        return value
+    problems.add(path, f"a string of at most {MAX_STRING} characters", value)
+    return _MISSING
+
+
+def _decode_bool(value: object, path: str, problems: _Problems) -> Any:
+    if isinstance(value, bool):
+        return value
+    problems.add(path, "true, false or null", value)
+    return _MISSING
+
+
+def _decode_int(value: object, path: str, problems: _Problems) -> Any:
+    if type(value) is int and -(10**9) < value < 10**9:
+        return value
+    problems.add(path, "a whole number", value)
+    return _MISSING
+
+
+def _decode_datetime(value: object, path: str, problems: _Problems) -> Any:
+    expected = "an ISO 8601 date-time with an offset, e.g. '2025-03-03T14:00:00-05:00'"
+    if isinstance(value, str) and 10 <= len(value) <= 40:
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None and parsed.utcoffset() is not None:
+                return parsed
+            problems.add(path, expected, f"{value} (no offset)")
+            return _MISSING
+    problems.add(path, expected, value)
+    return _MISSING
+
+
+def _decode_date(value: object, path: str, problems: _Problems) -> Any:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    problems.add(path, "an ISO 8601 date, e.g. '2025-03-03'", value)
+    return _MISSING
+
+
+def _decode_money(value: object, path: str, problems: _Problems) -> Any:
+    if not isinstance(value, dict) or set(value) != {"amount", "currency"}:
+        problems.add(path, 'an object {"amount": "240.00", "currency": "USD"}', value)
+        return _MISSING
+    amount, currency = value["amount"], value["currency"]
+    ok = True
+    if not isinstance(amount, str) or not _AMOUNT.fullmatch(amount):
+        problems.add(_join(path, "amount"), "a decimal string like '240.00'", amount)
+        ok = False
+    if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
+        problems.add(_join(path, "currency"), "an ISO 4217 code like 'USD'", currency)
+        ok = False
+    if not ok:
+        return _MISSING
+    try:
+        return Money(Decimal(amount), currency)
+    except (InputError, InvalidOperation):
+        problems.add(_join(path, "amount"), "a decimal amount below 1,000,000,000", amount)
+        return _MISSING
+
+
+_SCALARS: dict[type, Callable[[object, str, _Problems], Any]] = {
+    str: _decode_str,
+    bool: _decode_bool,
+    int: _decode_int,
+    datetime: _decode_datetime,
+    date: _decode_date,
+    Money: _decode_money,
+}
+_NAMES: dict[Any, str] = {
+    str: "a string",
+    bool: "true or false",
+    int: "a whole number",
+    datetime: "an ISO 8601 date-time with an offset",
+    date: "an ISO 8601 date",
+    Money: "a money object",
+}
+
+
+# --- cases ------------------------------------------------------------------------------
+
+
+def case_from_dict(doc: object) -> Any:
+    """The typed case a JSON document describes; every problem reported at once.
+
+    >>> case_from_dict({"stage": "lost_parcel", "order_id": "A-1", "status": "lost"}).status
+    <ParcelStatus.LOST: 'lost'>
+    >>> try:
+    ...     case_from_dict({"stage": "lost_parcel", "order_id": 7, "colour": "red"})
+    ... except InputError as err:
+    ...     for problem in err.problems:
+    ...         print(problem)
+    ('colour', 'absent (unknown key)', '"red"')
+    ('order_id', 'a string of at most 1000 characters', '7')
+    """
+    if not isinstance(doc, dict):
+        raise InputError((("(document)", "a JSON object with a `stage`", _given(doc)),), "case")
+    stage_value = doc.get("stage")
+    try:
+        stage = Stage(str(stage_value))
+    except ValueError:
+        raise InputError((("stage", f"one of {_STAGES}", _given(stage_value)),), "case") from None
+    body = {k: v for k, v in doc.items() if k not in ("stage", "schema_version")}
+    version = doc.get("schema_version", SCHEMA_VERSION)
+    problems = _Problems()
+    if version != SCHEMA_VERSION:
+        problems.add("schema_version", f"{SCHEMA_VERSION!r}", version)
+    case = _decode_object(CASE_CLASSES[stage], body, "", problems)
+    if problems.items:
+        problems.items.sort(key=lambda p: p[0])
+        raise InputError(tuple(problems.items), f"{stage.value} case")
+    return case
+
+
+def case_from_json(text: str | bytes) -> Any:
+    """Parse and decode one case document; malformed JSON is our input error too."""
+    return case_from_dict(loads(text))
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads`` with every failure turned into our input error."""
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return json.loads(text, parse_constant=_no_constant)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            (
+                (
+                    "(document)",
+                    "UTF-8 text",
+                    f"a byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
+                ),
+            ),
+            "JSON",
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            (("(document)", "valid JSON", f"{exc.msg} at line {exc.lineno} column {exc.colno}"),),
+            "JSON",
+        ) from None
+    except RecursionError:
+        raise InputError(
+            (("(document)", "JSON nested at most a few hundred levels deep", "deeper nesting"),),
+            "JSON",
+        ) from None
+    except ValueError as exc:  # e.g. integers longer than Python's digit limit
+        raise InputError(
+            (("(document)", "numbers of sensible size", str(exc).split(";")[0]),), "JSON"
+        ) from None
+
+
+def _no_constant(name: str) -> None:
+    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Money):
+        return {"amount": str(value.amount), "currency": value.currency}
+    if isinstance(value, tuple):
+        if value and all(
+            isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str) for v in value
+        ):
+            return {k: _encode(v) for k, v in value}
+        return [_encode(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {}
+        if type(value) in STAGE_OF:
+            out["stage"] = STAGE_OF[type(value)].value
+        for name, _, _ in _spec(type(value)):
+            out[name] = _encode(getattr(value, name))
+        return out
+    return value
+
+
+def case_to_dict(case: Any) -> dict[str, Any]:
+    """The JSON document of a typed case (``case_from_dict`` inverts it)."""
+    if type(case) not in STAGE_OF:
+        raise InputError.single(
+            "case", "a case of one of the six stages", type(case).__name__, "encode"
+        )
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, **_encode(case)}
+    return doc
+
+
+# --- decisions --------------------------------------------------------------------------
+
+
+def decision_to_dict(decision: Decision | OrderDecision) -> dict[str, Any]:
+    """A stable, versioned document of a decision."""
+    if isinstance(decision, OrderDecision):
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "order_decision",
+            "stage": decision.stage.value,
+            "order_id": decision.order_id,
+            "policy_version": decision.policy_version,
+            "counts": decision.counts,
+            "all_granted": decision.all_granted,
+            "items": [_decision_body(d) for d in decision.items],
+        }
+    return {"schema_version": SCHEMA_VERSION, "kind": "decision", **_decision_body(decision)}
+
+
+def _decision_body(d: Decision) -> dict[str, Any]:
+    body: dict[str, Any] = _encode(d)
+    body["granted"] = d.granted
+    body["reasons"] = [
+        {**r, "facts": dict(r["facts"]) if r["facts"] else {}} for r in body["reasons"]
+    ]
+    return body
+
+
+def decision_from_dict(doc: object) -> Decision | OrderDecision:
+    """Decode a decision document (e.g. one stored earlier) back to an equal value."""
+    if not isinstance(doc, dict) or doc.get("kind") not in ("decision", "order_decision"):
+        raise InputError(
+            (
+                (
+                    "kind",
+                    "'decision' or 'order_decision'",
+                    _given(doc.get("kind") if isinstance(doc, dict) else doc),
+                ),
+            ),
+            "decision",
+        )
+    problems = _Problems()
+    if doc["kind"] == "order_decision":
+        items = doc.get("items")
+        decoded = [
+            _decision_from_body(b, f"items[{i}]", problems)
+            for i, b in enumerate(items if isinstance(items, list) else [])
+        ]
+        if not isinstance(items, list):
+            problems.add("items", "an array", items)
+        result: Any = _MISSING
+        if not problems.items:
+            result = OrderDecision(
+                order_id=str(doc.get("order_id")),
+                stage=Stage(str(doc.get("stage"))),
+                items=tuple(decoded),
+                policy_version=str(doc.get("policy_version")),
+            )
+    else:
+        body = {k: v for k, v in doc.items() if k not in ("schema_version", "kind")}
+        result = _decision_from_body(body, "", problems)
+    if problems.items:
+        raise InputError(tuple(problems.items), "decision")
+    return typing.cast(Decision | OrderDecision, result)
+
+
+def _decision_from_body(body: object, path: str, problems: _Problems) -> Any:
+    if not isinstance(body, dict):
+        problems.add(path, "an object", body)
+        return _MISSING
+    body = dict(body)
+    body.pop("granted", None)
+    try:
+        stage = Stage(str(body.get("stage")))
+    except ValueError:
+        problems.add(_join(path, "stage"), f"one of {_STAGES}", body.get("stage"))
+        return _MISSING
+    outcome = _decode_enum(
+        OUTCOMES[stage], body.pop("outcome", None), _join(path, "outcome"), problems
+    )
+    rest = _decode_object(_DecisionBody, body, path, problems)
+    if rest is _MISSING or outcome is _MISSING:
+        return _MISSING
+    fields = {name: getattr(rest, name) for name, _, _ in _spec(_DecisionBody)}
+    return Decision(outcome=outcome, **fields)
+
+
+def _decision_body_class() -> type:
+    # Decision's fields less `outcome`, whose enum depends on the stage.
+    spec = [(f.name, f.type, f) for f in dataclasses.fields(Decision) if f.name != "outcome"]
+    return dataclasses.make_dataclass(
+        "_DecisionBody",
+        [
+            (
+                name,
+                tp,
+                dataclasses.field(default=f.default)
+                if f.default is not dataclasses.MISSING
+                else dataclasses.field(),
+            )
+            for name, tp, f in spec
+        ],
+        kw_only=True,
+        frozen=True,
+        namespace={"__module__": Decision.__module__},
+    )
+
+
+_DecisionBody = _decision_body_class()
+
+
+def dumps(doc: Mapping[str, Any]) -> str:
+    """Compact, key-order-stable JSON text."""
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,180 @@
+"""JSON Schema (draft 2020-12) of the case and decision documents.
+
+Generated from the same typed classes the JSON adapter decodes, so the schema
+and the decoder cannot drift apart; the generated documents are shipped in
+``atlier_policy/schemas/`` (a test checks they are current) and printed by
+``atlier-policy schema case|decision``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import types
+from datetime import date, datetime
+from typing import Any, Union, get_args, get_origin
+
+from atlier_policy.cases import Money
+from atlier_policy.decision import Decision, Stage
+from atlier_policy.jsonio import (
+    CASE_CLASSES,
+    MAX_ITEMS,
+    MAX_STRING,
+    OUTCOMES,
+    SCHEMA_VERSION,
+    STAGE_OF,
+    _spec,
+)
+
+__all__ = ["case_schema", "decision_schema"]
+
+_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_MONEY = {
+    "type": "object",
+    "properties": {
+        "amount": {"type": "string", "pattern": r"^\d{1,12}(\.\d{1,6})?$"},
+        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+    },
+    "required": ["amount", "currency"],
+    "additionalProperties": False,
+}
+_SCALARS: dict[Any, dict[str, Any]] = {
+    str: {"type": "string", "maxLength": MAX_STRING},
+    bool: {"type": "boolean"},
+    int: {"type": "integer"},
+    # An offset is required; JSON Schema's "date-time" format says so too.
+    datetime: {"type": "string", "format": "date-time"},
+    date: {"type": "string", "format": "date"},
+    Money: {"$ref": "#/$defs/Money"},
+}
+
+
+def _type_schema(tp: Any, defs: dict[str, Any], stage_tag: bool = False) -> dict[str, Any]:
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = get_args(tp)
+        options = [_type_schema(a, defs, stage_tag=True) for a in args if a is not type(None)]
+        if type(None) in args:
+            options.append({"type": "null"})
+        return options[0] if len(options) == 1 else {"anyOf": options}
+    if origin is tuple:
+        item = get_args(tp)[0]
+        if item == tuple[str, str]:
+            return {"type": "object", "additionalProperties": {"type": "string"}}
+        return {"type": "array", "items": _type_schema(item, defs), "maxItems": MAX_ITEMS}
+    if tp in _SCALARS:
+        if tp is Money:
+            defs["Money"] = _MONEY
+        return dict(_SCALARS[tp])
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        defs[tp.__name__] = {"type": "string", "enum": [m.value for m in tp]}
+        return {"$ref": f"#/$defs/{tp.__name__}"}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        name = tp.__name__ + ("Case" if stage_tag and tp in STAGE_OF else "")
+        if name not in defs:
+            defs[name] = {}  # reserve: recursive references resolve to it
+            defs[name] = _object_schema(tp, defs, stage=STAGE_OF.get(tp) if stage_tag else None)
+        return {"$ref": f"#/$defs/{name}"}
+    raise TypeError(f"no schema for {tp!r}")
+
+
+def _object_schema(cls: type, defs: dict[str, Any], stage: Stage | None = None) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    required: list[str] = []
+    if stage is not None:
+        props["stage"] = {"const": stage.value}
+        required.append("stage")
+    for name, tp, needed in _spec(cls):
+        props[name] = _type_schema(tp, defs)
+        if needed:
+            required.append(name)
+    doc = (cls.__doc__ or "").strip().splitlines()
+    return {
+        "type": "object",
+        "description": doc[0] if doc else cls.__name__,
+        "properties": props,
+        "required": required,
+        "additionalProperties": False,
+    }
+
+
+def case_schema() -> dict[str, Any]:
+    """The schema of a case document: one of six stages, selected by ``stage``."""
+    defs: dict[str, Any] = {}
+    options = []
+    for stage, cls in CASE_CLASSES.items():
+        ref = _type_schema(cls, defs, stage_tag=True)
+        options.append(ref)
+        body = defs[ref["$ref"].rsplit("/", 1)[1]]
+        body["properties"]["schema_version"] = {"const": SCHEMA_VERSION}
+        assert body["properties"]["stage"] == {"const": stage.value}
+    return {
+        "$schema": _DIALECT,
+        "$id": f"https://atlierjewelry.com/schemas/atlier-policy/case-{SCHEMA_VERSION}.json",
+        "title": "atlier_policy case",
+        "oneOf": options,
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def decision_schema() -> dict[str, Any]:
+    """The schema of a decision document (one item) or an order decision (several)."""
+    defs: dict[str, Any] = {}
+    props: dict[str, Any] = {
+        "schema_version": {"const": SCHEMA_VERSION},
+        "kind": {"const": "decision"},
+        "granted": {"type": "boolean"},
+    }
+    required = ["schema_version", "kind", "granted"]
+    for name, tp, _needed in _spec(Decision):
+        if name == "outcome":
+            values = sorted({m.value for cls in OUTCOMES.values() for m in cls})
+            props[name] = {"type": "string", "enum": values}
+        else:
+            props[name] = _type_schema(tp, defs)
+        required.append(name)
+    defs["Decision"] = {
+        "type": "object",
+        "properties": props,
+        "required": required,
+        "additionalProperties": False,
+    }
+    order = {
+        "type": "object",
+        "properties": {
+            "schema_version": {"const": SCHEMA_VERSION},
+            "kind": {"const": "order_decision"},
+            "stage": {"$ref": "#/$defs/Stage"},
+            "order_id": {"type": "string"},
+            "policy_version": {"type": "string"},
+            "counts": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}},
+            "all_granted": {"type": "boolean"},
+            "items": {"type": "array", "items": {"$ref": "#/$defs/ItemDecision"}},
+        },
+        "required": [
+            "schema_version",
+            "kind",
+            "stage",
+            "order_id",
+            "policy_version",
+            "counts",
+            "all_granted",
+            "items",
+        ],
+        "additionalProperties": False,
+    }
+    # Items of an order decision carry no schema_version/kind of their own.
+    item_props = {k: v for k, v in props.items() if k not in ("schema_version", "kind")}
+    defs["ItemDecision"] = {
+        "type": "object",
+        "properties": item_props,
+        "required": [r for r in required if r not in ("schema_version", "kind")],
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": _DIALECT,
+        "$id": f"https://atlierjewelry.com/schemas/atlier-policy/decision-{SCHEMA_VERSION}.json",
+        "title": "atlier_policy decision",
+        "oneOf": [{"$ref": "#/$defs/Decision"}, order],
+        "$defs": dict(sorted(defs.items())),
+    }
