@@ -37,10 +37,13 @@ from atlier_policy import (
     SalesChannel,
 )
 
+# Zones without daylight saving: Python compares and adds aware datetimes of one
+# zone by wall clock, so DST gaps and folds would make generated "later" instants
+# earlier. DST itself is exercised through the store zone (America/New_York).
 ZONES = st.sampled_from(
     [
         UTC,
-        ZoneInfo("America/New_York"),
+        ZoneInfo("Asia/Kolkata"),
         ZoneInfo("Asia/Tokyo"),
         timezone(timedelta(hours=-8)),
     ]
@@ -50,7 +53,7 @@ ZONES = st.sampled_from(
 def instants(
     lo: datetime = datetime(2024, 1, 1), hi: datetime = datetime(2026, 12, 31)
 ) -> st.SearchStrategy[datetime]:
-    """Aware instants in assorted zones."""
+    """Aware instants in assorted zones (JSON keeps the offset, not the zone name)."""
     return st.datetimes(min_value=lo, max_value=hi, timezones=ZONES)
 
 

@@ -182,6 +182,22 @@ class Money:
         return cls(Decimal("0.00"), currency)
 
 
+def before(a: datetime, b: datetime) -> bool:
+    """Whether instant ``a`` is strictly earlier than instant ``b``.
+
+    Python compares two datetimes of the *same* zone by wall clock, which is wrong
+    across a daylight-saving change; timestamps compare the instants.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> ny = ZoneInfo("America/New_York")
+    >>> first = datetime(2025, 11, 2, 1, 30, tzinfo=ny)  # 01:30 EDT
+    >>> second = datetime(2025, 11, 2, 1, 10, fold=1, tzinfo=ny)  # 01:10 EST, 40 min later
+    >>> second < first, before(second, first)
+    (True, False)
+    """
+    return a.timestamp() < b.timestamp()
+
+
 # --- field checks shared by every case -------------------------------------------------
 
 E = TypeVar("E", bound=enum.Enum)
@@ -250,7 +266,7 @@ class Item:
         _enum(self.channel, SalesChannel, "channel", ctx)
         _aware(self.purchased_at, "purchased_at", ctx)
         _aware(self.delivered_at, "delivered_at", ctx)
-        if self.purchased_at and self.delivered_at and self.delivered_at < self.purchased_at:
+        if self.purchased_at and self.delivered_at and before(self.delivered_at, self.purchased_at):
             raise InputError.single(
                 "delivered_at",
                 f"on or after purchased_at {self.purchased_at.isoformat()}",
@@ -365,7 +381,7 @@ class ReturnRequest:
 def _not_before(
     later: datetime | None, later_name: str, earlier: datetime | None, earlier_name: str, ctx: str
 ) -> None:
-    if later is not None and earlier is not None and later < earlier:
+    if later is not None and earlier is not None and before(later, earlier):
         raise InputError.single(
             later_name, f"on or after {earlier_name} {earlier.isoformat()}", later.isoformat(), ctx
         )

@@ -6,7 +6,7 @@ rules apply to it as to a return; these clauses add what §5 asks on top.
 
 from __future__ import annotations
 
-from atlier_policy.cases import ExchangeRequest
+from atlier_policy.cases import ExchangeRequest, before
 from atlier_policy.deadlines import store_date
 from atlier_policy.rules import AllOf, Check, Clause, Context, Provision
 
@@ -24,7 +24,7 @@ def _contact(ctx: Context[ExchangeRequest]) -> Check:
     if case.returned_at is None:
         return Check.passed(f"contacted us on {asked}, before returning the piece", contacted=asked)
     sent = store_date(case.returned_at, ctx.tz)
-    if case.requested_at <= case.returned_at:
+    if not before(case.returned_at, case.requested_at):
         return Check.passed(
             f"contacted us on {asked}, before returning it on {sent}",
             contacted=asked,

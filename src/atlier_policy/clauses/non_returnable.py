@@ -12,6 +12,7 @@ from atlier_policy.cases import (
     ProductionStatus,
     ReturnLine,
     SaleEvent,
+    before,
 )
 from atlier_policy.clauses._kit import flag_clause
 from atlier_policy.deadlines import store_date
@@ -138,7 +139,7 @@ def _production(ctx: Context[CustomOrderCancellation]) -> Check:
             production=case.production,
         )
     started = store_date(started_at, ctx.tz)
-    if case.cancelled_at < started_at:
+    if before(case.cancelled_at, started_at):
         return Check.passed(
             f"cancelled {cancelled}, before production began on {started}",
             cancelled=cancelled,

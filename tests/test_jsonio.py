@@ -1,0 +1,230 @@
+"""JSON in, JSON out: round trips, schemas, the malformed corpus, arbitrary input."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import pickle
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from atlier_policy import (
+    Decision,
+    InputError,
+    OrderDecision,
+    default_policy,
+    evaluate,
+    to_records,
+)
+from atlier_policy.cli import main
+from atlier_policy.jsonio import case_from_dict, case_from_json, case_to_dict, decision_from_dict
+from atlier_policy.schema import case_schema, decision_schema
+from strategies import any_complete_case
+
+ROOT = Path(__file__).parent.parent
+CORPUS = Path(__file__).parent / "malformed"
+EXPECTED: dict[str, str] = json.loads((CORPUS / "expected.json").read_text())
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+SCHEMAS = ROOT / "src" / "atlier_policy" / "schemas"
+FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
+CASE_VALIDATOR = jsonschema.Draft202012Validator(case_schema(), format_checker=FORMATS)
+DECISION_VALIDATOR = jsonschema.Draft202012Validator(decision_schema(), format_checker=FORMATS)
+POLICY = default_policy()
+
+
+def _wire(doc: dict[str, Any]) -> Any:
+    return json.loads(json.dumps(doc))
+
+
+@given(any_complete_case)
+def test_case_round_trip(case: Any) -> None:
+    """case -> JSON text -> case gives an equal value, and the document matches the schema."""
+    doc = _wire(case_to_dict(case))
+    CASE_VALIDATOR.validate(doc)
+    assert case_from_dict(doc) == case
+
+
+@given(any_complete_case)
+def test_decision_round_trip(case: Any) -> None:
+    """decision -> JSON text -> decision gives an equal value, and validates against the schema."""
+    decision = POLICY.evaluate(case)
+    doc = _wire(decision.to_dict())
+    DECISION_VALIDATOR.validate(doc)
+    assert decision_from_dict(doc) == decision
+    assert doc["schema_version"] == "1.0"
+    assert doc["policy_version"] == "2025-01-12"
+
+
+def test_shipped_schemas_are_current() -> None:
+    """The schemas shipped in the package equal the ones generated from the types."""
+    assert json.loads((SCHEMAS / "case.schema.json").read_text()) == case_schema()
+    assert json.loads((SCHEMAS / "decision.schema.json").read_text()) == decision_schema()
+    jsonschema.Draft202012Validator.check_schema(case_schema())
+    jsonschema.Draft202012Validator.check_schema(decision_schema())
+
+
+def test_examples_cover_every_stage_and_outcome() -> None:
+    """examples/ has a case for every stage and every outcome kind of it."""
+    from atlier_policy.jsonio import OUTCOMES
+
+    seen: set[tuple[str, str]] = set()
+    for path in EXAMPLES:
+        result = evaluate(json.loads(path.read_text()))
+        for d in result.items if isinstance(result, OrderDecision) else (result,):
+            seen.add((d.stage.value, d.outcome.value))
+    wanted = {(stage.value, o.value) for stage, cls in OUTCOMES.items() for o in cls}
+    assert wanted <= seen, sorted(wanted - seen)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_validates_and_evaluates(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each example validates against the case schema; the CLI evaluates it with exit 0."""
+    doc = json.loads(path.read_text())
+    CASE_VALIDATOR.validate(doc)
+    assert main(["evaluate", str(path), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    DECISION_VALIDATOR.validate(out)
+    assert main(["evaluate", str(path), "--format", "text"]) == 0
+    text = capsys.readouterr().out
+    assert "policy version 2025-01-12" in text
+    assert doc["order_id"] in text
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED), ids=sorted(EXPECTED))
+def test_malformed_document_python(name: str) -> None:
+    """Each malformed document raises our InputError naming the right field path."""
+    data = (CORPUS / name).read_bytes()
+    with pytest.raises(InputError) as info:
+        case_from_json(data)
+    fields = [p[0] for p in info.value.problems]
+    assert EXPECTED[name] in fields, (fields, str(info.value))
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED), ids=sorted(EXPECTED))
+def test_malformed_document_cli(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The CLI answers each malformed document with exit 2 and exactly one line on stderr."""
+    assert main(["evaluate", str(CORPUS / name)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert captured.err.startswith("atlier-policy: error: ")
+
+
+def test_corpus_is_large_enough() -> None:
+    """The malformed corpus holds at least 60 documents."""
+    assert len(EXPECTED) >= 60
+    assert {p.name for p in CORPUS.glob("*.json")} - {"expected.json"} == set(EXPECTED)
+
+
+def test_all_problems_reported_at_once() -> None:
+    """A document with several mistakes reports every one of them."""
+    doc = json.loads((ROOT / "examples" / "return_request_eligible.json").read_text())
+    doc["order_id"] = 5
+    doc["items"][0]["item"]["kind"] = "vintage"
+    doc["items"][0]["condition"]["unused"] = "yes"
+    doc["extra"] = 1
+    with pytest.raises(InputError) as info:
+        case_from_dict(doc)
+    assert [p[0] for p in info.value.problems] == [
+        "extra",
+        "items[0].condition.unused",
+        "items[0].item.kind",
+        "order_id",
+    ]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
+    max_leaves=30,
+)
+STAGES = st.sampled_from(
+    ["return_request", "defect_claim", "lost_parcel", "inspection", "cancellation", "exchange"]
+)
+
+
+@given(JSON_VALUES)
+def test_arbitrary_json_only_raises_input_error(value: Any) -> None:
+    """Arbitrary JSON values never raise anything but our input error."""
+    with contextlib.suppress(InputError):
+        evaluate(value) if isinstance(value, dict) else case_from_dict(value)
+
+
+@given(
+    STAGES,
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "order_id",
+                "items",
+                "item",
+                "status",
+                "requested_at",
+                "reported_at",
+                "request",
+                "inspected_at",
+                "cancelled_at",
+                "wanted_sku",
+                "proof_of_purchase",
+                "kind",
+            ]
+        ),
+        JSON_VALUES,
+        max_size=6,
+    ),
+)
+def test_arbitrary_stage_documents_only_raise_input_error(stage: str, body: dict[str, Any]) -> None:
+    """Documents with a valid stage and arbitrary field values never crash the adapter or the evaluators."""
+    with contextlib.suppress(InputError):
+        evaluate({"stage": stage, **body})
+
+
+@given(any_complete_case)
+def test_values_pickle(case: Any) -> None:
+    """Cases and decisions pickle and unpickle to equal values."""
+    decision = POLICY.evaluate(case)
+    assert pickle.loads(pickle.dumps(case)) == case
+    assert pickle.loads(pickle.dumps(decision)) == decision
+
+
+def test_policy_and_calendar_pickle() -> None:
+    """Policies (with their terms and calendar) pickle to equal, equally deciding values."""
+    variant = default_policy(return_window_days=14, calendar_country="GB", calendar_subdiv="ENG")
+    clone = pickle.loads(pickle.dumps(variant))
+    assert clone == variant
+    assert clone.terms.calendar == variant.terms.calendar
+    case = case_from_dict(json.loads((ROOT / "examples" / "return_request_late.json").read_text()))
+    assert clone.evaluate(case) == variant.evaluate(case)
+
+
+def test_records_are_flat() -> None:
+    """to_records gives one flat row per item decision, ready for a DataFrame."""
+    results = [evaluate(json.loads(p.read_text())) for p in EXAMPLES]
+    rows = to_records(results)
+    assert len(rows) == sum(len(r.items) if isinstance(r, OrderDecision) else 1 for r in results)
+    for row in rows:
+        assert all(not isinstance(v, dict | list | tuple) for v in row.values())
+    assert {r["outcome"] for r in rows} >= {"not_eligible", "refund_approved", "repair_or_replace"}
+
+
+def test_html_display() -> None:
+    """Decisions render as an HTML table with outcome, clause ids and dates (escaped)."""
+    d = evaluate(json.loads((ROOT / "examples" / "inspection_refund_approved.json").read_text()))
+    assert isinstance(d, Decision)
+    html = d._repr_html_()
+    assert "refund approved" in html
+    assert "<code>s1.return_window</code>" in html
+    assert "2025-12-03 – 2025-12-08" in html
+    order = evaluate(json.loads((ROOT / "examples" / "return_request_multi_item.json").read_text()))
+    assert isinstance(order, OrderDecision)
+    assert order._repr_html_().count("atlier-decision") == 4
+    weird = case_from_dict({"stage": "lost_parcel", "order_id": "<script>", "status": "lost"})
+    assert "<script>" not in POLICY.evaluate(weird)._repr_html_()
