@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from atlier_policy.cli import main
+from atlier_policy.cli import MAX_CASE_BYTES, main
 
 
 def test_deadlines_delivery_and_approval(capsys: pytest.CaptureFixture[str]) -> None:
@@ -69,3 +72,123 @@ def test_python_dash_m() -> None:
     )
     assert done.returncode == 0
     assert "2025-12-08" in done.stdout
+
+
+def _jsonl(tmp_path, lines):  # type: ignore[no-untyped-def]
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+EXAMPLE = (Path(__file__).parent.parent / "examples" / "return_request_late.json").read_text()
+PARCEL = '{"stage": "lost_parcel", "order_id": "P-1", "status": "lost"}'
+
+
+def test_batch_keeps_going_and_names_bad_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`batch` writes one record per case, an error record naming each bad line, and a summary."""
+    src = _jsonl(
+        tmp_path,
+        [json.dumps(json.loads(EXAMPLE)), "not json", PARCEL, "", '{"stage": "exchange"}', PARCEL],
+    )
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(src), "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["line"] for r in records] == [1, 2, 3, 5, 6]
+    assert records[0]["kind"] == "order_decision"
+    assert records[1]["problems"][0]["field"] == "(document)"
+    assert records[2]["outcome"] == "no_refund_parcel_lost"
+    assert {p["field"] for p in records[3]["problems"]} >= {
+        "order_id",
+        "item",
+        "requested_at",
+        "wanted_sku",
+    }
+    err = capsys.readouterr().err
+    assert "5 cases" in err
+    assert "2 error" in err
+    assert "2 no refund parcel lost" in err
+    assert "1 not eligible" in err
+
+
+def test_batch_jobs_same_output(tmp_path: Path) -> None:
+    """`--jobs 2` gives the same records in the same order as `--jobs 1`."""
+    lines = [PARCEL.replace("P-1", f"P-{i}") for i in range(1200)] + ["[]"]
+    src = _jsonl(tmp_path, lines)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["batch", str(src), "-o", str(one)]) == 0
+    assert main(["batch", str(src), "-o", str(two), "--jobs", "2"]) == 0
+    assert one.read_text() == two.read_text()
+    assert len(one.read_text().splitlines()) == 1201
+
+
+def test_batch_stdin_stdout(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`batch -` reads standard input and writes to standard output."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(PARCEL + "\n"))
+    assert main(["batch", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["outcome"] == "no_refund_parcel_lost"
+
+
+def test_batch_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing input file is bad input: exit 2, one line."""
+    assert main(["batch", "/nonexistent/cases.jsonl"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_evaluate_stdin_json_in_a_pipe(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`evaluate -` reads a case from standard input; JSON is the default when not on a terminal."""
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(PARCEL.encode())))
+    assert main(["evaluate", "-"]) == 0
+    assert json.loads(capsys.readouterr().out)["kind"] == "decision"
+
+
+def test_evaluate_refuses_oversized_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A case file over the documented size limit is refused with exit 2."""
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (MAX_CASE_BYTES + 1))
+    assert main(["evaluate", str(big)]) == 2
+    assert "bytes per case" in capsys.readouterr().err
+
+
+def test_policy_and_schema_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    """`policy` lists every clause with its section and sentence; `schema` prints valid JSON Schemas."""
+    assert main(["policy", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["terms"]["return_window_days"] == 7
+    assert {c["id"] for c in doc["clauses"]} >= {
+        "s1.return_window",
+        "s3.photos",
+        "s5.contact_first",
+    }
+    assert main(["policy"]) == 0
+    assert (
+        "§1 s1.return_window: The item must be returned within 7 days of delivery."
+        in capsys.readouterr().out
+    )
+    for which in ("case", "decision"):
+        assert main(["schema", which]) == 0
+        assert json.loads(capsys.readouterr().out)["$schema"].endswith("2020-12/schema")
+
+
+def test_unexpected_error_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug (not bad input) gives exit 1 and one line, still without a traceback."""
+
+    def boom(*_: object) -> object:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr("atlier_policy.cli.evaluate", boom)
+    assert (
+        main(["evaluate", str(Path(__file__).parent.parent / "examples" / "lost_parcel_lost.json")])
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert err == "atlier-policy: internal error: RuntimeError: bug\n"
