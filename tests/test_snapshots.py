@@ -1,0 +1,47 @@
+"""Golden decisions: whole decision documents for a corpus of realistic cases.
+
+A deliberate rule change updates them with
+
+    ATLIER_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_snapshots.py
+
+then `git diff tests/snapshots` is the review of every changed decision, and the
+CHANGELOG gets an entry marked **[decision]**.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from atlier_policy import evaluate
+
+SNAPSHOTS = sorted((Path(__file__).parent / "snapshots").glob("*.json"))
+UPDATE = os.environ.get("ATLIER_UPDATE_SNAPSHOTS") == "1"
+
+
+def test_corpus_size() -> None:
+    """The golden corpus holds at least 40 cases and covers all six stages."""
+    docs = [json.loads(p.read_text(encoding="utf-8")) for p in SNAPSHOTS]
+    assert len(docs) >= 40
+    assert {d["case"]["stage"] for d in docs} == {
+        "return_request",
+        "defect_claim",
+        "lost_parcel",
+        "inspection",
+        "cancellation",
+        "exchange",
+    }
+
+
+@pytest.mark.parametrize("path", SNAPSHOTS, ids=[p.stem for p in SNAPSHOTS])
+def test_golden_decision(path: Path) -> None:
+    """The decision on each golden case equals its checked-in document exactly."""
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    actual = evaluate(stored["case"]).to_dict()
+    if UPDATE and actual != stored["decision"]:
+        stored["decision"] = actual
+        path.write_text(json.dumps(stored, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert actual == stored["decision"]
