@@ -212,6 +212,14 @@ def _aware(value: object, name: str, ctx: str, *, required: bool = False) -> Non
         raise InputError.single(
             name, "a timezone-aware datetime", f"{value.isoformat()}, no offset", ctx
         )
+    if not _FIRST_YEAR <= value.year <= _LAST_YEAR:
+        # Keeps every deadline computable (date arithmetic near year 1 or 9999 overflows).
+        raise InputError.single(
+            name, f"in the years {_FIRST_YEAR}-{_LAST_YEAR}", value.isoformat(), ctx
+        )
+
+
+_FIRST_YEAR, _LAST_YEAR = 1900, 2999
 
 
 def _opt(value: object, kind: type | tuple[type, ...], name: str, ctx: str, what: str) -> None:

@@ -60,7 +60,7 @@ from atlier_policy.decision import (
     Stage,
     TraceEntry,
 )
-from atlier_policy.errors import InputError, PolicyDefinitionError
+from atlier_policy.errors import DateOutOfRangeError, InputError, PolicyDefinitionError
 from atlier_policy.rules import (
     AllOf,
     AnyOf,
@@ -373,7 +373,7 @@ class Policy:
                 confirmed = line.defect_confirmed is True or insp.cause in _CONFIRMED
                 payer = _payer(line.reason, confirmed, inspected=True)
                 obligations = self._refund(
-                    approved_on, item.price, payer, insp.return_shipping_cost, email
+                    approved_on, item.price, payer, insp.return_shipping_cost, email, "inspected_at"
                 )
             return self._decision(
                 Stage.INSPECTION, outcome, insp.order_id, item.sku, ev, obligations
@@ -405,10 +405,13 @@ class Policy:
             )
         elif outcome is InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT:
             # The partial amount is the store's to set; the window applies if refunded.
-            obligations = replace(
-                self._refund(
-                    approved_on, None, ShippingPayer.STORE, insp.return_shipping_cost, email
-                )
+            obligations = self._refund(
+                approved_on,
+                None,
+                ShippingPayer.STORE,
+                insp.return_shipping_cost,
+                email,
+                "inspected_at",
             )
         elif outcome is InspectionOutcome.REFUND_REJECTED:
             obligations = Obligations(
@@ -430,7 +433,7 @@ class Policy:
         obligations = Obligations()
         if outcome is CancellationOutcome.REFUNDABLE:
             on = store_date(cancel.cancelled_at, self.terms.tz)
-            obligations = self._refund(on, cancel.item.price, None, None, None)
+            obligations = self._refund(on, cancel.item.price, None, None, None, "cancelled_at")
         return self._decision(
             Stage.CANCELLATION, outcome, cancel.order_id, cancel.item.sku, ev, obligations
         )
@@ -488,8 +491,14 @@ class Policy:
         payer: ShippingPayer | None,
         shipping_cost: Money | None,
         email: Notice | None,
+        field: str,
     ) -> Obligations:
-        earliest, latest = refund_window(approved_on, self.terms)
+        try:
+            earliest, latest = refund_window(approved_on, self.terms)
+        except DateOutOfRangeError as exc:
+            # Name the case's field, not the calendar's argument.
+            problems = tuple((field, expected, given) for _, expected, given in exc.problems)
+            raise DateOutOfRangeError(problems, exc.context) from None
         lo, hi = self.terms.refund_min_business_days, self.terms.refund_max_business_days
         notices = [
             _notice(

@@ -1,0 +1,103 @@
+"""Hostile input: every input gets a clear error or a decision, with bounded work."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from atlier_policy import DateOutOfRangeError, InputError, OrderDecision, evaluate
+from atlier_policy.cli import main
+from atlier_policy.jsonio import case_from_json
+
+ROOT = Path(__file__).parent.parent
+RETURN = json.loads((ROOT / "examples" / "return_request_eligible.json").read_text())
+INSPECTION = json.loads((ROOT / "examples" / "inspection_refund_approved.json").read_text())
+
+
+@pytest.mark.parametrize(
+    "instant",
+    ["9999-12-31T23:59:00-12:00", "0001-01-01T00:00:00+14:00", "1899-12-31T12:00:00+00:00"],
+)
+def test_years_outside_the_supported_range(instant: str) -> None:
+    """Instants near the ends of Python's calendar are refused by name, not by an overflow."""
+    doc = copy.deepcopy(RETURN)
+    doc["requested_at"] = instant
+    with pytest.raises(InputError, match="`requested_at` must be in the years 1900-2999"):
+        evaluate(doc)
+
+
+def test_refund_window_beyond_the_holiday_data() -> None:
+    """An approval in a year the holiday data does not cover names the case's field."""
+    doc = copy.deepcopy(INSPECTION)
+    doc["inspected_at"] = "2500-06-01T12:00:00+00:00"
+    with pytest.raises(DateOutOfRangeError, match="`inspected_at` must be in the years 1777-2100"):
+        evaluate(doc)
+
+
+def test_ten_thousand_items() -> None:
+    """The largest accepted request (10,000 items) is decided, item by item."""
+    doc = copy.deepcopy(RETURN)
+    doc["items"] = doc["items"] * 10_000
+    result = evaluate(doc)
+    assert isinstance(result, OrderDecision)
+    assert result.counts == {"eligible_pending_inspection": 10_000}
+
+
+def test_one_item_too_many() -> None:
+    """10,001 items are refused before any evaluation."""
+    doc = copy.deepcopy(RETURN)
+    doc["items"] = doc["items"] * 10_001
+    with pytest.raises(InputError, match="at most 10000 entries"):
+        evaluate(doc)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"stage": "lost_parcel", "order_id": "A", "insured": 1e999999}',
+        '{"stage": "lost_parcel", "order_id": "A", "insured": -1e-999999}',
+        '{"stage": "lost_parcel", "order_id": "' + "x" * 2_000_000 + '"}',
+        "[" * 50_000 + "]" * 50_000,
+        '{"a":' * 50_000 + "1" + "}" * 50_000,
+        '{"stage": "lost_parcel", "order_id": 1' + "0" * 10_000 + "}",
+    ],
+    ids=[
+        "huge exponent",
+        "tiny exponent",
+        "2 MB string",
+        "deep arrays",
+        "deep objects",
+        "10k-digit int",
+    ],
+)
+def test_pathological_json(text: str) -> None:
+    """Pathological JSON gives our input error."""
+    with pytest.raises(InputError):
+        case_from_json(text)
+
+
+def test_cli_refuses_oversized_batch_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A batch line over the per-case size limit becomes an error record; the run goes on."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        '{"stage": "lost_parcel", "order_id": "'
+        + "x" * (1 << 20)
+        + '"}\n{"stage": "lost_parcel", "order_id": "B", "status": "lost"}\n'
+    )
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(src), "-o", str(out)]) == 0
+    first, second = (json.loads(line) for line in out.read_text().splitlines())
+    assert first["problems"][0]["field"] == "line"
+    assert second["outcome"] == "no_refund_parcel_lost"
+
+
+def test_no_eval_exec_or_unpickling_in_the_package() -> None:
+    """The package never evaluates code or unpickles data it is given."""
+    source = "\n".join(p.read_text() for p in (ROOT / "src" / "atlier_policy").rglob("*.py"))
+    assert not re.search(r"\b(eval|exec)\(|pickle\.loads?\(|marshal\.loads?\(|yaml\.load\(", source)
