@@ -456,13 +456,67 @@ def decision_to_dict(decision: Decision | OrderDecision) -> dict[str, Any]:
     return {"schema_version": SCHEMA_VERSION, "kind": "decision", **_decision_body(decision)}
 
 
+def _money(m: Money | None) -> dict[str, str] | None:
+    return None if m is None else {"amount": str(m.amount), "currency": m.currency}
+
+
+def _day(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
 def _decision_body(d: Decision) -> dict[str, Any]:
-    body: dict[str, Any] = _encode(d)
-    body["granted"] = d.granted
-    body["reasons"] = [
-        {**r, "facts": dict(r["facts"]) if r["facts"] else {}} for r in body["reasons"]
-    ]
-    return body
+    # Written out field by field (not by reflection): this runs once per decision
+    # in a batch. Key order is the schema's and stays stable.
+    ob = d.obligations
+    s = d.settlement
+    return {
+        "stage": d.stage.value,
+        "outcome": d.outcome.value,
+        "order_id": d.order_id,
+        "sku": d.sku,
+        "reasons": [
+            {
+                "code": r.code,
+                "finding": r.finding.value,
+                "clause_id": r.clause_id,
+                "section": r.section,
+                "sentence": r.sentence,
+                "message": r.message,
+                "facts": dict(r.facts),
+                "missing": list(r.missing),
+            }
+            for r in d.reasons
+        ],
+        "trace": [
+            {"depth": t.depth, "rule": t.rule, "finding": t.finding.value, "message": t.message}
+            for t in d.trace
+        ],
+        "obligations": {
+            "return_shipping_paid_by": ob.return_shipping_paid_by
+            and ob.return_shipping_paid_by.value,
+            "return_shipping_reimbursed": _money(ob.return_shipping_reimbursed),
+            "refund_amount": _money(ob.refund_amount),
+            "refund_to": ob.refund_to,
+            "refund_earliest": _day(ob.refund_earliest),
+            "refund_latest": _day(ob.refund_latest),
+            "last_day_to_request_return": _day(ob.last_day_to_request_return),
+            "last_day_to_report_defect": _day(ob.last_day_to_report_defect),
+            "notices": [
+                {
+                    "code": n.code,
+                    "clause_id": n.clause_id,
+                    "section": n.section,
+                    "message": n.message,
+                }
+                for n in ob.notices
+            ],
+        },
+        "missing": list(d.missing),
+        "settlement": s
+        and {"customer_pays": _money(s.customer_pays), "store_refunds": _money(s.store_refunds)},
+        "policy_version": d.policy_version,
+        "granted": d.granted,
+    }
 
 
 def decision_from_dict(doc: object) -> Decision | OrderDecision:
