@@ -13,7 +13,8 @@ two invert each other.
 
 Thread safety: the ``holidays`` object fills itself lazily (a lookup can write),
 so it is never consulted on a read. Business days are precomputed, in blocks of
-years, into sorted ordinal tables; a read takes an immutable snapshot and, when
+years, into a sorted ordinal table plus a per-day rank index; a read takes an
+immutable snapshot (answering with two array lookups, whatever ``n``) and, when
 it needs years not yet loaded, extends the table under a lock (copy-on-write).
 The observable value of a calendar never changes.
 """
@@ -22,11 +23,11 @@ from __future__ import annotations
 
 import threading
 from array import array
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 from atlier_policy.errors import DateOutOfRangeError, InputError
@@ -37,16 +38,36 @@ if TYPE_CHECKING:
 __all__ = ["BusinessCalendar"]
 
 _BLOCK_YEARS = 10  # years loaded at a time; a decade covers any policy window.
-_MIN_BUSINESS_DAYS_PER_YEAR = 150  # conservative, to size extensions for large n
+_MIN_BUSINESS_DAYS_PER_YEAR = 150  # a low guess, to size extensions for large n
 
 
 @dataclass(frozen=True, slots=True)
 class _Snapshot:
-    """Every business day of the years ``first_year..last_year``, as ordinals."""
+    """Every business day of the years ``first_year..last_year``, as ordinals.
+
+    ``rank[o - base]`` is the number of business days before ordinal ``o`` (the
+    ``bisect_left`` of ``o`` in ``ordinals``) for every ``o`` in ``base..end + 1``,
+    so a read is two array lookups instead of a binary search.
+    """
 
     first_year: int
     last_year: int
+    base: int  # ordinal of 1 January of first_year
+    end: int  # ordinal of 31 December of last_year
     ordinals: array[int]
+    rank: array[int]
+
+    @classmethod
+    def build(cls, first_year: int, last_year: int, ordinals: array[int]) -> _Snapshot:
+        base = date(first_year, 1, 1).toordinal()
+        end = date(last_year, 12, 31).toordinal()
+        rank: array[int] = array("i")
+        prev = base
+        for k, o in enumerate(ordinals):
+            rank.extend(repeat(k, o - prev + 1))  # the days prev..o have k before them
+            prev = o + 1
+        rank.extend(repeat(len(ordinals), end + 2 - prev))
+        return cls(first_year, last_year, base, end, ordinals, rank)
 
 
 def _country_codes() -> frozenset[str]:
@@ -124,18 +145,20 @@ class _Table:
             day += one
         return out
 
-    def covering(self, first: int, last: int) -> _Snapshot:
-        """A snapshot that holds every business day of ``first..last``."""
+    def covering(self, first: int, last: int, given: object = None) -> _Snapshot:
+        """A snapshot that holds every business day of ``first..last``.
+
+        ``given`` is the value named in the error when a year is not supported.
+        """
         snap = self._snap
         if snap is not None and snap.first_year <= first and last <= snap.last_year:
             return snap
         lo, hi = self.supported_years()
         if first < lo or last > hi:
-            bad = first if first < lo else last
             raise DateOutOfRangeError.single(
                 "date",
                 f"in the years {lo}-{hi} covered by the {self._label()} holiday data",
-                bad,
+                (first if first < lo else last) if given is None else given,
                 "business calendar",
             )
         with self._lock:
@@ -143,8 +166,8 @@ class _Table:
             if snap is None:
                 start = max(lo, first - first % _BLOCK_YEARS)
                 stop = min(hi, max(last, start + _BLOCK_YEARS - 1))
-                snap = _Snapshot(start, stop, self._compute(start, stop))
-            else:
+                snap = _Snapshot.build(start, stop, self._compute(start, stop))
+            elif first < snap.first_year or last > snap.last_year:  # else: another thread did it
                 start = max(lo, min(snap.first_year, first - first % _BLOCK_YEARS))
                 stop = min(hi, max(snap.last_year, last - last % _BLOCK_YEARS + _BLOCK_YEARS - 1))
                 ords: array[int] = array("l")
@@ -153,7 +176,7 @@ class _Table:
                 ords.extend(snap.ordinals)
                 if stop > snap.last_year:
                     ords.extend(self._compute(snap.last_year + 1, stop))
-                snap = _Snapshot(start, stop, ords)
+                snap = _Snapshot.build(start, stop, ords)
             self._snap = snap
             return snap
 
@@ -259,11 +282,15 @@ class BusinessCalendar:
         >>> BusinessCalendar("CN").is_business_day(date(2024, 2, 4))  # a working Sunday
         True
         """
-        _check_date(d, "d")
-        ords = self._table.covering(d.year, d.year).ordinals
+        if type(d) is not date:
+            _check_date(d, "d")
         o = d.toordinal()
-        i = bisect_left(ords, o)
-        return i < len(ords) and ords[i] == o
+        snap = self._table._snap
+        if snap is None or not snap.base <= o <= snap.end:
+            snap = self._table.covering(d.year, d.year, d)
+        k = o - snap.base
+        rank = snap.rank
+        return rank[k + 1] != rank[k]
 
     def add_business_days(self, d: date, n: int) -> date:
         """The ``n``-th business day after ``d`` (before it when ``n < 0``).
@@ -279,27 +306,54 @@ class BusinessCalendar:
         >>> us.add_business_days(date(2025, 3, 8), 0)
         datetime.date(2025, 3, 10)
         """
-        _check_date(d, "d")
-        _check_int(n, "n")
-        table = self._table
+        # Hot path (a policy evaluates many windows): exact-type checks first, the
+        # loaded snapshot read once, two array lookups. Anything else goes slow.
+        if type(d) is not date:
+            _check_date(d, "d")
+        if type(n) is not int:
+            _check_int(n, "n")
         o = d.toordinal()
+        snap = self._table._snap
+        if snap is not None and snap.base <= o <= snap.end:
+            i = snap.rank[o - snap.base + 1] + n - 1 if n > 0 else snap.rank[o - snap.base] + n
+            ords = snap.ordinals
+            if 0 <= i < len(ords):
+                return date.fromordinal(ords[i])
+        return self._add_slow(d, o, n)
+
+    def _add_slow(self, d: date, o: int, n: int) -> date:
+        """:meth:`add_business_days` when the loaded years do not hold the answer."""
+        table = self._table
         first = last = d.year
         while True:
-            snap = table.covering(first, last)
+            snap = table.covering(first, last, d)
+            rank = snap.rank
             ords = snap.ordinals
-            if n > 0:
-                i = bisect_right(ords, o) + n - 1
-            elif n < 0:
-                i = bisect_left(ords, o) + n
-            else:
-                i = bisect_left(ords, o)
+            i = rank[o - snap.base + 1] + n - 1 if n > 0 else rank[o - snap.base] + n
             if 0 <= i < len(ords):
                 return date.fromordinal(ords[i])
             # The answer lies beyond the loaded years: load enough more and retry.
+            # Never ask for years past the supported ones unless even a business
+            # day every day could not reach the answer inside them.
+            lo, hi = table.supported_years()
             if i < 0:
-                first = snap.first_year - 1 - (-i) // _MIN_BUSINESS_DAYS_PER_YEAR
+                room = snap.base - date(lo, 1, 1).toordinal()  # days not loaded yet
+                need = -i
             else:
-                last = snap.last_year + 1 + (i - len(ords)) // _MIN_BUSINESS_DAYS_PER_YEAR
+                room = date(hi, 12, 31).toordinal() - snap.end
+                need = i - len(ords) + 1
+            if need > room:
+                raise DateOutOfRangeError.single(
+                    "n",
+                    f"small enough for the result to stay in the years {lo}-{hi} "
+                    f"covered by the {table._label()} holiday data (from {d.isoformat()})",
+                    n,
+                    "business calendar",
+                )
+            if i < 0:
+                first = max(lo, snap.first_year - 1 - need // _MIN_BUSINESS_DAYS_PER_YEAR)
+            else:
+                last = min(hi, snap.last_year + 1 + need // _MIN_BUSINESS_DAYS_PER_YEAR)
 
     def business_days_between(self, start: date, end: date) -> int:
         """Business days in ``(start, end]``; negative, ``-|[end, start)|``, if ``end < start``.
@@ -313,13 +367,20 @@ class BusinessCalendar:
         >>> us.business_days_between(date(2025, 3, 8), date(2025, 3, 9))  # a weekend
         0
         """
-        _check_date(start, "start")
-        _check_date(end, "end")
+        if type(start) is not date:
+            _check_date(start, "start")
+        if type(end) is not date:
+            _check_date(end, "end")
         a, b = start.toordinal(), end.toordinal()
-        ords = self._table.covering(min(start.year, end.year), max(start.year, end.year)).ordinals
+        snap = self._table._snap
+        if snap is None or not (snap.base <= a <= snap.end and snap.base <= b <= snap.end):
+            early, late = (start, end) if a <= b else (end, start)
+            bad = early if early.year < self._table.supported_years()[0] else late
+            snap = self._table.covering(early.year, late.year, bad)
+        rank = snap.rank
         if b >= a:
-            return bisect_right(ords, b) - bisect_right(ords, a)
-        return bisect_left(ords, b) - bisect_left(ords, a)
+            return rank[b - snap.base + 1] - rank[a - snap.base + 1]
+        return rank[b - snap.base] - rank[a - snap.base]
 
 
 def _restore(
