@@ -192,3 +192,74 @@ def test_unexpected_error_exit_1(
     )
     err = capsys.readouterr().err
     assert err == "atlier-policy: internal error: RuntimeError: bug\n"
+
+
+def test_bad_jobs_and_missing_case_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--jobs 0` and a missing case file are usage/input errors with exit 2."""
+    assert main(["batch", "x.jsonl", "--jobs", "0"]) == 2
+    assert "from 1 to 64" in capsys.readouterr().err
+    assert main(["evaluate", "/nonexistent/case.json"]) == 2
+    assert "a readable file" in capsys.readouterr().err
+
+
+def test_batch_many_chunks_progress_and_bad_bytes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of many chunks on a terminal shows progress; a non-UTF-8 file is refused with exit 2."""
+    src = _jsonl(tmp_path, [PARCEL] * 2600)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
+    assert main(["batch", str(src), "-o", str(tmp_path / "o.jsonl"), "--jobs", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "\r2600 cases" in err
+    assert "2600 no refund parcel lost" in err
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(PARCEL.encode() + b"\n\xff\xfe\n")
+    assert main(["batch", str(bad), "-o", str(tmp_path / "o2.jsonl")]) == 2
+    assert "UTF-8" in capsys.readouterr().err
+
+
+def test_deadlines_delivery_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """`deadlines --delivered` alone prints the last days to act and no refund window."""
+    assert main(["deadlines", "--delivered", "2025-03-03"]) == 0
+    out = capsys.readouterr().out
+    assert "2025-03-10" in out
+    assert "refund" not in out
+
+
+def test_broken_pipe_is_quiet(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A reader that goes away (`| head`) ends the command quietly with exit 0."""
+
+    def gone(*_: object) -> object:
+        raise BrokenPipeError
+
+    monkeypatch.setattr("atlier_policy.cli._COMMANDS", {"policy": gone})
+    assert main(["policy"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_main_module(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m atlier_policy` runs main() and exits with its status."""
+    import runpy
+
+    monkeypatch.setattr("sys.argv", ["atlier-policy", "deadlines", "--approved", "2025-11-21"])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_module("atlier_policy", run_name="__main__")
+    assert info.value.code == 0
+    assert "2025-12-08" in capsys.readouterr().out
+
+
+def test_batch_exact_chunks(tmp_path: Path) -> None:
+    """A batch whose size is an exact multiple of the chunk size loses and repeats nothing."""
+    src = _jsonl(tmp_path, [PARCEL] * 1000)
+    out = tmp_path / "o.jsonl"
+    assert main(["batch", str(src), "-o", str(out)]) == 0
+    assert [json.loads(x)["line"] for x in out.read_text().splitlines()] == list(range(1, 1001))
+
+
+def test_main_module_imports_quietly() -> None:
+    """Importing atlier_policy.__main__ (not running it) does nothing."""
+    import importlib
+
+    assert importlib.import_module("atlier_policy.__main__").main is main

@@ -228,3 +228,88 @@ def test_html_display() -> None:
     assert order._repr_html_().count("atlier-decision") == 4
     weird = case_from_dict({"stage": "lost_parcel", "order_id": "<script>", "status": "lost"})
     assert "<script>" not in POLICY.evaluate(weird)._repr_html_()
+
+
+def test_decision_documents_refuse_bad_shapes() -> None:
+    """Decoding a stored decision reports bad kinds, stages, outcomes, facts and depths."""
+    good = evaluate(json.loads((ROOT / "examples" / "lost_parcel_lost.json").read_text())).to_dict()
+    order = evaluate(
+        json.loads((ROOT / "examples" / "return_request_late.json").read_text())
+    ).to_dict()
+    with pytest.raises(InputError, match="kind"):
+        decision_from_dict({"kind": "verdict"})
+    with pytest.raises(InputError, match="kind"):
+        decision_from_dict([good])
+    with pytest.raises(InputError, match="'decision'"):
+        Decision.from_dict(order)
+    with pytest.raises(InputError, match="'order_decision'"):
+        OrderDecision.from_dict(good)
+    assert OrderDecision.from_dict(order).to_dict() == order
+    bad_items = {**order, "items": {"0": order["items"][0]}}
+    with pytest.raises(InputError, match="items"):
+        decision_from_dict(bad_items)
+    with pytest.raises(InputError, match=r"items\[0\]"):
+        decision_from_dict({**order, "items": [5]})
+    for field, value, where in [
+        ("stage", "refund", "stage"),
+        ("outcome", "approved!", "outcome"),
+        ("reasons", [{**good["reasons"][0], "facts": {"status": 1}}], "reasons[0].facts"),
+        ("trace", [{**good["trace"][0], "depth": "0"}], "trace[0].depth"),
+    ]:
+        with pytest.raises(InputError) as info:
+            decision_from_dict({**good, field: value})
+        assert where in [p[0] for p in info.value.problems]
+
+
+def test_null_request_and_programming_errors() -> None:
+    """A null inspection request is input error; an unsupported type is a programming error."""
+    doc = json.loads((ROOT / "examples" / "inspection_refund_approved.json").read_text())
+    with pytest.raises(InputError, match="`request` must be"):
+        case_from_dict({**doc, "request": None})
+    with pytest.raises(InputError, match="`request` must be an object"):
+        case_from_dict({**doc, "request": "AJ-100231"})
+    with pytest.raises(InputError, match="encode"):
+        case_to_dict("a case")
+    from atlier_policy import jsonio, schema
+
+    with pytest.raises(TypeError, match="no JSON decoder"):
+        jsonio._decode(complex, 1, "x", jsonio._Problems())
+    with pytest.raises(TypeError, match="no schema"):
+        schema._type_schema(complex, {})
+
+
+def test_exchange_html_shows_settlement() -> None:
+    """An approved exchange's HTML shows who pays the price difference."""
+    d = evaluate(
+        json.loads((ROOT / "examples" / "exchange_approved_customer_pays.json").read_text())
+    )
+    assert isinstance(d, Decision)
+    assert "customer pays 75.00 USD, store refunds 0.00 USD" in d._repr_html_()
+
+
+def test_decision_round_trip_through_classes() -> None:
+    """Decision.from_dict and OrderDecision.from_dict give back equal values."""
+    d = evaluate(json.loads((ROOT / "examples" / "inspection_refund_approved.json").read_text()))
+    assert isinstance(d, Decision)
+    assert Decision.from_dict(d.to_dict()) == d
+    assert json.loads(d.to_json()) == _wire(d.to_dict())
+
+
+@pytest.mark.parametrize("bad", ["2025-13-01", "2025-12-1", 20251201])
+def test_decision_dates_are_checked(bad: object) -> None:
+    """Dates in a stored decision must be ISO 8601 dates."""
+    d = evaluate(json.loads((ROOT / "examples" / "inspection_refund_approved.json").read_text()))
+    doc = d.to_dict()
+    doc["obligations"]["refund_earliest"] = bad
+    with pytest.raises(InputError, match=r"obligations\.refund_earliest"):
+        decision_from_dict(doc)
+
+
+def test_typing_constructs_are_programming_errors() -> None:
+    """A field type the decoder does not know (not even a class) is a programming error."""
+    from typing import Literal
+
+    from atlier_policy import jsonio
+
+    with pytest.raises(TypeError, match="no JSON decoder"):
+        jsonio._decode(Literal["x"], "x", "x", jsonio._Problems())

@@ -203,12 +203,6 @@ def _check_date(value: object, name: str) -> date:
     return value
 
 
-def _check_int(value: object, name: str) -> int:
-    if type(value) is not int:
-        raise InputError.single(name, "an integer", value, "business calendar")
-    return value
-
-
 @dataclass(frozen=True, slots=True)
 class BusinessCalendar:
     """Business days of a country (and subdivision) from the ``holidays`` package.
@@ -311,7 +305,7 @@ class BusinessCalendar:
         if type(d) is not date:
             _check_date(d, "d")
         if type(n) is not int:
-            _check_int(n, "n")
+            raise InputError.single("n", "an integer", n, "business calendar")
         o = d.toordinal()
         snap = self._table._snap
         if snap is not None and snap.base <= o <= snap.end:

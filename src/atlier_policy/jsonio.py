@@ -412,10 +412,6 @@ def _encode(value: Any) -> Any:
     if isinstance(value, Money):
         return {"amount": str(value.amount), "currency": value.currency}
     if isinstance(value, tuple):
-        if value and all(
-            isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str) for v in value
-        ):
-            return {k: _encode(v) for k, v in value}
         return [_encode(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}

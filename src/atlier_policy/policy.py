@@ -16,7 +16,7 @@ return request). Evaluation is pure: no clock, no I/O, inputs untouched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Literal, TypeAlias, TypeVar
@@ -132,15 +132,6 @@ def exchange_line(req: ExchangeRequest) -> ReturnLine:
 
 _RETURN = AllOf.of(eligibility.RULE, non_returnable.RULE)
 _DEFECT = AllOf.of(eligibility.WEBSITE_PURCHASE, defects.RULE)
-
-
-def _rules_of(rule: Rule) -> Iterator[Rule]:
-    yield rule
-    for part in rule.parts():
-        yield from _rules_of(part)
-
-
-R = TypeVar("R", bound=Rule)
 
 
 def _rewrite(rule: Rule, fn: Callable[[Clause], Rule | None]) -> Rule | None:
