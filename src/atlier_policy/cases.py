@@ -339,6 +339,17 @@ class ReturnItem:
         _enum(self.reason, ReturnReason, "reason", ctx)
         _opt(self.defect_confirmed, bool, "defect_confirmed", ctx, "True, False or None")
 
+    def line(self, requested_at: datetime, proof: ProofOfPurchase | None) -> ReturnLine:
+        """This item as the §1/§2 clauses judge it, with the request's facts."""
+        return ReturnLine(
+            item=self.item,
+            requested_at=requested_at,
+            proof_of_purchase=proof,
+            condition=self.condition,
+            reason=self.reason,
+            defect_confirmed=self.defect_confirmed,
+        )
+
 
 _MAX_ITEMS = 10_000
 
@@ -373,17 +384,7 @@ class ReturnRequest:
 
     def lines(self) -> tuple[ReturnLine, ...]:
         """One :class:`ReturnLine` per item, the unit the §1/§2 clauses judge."""
-        return tuple(
-            ReturnLine(
-                item=r.item,
-                requested_at=self.requested_at,
-                proof_of_purchase=self.proof_of_purchase,
-                condition=r.condition,
-                reason=r.reason,
-                defect_confirmed=r.defect_confirmed,
-            )
-            for r in self.items
-        )
+        return tuple(r.line(self.requested_at, self.proof_of_purchase) for r in self.items)
 
 
 def _not_before(
@@ -594,11 +595,4 @@ class ExchangeRequest:
 
     def line(self) -> ReturnLine:
         """The §1/§2 view of the item: an exchange is for eligible items only."""
-        return ReturnLine(
-            item=self.item.item,
-            requested_at=self.requested_at,
-            proof_of_purchase=self.proof_of_purchase,
-            condition=self.item.condition,
-            reason=self.item.reason,
-            defect_confirmed=self.item.defect_confirmed,
-        )
+        return self.item.line(self.requested_at, self.proof_of_purchase)
