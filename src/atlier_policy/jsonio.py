@@ -132,40 +132,55 @@ def _spec(cls: type) -> tuple[tuple[str, Any, bool], ...]:
     )
 
 
-def _decode(tp: Any, value: object, path: str, problems: _Problems) -> Any:
+@cache
+def _plan(tp: Any) -> tuple[str, Any]:
+    """How to decode a value of type ``tp``, worked out once per type."""
     origin = get_origin(tp)
     if origin in (Union, types.UnionType):
         args = get_args(tp)
-        if value is None:
-            if type(None) in args:
-                return None
-            problems.add(path, _describe(tp), value)
-            return _MISSING
-        rest = [a for a in args if a is not type(None)]
-        if len(rest) == 1:
-            return _decode(rest[0], value, path, problems)
-        return _decode_union(rest, value, path, problems)
+        rest = tuple(a for a in args if a is not type(None))
+        return ("union", (type(None) in args, rest, _describe(tp)))
     if origin is tuple:
         item_tp = get_args(tp)[0]
-        if item_tp == tuple[str, str]:
-            return _decode_pairs(value, path, problems)
-        if not isinstance(value, list):
-            problems.add(path, "an array", value)
-            return _MISSING
-        if len(value) > MAX_ITEMS:
-            problems.add(path, f"at most {MAX_ITEMS} entries", f"{len(value)} entries")
-            return _MISSING
-        out = [_decode(item_tp, v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
-        return _MISSING if _MISSING in out else tuple(out)
+        return ("pairs", None) if item_tp == tuple[str, str] else ("array", item_tp)
     if isinstance(tp, type):
-        decoder = _SCALARS.get(tp)
-        if decoder is not None:
-            return decoder(value, path, problems)
+        if tp in _SCALARS:
+            return ("scalar", _SCALARS[tp])
         if issubclass(tp, enum.Enum):
-            return _decode_enum(tp, value, path, problems)
+            return ("enum", tp)
         if dataclasses.is_dataclass(tp):
-            return _decode_object(tp, value, path, problems)
+            return ("object", tp)
     raise TypeError(f"no JSON decoder for {tp!r}")  # a programming error, not bad input
+
+
+def _decode(tp: Any, value: object, path: str, problems: _Problems) -> Any:
+    kind, how = _plan(tp)
+    if kind == "scalar":
+        return how(value, path, problems)
+    if kind == "union":
+        nullable, rest, described = how
+        if value is None:
+            if nullable:
+                return None
+            problems.add(path, described, value)
+            return _MISSING
+        if len(rest) == 1:
+            return _decode(rest[0], value, path, problems)
+        return _decode_union(list(rest), value, path, problems)
+    if kind == "enum":
+        return _decode_enum(how, value, path, problems)
+    if kind == "object":
+        return _decode_object(how, value, path, problems)
+    if kind == "pairs":
+        return _decode_pairs(value, path, problems)
+    if not isinstance(value, list):
+        problems.add(path, "an array", value)
+        return _MISSING
+    if len(value) > MAX_ITEMS:
+        problems.add(path, f"at most {MAX_ITEMS} entries", f"{len(value)} entries")
+        return _MISSING
+    out = [_decode(how, v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+    return _MISSING if _MISSING in out else tuple(out)
 
 
 def _describe(tp: Any) -> str:
@@ -195,26 +210,33 @@ def _decode_union(options: list[Any], value: object, path: str, problems: _Probl
     return _decode_object(by_stage[stage], body, path, problems)
 
 
+@cache
+def _known(cls: type) -> frozenset[str]:
+    return frozenset(name for name, _, _ in _spec(cls))
+
+
 def _decode_object(cls: type, value: object, path: str, problems: _Problems) -> Any:
     if not isinstance(value, dict):
         problems.add(path, "an object", value)
         return _MISSING
-    spec = _spec(cls)
-    known = {name for name, _, _ in spec}
-    for key in value:
-        if key not in known:
-            problems.add(_join(path, str(key)), "absent (unknown key)", value[key])
+    known = _known(cls)
+    if not known.issuperset(value):
+        for key in value:
+            if key not in known:
+                problems.add(_join(path, str(key)), "absent (unknown key)", value[key])
     kwargs: dict[str, Any] = {}
-    for name, tp, required in spec:
-        sub = _join(path, name)
+    failed = False
+    for name, tp, required in _spec(cls):
         if name not in value:
             if required:
-                problems.add(sub, f"present ({_describe(tp)})", "nothing")
+                problems.add(_join(path, name), f"present ({_describe(tp)})", "nothing")
             continue
-        decoded = _decode(tp, value[name], sub, problems)
-        if decoded is not _MISSING:
+        decoded = _decode(tp, value[name], _join(path, name), problems)
+        if decoded is _MISSING:
+            failed = True
+        else:
             kwargs[name] = decoded
-    if len(kwargs) != sum(1 for name, _, _ in spec if name in value) or problems.items:
+    if failed or problems.items:
         return _MISSING
     try:
         return cls(**kwargs)
