@@ -78,6 +78,10 @@ def _blank(case: Any, path: str) -> Any:
     if path.endswith("delivered_at"):
         # purchased_at stays consistent with an unknown delivery date
         case = set_path(case, path.replace("delivered_at", "purchased_at"), None)
+    if path.endswith("item.sale_event"):
+        # The sale status is needed only without a confirmed defect, which lifts the
+        # sale exclusion whatever the status (pinned in test_stages.py).
+        case = set_path(case, path.replace("item.sale_event", "defect_confirmed"), False)
     return set_path(case, path, None)
 
 

@@ -274,6 +274,14 @@ RETURN_ROWS = [
         REV,
         ("s2.sale_item",),
     ),
+    # A confirmed defect lifts the exclusion whatever the sale status: nothing is left to know.
+    (
+        "sale status unknown, defect confirmed",
+        S2_SALE,
+        return_request(items=(return_item(item=item(sale_event=None), defect_confirmed=True),)),
+        ELIG,
+        ("s2.sale_defect_exception",),
+    ),
 ]
 
 
