@@ -1,0 +1,814 @@
+"""Tests added from mutation testing (docs/quality.md, "Mutation testing").
+
+Each test pins a reading of the policy text that a surviving mutant showed the
+suite did not check. They go through the public API and assert what the text
+says, not how the code says it.
+
+The first test is listed first on purpose: mutmut attributes code that runs at
+import time (the clauses are built when the package is imported) to the first
+test it runs, so that test checks every yes/no clause of the text.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from atlier_policy import (
+    AllOf,
+    AnyOf,
+    BusinessCalendar,
+    CancellationOutcome,
+    Check,
+    Clause,
+    Context,
+    DateOutOfRangeError,
+    DefectCause,
+    DefectClaimOutcome,
+    ExchangeOutcome,
+    Finding,
+    InputError,
+    InspectionOutcome,
+    ItemKind,
+    Money,
+    ParcelOutcome,
+    ParcelStatus,
+    Policy,
+    PolicyDefinitionError,
+    ProductionStatus,
+    ReturnOutcome,
+    ReturnReason,
+    SaleEvent,
+    SalesChannel,
+    ShippingPayer,
+    default_policy,
+)
+from atlier_policy.clauses import eligibility
+from atlier_policy.deadlines import last_day_to_report_defect, last_day_to_request_return
+from builders import (
+    at,
+    cancellation,
+    condition,
+    defect_claim,
+    defect_inspection,
+    exchange,
+    inspection,
+    item,
+    parcel,
+    return_item,
+    return_request,
+    usd,
+)
+
+POLICY = default_policy()
+
+S1_CONDITION = "The jewelry must be unused, unworn, and in its original packaging, with all certificates, tags, and accessories included."
+S2_MODIFIED = "Engraved, resized, or altered items."
+S2_SALE = (
+    "Items purchased during special sales, promotions, or clearance events (unless defective)."
+)
+
+# (fact, clause id, sentence, message when the fact is against the customer,
+#  message when it is for them, whether the customer can supply it)
+S1_FLAGS = [
+    ("unused", "s1.unused", "the piece has been used", "the piece is unused"),
+    ("unworn", "s1.unworn", "the piece has been worn", "the piece is unworn"),
+    (
+        "original_packaging",
+        "s1.original_packaging",
+        "the original packaging is missing",
+        "the piece is in its original packaging",
+    ),
+    (
+        "certificates_included",
+        "s1.certificates",
+        "certificates are missing",
+        "all certificates are included",
+    ),
+    ("tags_included", "s1.tags", "tags are missing", "all tags are included"),
+    (
+        "accessories_included",
+        "s1.accessories",
+        "accessories are missing",
+        "all accessories are included",
+    ),
+]
+S2_FLAGS = [
+    ("engraved", "s2.engraved", "the piece is engraved", "the piece is not engraved"),
+    ("resized", "s2.resized", "the piece was resized", "the piece was not resized"),
+    (
+        "altered",
+        "s2.altered",
+        "the piece was altered from its original design",
+        "the piece was not altered",
+    ),
+]
+
+
+def _line(request: Any) -> Any:
+    (decision,) = POLICY.return_request(request).items
+    return decision
+
+
+def _reason(decision: Any, clause_id: str) -> Any:
+    (reason,) = [r for r in decision.reasons if r.clause_id == clause_id]
+    return reason
+
+
+def test_every_yes_no_condition_of_sections_1_and_2_decides_on_its_own() -> None:
+    """§1 condition and §2 modification facts each refuse alone, cite their sentence, and pass when met."""
+    eligible = _line(return_request())
+    assert eligible.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+    passed = {r.clause_id: r for r in eligible.reasons}
+
+    for fact, clause_id, against, for_customer in S1_FLAGS:
+        # The customer declares the condition: "no" refuses, "not said" is incomplete.
+        refused = _line(return_request(items=(return_item(condition=condition(**{fact: False})),)))
+        assert refused.outcome is ReturnOutcome.NOT_ELIGIBLE, fact
+        reason = _reason(refused, clause_id)
+        assert (reason.code, reason.section, reason.sentence) == (
+            clause_id.split(".")[1],
+            "1",
+            S1_CONDITION,
+        )
+        assert (reason.finding, reason.message, reason.facts) == (
+            Finding.FAILED,
+            against,
+            ((fact, "no"),),
+        )
+        assert (passed[clause_id].message, passed[clause_id].facts) == (
+            for_customer,
+            ((fact, "yes"),),
+        )
+        unknown = _line(return_request(items=(return_item(condition=condition(**{fact: None})),)))
+        assert unknown.outcome is ReturnOutcome.INCOMPLETE, fact
+        reason = _reason(unknown, clause_id)
+        assert reason.finding is Finding.UNKNOWN
+        assert reason.missing == (f"condition.{fact}",)
+        assert reason.message == f"not known whether {for_customer}"
+        assert reason.facts == ((fact, "unknown"),)
+        assert unknown.missing == (f"condition.{fact}",)
+
+    for fact, clause_id, against, for_customer in S2_FLAGS:
+        # Modifications are recorded at purchase: "yes" refuses, unknown needs review.
+        refused = _line(return_request(items=(return_item(item=item(**{fact: True})),)))
+        assert refused.outcome is ReturnOutcome.NOT_ELIGIBLE, fact
+        reason = _reason(refused, clause_id)
+        assert (reason.code, reason.section, reason.sentence) == (
+            clause_id.split(".")[1],
+            "2",
+            S2_MODIFIED,
+        )
+        assert (reason.message, reason.facts) == (against, ((fact, "yes"),))
+        assert (passed[clause_id].message, passed[clause_id].facts) == (
+            for_customer,
+            ((fact, "no"),),
+        )
+        unknown = _line(return_request(items=(return_item(item=item(**{fact: None})),)))
+        assert unknown.outcome is ReturnOutcome.NEEDS_REVIEW, fact
+        assert _reason(unknown, clause_id).missing == (f"item.{fact}",)
+
+    # "(unless defective)": a confirmed defect lifts the sale exclusion, an unknown one
+    # leaves it open, a denied one keeps it.
+    sale = item(sale_event=SaleEvent.CLEARANCE)
+    lifted = _line(return_request(items=(return_item(item=sale, defect_confirmed=True),)))
+    assert lifted.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+    exception = _reason(lifted, "s2.sale_defect_exception")
+    assert (exception.code, exception.section, exception.sentence) == (
+        "sale_defect_exception",
+        "2",
+        S2_SALE,
+    )
+    assert exception.message == "a defect was confirmed, which lifts the sale exclusion"
+    open_ = _line(return_request(items=(return_item(item=sale, defect_confirmed=None),)))
+    assert open_.outcome is ReturnOutcome.NEEDS_REVIEW
+    assert _reason(open_, "s2.sale_defect_exception").missing == ("defect_confirmed",)
+    kept = _line(return_request(items=(return_item(item=sale, defect_confirmed=False),)))
+    assert kept.outcome is ReturnOutcome.NOT_ELIGIBLE
+    assert [r.clause_id for r in kept.reasons] == ["s2.sale_item"]
+
+
+# --- deadlines: days are store dates ------------------------------------------------
+
+
+def test_a_store_date_counts_as_delivery_day_zero() -> None:
+    """§1/§3: a delivery given as a bare store date is day 0 of the 7- and 3-day windows."""
+    terms = POLICY.terms
+    assert last_day_to_request_return(date(2025, 3, 3), terms) == date(2025, 3, 10)
+    assert last_day_to_report_defect(date(2025, 3, 3), terms) == date(2025, 3, 6)
+
+
+def test_defect_notice_counts_from_the_new_york_delivery_date() -> None:
+    """§3: a piece delivered late on 3 March in New York (4 March UTC) must be reported by 6 March."""
+    late_evening = datetime(2025, 3, 4, 3, 30, tzinfo=UTC)  # 22:30 on 3 March in New York
+    claim = defect_claim(
+        item=item(purchased_at=at("2025-02-27"), delivered_at=late_evening),
+        reported_at=at("2025-03-07"),
+        photos_sent_at=at("2025-03-07"),
+    )
+    decision = POLICY.defect_claim(claim)
+    assert decision.obligations.last_day_to_report_defect == date(2025, 3, 6)
+    assert decision.outcome is DefectClaimOutcome.NOT_COVERED
+    assert _reason(decision, "s3.notice_window").facts == (
+        ("delivered", "2025-03-03"),
+        ("last_day_to_report", "2025-03-06"),
+        ("reported", "2025-03-07"),
+    )
+
+
+def test_refund_window_message_names_the_business_days_in_words() -> None:
+    """§4: the refund notice names the first and last business day of the window as ordinals."""
+    for lo, hi, words in [
+        (1, 2, "1st to 2nd"),
+        (3, 11, "3rd to 11th"),
+        (12, 13, "12th to 13th"),
+        (21, 22, "21st to 22nd"),
+        (23, 101, "23rd to 101st"),
+        (111, 121, "111th to 121st"),
+    ]:
+        policy = default_policy(refund_min_business_days=lo, refund_max_business_days=hi)
+        decision = policy.inspection(inspection())
+        (notice,) = [n for n in decision.obligations.notices if n.code == "refund_window"]
+        assert f"({words} business day after 2025-03-14)" in notice.message, notice.message
+
+
+# --- the evaluators: outcomes, notices, errors ------------------------------------------
+
+
+def test_lost_parcel_advice_depends_on_insurance() -> None:
+    """§4: a lost uninsured parcel gets the insured-shipping advice; an insured one, the carrier claim."""
+    uninsured = POLICY.lost_parcel(parcel(insured=False))
+    insured = POLICY.lost_parcel(parcel(insured=True))
+    for decision in (uninsured, insured):
+        assert decision.outcome is ParcelOutcome.NO_REFUND_PARCEL_LOST
+    (advice,) = uninsured.obligations.notices
+    assert (advice.code, advice.clause_id, advice.section) == (
+        "insured_shipping",
+        "s4.insured_shipping",
+        "4",
+    )
+    assert advice.message == "insured, trackable shipping is recommended for returns"
+    (claim,) = insured.obligations.notices
+    assert claim.message == "the parcel was insured: the customer can claim from the carrier"
+
+
+def test_parcel_of_unknown_status_needs_review() -> None:
+    """§4: with no tracking status the store cannot say the parcel arrived or was lost: review."""
+    decision = POLICY.lost_parcel(parcel(status=None))
+    assert decision.outcome is ParcelOutcome.NEEDS_REVIEW
+    assert decision.missing == ("status",)
+    assert decision.obligations.notices == ()
+
+
+@pytest.mark.parametrize(
+    ("evaluator", "case_type", "context"),
+    [
+        ("return_request", "ReturnRequest", "return request"),
+        ("defect_claim", "DefectClaim", "defect claim"),
+        ("lost_parcel", "LostParcelReport", "lost parcel report"),
+        ("inspection", "Inspection", "inspection"),
+        ("cancellation", "CustomOrderCancellation", "custom order cancellation"),
+        ("exchange", "ExchangeRequest", "exchange request"),
+    ],
+)
+def test_each_stage_refuses_a_case_of_another_stage(
+    evaluator: str, case_type: str, context: str
+) -> None:
+    """Each stage's evaluator names the case type it expects and the stage when given another."""
+    with pytest.raises(InputError) as info:
+        getattr(POLICY, evaluator)(parcel() if evaluator != "lost_parcel" else return_request())
+    given = "'LostParcelReport'" if evaluator != "lost_parcel" else "'ReturnRequest'"
+    assert info.value.problems == (("case", f"a {case_type}", given),)
+    assert info.value.context == context
+
+
+def test_partial_refund_remedy_survives_pickling_the_policy() -> None:
+    """§3: a policy copied to another process still offers partial refund when repair and replacement are impossible."""
+    clone = pickle.loads(pickle.dumps(POLICY))
+    case = defect_inspection(repair_possible=False, replacement_possible=False)
+    assert clone.inspection(case).outcome is InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT
+    assert POLICY.inspection(case).outcome is InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT
+
+
+def test_remedy_reason_says_which_free_remedy_is_possible() -> None:
+    """§3 "Free repair or replacement": the reason says whether repair or replacement is offered."""
+    for repair, replacement, what in [
+        (True, False, "repair"),
+        (True, True, "repair"),
+        (False, True, "replacement"),
+    ]:
+        decision = POLICY.inspection(
+            defect_inspection(repair_possible=repair, replacement_possible=replacement)
+        )
+        assert decision.outcome is InspectionOutcome.REPAIR_OR_REPLACE
+        reason = _reason(decision, "s3.repair_or_replace")
+        assert reason.message == f"free {what} is possible"
+        assert reason.facts == (
+            ("repair_possible", "yes" if repair else "no"),
+            ("replacement_possible", "yes" if replacement else "no"),
+        )
+
+
+def test_replacing_one_clause_keeps_the_others() -> None:
+    """Swapping the §1 window for a 30-day one leaves every other condition of the text in force."""
+    thirty = Clause(
+        "acme.thirty_days", "merchant", "Thirty days to return.", "thirty_days", _thirty_days
+    )
+    policy = default_policy().replace_clause("s1.return_window", thirty)
+    assert "s1.return_window" not in {c.id for c in policy.clauses()}
+    assert {c.id for c in policy.clauses()} == {c.id for c in POLICY.clauses()} - {
+        "s1.return_window"
+    } | {"acme.thirty_days"}
+    late = return_request(at("2025-03-20"))
+    assert _line(late).outcome is ReturnOutcome.NOT_ELIGIBLE
+    assert policy.return_request(late).items[0].outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+    worn = return_request(at("2025-03-20"), items=(return_item(condition=condition(unworn=False)),))
+    (decision,) = policy.return_request(worn).items
+    assert decision.outcome is ReturnOutcome.NOT_ELIGIBLE
+    assert [r.clause_id for r in decision.reasons] == ["s1.unworn"]
+
+
+def _thirty_days(ctx: Context[Any]) -> Check:
+    return Check.passed("within thirty days")
+
+
+def test_with_terms_changes_only_the_terms() -> None:
+    """A 14-day variant accepts day 14 and refuses day 15; the text's policy is unchanged."""
+    fourteen = POLICY.with_terms(return_window_days=14)
+    assert fourteen.terms.return_window_days == 14
+    assert fourteen.terms.defect_notice_days == 3
+    assert fourteen.return_rule == POLICY.return_rule
+    on_day_14 = return_request(at("2025-03-17"))
+    on_day_15 = return_request(at("2025-03-18"))
+    assert fourteen.return_request(on_day_14).items[0].granted
+    assert not fourteen.return_request(on_day_15).items[0].granted
+    assert not POLICY.return_request(on_day_14).items[0].granted
+    assert POLICY.terms.return_window_days == 7
+
+
+def test_a_policy_is_built_from_terms_and_rules_only() -> None:
+    """Policy() names the wrong field and the type it got."""
+    with pytest.raises(PolicyDefinitionError, match=r"`terms` must be PolicyTerms \(got str\)"):
+        Policy(terms="2025-01-12")  # type: ignore[arg-type]
+    with pytest.raises(PolicyDefinitionError, match=r"`return_rule` must be a Rule \(got int\)"):
+        Policy(return_rule=7)  # type: ignore[arg-type]
+
+
+# --- the rule algebra ----------------------------------------------------------------------
+
+
+def test_combining_a_rule_with_a_non_rule_names_the_operator_and_the_type() -> None:
+    """`&`, `|` and `unless` with a non-rule on either side raise, naming the operator and the type."""
+    rule = eligibility.RETURN_WINDOW
+    cases = [
+        (lambda: rule & True, "&", "bool"),
+        (lambda: True & rule, "&", "bool"),
+        (lambda: rule | 1, "|", "int"),
+        (lambda: 1 | rule, "|", "int"),
+        (lambda: rule.unless("x"), "unless", "str"),  # type: ignore[arg-type]
+        (lambda: AllOf.of(rule, None), "&", "NoneType"),  # type: ignore[arg-type]
+        (lambda: AnyOf.of(rule, None), "|", "NoneType"),  # type: ignore[arg-type]
+    ]
+    for make, op, got in cases:
+        with pytest.raises(PolicyDefinitionError) as info:
+            make()
+        assert str(info.value) == (
+            f"rule algebra: both sides of `{op}` must be rules (got {got})"
+        ), str(info.value)
+
+
+# --- the business calendar -------------------------------------------------------------------
+
+
+def test_calendar_errors_name_the_field_and_the_calendar() -> None:
+    """A datetime for a date, or a year outside the data, is refused naming the field and the calendar."""
+    us = BusinessCalendar("US")
+    when = datetime(2025, 3, 3, 12, tzinfo=UTC)
+    for call, field in [
+        (lambda: us.add_business_days(when, 1), "d"),  # type: ignore[arg-type]
+        (lambda: us.is_business_day(when), "d"),  # type: ignore[arg-type]
+        (lambda: us.business_days_between(when, date(2025, 3, 4)), "start"),  # type: ignore[arg-type]
+        (lambda: us.business_days_between(date(2025, 3, 4), when), "end"),  # type: ignore[arg-type]
+        (lambda: BusinessCalendar("US", extra_closed={when}), "extra_closed[]"),  # type: ignore[arg-type]
+    ]:
+        with pytest.raises(InputError) as info:
+            call()
+        assert info.value.problems == ((field, "a date (not a datetime)", repr(when)),)
+        assert info.value.context == "business calendar"
+    lo, hi = us.supported_years
+    for calendar, label in [(us, "US"), (BusinessCalendar("US", "CA"), "US-CA")]:
+        with pytest.raises(DateOutOfRangeError) as info:
+            calendar.add_business_days(date(lo - 1, 6, 1), 1)
+        assert info.value.problems == (
+            (
+                "date",
+                f"in the years {lo}-{hi} covered by the {label} holiday data",
+                repr(date(lo - 1, 6, 1)),
+            ),
+        )
+
+
+# --- §2 custom orders: "non-refundable once production has begun" ---------------------------
+
+
+def _cancel(**changes: Any) -> Any:
+    return POLICY.cancellation(cancellation(**changes))
+
+
+def test_a_custom_order_is_any_custom_made_or_personalized_piece() -> None:
+    """§2: custom-made (even not personalized) and personalized (even ready-made) pieces are custom orders."""
+    started = {"production": ProductionStatus.STARTED}
+    for piece in (
+        item(kind=ItemKind.CUSTOM_MADE, personalized=False),
+        item(kind=ItemKind.CUSTOM_MADE, personalized=None),
+        item(kind=ItemKind.READY_MADE, personalized=True),
+    ):
+        assert _cancel(item=piece, **started).outcome is CancellationOutcome.NOT_REFUNDABLE
+        assert _cancel(item=piece).outcome is CancellationOutcome.REFUNDABLE
+    ready = _cancel(item=item(kind=ItemKind.READY_MADE, personalized=False))
+    assert ready.outcome is CancellationOutcome.NEEDS_REVIEW  # not a custom order at all
+    assert [r.finding for r in ready.reasons] == [Finding.NOT_APPLICABLE]
+
+
+def test_not_knowing_whether_an_order_is_custom_needs_review() -> None:
+    """§2: a ready-made piece of unknown personalization, or an unknown kind, cannot be judged."""
+    for piece in (
+        item(kind=ItemKind.READY_MADE, personalized=None),
+        item(kind=None, personalized=True),
+    ):
+        decision = _cancel(item=piece, production=ProductionStatus.STARTED)
+        assert decision.outcome is CancellationOutcome.NEEDS_REVIEW
+        (reason,) = decision.reasons
+        assert reason.message == "not known whether this is a custom order"
+        assert reason.missing == ("item.kind", "item.personalized")
+        assert decision.missing == ("item.kind", "item.personalized")
+
+
+def test_cancellation_after_production_began_names_the_dates_in_new_york() -> None:
+    """§2: the cancellation and production dates are New York dates, also late in the evening."""
+    evening = datetime(2025, 3, 7, 3, 0, tzinfo=UTC)  # 22:00 on 6 March in New York
+    decision = _cancel(cancelled_at=evening, production=ProductionStatus.STARTED)
+    assert decision.outcome is CancellationOutcome.NOT_REFUNDABLE
+    (reason,) = decision.reasons
+    assert reason.message == "cancelled 2025-03-06, after production began"
+    assert reason.facts == (("cancelled", "2025-03-06"), ("production", "started"))
+    decision = _cancel(
+        cancelled_at=at("2025-03-10"), production=None, production_started_at=evening
+    )
+    (reason,) = decision.reasons
+    assert reason.message == "cancelled 2025-03-10, after production began on 2025-03-06"
+    assert reason.facts == (("cancelled", "2025-03-10"), ("production_started", "2025-03-06"))
+
+
+def test_refund_of_a_cancelled_order_counts_from_the_new_york_date() -> None:
+    """§4 window: a cancellation at 22:00 on Thursday in New York is refunded from Thursday."""
+    evening = datetime(2025, 3, 7, 3, 0, tzinfo=UTC)  # Thursday 6 March, 22:00 in New York
+    decision = _cancel(cancelled_at=evening)
+    assert decision.outcome is CancellationOutcome.REFUNDABLE
+    assert (decision.obligations.refund_earliest, decision.obligations.refund_latest) == (
+        date(2025, 3, 17),
+        date(2025, 3, 20),
+    )
+
+
+@pytest.mark.parametrize(
+    ("decide", "field"),
+    [
+        (lambda when: POLICY.cancellation(cancellation(cancelled_at=when)), "cancelled_at"),
+        (lambda when: POLICY.inspection(inspection(inspected_at=when)), "inspected_at"),
+        (
+            lambda when: POLICY.inspection(
+                defect_inspection(
+                    repair_possible=False, replacement_possible=False, inspected_at=when
+                )
+            ),
+            "inspected_at",
+        ),
+    ],
+)
+def test_refund_window_past_the_holiday_data_names_the_case_field(decide: Any, field: str) -> None:
+    """A refund window that would end after the last year of holiday data names the case's own field."""
+    with pytest.raises(DateOutOfRangeError) as info:
+        decide(at("2100-12-30"))
+    ((named, expected, _given),) = info.value.problems
+    assert named == field
+    assert "covered by the US holiday data (from 2100-12-30)" in expected
+    assert info.value.context == "business calendar"
+
+
+def _ask_the_customer(ctx: Context[Any]) -> Check:
+    return Check.incomplete("the customer must send a receipt", "receipt")
+
+
+ASK = Clause("acme.receipt", "merchant", "Keep the receipt.", "receipt", _ask_the_customer)
+
+
+@pytest.mark.parametrize(
+    ("rule_set", "decide", "review"),
+    [
+        (
+            "parcel_rule",
+            lambda p: p.lost_parcel(parcel(status=ParcelStatus.DELIVERED_TO_STORE)),
+            ParcelOutcome.NEEDS_REVIEW,
+        ),
+        ("cancellation_rule", lambda p: p.cancellation(cancellation()), None),
+        ("inspection_rule", lambda p: p.inspection(inspection()), InspectionOutcome.NEEDS_REVIEW),
+        (
+            "defect_inspection_rule",
+            lambda p: p.inspection(defect_inspection()),
+            InspectionOutcome.NEEDS_REVIEW,
+        ),
+    ],
+)
+def test_stages_after_the_request_have_no_incomplete_outcome(
+    rule_set: Any, decide: Any, review: Any
+) -> None:
+    """After the customer's request, a fact only the customer can give still means review, never approval."""
+    decision = decide(default_policy().with_rule(rule_set, ASK))
+    assert decision.outcome == (review or CancellationOutcome.NEEDS_REVIEW)
+    assert not decision.granted
+
+
+def test_counting_business_days_names_the_date_outside_the_holiday_data() -> None:
+    """business_days_between names whichever of its two dates lies outside the data's years."""
+    us = BusinessCalendar("US")
+    lo, hi = us.supported_years
+    inside, first_year = date(2025, 1, 1), date(lo, 1, 1)
+    before, after = date(lo - 1, 12, 31), date(hi + 1, 1, 1)
+    for start, end, bad in [
+        (before, inside, before),
+        (inside, before, before),
+        (after, inside, after),
+        (inside, after, after),
+        (first_year, after, after),
+        (after, first_year, after),
+        (before, after, before),
+    ]:
+        with pytest.raises(DateOutOfRangeError) as info:
+            us.business_days_between(start, end)
+        ((_field, _expected, given),) = info.value.problems
+        assert given == repr(bad), (start, end)
+
+
+def test_remedy_waits_for_the_team_to_say_whether_repair_or_replacement_is_possible() -> None:
+    """§3: the remedy ladder cannot be climbed while repair or replacement is undetermined."""
+    for repair, replacement, missing in [
+        (None, None, ("repair_possible", "replacement_possible")),
+        (False, None, ("replacement_possible",)),
+        (None, False, ("repair_possible",)),
+    ]:
+        decision = POLICY.inspection(
+            defect_inspection(repair_possible=repair, replacement_possible=replacement)
+        )
+        assert decision.outcome is InspectionOutcome.NEEDS_REVIEW
+        assert decision.missing == missing
+        reason = _reason(decision, "s3.repair_or_replace")
+        assert reason.message == "not known whether repair or replacement is possible"
+        assert reason.missing == missing
+
+
+def test_without_the_partial_refund_rung_an_irreparable_piece_goes_to_review() -> None:
+    """§3 ladder as a variant without its second rung: the reason says neither remedy is possible."""
+    policy = default_policy().without_clause("s3.partial_refund_or_credit")
+    decision = policy.inspection(
+        defect_inspection(repair_possible=False, replacement_possible=False)
+    )
+    assert decision.outcome is InspectionOutcome.NEEDS_REVIEW
+    reason = _reason(decision, "s3.repair_or_replace")
+    assert reason.finding is Finding.FAILED
+    assert reason.message == "neither repair nor replacement is possible"
+    assert reason.facts == (("repair_possible", "no"), ("replacement_possible", "no"))
+
+
+def test_a_calendar_counts_from_a_saturday_on_its_first_use() -> None:
+    """§4 counting: the 1st business day after a Saturday is the Monday, before any year is loaded."""
+    # A configuration no other test uses, so that its business days are not loaded yet.
+    fresh = BusinessCalendar("US", extra_closed=frozenset({date(1999, 12, 24)}))
+    assert fresh.add_business_days(date(2025, 3, 8), 1) == date(2025, 3, 10)
+    fresh = BusinessCalendar("US", extra_closed=frozenset({date(1999, 12, 23)}))
+    assert fresh.add_business_days(date(2025, 3, 7), 1) == date(2025, 3, 10)  # a Friday
+
+
+# --- stage 4: inspection ------------------------------------------------------------------
+
+
+def test_inspection_needs_a_cause_before_a_defect_remedy() -> None:
+    """§3 exclusions: until the quality team records a cause, the defect route needs review."""
+    decision = POLICY.inspection(defect_inspection(cause=None))
+    assert decision.outcome is InspectionOutcome.NEEDS_REVIEW
+    reason = _reason(decision, "s3.cause_covered")
+    assert reason.message == "the quality team has not recorded a cause"
+    assert reason.missing == ("cause",)
+    assert reason.facts == (("cause", "unknown"),)
+    assert decision.missing == ("cause",)
+    # §4: the customer still gets the e-mail about the approval or rejection.
+    assert [n.code for n in decision.obligations.notices] == ["decision_email"]
+
+
+def test_inspection_of_a_return_with_an_unknown_record_needs_review() -> None:
+    """§2 at inspection: a returned piece whose engraving is not on record cannot be approved."""
+    request = return_request(items=(return_item(item=item(engraved=None)),))
+    decision = POLICY.inspection(inspection(request))
+    assert decision.outcome is InspectionOutcome.NEEDS_REVIEW
+    assert decision.missing == ("item.engraved",)
+
+
+def test_inspection_date_is_the_new_york_date() -> None:
+    """§1/§4: an inspection at 22:00 in New York is dated that day in the approval and the window."""
+    evening = datetime(2025, 3, 15, 2, 0, tzinfo=UTC)  # Friday 14 March, 22:00 in New York
+    decision = POLICY.inspection(inspection(inspected_at=evening))
+    assert decision.outcome is InspectionOutcome.REFUND_APPROVED
+    approval = _reason(decision, "s1.inspected_and_approved")
+    assert approval.message == "inspected by the quality team on 2025-03-14"
+    assert approval.facts == (("inspected", "2025-03-14"),)
+    assert decision.obligations.refund_earliest == date(2025, 3, 25)
+
+
+def test_a_defect_claim_is_judged_again_as_of_the_inspection() -> None:
+    """§3: photos still missing when the team inspects, after the 3 days, mean not covered."""
+    claim = defect_claim(photos_sent_at=None)  # reported on 4 March, in time, without photos
+    assert POLICY.defect_claim(claim).outcome is DefectClaimOutcome.INCOMPLETE
+    decision = POLICY.inspection(inspection(claim, cause=DefectCause.MANUFACTURING_DEFECT))
+    assert decision.outcome is InspectionOutcome.REFUND_REJECTED
+    assert "defect_photos_missing" in {r.code for r in decision.reasons}
+
+
+# --- §5 exchanges ---------------------------------------------------------------------------
+
+
+def test_exchange_contact_before_return_is_judged_on_new_york_dates() -> None:
+    """§5 "contact us before returning it": both dates are New York dates, also late at night."""
+    asked = datetime(2025, 3, 6, 2, 0, tzinfo=UTC)  # 5 March, 21:00 in New York
+    sent = datetime(2025, 3, 7, 3, 0, tzinfo=UTC)  # 6 March, 22:00 in New York
+    decision = POLICY.exchange(exchange(requested_at=asked, returned_at=sent))
+    assert decision.outcome is ExchangeOutcome.APPROVED_PENDING_INSPECTION
+    reason = _reason(decision, "s5.contact_first")
+    assert reason.message == "contacted us on 2025-03-05, before returning it on 2025-03-06"
+    assert reason.facts == (("contacted", "2025-03-05"), ("returned", "2025-03-06"))
+    refused = POLICY.exchange(exchange(requested_at=sent, returned_at=asked))
+    assert refused.outcome is ExchangeOutcome.REFUSED
+    reason = _reason(refused, "s5.contact_first")
+    assert reason.message == "returned the piece on 2025-03-05 before contacting us on 2025-03-06"
+
+
+def test_exchange_needs_both_prices_in_one_currency() -> None:
+    """§5 "price differences": without both prices, or with two currencies, the exchange needs review."""
+    for have, want, missing in [
+        (None, usd("200.00"), ("item.item.price",)),
+        (usd("240.00"), None, ("wanted_price",)),
+        (None, None, ("item.item.price", "wanted_price")),
+    ]:
+        case = exchange(item=return_item(item=item(price=have)), wanted_price=want)
+        decision = POLICY.exchange(case)
+        assert decision.outcome is ExchangeOutcome.NEEDS_REVIEW
+        reason = _reason(decision, "s5.prices_known")
+        assert reason.message == "both prices are needed to settle the difference"
+        assert reason.missing == missing
+    decision = POLICY.exchange(exchange(wanted_price=Money(Decimal("200.00"), "EUR")))
+    assert decision.outcome is ExchangeOutcome.NEEDS_REVIEW
+    reason = _reason(decision, "s5.prices_known")
+    assert reason.message == "prices in different currencies (USD, EUR)"
+    assert reason.missing == ("wanted_price",)
+
+
+def test_exchange_return_shipping_follows_section_4() -> None:
+    """§4 for an exchange: the customer pays, provisionally for a store error, not for a confirmed defect."""
+    for reason, confirmed, payer in [
+        (ReturnReason.CHANGE_OF_MIND, False, ShippingPayer.CUSTOMER),
+        (ReturnReason.STORE_ERROR, False, ShippingPayer.CUSTOMER_UNTIL_CONFIRMED),
+        (ReturnReason.CHANGE_OF_MIND, True, ShippingPayer.STORE),
+    ]:
+        case = exchange(item=return_item(reason=reason, defect_confirmed=confirmed))
+        decision = POLICY.exchange(case)
+        assert decision.outcome is ExchangeOutcome.APPROVED_PENDING_INSPECTION
+        assert decision.obligations.return_shipping_paid_by is payer
+
+
+# --- §3 defect claims -------------------------------------------------------------------------
+
+
+def test_defect_claim_must_say_damaged_or_defective() -> None:
+    """§3 "arrives damaged or contains a manufacturing defect": a claim saying neither is incomplete."""
+    decision = POLICY.defect_claim(defect_claim(kind=None))
+    assert decision.outcome is DefectClaimOutcome.INCOMPLETE
+    reason = _reason(decision, "s3.defect_kind")
+    assert reason.message == (
+        "the claim does not say whether the piece arrived damaged or is defective"
+    )
+    assert reason.missing == ("kind",)
+
+
+def test_photos_can_still_come_late_on_the_last_new_york_day() -> None:
+    """§3: a claim without photos made at 22:00 New York time on day 3 is still incomplete, not refused."""
+    last_evening = datetime(2025, 3, 7, 3, 0, tzinfo=UTC)  # 6 March, 22:00 in New York
+    claim = defect_claim(reported_at=last_evening, photos_sent_at=None)
+    decision = POLICY.defect_claim(claim)
+    assert decision.outcome is DefectClaimOutcome.INCOMPLETE
+    reason = _reason(decision, "s3.photos")
+    assert reason.facts == (("last_day_to_report", "2025-03-06"), ("as_of", "2025-03-06"))
+
+
+def test_defect_remedy_for_custom_pieces_when_the_terms_exclude_them() -> None:
+    """§3 read narrowly (defect_remedy_covers_custom=False): custom or modified pieces are not covered."""
+    narrow = default_policy(defect_remedy_covers_custom=False)
+    covered = narrow.defect_claim(defect_claim())
+    assert covered.outcome is DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION
+    reason = _reason(covered, "s3.covered_piece")
+    assert reason.message == "a ready-made, unmodified piece: covered by the defect remedy"
+    assert reason.facts == (("custom", "no"),)
+    for piece in (item(kind=ItemKind.CUSTOM_MADE), item(engraved=True), item(resized=True)):
+        refused = narrow.defect_claim(defect_claim(item=piece))
+        assert refused.outcome is DefectClaimOutcome.NOT_COVERED
+        reason = _reason(refused, "s3.covered_piece")
+        assert reason.message == "custom or modified pieces are excluded from the defect remedy"
+        assert reason.facts == (("custom", "yes"),)
+    unknown = narrow.defect_claim(defect_claim(item=item(kind=None)))
+    assert unknown.outcome is DefectClaimOutcome.NEEDS_REVIEW
+    reason = _reason(unknown, "s3.covered_piece")
+    assert reason.message == "not known whether the piece is custom or modified"
+    assert reason.missing == ("item.kind",)
+    unknown = narrow.defect_claim(defect_claim(item=item(altered=None)))
+    assert unknown.outcome is DefectClaimOutcome.NEEDS_REVIEW
+
+
+def test_return_window_reports_the_new_york_delivery_date() -> None:
+    """§1: a piece delivered at 22:30 on 3 March in New York was delivered on 3 March (day 0)."""
+    late_evening = datetime(2025, 3, 4, 3, 30, tzinfo=UTC)
+    request = return_request(
+        at("2025-03-10"),
+        items=(return_item(item=item(delivered_at=late_evening)),),
+    )
+    decision = _line(request)
+    assert decision.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+    assert _reason(decision, "s1.return_window").facts == (
+        ("delivered", "2025-03-03"),
+        ("last_day_to_request", "2025-03-10"),
+        ("requested", "2025-03-10"),
+    )
+
+
+def test_return_window_names_the_missing_dates() -> None:
+    """§1 "within 7 days of delivery" needs both dates: the unknown one is named."""
+    (line,) = return_request().lines()
+    ctx = Context(line, POLICY.terms, POLICY.terms.calendar, POLICY.terms.tz)
+    for changes, missing in [
+        ({"requested_at": None}, ("requested_at",)),
+        ({"item": item(delivered_at=None, purchased_at=None)}, ("item.delivered_at",)),
+    ]:
+        check = eligibility.RETURN_WINDOW.check(replace(ctx, case=replace(line, **changes)))
+        assert check.finding is Finding.UNKNOWN
+        assert check.missing == missing
+
+
+def test_evaluate_refuses_what_is_not_a_case() -> None:
+    """Policy.evaluate names the field, the six stages and what it got instead of a case."""
+    with pytest.raises(InputError) as info:
+        POLICY.evaluate("a return, please")  # type: ignore[arg-type]
+    assert info.value.problems == (("case", "a case of one of the six stages", "'str'"),)
+    assert info.value.context == "evaluate"
+
+
+def test_scope_names_where_the_piece_was_bought() -> None:
+    """Introduction and §1 "purchased directly from our website": the reason names the channel in words."""
+    refused = _line(
+        return_request(items=(return_item(item=item(channel=SalesChannel.RETAIL_STORE)),))
+    )
+    assert refused.outcome is ReturnOutcome.NOT_ELIGIBLE
+    reason = _reason(refused, "s1.website_purchase")
+    assert reason.message == "bought on the retail store, not directly from our website"
+    assert reason.facts == (("channel", "retail_store"),)
+    wider = default_policy(eligible_channels=frozenset(SalesChannel))
+    (accepted,) = wider.return_request(
+        return_request(items=(return_item(item=item(channel=SalesChannel.RETAIL_STORE)),))
+    ).items
+    assert accepted.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+    assert _reason(accepted, "s1.website_purchase").message == "bought on the retail store"
+
+
+def _requested_on_a_business_day(ctx: Context[Any]) -> Check:
+    asked = ctx.case.requested_at.astimezone(ctx.tz).date()
+    if ctx.calendar.is_business_day(asked):
+        return Check.passed(f"requested on business day {asked}")
+    return Check.failed(f"requested on {asked}, not a business day")
+
+
+def test_merchant_clauses_see_the_policys_business_calendar() -> None:
+    """A merchant's clause reads the policy's calendar from its context (here: Thanksgiving is closed)."""
+    weekdays = Clause(
+        "acme.business_days",
+        "merchant",
+        "Returns are requested on business days.",
+        "business_days",
+        _requested_on_a_business_day,
+    )
+    policy = default_policy().with_rule("return_rule", weekdays)
+    delivered = item(purchased_at=at("2025-11-20"), delivered_at=at("2025-11-24"))
+    for day, granted in [("2025-11-26", True), ("2025-11-27", False)]:
+        request = return_request(at(day), items=(return_item(item=delivered),))
+        (decision,) = policy.return_request(request).items
+        assert decision.granted is granted, day
