@@ -6,8 +6,8 @@
 #   scripts/mutation.sh 'atlier_policy.clauses.*'   # (re)test the mutants matching a glob
 #   MUTATION_FRESH=1 scripts/mutation.sh     # forget earlier results (rm -rf mutants/)
 #
-# One worker process by default (MUTATION_JOBS to change it); a full run takes about an
-# hour on one core. Prints per-module counts and the surviving mutants at the end.
+# One worker process by default (MUTATION_JOBS to change it); a full run from scratch takes
+# about 1.5 hours on one core. Prints per-module counts and the surviving mutants at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import holidays
 import pytest
 
 from atlier_policy import (
@@ -812,3 +813,105 @@ def test_merchant_clauses_see_the_policys_business_calendar() -> None:
         request = return_request(at(day), items=(return_item(item=delivered),))
         (decision,) = policy.return_request(request).items
         assert decision.granted is granted, day
+
+
+def _open_every_day() -> BusinessCalendar:
+    """A store open every day of the year, holidays included (a 7-day calendar)."""
+    us = BusinessCalendar("US")
+    lo, hi = us.supported_years
+    years = [*range(lo, lo + 15), *range(hi - 15, hi + 1)]
+    opened = frozenset(holidays.country_holidays("US", years=years))
+    return BusinessCalendar("US", weekend=frozenset(), extra_open=opened)
+
+
+def test_the_first_and_last_supported_days_can_be_reached() -> None:
+    """Counting reaches exactly 1 January of the first and 31 December of the last supported year."""
+    every = _open_every_day()
+    lo, hi = every.supported_years
+    start = date(lo + 13, 1, 5)
+    back = (start - date(lo, 1, 1)).days
+    assert every.add_business_days(start, -back) == date(lo, 1, 1)
+    start = date(hi - 13, 12, 20)
+    ahead = (date(hi, 12, 31) - start).days
+    assert every.add_business_days(start, ahead) == date(hi, 12, 31)
+    with pytest.raises(DateOutOfRangeError) as info:
+        every.add_business_days(start, ahead + 1)
+    ((field, _expected, given),) = info.value.problems
+    assert (field, given) == ("n", str(ahead + 1))
+
+
+def test_counting_across_the_loaded_years_gives_the_same_days() -> None:
+    """A few business days across a decade boundary are the same on a calendar's first use."""
+    fresh = BusinessCalendar("US", extra_closed=frozenset({date(1999, 12, 22)}))
+    assert fresh.add_business_days(date(2030, 1, 2), -5) == date(2029, 12, 24)
+    fresh = BusinessCalendar("US", extra_closed=frozenset({date(1999, 12, 21)}))
+    assert fresh.add_business_days(date(2039, 12, 27), 5) == date(2040, 1, 4)
+
+
+def test_a_calendar_without_business_days_refuses_to_count() -> None:
+    """A calendar whose every day is a weekend raises for any count instead of searching forever."""
+    never = BusinessCalendar("US", weekend=frozenset(range(7)))
+    for n in (1, 0, -1):
+        with pytest.raises(DateOutOfRangeError) as info:
+            never.add_business_days(date(2025, 3, 3), n)
+        ((field, _expected, given),) = info.value.problems
+        assert (field, given) == ("n", str(n))
+
+
+def test_an_unknown_subdivision_is_refused_by_name() -> None:
+    """A subdivision code the holiday data does not know is refused at once, naming subdiv and the code."""
+    with pytest.raises(InputError) as info:
+        BusinessCalendar("US", "XX")
+    ((field, expected, given),) = info.value.problems
+    assert (field, given) == ("subdiv", "'XX'")
+    assert expected.startswith("a code supported by holidays (")
+    assert info.value.context == "business calendar"
+
+
+def test_a_calendar_is_configured_with_valid_codes_and_weekdays() -> None:
+    """BusinessCalendar names the bad field and value; Monday (0) to Sunday (6) can all be weekend days."""
+    for kwargs, problem in [
+        (
+            {"country": "XX"},
+            ("country", "an ISO 3166 country code supported by holidays", "'XX'"),
+        ),
+        ({"country": "US", "subdiv": 5}, ("subdiv", "a subdivision code or None", "5")),
+        (
+            {"country": "US", "weekend": frozenset({7})},
+            ("weekend", "weekday numbers 0 (Mon) to 6 (Sun)", "frozenset({7})"),
+        ),
+        (
+            {"country": "US", "extra_closed": "2025-03-03"},
+            ("extra_closed", "a set of dates", "'2025-03-03'"),
+        ),
+        (
+            {
+                "country": "US",
+                "extra_closed": frozenset({date(2025, 3, 3)}),
+                "extra_open": frozenset({date(2025, 3, 3)}),
+            },
+            ("extra_open", "disjoint from extra_closed", "'2025-03-03'"),
+        ),
+    ]:
+        with pytest.raises(InputError) as info:
+            BusinessCalendar(**kwargs)  # type: ignore[arg-type]
+        assert info.value.problems == (problem,)
+        assert info.value.context == "business calendar"
+    sunday_and_monday = BusinessCalendar("US", weekend=frozenset({6, 0}))
+    assert not sunday_and_monday.is_business_day(date(2025, 3, 3))  # a Monday
+    assert sunday_and_monday.is_business_day(date(2025, 3, 8))  # a Saturday
+    lo, _hi = sunday_and_monday.supported_years
+    with pytest.raises(DateOutOfRangeError) as out:
+        sunday_and_monday.is_business_day(date(lo - 1, 3, 3))
+    assert out.value.problems[0][2] == repr(date(lo - 1, 3, 3))
+    assert out.value.context == "business calendar"
+
+
+def test_a_count_of_business_days_is_a_whole_number() -> None:
+    """add_business_days refuses 1.5 or True as a count, naming n and the value."""
+    us = BusinessCalendar("US")
+    for n, shown in [(1.5, "1.5"), (True, "True")]:
+        with pytest.raises(InputError) as info:
+            us.add_business_days(date(2025, 3, 3), n)  # type: ignore[arg-type]
+        assert info.value.problems == (("n", "an integer", shown),)
+        assert info.value.context == "business calendar"
