@@ -496,9 +496,11 @@ def test_refund_window_past_the_holiday_data_names_the_case_field(decide: Any, f
     """A refund window that would end after the last year of holiday data names the case's own field."""
     with pytest.raises(DateOutOfRangeError) as info:
         decide(at("2100-12-30"))
-    ((named, expected, _given),) = info.value.problems
+    ((named, expected, given),) = info.value.problems
     assert named == field
-    assert "covered by the US holiday data (from 2100-12-30)" in expected
+    assert given == "'2100-12-30'"
+    assert "10th business day after it" in expected
+    assert "years 1777-2100" in expected
     assert info.value.context == "business calendar"
 
 
@@ -735,6 +737,9 @@ def test_defect_remedy_for_custom_pieces_when_the_terms_exclude_them() -> None:
     assert reason.missing == ("item.kind",)
     unknown = narrow.defect_claim(defect_claim(item=item(altered=None)))
     assert unknown.outcome is DefectClaimOutcome.NEEDS_REVIEW
+    assert _reason(unknown, "s3.covered_piece").missing == ("item.altered",)
+    unknown = narrow.defect_claim(defect_claim(item=item(kind=None, engraved=None)))
+    assert _reason(unknown, "s3.covered_piece").missing == ("item.kind", "item.engraved")
 
 
 def test_return_window_reports_the_new_york_delivery_date() -> None:

@@ -484,13 +484,20 @@ class Policy:
         email: Notice | None,
         field: str,
     ) -> Obligations:
+        lo, hi = self.terms.refund_min_business_days, self.terms.refund_max_business_days
         try:
             earliest, latest = refund_window(approved_on, self.terms)
         except DateOutOfRangeError as exc:
-            # Name the case's field, not the calendar's argument.
-            problems = tuple((field, expected, given) for _, expected, given in exc.problems)
-            raise DateOutOfRangeError(problems, exc.context) from None
-        lo, hi = self.terms.refund_min_business_days, self.terms.refund_max_business_days
+            # Report the case's own field and date: the calendar's argument (a
+            # business-day count) means nothing to whoever sent the case.
+            first, last = self.terms.calendar.supported_years
+            raise DateOutOfRangeError.single(
+                field,
+                f"a day whose refund window (up to the {ordinal(hi)} business day after it) "
+                f"ends within the years {first}-{last} of the calendar's holiday data",
+                approved_on.isoformat(),
+                exc.context,
+            ) from None
         notices = [
             _notice(
                 shipping.REFUND_WINDOW,

@@ -126,13 +126,23 @@ def _covered_piece(ctx: Context[DefectClaim]) -> Check:
             "the defect remedy covers every piece, custom or modified ones included"
         )
     item = ctx.case.item
-    flags = (item.personalized, item.engraved, item.resized, item.altered)
-    if item.kind is ItemKind.CUSTOM_MADE or any(flags):
+    modifications = {
+        "personalized": item.personalized,
+        "engraved": item.engraved,
+        "resized": item.resized,
+        "altered": item.altered,
+    }
+    if item.kind is ItemKind.CUSTOM_MADE or any(modifications.values()):
         return Check.failed(
             "custom or modified pieces are excluded from the defect remedy", custom=True
         )
-    if item.kind is None or None in flags:
-        return Check.unknown("not known whether the piece is custom or modified", "item.kind")
+    missing = [
+        f"item.{name}"
+        for name, value in {"kind": item.kind, **modifications}.items()
+        if value is None
+    ]
+    if missing:
+        return Check.unknown("not known whether the piece is custom or modified", *missing)
     return Check.passed(
         "a ready-made, unmodified piece: covered by the defect remedy", custom=False
     )
