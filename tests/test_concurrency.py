@@ -73,3 +73,24 @@ def test_threads_and_processes_agree_with_one_thread() -> None:
         if isinstance(d, Decision) and d.obligations.refund_latest is not None
     }
     assert max(years) >= 2090
+
+
+def test_threads_reading_one_lazy_decision_see_the_same_explanation() -> None:
+    """8 threads reading the reasons and trace of the same fresh decisions get equal values."""
+    policy = default_policy()
+    cases = [case_from_dict(json.loads(p.read_text())) for p in EXAMPLES]
+    reference = [_items(policy.evaluate(c)) for c in cases]
+    expected = _explanations(reference)
+    for _ in range(5):
+        shared = [_items(policy.evaluate(c)) for c in cases]  # nothing read yet
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            seen = list(pool.map(_explanations, [shared] * 8))
+        assert all(s == expected for s in seen)
+
+
+def _items(d: Decision | OrderDecision) -> tuple[Decision, ...]:
+    return d.items if isinstance(d, OrderDecision) else (d,)
+
+
+def _explanations(decided: list[tuple[Decision, ...]]) -> list[list[Any]]:
+    return [[(d.reasons, d.trace, d.missing) for d in items] for items in decided]

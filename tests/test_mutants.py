@@ -735,9 +735,10 @@ def test_defect_remedy_for_custom_pieces_when_the_terms_exclude_them() -> None:
     reason = _reason(unknown, "s3.covered_piece")
     assert reason.message == "not known whether the piece is custom or modified"
     assert reason.missing == ("item.kind",)
-    unknown = narrow.defect_claim(defect_claim(item=item(altered=None)))
-    assert unknown.outcome is DefectClaimOutcome.NEEDS_REVIEW
-    assert _reason(unknown, "s3.covered_piece").missing == ("item.altered",)
+    for flag in ("personalized", "engraved", "resized", "altered"):
+        unknown = narrow.defect_claim(defect_claim(item=item(**{flag: None})))
+        assert unknown.outcome is DefectClaimOutcome.NEEDS_REVIEW
+        assert _reason(unknown, "s3.covered_piece").missing == (f"item.{flag}",)
     unknown = narrow.defect_claim(defect_claim(item=item(kind=None, engraved=None)))
     assert _reason(unknown, "s3.covered_piece").missing == ("item.kind", "item.engraved")
 

@@ -11,13 +11,14 @@ import ast
 import importlib
 import pkgutil
 import re
-from dataclasses import fields
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
 import atlier_policy.clauses
-from atlier_policy import Clause, Policy, PolicyTerms, Provision, default_policy
+from atlier_policy import Clause, PolicyTerms, Provision, default_policy
+from atlier_policy.policy import RuleSet
 from atlier_policy.text import POLICY_TEXT, sentences
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,9 +140,9 @@ def test_id_index_matches_the_rule_sets() -> None:
     """The "Ids by stage" table lists each id once, with its kind and its actual rule sets."""
     policy = default_policy()
     rule_sets: dict[str, set[str]] = {}
-    for f in fields(Policy)[1:]:
-        for clause in getattr(policy, f.name).clauses():
-            rule_sets.setdefault(clause.id, set()).add(f.name)
+    for name in get_args(RuleSet):
+        for clause in getattr(policy, name).clauses():
+            rule_sets.setdefault(clause.id, set()).add(name)
     index = _index_rows()
     listed = [ID.fullmatch(row[0]) for row in index]
     assert all(listed), "each index row starts with one id"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,6 +25,8 @@ from atlier_policy import (
 )
 from atlier_policy.deadlines import store_date
 from atlier_policy.decision import Settlement
+from atlier_policy.jsonio import case_from_dict
+from atlier_policy.policy import explain
 from atlier_policy.text import POLICY_TEXT
 from strategies import (
     any_complete_case,
@@ -37,6 +41,7 @@ from strategies import (
 )
 
 POLICY = default_policy()
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.json"))
 SECTIONS = {"header", "1", "2", "3", "4", "5", "6"}
 
 ITEM_FACTS = [
@@ -276,3 +281,46 @@ def test_required_fact_names_itself(path: str) -> None:
     (d,) = decisions(POLICY.evaluate(_blank(return_request(), path)))
     assert not d.granted
     assert path.removeprefix("items[0].") in d.missing
+
+
+def _fresh(policy: Any, case: Any) -> list[Any]:
+    """Each item's evaluation of its stage's whole rule, evaluated afresh (the reference)."""
+    from atlier_policy.cases import (
+        CustomOrderCancellation,
+        Inspection,
+        LostParcelReport,
+    )
+    from atlier_policy.rules import Context
+
+    def ctx(c: Any) -> Context[Any]:
+        return Context(c, policy.terms, policy.terms.calendar, policy.terms.tz)
+
+    if isinstance(case, ReturnRequest):
+        return [policy.return_rule.evaluate(ctx(line)) for line in case.lines()]
+    if isinstance(case, DefectClaim):
+        return [policy.defect_rule.evaluate(ctx(case))]
+    if isinstance(case, LostParcelReport):
+        return [policy.parcel_rule.evaluate(ctx(case))]
+    if isinstance(case, CustomOrderCancellation):
+        return [policy.cancellation_rule.evaluate(ctx(case))]
+    if isinstance(case, ExchangeRequest):
+        return [policy._exchange.evaluate(ctx(case))]
+    assert isinstance(case, Inspection)
+    if isinstance(case.request, ReturnRequest):
+        return [policy._inspected_return.evaluate(ctx(case))]
+    return [policy._inspected_defect.evaluate(ctx(case))]
+
+
+@given(any_complete_case)
+def test_lazy_explanation_equals_a_fresh_evaluation(case: Any) -> None:
+    """Reasons, trace and missing facts computed on first access are those of evaluating afresh."""
+    for d, ev in zip(decisions(POLICY.evaluate(case)), _fresh(POLICY, case), strict=True):
+        assert (d.reasons, d.trace, d.missing) == explain(ev)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_lazy_explanation_of_each_example_equals_a_fresh_evaluation(example: Path) -> None:
+    """The same law on every example case (every stage and outcome, both inspection routes)."""
+    case = case_from_dict(json.loads(example.read_text()))
+    for d, ev in zip(decisions(POLICY.evaluate(case)), _fresh(POLICY, case), strict=True):
+        assert (d.reasons, d.trace, d.missing) == explain(ev)

@@ -5,19 +5,25 @@ failing clause, not only the first); ``trace`` lists every rule evaluated with
 its finding; ``obligations`` says what follows (who pays return shipping, where
 the refund goes and by when, the last days to act). Every reason and
 obligation cites the clause (id, section, quoted sentence) it comes from.
+
+An evaluator's decision keeps the record of its evaluation and derives
+``reasons``, ``trace`` and ``missing`` from it on first access (a caller that
+only needs the outcome and obligations never pays for them); the values, the
+equality, the pickled form and the JSON document are the same as if they had
+been computed up front.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeAlias
 
 from atlier_policy.cases import Money
 from atlier_policy.errors import InputError
-from atlier_policy.rules import Finding
+from atlier_policy.rules import Evaluation, Finding, Record
 
 __all__ = [
     "CancellationOutcome",
@@ -229,6 +235,35 @@ class Decision:
     settlement: Settlement | None = None
     policy_version: str
 
+    @classmethod
+    def _of_record(
+        cls,
+        record: Record,
+        explain: Explainer,
+        stage: Stage,
+        outcome: Outcome,
+        order_id: str,
+        sku: str | None,
+        obligations: Obligations,
+        settlement: Settlement | None,
+        policy_version: str,
+    ) -> Decision:
+        """An evaluator's decision: ``explain`` derives its reasons, trace and missing from
+        ``record``'s evaluation when they are first read."""
+        pending: Any = _Pending(record, explain)
+        return cls(
+            stage=stage,
+            outcome=outcome,
+            order_id=order_id,
+            sku=sku,
+            reasons=pending,
+            trace=pending,
+            obligations=obligations,
+            missing=pending,
+            settlement=settlement,
+            policy_version=policy_version,
+        )
+
     @property
     def granted(self) -> bool:
         """Whether the outcome grants something (eligibility, approval, a remedy)."""
@@ -365,6 +400,45 @@ class OrderDecision:
     def __str__(self) -> str:
         summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(self.counts.items()))
         return "\n".join([f"order {self.order_id}: {summary}", *(str(d) for d in self.items)])
+
+
+Explainer: TypeAlias = Callable[
+    [Evaluation], tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]]
+]
+
+
+class _Pending:
+    """Stands in a decision's reasons, trace and missing until they are first read."""
+
+    __slots__ = ("explain", "record")
+
+    def __init__(self, record: Record, explain: Explainer) -> None:
+        self.record = record
+        self.explain = explain
+
+
+_LAZY = ("reasons", "trace", "missing")
+
+
+def _lazy_field(name: str) -> property:
+    slot = Decision.__dict__[name]  # the slot's own descriptor
+
+    def get(self: Decision) -> Any:
+        value = slot.__get__(self, Decision)
+        if type(value) is _Pending:
+            # Idempotent: two threads that race here store equal values.
+            for field_name, computed in zip(
+                _LAZY, value.explain(value.record.evaluation()), strict=True
+            ):
+                Decision.__dict__[field_name].__set__(self, computed)
+            value = slot.__get__(self, Decision)
+        return value
+
+    return property(get, slot.__set__, doc=f"The decision's {name} (computed on first access).")
+
+
+for _name in _LAZY:
+    setattr(Decision, _name, _lazy_field(_name))
 
 
 def to_records(decisions: Iterable[Decision | OrderDecision]) -> list[dict[str, Any]]:

@@ -16,10 +16,10 @@ return request). Evaluation is pure: no clock, no I/O, inputs untouched.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Literal, TypeAlias, TypeVar
+from typing import Any, Literal, TypeAlias, TypeVar, get_args
 
 from atlier_policy import clauses as _sec
 from atlier_policy.cases import (
@@ -71,6 +71,7 @@ from atlier_policy.rules import (
     Focus,
     Not,
     Provision,
+    Record,
     Rule,
     Unless,
 )
@@ -98,6 +99,7 @@ RuleSet = Literal[
     "exchange_rule",
 ]
 """The names of a policy's rule sets, for :meth:`Policy.with_rule`."""
+_RULE_SETS: tuple[str, ...] = get_args(RuleSet)
 
 REFUND_TO = "original payment method"  # §4
 _CONFIRMED = frozenset({DefectCause.MANUFACTURING_DEFECT, DefectCause.ARRIVED_DAMAGED})
@@ -176,18 +178,45 @@ class Policy:
     remedy_rule: Rule = defects.REMEDY
     cancellation_rule: Rule = non_returnable.PRODUCTION_NOT_BEGUN
     exchange_rule: Rule = exchanges.RULE
+    # Derived once from the fields above (the stages' combined rules, the contact notice).
+    _inspected_return: Rule = field(init=False, repr=False, compare=False)
+    _inspected_claim: Rule = field(init=False, repr=False, compare=False)
+    _inspected_defect: Rule = field(init=False, repr=False, compare=False)
+    _exchange: Rule = field(init=False, repr=False, compare=False)
+    _contact: tuple[Notice, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.terms, PolicyTerms):
             raise PolicyDefinitionError(
                 f"policy: `terms` must be PolicyTerms (got {type(self.terms).__name__})"
             )
-        for f in fields(self)[1:]:
-            given = getattr(self, f.name)
+        for name in _RULE_SETS:
+            given = getattr(self, name)
             if not isinstance(given, Rule):
                 raise PolicyDefinitionError(
-                    f"policy: `{f.name}` must be a Rule (got {type(given).__name__})"
+                    f"policy: `{name}` must be a Rule (got {type(given).__name__})"
                 )
+        claim = (
+            Focus("defect claim", claim_at_inspection, self.defect_rule)
+            & self.defect_inspection_rule
+        )
+        derived = {
+            "_inspected_return": (
+                Focus("inspected item", inspected_line, self.return_rule) & self.inspection_rule
+            ),
+            "_inspected_claim": claim,
+            "_inspected_defect": _Then(claim, self.remedy_rule),
+            "_exchange": Focus("item", exchange_line, self.return_rule) & self.exchange_rule,
+            "_contact": (
+                _notice(
+                    _sec.CONTACT,
+                    "contact",
+                    f"questions: {self.terms.support_email}, {_sec.SUPPORT_PHONE}",
+                ),
+            ),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     # --- variants ---------------------------------------------------------------
 
@@ -213,7 +242,7 @@ class Policy:
         return self._rewrite_all(clause_id, lambda c: rule if c.id == clause_id else c)
 
     def _rule_set(self, name: str) -> Rule:
-        if name not in {f.name for f in fields(self)[1:]}:
+        if name not in _RULE_SETS:
             raise PolicyDefinitionError(f"policy: no rule set named {name!r}")
         rule: Rule = getattr(self, name)
         return rule
@@ -222,16 +251,16 @@ class Policy:
         if clause_id not in {c.id for c in self.clauses()}:
             raise PolicyDefinitionError(f"policy: no clause with id {clause_id!r}")
         changes: dict[str, Any] = {}
-        for f in fields(self)[1:]:
-            new = _rewrite(getattr(self, f.name), fn)
-            changes[f.name] = new if new is not None else AllOf(())
+        for name in _RULE_SETS:
+            new = _rewrite(getattr(self, name), fn)
+            changes[name] = new if new is not None else AllOf(())
         return replace(self, **changes)
 
     def clauses(self) -> tuple[Clause, ...]:
         """Every clause of every rule set, each once, in rule-set order."""
         seen: dict[str, Clause] = {}
-        for f in fields(self)[1:]:
-            for c in getattr(self, f.name).clauses():
+        for name in _RULE_SETS:
+            for c in getattr(self, name).clauses():
                 seen.setdefault(c.id, c)
         return tuple(seen.values())
 
@@ -263,25 +292,17 @@ class Policy:
         _expect(req, ReturnRequest, "return request")
         decisions = []
         for line in req.lines():
-            ev = self.return_rule.evaluate(self._ctx(line))
-            outcome = _outcome(
-                ev,
-                ReturnOutcome.ELIGIBLE_PENDING_INSPECTION,
-                ReturnOutcome.NOT_ELIGIBLE,
-                ReturnOutcome.INCOMPLETE,
-                ReturnOutcome.NEEDS_REVIEW,
-            )
-            granted = outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
-            obligations = replace(
-                self._deadlines(line.item.delivered_at),
-                return_shipping_paid_by=_payer(line.reason, line.defect_confirmed)
-                if granted
-                else None,
-                notices=self._notices(granted),
+            record = Record.of(self.return_rule, self._ctx(line))
+            outcome = _outcome(record, _RETURN_OUTCOMES)
+            payer = None
+            if outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION:
+                payer = _payer(line.reason, line.defect_confirmed)
+            obligations = self._obligations(
+                payer, self._after_request(payer is not None), line.item.delivered_at
             )
             decisions.append(
                 self._decision(
-                    Stage.RETURN_REQUEST, outcome, req.order_id, line.item.sku, ev, obligations
+                    Stage.RETURN_REQUEST, outcome, req.order_id, line.item.sku, record, obligations
                 )
             )
         return OrderDecision(
@@ -294,47 +315,30 @@ class Policy:
     def defect_claim(self, claim: DefectClaim) -> Decision:
         """Stage 2: a damage or defect report, in time and complete, or not."""
         _expect(claim, DefectClaim, "defect claim")
-        ev = self.defect_rule.evaluate(self._ctx(claim))
-        outcome = _outcome(
-            ev,
-            DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION,
-            DefectClaimOutcome.NOT_COVERED,
-            DefectClaimOutcome.INCOMPLETE,
-            DefectClaimOutcome.NEEDS_REVIEW,
-        )
+        record = Record.of(self.defect_rule, self._ctx(claim))
+        outcome = _outcome(record, _DEFECT_OUTCOMES)
         granted = outcome is DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION
-        obligations = replace(
-            self._deadlines(claim.item.delivered_at),
-            return_shipping_paid_by=ShippingPayer.CUSTOMER_UNTIL_CONFIRMED if granted else None,
-            notices=self._notices(granted),
+        obligations = self._obligations(
+            ShippingPayer.CUSTOMER_UNTIL_CONFIRMED if granted else None,
+            self._after_request(granted),
+            claim.item.delivered_at,
         )
         return self._decision(
-            Stage.DEFECT_CLAIM, outcome, claim.order_id, claim.item.sku, ev, obligations
+            Stage.DEFECT_CLAIM, outcome, claim.order_id, claim.item.sku, record, obligations
         )
 
     def lost_parcel(self, report: LostParcelReport) -> Decision:
         """Stage 3: a return parcel reported lost, in transit or delivered."""
         _expect(report, LostParcelReport, "lost parcel report")
-        ev = self.parcel_rule.evaluate(self._ctx(report))
-        outcome = _outcome(
-            ev,
-            ParcelOutcome.PROCEED_TO_INSPECTION,
-            ParcelOutcome.NO_REFUND_PARCEL_LOST,
-            ParcelOutcome.NEEDS_REVIEW,
-            ParcelOutcome.NEEDS_REVIEW,
-        )
+        record = Record.of(self.parcel_rule, self._ctx(report))
+        outcome = _outcome(record, _PARCEL_OUTCOMES)
         if outcome is ParcelOutcome.NEEDS_REVIEW and report.status is ParcelStatus.IN_TRANSIT:
             outcome = ParcelOutcome.AWAITING_PARCEL
         notices: tuple[Notice, ...] = ()
         if outcome is ParcelOutcome.NO_REFUND_PARCEL_LOST:
-            advice = (
-                "the parcel was insured: the customer can claim from the carrier"
-                if report.insured
-                else "insured, trackable shipping is recommended for returns"
-            )
-            notices = (_notice(shipping.INSURED_SHIPPING, "insured_shipping", advice),)
+            notices = (_CARRIER_CLAIM if report.insured else _INSURE_NEXT_TIME,)
         return self._decision(
-            Stage.LOST_PARCEL, outcome, report.order_id, None, ev, Obligations(notices=notices)
+            Stage.LOST_PARCEL, outcome, report.order_id, None, record, Obligations(notices=notices)
         )
 
     def inspection(self, insp: Inspection) -> Decision:
@@ -342,57 +346,42 @@ class Policy:
         _expect(insp, Inspection, "inspection")
         approved_on = store_date(insp.inspected_at, self.terms.tz)
         item = insp.item
-        email = _notice(
-            shipping.DECISION_EMAIL,
-            "decision_email",
-            "e-mail the customer the approval or rejection of the refund",
-        )
         if isinstance(insp.request, ReturnRequest):
-            rule = Focus("inspected item", inspected_line, self.return_rule) & self.inspection_rule
-            ev = rule.evaluate(self._ctx(insp))
-            outcome = _outcome(
-                ev,
-                InspectionOutcome.REFUND_APPROVED,
-                InspectionOutcome.REFUND_REJECTED,
-                InspectionOutcome.NEEDS_REVIEW,
-                InspectionOutcome.NEEDS_REVIEW,
-            )
-            line = inspected_line(insp)
-            obligations = Obligations(notices=(email,))
+            record = Record.of(self._inspected_return, self._ctx(insp))
+            outcome = _outcome(record, _INSPECTION_OUTCOMES)
+            obligations = _DECISION_EMAIL_ONLY
             if outcome is InspectionOutcome.REFUND_APPROVED:
                 # A defect the team finds on a return is confirmed: the store pays shipping.
+                line = inspected_line(insp)
                 confirmed = line.defect_confirmed is True or insp.cause in _CONFIRMED
                 payer = _payer(line.reason, confirmed, inspected=True)
                 obligations = self._refund(
-                    approved_on, item.price, payer, insp.return_shipping_cost, email, "inspected_at"
+                    approved_on,
+                    item.price,
+                    payer,
+                    insp.return_shipping_cost,
+                    "inspected_at",
+                    (_DECISION_EMAIL,),
                 )
             return self._decision(
-                Stage.INSPECTION, outcome, insp.order_id, item.sku, ev, obligations
+                Stage.INSPECTION, outcome, insp.order_id, item.sku, record, obligations
             )
 
-        rule = (
-            Focus("defect claim", claim_at_inspection, self.defect_rule)
-            & self.defect_inspection_rule
-        )
-        ev = rule.evaluate(self._ctx(insp))
-        if ev.finding is Finding.PASSED:
-            remedy = self.remedy_rule.evaluate(self._ctx(insp))
-            ev = Evaluation(AllOf.of(rule, self.remedy_rule), remedy.finding, (ev, remedy))
-            outcome = _remedy_outcome(remedy)
+        ctx = self._ctx(insp)
+        record = Record.of(self._inspected_claim, ctx)
+        if record.finding is Finding.PASSED:
+            # A covered defect: the remedy ladder decides, and the trace shows both.
+            remedy = Record.of(self.remedy_rule, ctx)
+            outcome = _remedy_outcome(remedy.evaluation())
+            record = Record(self._inspected_defect, remedy.finding, record.results + remedy.results)
         else:
-            outcome = _outcome(
-                ev,
-                InspectionOutcome.REFUND_APPROVED,  # unreachable: the finding is not PASSED
-                InspectionOutcome.REFUND_REJECTED,
-                InspectionOutcome.NEEDS_REVIEW,
-                InspectionOutcome.NEEDS_REVIEW,
-            )
-        obligations = Obligations(notices=(email,))
+            outcome = _outcome(record, _INSPECTION_OUTCOMES)
+        obligations = _DECISION_EMAIL_ONLY
         if outcome is InspectionOutcome.REPAIR_OR_REPLACE:
-            obligations = Obligations(
-                return_shipping_paid_by=ShippingPayer.STORE,
+            obligations = self._obligations(
+                ShippingPayer.STORE,
+                (_DECISION_EMAIL,),
                 return_shipping_reimbursed=insp.return_shipping_cost,
-                notices=(email,),
             )
         elif outcome is InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT:
             # The partial amount is the store's to set; the window applies if refunded.
@@ -401,79 +390,86 @@ class Policy:
                 None,
                 ShippingPayer.STORE,
                 insp.return_shipping_cost,
-                email,
                 "inspected_at",
+                (_DECISION_EMAIL,),
             )
         elif outcome is InspectionOutcome.REFUND_REJECTED:
-            obligations = Obligations(
-                return_shipping_paid_by=ShippingPayer.CUSTOMER, notices=(email,)
-            )
-        return self._decision(Stage.INSPECTION, outcome, insp.order_id, item.sku, ev, obligations)
+            obligations = self._obligations(ShippingPayer.CUSTOMER, (_DECISION_EMAIL,))
+        return self._decision(
+            Stage.INSPECTION, outcome, insp.order_id, item.sku, record, obligations
+        )
 
     def cancellation(self, cancel: CustomOrderCancellation) -> Decision:
         """Stage 5: a custom order cancelled before or after production began."""
         _expect(cancel, CustomOrderCancellation, "custom order cancellation")
-        ev = self.cancellation_rule.evaluate(self._ctx(cancel))
-        outcome = _outcome(
-            ev,
-            CancellationOutcome.REFUNDABLE,
-            CancellationOutcome.NOT_REFUNDABLE,
-            CancellationOutcome.NEEDS_REVIEW,
-            CancellationOutcome.NEEDS_REVIEW,
-        )
+        record = Record.of(self.cancellation_rule, self._ctx(cancel))
+        outcome = _outcome(record, _CANCELLATION_OUTCOMES)
         obligations = Obligations()
         if outcome is CancellationOutcome.REFUNDABLE:
             on = store_date(cancel.cancelled_at, self.terms.tz)
-            obligations = self._refund(on, cancel.item.price, None, None, None, "cancelled_at")
+            obligations = self._refund(on, cancel.item.price, None, None, "cancelled_at")
         return self._decision(
-            Stage.CANCELLATION, outcome, cancel.order_id, cancel.item.sku, ev, obligations
+            Stage.CANCELLATION, outcome, cancel.order_id, cancel.item.sku, record, obligations
         )
 
     def exchange(self, req: ExchangeRequest) -> Decision:
         """Stage 6: an exchange for another product, with the price difference settled."""
         _expect(req, ExchangeRequest, "exchange request")
-        rule = Focus("item", exchange_line, self.return_rule) & self.exchange_rule
-        ev = rule.evaluate(self._ctx(req))
-        outcome = _outcome(
-            ev,
-            ExchangeOutcome.APPROVED_PENDING_INSPECTION,
-            ExchangeOutcome.REFUSED,
-            ExchangeOutcome.INCOMPLETE,
-            ExchangeOutcome.NEEDS_REVIEW,
-        )
+        record = Record.of(self._exchange, self._ctx(req))
+        outcome = _outcome(record, _EXCHANGE_OUTCOMES)
         settlement = None
-        obligations = self._deadlines(req.item.item.delivered_at)
+        delivered = req.item.item.delivered_at
         price, wanted = req.item.item.price, req.wanted_price
         if outcome is ExchangeOutcome.APPROVED_PENDING_INSPECTION and price and wanted:
             settlement = Settlement.of(price, wanted)
-            obligations = replace(
-                obligations,
-                return_shipping_paid_by=_payer(req.item.reason, req.item.defect_confirmed),
-                notices=(
-                    _notice(
-                        exchanges.PRICE_DIFFERENCE,
-                        "price_difference",
-                        f"price difference: customer pays {settlement.customer_pays}, "
-                        f"store refunds {settlement.store_refunds}",
-                    ),
-                    *self._notices(True),
-                ),
+            difference = _notice(
+                exchanges.PRICE_DIFFERENCE,
+                "price_difference",
+                f"price difference: customer pays {settlement.customer_pays}, "
+                f"store refunds {settlement.store_refunds}",
+            )
+            obligations = self._obligations(
+                _payer(req.item.reason, req.item.defect_confirmed),
+                (difference, *self._after_request(True)),
+                delivered,
             )
         elif outcome is not ExchangeOutcome.APPROVED_PENDING_INSPECTION:
-            obligations = replace(obligations, notices=self._notices(False))
+            obligations = self._obligations(None, self._after_request(False), delivered)
+        else:
+            obligations = self._obligations(None, (), delivered)
         return self._decision(
-            Stage.EXCHANGE, outcome, req.order_id, req.item.item.sku, ev, obligations, settlement
+            Stage.EXCHANGE,
+            outcome,
+            req.order_id,
+            req.item.item.sku,
+            record,
+            obligations,
+            settlement,
         )
 
     # --- building decisions -----------------------------------------------------------
 
-    def _deadlines(self, delivered_at: Any) -> Obligations:
-        if delivered_at is None:
-            return Obligations()
-        return Obligations(
-            last_day_to_request_return=last_day_to_request_return(delivered_at, self.terms),
-            last_day_to_report_defect=last_day_to_report_defect(delivered_at, self.terms),
-        )
+    def _obligations(
+        self,
+        payer: ShippingPayer | None,
+        notices: tuple[Notice, ...],
+        delivered_at: Any = None,
+        **more: Any,
+    ) -> Obligations:
+        """Obligations with §4's shipping notice first and the last days to act, if delivered."""
+        if payer is not None:
+            # Every obligation cites its provision: §4 for who pays return shipping.
+            notices = (_SHIPPING_NOTICES[payer], *notices)
+        if delivered_at is not None:
+            day0 = store_date(delivered_at, self.terms.tz)
+            return Obligations(
+                return_shipping_paid_by=payer,
+                notices=notices,
+                last_day_to_request_return=last_day_to_request_return(day0, self.terms),
+                last_day_to_report_defect=last_day_to_report_defect(day0, self.terms),
+                **more,
+            )
+        return Obligations(return_shipping_paid_by=payer, notices=notices, **more)
 
     def _refund(
         self,
@@ -481,9 +477,10 @@ class Policy:
         amount: Money | None,
         payer: ShippingPayer | None,
         shipping_cost: Money | None,
-        email: Notice | None,
         field: str,
+        then: tuple[Notice, ...] = (),
     ) -> Obligations:
+        """§4's refund window after ``approved_on``; ``field`` names that date in errors."""
         lo, hi = self.terms.refund_min_business_days, self.terms.refund_max_business_days
         try:
             earliest, latest = refund_window(approved_on, self.terms)
@@ -514,42 +511,19 @@ class Policy:
                     f"{amount} refunded in full: delivery was free, so nothing is deducted",
                 )
             )
-        if email is not None:
-            notices.append(email)
-        return Obligations(
-            return_shipping_paid_by=payer,
+        return self._obligations(
+            payer,
+            (*notices, *then),
             return_shipping_reimbursed=shipping_cost if payer is ShippingPayer.STORE else None,
             refund_amount=amount,
             refund_to=REFUND_TO,
             refund_earliest=earliest,
             refund_latest=latest,
-            notices=tuple(notices),
         )
 
-    def _notices(self, granted: bool) -> tuple[Notice, ...]:
+    def _after_request(self, granted: bool) -> tuple[Notice, ...]:
         """What to tell the customer after a request: how to ship, or whom to ask."""
-        if not granted:
-            return (
-                _notice(
-                    _sec.CONTACT,
-                    "contact",
-                    f"questions: {self.terms.support_email}, {_sec.SUPPORT_PHONE}",
-                ),
-            )
-        return (
-            _notice(
-                shipping.INSURED_SHIPPING,
-                "insured_shipping",
-                "use insured, trackable shipping: "
-                "the store cannot be held responsible for lost packages",
-            ),
-            _notice(
-                shipping.DECISION_EMAIL,
-                "decision_email",
-                "an e-mail will confirm approval or rejection "
-                "once the item is received and inspected",
-            ),
-        )
+        return _SHIPPING_ADVICE if granted else self._contact
 
     def _decision(
         self,
@@ -557,26 +531,12 @@ class Policy:
         outcome: Any,
         order_id: str,
         sku: str | None,
-        ev: Evaluation,
+        record: Record,
         obligations: Obligations,
         settlement: Settlement | None = None,
     ) -> Decision:
-        payer = obligations.return_shipping_paid_by
-        if payer is not None:
-            # Every obligation cites its provision: §4 for who pays return shipping.
-            cost = _notice(shipping.RETURN_SHIPPING, "return_shipping", _SHIPPING_MESSAGES[payer])
-            obligations = replace(obligations, notices=(cost, *obligations.notices))
-        return Decision(
-            stage=stage,
-            outcome=outcome,
-            order_id=order_id,
-            sku=sku,
-            reasons=_reasons(ev),
-            trace=_trace(ev),
-            obligations=obligations,
-            missing=_missing(ev),
-            settlement=settlement,
-            policy_version=self.version,
+        return Decision._of_record(
+            record, explain, stage, outcome, order_id, sku, obligations, settlement, self.version
         )
 
 
@@ -600,31 +560,104 @@ def _payer(
     return ShippingPayer.CUSTOMER
 
 
-_SHIPPING_MESSAGES = {
-    ShippingPayer.CUSTOMER: "the customer pays the return shipping",
-    ShippingPayer.STORE: "the store bears the return shipping (confirmed defect or store error)",
-    ShippingPayer.CUSTOMER_UNTIL_CONFIRMED: (
-        "the customer pays the return shipping now and is reimbursed "
-        "if the defect or error is confirmed"
-    ),
-}
-
-
 def _notice(provision: Provision, code: str, message: str) -> Notice:
     return Notice(code=code, clause_id=provision.id, section=provision.section, message=message)
 
 
+# The notices that do not depend on the case are built once.
+_SHIPPING_NOTICES = {
+    payer: _notice(shipping.RETURN_SHIPPING, "return_shipping", message)
+    for payer, message in {
+        ShippingPayer.CUSTOMER: "the customer pays the return shipping",
+        ShippingPayer.STORE: (
+            "the store bears the return shipping (confirmed defect or store error)"
+        ),
+        ShippingPayer.CUSTOMER_UNTIL_CONFIRMED: (
+            "the customer pays the return shipping now and is reimbursed "
+            "if the defect or error is confirmed"
+        ),
+    }.items()
+}
+_DECISION_EMAIL = _notice(
+    shipping.DECISION_EMAIL,
+    "decision_email",
+    "e-mail the customer the approval or rejection of the refund",
+)
+_DECISION_EMAIL_ONLY = Obligations(notices=(_DECISION_EMAIL,))
+_CARRIER_CLAIM = _notice(
+    shipping.INSURED_SHIPPING,
+    "insured_shipping",
+    "the parcel was insured: the customer can claim from the carrier",
+)
+_INSURE_NEXT_TIME = _notice(
+    shipping.INSURED_SHIPPING,
+    "insured_shipping",
+    "insured, trackable shipping is recommended for returns",
+)
+_SHIPPING_ADVICE = (
+    _notice(
+        shipping.INSURED_SHIPPING,
+        "insured_shipping",
+        "use insured, trackable shipping: the store cannot be held responsible for lost packages",
+    ),
+    _notice(
+        shipping.DECISION_EMAIL,
+        "decision_email",
+        "an e-mail will confirm approval or rejection once the item is received and inspected",
+    ),
+)
+
 _O = TypeVar("_O")
 
+# (granted, refused, incomplete, needs review) of each stage
+_RETURN_OUTCOMES = (
+    ReturnOutcome.ELIGIBLE_PENDING_INSPECTION,
+    ReturnOutcome.NOT_ELIGIBLE,
+    ReturnOutcome.INCOMPLETE,
+    ReturnOutcome.NEEDS_REVIEW,
+)
+_DEFECT_OUTCOMES = (
+    DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION,
+    DefectClaimOutcome.NOT_COVERED,
+    DefectClaimOutcome.INCOMPLETE,
+    DefectClaimOutcome.NEEDS_REVIEW,
+)
+_PARCEL_OUTCOMES = (
+    ParcelOutcome.PROCEED_TO_INSPECTION,
+    ParcelOutcome.NO_REFUND_PARCEL_LOST,
+    ParcelOutcome.NEEDS_REVIEW,
+    ParcelOutcome.NEEDS_REVIEW,
+)
+_INSPECTION_OUTCOMES = (
+    InspectionOutcome.REFUND_APPROVED,
+    InspectionOutcome.REFUND_REJECTED,
+    InspectionOutcome.NEEDS_REVIEW,
+    InspectionOutcome.NEEDS_REVIEW,
+)
+_CANCELLATION_OUTCOMES = (
+    CancellationOutcome.REFUNDABLE,
+    CancellationOutcome.NOT_REFUNDABLE,
+    CancellationOutcome.NEEDS_REVIEW,
+    CancellationOutcome.NEEDS_REVIEW,
+)
+_EXCHANGE_OUTCOMES = (
+    ExchangeOutcome.APPROVED_PENDING_INSPECTION,
+    ExchangeOutcome.REFUSED,
+    ExchangeOutcome.INCOMPLETE,
+    ExchangeOutcome.NEEDS_REVIEW,
+)
 
-def _outcome(ev: Evaluation, passed: _O, failed: _O, incomplete: _O, review: _O) -> _O:
+
+def _outcome(record: Record, outcomes: tuple[_O, _O, _O, _O]) -> _O:
     """Fail closed: only a PASSED finding grants; nothing applicable means review."""
-    if ev.finding is Finding.PASSED:
+    passed, failed, incomplete, review = outcomes
+    if record.finding is Finding.PASSED:
         return passed
-    if ev.finding is Finding.FAILED:
+    if record.finding is Finding.FAILED:
         return failed
-    if ev.finding is Finding.UNKNOWN:
-        unknown = [leaf.check for leaf in ev.determining() if leaf.check is not None]
+    if record.finding is Finding.UNKNOWN:
+        determining = record.evaluation().determining()
+        unknown = [leaf.check for leaf in determining if leaf.check is not None]
         if unknown and all(c.customer_action for c in unknown):
             return incomplete
     return review
@@ -639,6 +672,28 @@ def _remedy_outcome(remedy: Evaluation) -> InspectionOutcome:
     ):
         return InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT
     return InspectionOutcome.REPAIR_OR_REPLACE
+
+
+def explain(ev: Evaluation) -> tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]]:
+    """The determining reasons, the full trace and the missing facts of an evaluation."""
+    seen: dict[tuple[str, str], Reason] = {}
+    for leaf in ev.determining():
+        r = _reason(leaf)
+        seen.setdefault((r.clause_id, r.message), r)
+    trace = tuple(
+        TraceEntry(
+            depth=depth,
+            rule=node.rule.label,
+            finding=node.finding,
+            message=node.check.message if node.check is not None else "",
+        )
+        for depth, node in ev.walk()
+    )
+    missing: dict[str, None] = {}
+    for leaf in ev.leaves():
+        if leaf.check is not None and leaf.finding is Finding.UNKNOWN:
+            missing.update(dict.fromkeys(leaf.check.missing))
+    return tuple(seen.values()), trace, tuple(missing)
 
 
 def _reason(leaf: Evaluation) -> Reason:
@@ -658,32 +713,32 @@ def _reason(leaf: Evaluation) -> Reason:
     )
 
 
-def _reasons(ev: Evaluation) -> tuple[Reason, ...]:
-    seen: dict[tuple[str, str], Reason] = {}
-    for leaf in ev.determining():
-        r = _reason(leaf)
-        seen.setdefault((r.clause_id, r.message), r)
-    return tuple(seen.values())
+@dataclass(frozen=True, slots=True)
+class _Then(Rule):
+    """``first``, and once it passes, ``then`` decides (the defect remedy after the claim).
 
+    A ``first`` that does not pass is the whole evaluation; otherwise both show,
+    under an "all of" node with ``then``'s finding.
+    """
 
-def _trace(ev: Evaluation) -> tuple[TraceEntry, ...]:
-    return tuple(
-        TraceEntry(
-            depth=depth,
-            rule=node.rule.label,
-            finding=node.finding,
-            message=node.check.message if node.check is not None else "",
-        )
-        for depth, node in ev.walk()
-    )
+    first: Rule
+    then: Rule
 
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        return self._rebuild(iter(Record.of(self, ctx).results))
 
-def _missing(ev: Evaluation) -> tuple[str, ...]:
-    out: dict[str, None] = {}
-    for leaf in ev.leaves():
-        if leaf.check is not None and leaf.finding is Finding.UNKNOWN:
-            out.update(dict.fromkeys(leaf.check.missing))
-    return tuple(out)
+    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
+        finding = self.first._run(ctx, out)
+        if finding is not Finding.PASSED:
+            return finding
+        return self.then._run(ctx, out)
+
+    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
+        ev = self.first._rebuild(results)
+        if ev.finding is not Finding.PASSED:
+            return ev
+        remedy = self.then._rebuild(results)
+        return Evaluation(AllOf.of(self.first, self.then), remedy.finding, (ev, remedy))
 
 
 def default_policy(**terms: Any) -> Policy:

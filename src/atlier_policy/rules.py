@@ -29,8 +29,8 @@ from __future__ import annotations
 import enum
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
-from datetime import UTC, tzinfo
+from dataclasses import dataclass, field
+from datetime import UTC, date, tzinfo
 from typing import Any, Generic, TypeVar
 
 from atlier_policy.errors import PolicyDefinitionError
@@ -46,6 +46,7 @@ __all__ = [
     "Focus",
     "Not",
     "Provision",
+    "Record",
     "Rule",
     "Unless",
 ]
@@ -130,18 +131,20 @@ class Check:
 
 
 def _facts(facts: dict[str, object]) -> tuple[tuple[str, str], ...]:
-    return tuple((k, _fact_text(v)) for k, v in facts.items())
+    return tuple([(k, _fact_text(v)) for k, v in facts.items()])
 
 
 def _fact_text(value: object) -> str:
-    if isinstance(value, enum.Enum):
-        return str(value.value)
-    if hasattr(value, "isoformat"):
-        return str(value.isoformat())
     if value is None:
         return "unknown"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, date):  # dates and datetimes
+        return value.isoformat()
     return str(value)
 
 
@@ -204,6 +207,19 @@ class Rule(ABC):
     @abstractmethod
     def evaluate(self, ctx: Context[Any]) -> Evaluation:
         """Evaluate the rule on the case in ``ctx``."""
+
+    # The hot path (see Record): ``_run`` evaluates without building the tree and
+    # appends to ``out`` what ``_rebuild`` needs to build it later, in the same
+    # order. A rule type of a merchant's own only implements ``evaluate``: it is
+    # recorded whole, as its evaluation.
+    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
+        ev = self.evaluate(ctx)
+        out.append(ev)
+        return ev.finding
+
+    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
+        ev: Evaluation = next(results)
+        return ev
 
     def _determining(self, ev: Evaluation) -> Iterator[Evaluation]:
         for part in ev.parts:
@@ -274,7 +290,15 @@ class Clause(Rule):
     check: Callable[[Context[Any]], Check] = field(repr=False)
 
     def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        return _evaluate(self, ctx)
+
+    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
         result = self.check(ctx)
+        out.append(result)
+        return result.finding
+
+    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
+        result: Check = next(results)
         return Evaluation(self, result.finding, check=result)
 
     def clauses(self) -> Iterator[Clause]:
@@ -299,6 +323,13 @@ class Clause(Rule):
 
     def __hash__(self) -> int:
         return hash(("Clause", self.id))
+
+
+def _evaluate(rule: Rule, ctx: Context[Any]) -> Evaluation:
+    """The built-in rules' ``evaluate``: the hot path, then the tree from its record."""
+    out: list[Any] = []
+    rule._run(ctx, out)
+    return rule._rebuild(iter(out))
 
 
 def _combine_all(findings: list[Finding]) -> Finding:
@@ -338,7 +369,13 @@ class AllOf(Rule):
         return self.rules
 
     def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        evs = tuple(r.evaluate(ctx) for r in self.rules)
+        return _evaluate(self, ctx)
+
+    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
+        return _combine_all([r._run(ctx, out) for r in self.rules])
+
+    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
+        evs = tuple(r._rebuild(results) for r in self.rules)
         return Evaluation(self, _combine_all([e.finding for e in evs]), evs)
 
     @property
@@ -366,7 +403,13 @@ class AnyOf(Rule):
         return self.rules
 
     def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        evs = tuple(r.evaluate(ctx) for r in self.rules)
+        return _evaluate(self, ctx)
+
+    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
+        return _combine_any([r._run(ctx, out) for r in self.rules])
+
+    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
+        evs = tuple(r._rebuild(results) for r in self.rules)
         return Evaluation(self, _combine_any([e.finding for e in evs]), evs)
 
     @property
@@ -387,7 +430,13 @@ class Not(Rule):
         return (self.rule,)
 
     def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        ev = self.rule.evaluate(ctx)
+        return _evaluate(self, ctx)
+
+    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
+        return ~self.rule._run(ctx, out)
+
+    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
+        ev = self.rule._rebuild(results)
         return Evaluation(self, ~ev.finding, (ev,))
 
     def _determining(self, ev: Evaluation) -> Iterator[Evaluation]:
@@ -400,6 +449,18 @@ class Not(Rule):
 
     def __str__(self) -> str:
         return f"~{self.rule}"
+
+
+_SETTLED = (Finding.PASSED, Finding.NOT_APPLICABLE)  # nothing for an exception to lift
+
+
+def _lift(rule: Finding, exception: Finding) -> Finding:
+    """The finding of ``rule unless exception`` when the rule failed or could not decide."""
+    if exception is Finding.PASSED:
+        return Finding.PASSED
+    if exception is Finding.UNKNOWN:
+        return Finding.UNKNOWN
+    return rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,17 +487,20 @@ class Unless(Rule):
         return (self.rule, self.exception)
 
     def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        ev = self.rule.evaluate(ctx)
-        if ev.finding in (Finding.PASSED, Finding.NOT_APPLICABLE):
-            return Evaluation(self, ev.finding, (ev,))
-        exc = self.exception.evaluate(ctx)
-        if exc.finding is Finding.PASSED:
-            finding = Finding.PASSED
-        elif exc.finding is Finding.UNKNOWN:
-            finding = Finding.UNKNOWN
-        else:
-            finding = ev.finding
-        return Evaluation(self, finding, (ev, exc))
+        return _evaluate(self, ctx)
+
+    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
+        finding = self.rule._run(ctx, out)
+        if finding in _SETTLED:
+            return finding
+        return _lift(finding, self.exception._run(ctx, out))
+
+    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
+        ev = self.rule._rebuild(results)
+        if ev.finding in _SETTLED:
+            return Evaluation(self, ev.finding, (ev,))  # the exception was not asked
+        exc = self.exception._rebuild(results)
+        return Evaluation(self, _lift(ev.finding, exc.finding), (ev, exc))
 
     def _determining(self, ev: Evaluation) -> Iterator[Evaluation]:
         if ev.finding is Finding.PASSED and len(ev.parts) == 2:
@@ -472,7 +536,14 @@ class Focus(Rule):
         return (self.rule,)
 
     def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        inner = self.rule.evaluate(replace(ctx, case=self.view(ctx.case)))
+        return _evaluate(self, ctx)
+
+    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
+        view = Context(self.view(ctx.case), ctx.terms, ctx.calendar, ctx.tz)
+        return self.rule._run(view, out)
+
+    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
+        inner = self.rule._rebuild(results)
         return Evaluation(self, inner.finding, (inner,))
 
     @property
@@ -481,3 +552,32 @@ class Focus(Rule):
 
     def __str__(self) -> str:
         return f"{self.name}:{self.rule}"
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A rule's finding on a case, with what its leaves found, in evaluation order.
+
+    This is what a decision keeps: the finding costs one pass over the clauses and
+    no tree; :meth:`evaluation` rebuilds the full :class:`Evaluation` (the same as
+    ``rule.evaluate(ctx)``) from the leaves' results only when the reasons or the
+    trace are asked for.
+
+    >>> yes = Clause("demo.yes", "0", "Always.", "ok", lambda ctx: Check.passed("ok"))
+    >>> record = Record.of(yes & ~yes, Context(case=None))
+    >>> record.finding, record.evaluation().finding
+    (<Finding.FAILED: 'failed'>, <Finding.FAILED: 'failed'>)
+    """
+
+    rule: Rule
+    finding: Finding
+    results: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, rule: Rule, ctx: Context[Any]) -> Record:
+        out: list[Any] = []
+        finding = rule._run(ctx, out)
+        return cls(rule, finding, tuple(out))
+
+    def evaluation(self) -> Evaluation:
+        return self.rule._rebuild(iter(self.results))

@@ -2,42 +2,32 @@
 
 from __future__ import annotations
 
-from functools import partial
+import itertools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from operator import attrgetter
+from types import MappingProxyType
 from typing import Any
 
-from atlier_policy.rules import Check, Clause, Context
+from atlier_policy.rules import Check, Clause, Context, Finding
 
-__all__ = ["fact", "flag_clause"]
-
-
-def fact(case: object, path: str) -> Any:
-    """The fact at a dotted ``path`` of a case (``"item.engraved"``)."""
-    value: Any = case
-    for name in path.split("."):
-        value = getattr(value, name)
-    return value
+__all__ = ["flag_clause", "tabulate"]
 
 
-def _flag(
-    ctx: Context[Any],
-    *,
-    path: str,
-    required: bool,
-    when_true: str,
-    when_false: str,
-    customer_supplies: bool,
-) -> Check:
-    value = fact(ctx.case, path)
-    name = path.rsplit(".", 1)[-1]
-    if value is None:
-        message = f"not known whether {when_true}"
-        if customer_supplies:
-            return Check.incomplete(message, path, **{name: None})
-        return Check.unknown(message, path, **{name: None})
-    message = when_true if value else when_false
-    if value is required:
-        return Check.passed(message, **{name: value})
-    return Check.failed(message, **{name: value})
+@dataclass(frozen=True, slots=True)
+class _Flag:
+    """The check of a yes/no clause: one of three results, built once."""
+
+    get: attrgetter[Any]
+    if_true: Check
+    if_false: Check
+    if_unknown: Check
+
+    def __call__(self, ctx: Context[Any]) -> Check:
+        value = self.get(ctx.case)
+        if value is None:
+            return self.if_unknown
+        return self.if_true if value else self.if_false
 
 
 def flag_clause(
@@ -57,12 +47,28 @@ def flag_clause(
     An unknown fact gives ``UNKNOWN`` (the customer can supply it when
     ``customer_supplies``): never a pass.
     """
-    check = partial(
-        _flag,
-        path=path,
-        required=required,
-        when_true=when_true,
-        when_false=when_false,
-        customer_supplies=customer_supplies,
+    name = path.rsplit(".", 1)[-1]
+    unknown = Check.incomplete if customer_supplies else Check.unknown
+    results: dict[bool, Check] = {}
+    for value, message in ((True, when_true), (False, when_false)):
+        check = Check.passed(message, **{name: value})
+        results[value] = check if value is required else replace(check, finding=Finding.FAILED)
+    flag = _Flag(
+        attrgetter(path),
+        if_true=results[True],
+        if_false=results[False],
+        if_unknown=unknown(f"not known whether {when_true}", path, **{name: None}),
     )
-    return Clause(id, section, sentence, code or id.split(".", 1)[1], check)
+    return Clause(id, section, sentence, code or id.split(".", 1)[1], flag)
+
+
+def tabulate(check: Callable[..., Check], *domains: Iterable[Any]) -> Mapping[Any, Check]:
+    """Every result of a pure ``check`` of facts with few values, computed once.
+
+    A clause whose facts are enums and yes/no values looks its result up instead
+    of building it for every case (checks are immutable, so they can be shared).
+    Keys are the argument tuples, or the argument itself for one domain.
+    """
+    if len(domains) == 1:
+        return MappingProxyType({v: check(v) for v in domains[0]})
+    return MappingProxyType({args: check(*args) for args in itertools.product(*domains)})

@@ -6,10 +6,10 @@ sentence ("purchases made through our website").
 
 from __future__ import annotations
 
-from atlier_policy.cases import Inspection, ProofOfPurchase, ReturnLine
-from atlier_policy.clauses._kit import flag_clause
+from atlier_policy.cases import Inspection, ProofOfPurchase, ReturnLine, SalesChannel
+from atlier_policy.clauses._kit import flag_clause, tabulate
 from atlier_policy.deadlines import last_day_to_request_return, store_date
-from atlier_policy.rules import AllOf, Check, Clause, Context
+from atlier_policy.rules import AllOf, Check, Clause, Context, Finding
 
 __all__ = [
     "ACCESSORIES",
@@ -32,17 +32,23 @@ PROOF = "Proof of purchase (order confirmation or invoice) is required."
 APPROVAL = "If your return meets the above conditions, we will issue a refund or exchange after the returned item has been inspected and approved by our quality team."
 
 
-def _website(ctx: Context[ReturnLine]) -> Check:
-    channel = ctx.case.item.channel
+def _website_check(channel: SalesChannel | None, allowed: bool) -> Check:
     if channel is None:
         return Check.unknown("not known where the piece was bought", "item.channel", channel=None)
-    allowed = ctx.terms.eligible_channels
-    if channel in allowed:
+    if allowed:
         return Check.passed(f"bought on the {channel.value.replace('_', ' ')}", channel=channel)
     return Check.failed(
         f"bought on the {channel.value.replace('_', ' ')}, not directly from our website",
         channel=channel,
     )
+
+
+_WEBSITE = tabulate(_website_check, (*SalesChannel, None), (True, False))
+
+
+def _website(ctx: Context[ReturnLine]) -> Check:
+    channel = ctx.case.item.channel
+    return _WEBSITE[channel, channel in ctx.terms.eligible_channels]
 
 
 # The policy as a whole covers website purchases only; "ready-made" is the
@@ -59,16 +65,22 @@ def _window(ctx: Context[ReturnLine]) -> Check:
             if v is None
         ]
         return Check.unknown("the delivery or request date is not known", *missing)
-    last = last_day_to_request_return(delivered, ctx.terms)
-    day0, asked = store_date(delivered, ctx.tz), store_date(requested, ctx.tz)
-    facts = {"delivered": day0, "last_day_to_request": last, "requested": asked}
-    text = f"delivered {day0}, last day to request {last}, requested {asked}"
+    day0 = store_date(delivered, ctx.tz)
+    last, asked = last_day_to_request_return(day0, ctx.terms), store_date(requested, ctx.tz)
+    # Each date is written out once, for the message and the facts alike.
+    dates = (
+        ("delivered", day0.isoformat()),
+        ("last_day_to_request", last.isoformat()),
+        ("requested", asked.isoformat()),
+    )
+    text = f"delivered {dates[0][1]}, last day to request {dates[1][1]}, requested {dates[2][1]}"
     if asked <= last:
-        return Check.passed(f"requested in time: {text}", **facts)
-    return Check.failed(
+        return Check(Finding.PASSED, f"requested in time: {text}", dates)
+    return Check(
+        Finding.FAILED,
         f"requested {(asked - last).days} day(s) late: {text}",
+        dates,
         code="return_window_expired",
-        **facts,
     )
 
 
@@ -136,8 +148,7 @@ ACCESSORIES = flag_clause(
 )
 
 
-def _proof(ctx: Context[ReturnLine]) -> Check:
-    proof = ctx.case.proof_of_purchase
+def _proof_check(proof: ProofOfPurchase | None) -> Check:
     if proof is None:
         return Check.incomplete(
             "proof of purchase (order confirmation or invoice) not yet provided",
@@ -149,6 +160,13 @@ def _proof(ctx: Context[ReturnLine]) -> Check:
     return Check.passed(
         f"proof of purchase: {proof.value.replace('_', ' ')}", proof_of_purchase=proof
     )
+
+
+_PROOF = tabulate(_proof_check, (*ProofOfPurchase, None))
+
+
+def _proof(ctx: Context[ReturnLine]) -> Check:
+    return _PROOF[ctx.case.proof_of_purchase]
 
 
 PROOF_OF_PURCHASE = Clause("s1.proof_of_purchase", "1", PROOF, "proof_of_purchase", _proof)

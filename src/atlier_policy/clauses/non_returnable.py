@@ -14,7 +14,7 @@ from atlier_policy.cases import (
     SaleEvent,
     before,
 )
-from atlier_policy.clauses._kit import flag_clause
+from atlier_policy.clauses._kit import flag_clause, tabulate
 from atlier_policy.deadlines import store_date
 from atlier_policy.rules import AllOf, Check, Clause, Context
 
@@ -36,8 +36,7 @@ SALE = "Items purchased during special sales, promotions, or clearance events (u
 PRODUCTION = "Custom jewelry orders are non-refundable once production has begun."
 
 
-def _custom(ctx: Context[ReturnLine]) -> Check:
-    kind, personalized = ctx.case.item.kind, ctx.case.item.personalized
+def _custom_check(kind: ItemKind | None, personalized: bool | None) -> Check:
     if kind is ItemKind.CUSTOM_MADE:
         return Check.failed(
             "a custom-made piece (made to the customer's specifications)", kind=kind
@@ -52,6 +51,14 @@ def _custom(ctx: Context[ReturnLine]) -> Check:
             "not known whether the piece is ready-made and not personalized", *missing
         )
     return Check.passed("a ready-made piece, not personalized", kind=kind, personalized=False)
+
+
+_CUSTOM = tabulate(_custom_check, (*ItemKind, None), (True, False, None))
+
+
+def _custom(ctx: Context[ReturnLine]) -> Check:
+    item = ctx.case.item
+    return _CUSTOM[item.kind, item.personalized]
 
 
 CUSTOM_OR_PERSONALIZED = Clause(
@@ -87,8 +94,7 @@ ALTERED = flag_clause(
 )
 
 
-def _sale(ctx: Context[ReturnLine]) -> Check:
-    event = ctx.case.item.sale_event
+def _sale_check(event: SaleEvent | None) -> Check:
     if event is None:
         return Check.unknown(
             "not known whether the piece was bought in a sale", "item.sale_event", sale_event=None
@@ -96,6 +102,13 @@ def _sale(ctx: Context[ReturnLine]) -> Check:
     if event is SaleEvent.NONE:
         return Check.passed("bought at full price, not in a sale", sale_event=event)
     return Check.failed(f"bought in a {event.value} event: final sale", sale_event=event)
+
+
+_SALE = tabulate(_sale_check, (*SaleEvent, None))
+
+
+def _sale(ctx: Context[ReturnLine]) -> Check:
+    return _SALE[ctx.case.item.sale_event]
 
 
 SALE_ITEM = Clause("s2.sale_item", "2", SALE, "sale_item", _sale)
