@@ -263,3 +263,106 @@ def test_main_module_imports_quietly() -> None:
     import importlib
 
     assert importlib.import_module("atlier_policy.__main__").main is main
+
+
+# --- diff, and evaluate under versions ------------------------------------------------------
+
+TERMS_DIR = Path(__file__).parent.parent / "examples" / "terms"
+FOURTEEN = str(TERMS_DIR / "fourteen-day-window.toml")
+VERSIONS = str(TERMS_DIR / "versions.toml")
+
+
+def test_diff_text_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`diff`: the late, engraved return (§1, §2) loses its lateness under a 14-day window;
+    bad lines are listed, like `batch` does, and the command still succeeds."""
+    src = _jsonl(tmp_path, [json.dumps(json.loads(EXAMPLE)), "", "not json", PARCEL])
+    assert main(["diff", "--candidate", FOURTEEN, str(src)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        f"what-if: the text (version 2025-01-12) -> {FOURTEEN} (version candidate-14-day-window)"
+    )
+    assert out[1] == (
+        "3 cases, 2 decisions: 0 change outcome, 1 change reasons only, 1 unchanged; "
+        "1 case with errors"
+    )
+    assert "return request: not eligible -> not eligible  -return_window_expired" in out[3]
+    assert out[-1].startswith("  error in case 3: JSON: `(document)` must be valid JSON")
+
+
+def test_diff_json_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = _jsonl(tmp_path, [json.dumps(json.loads(EXAMPLE)), '{"stage": "x"}'])
+    text = str(TERMS_DIR / "text.toml")
+    assert (
+        main(["diff", "--candidate", FOURTEEN, "--baseline", text, str(src), "--format", "json"])
+        == 0
+    )
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["baseline"] == f"{text} (version 2025-01-12)"
+    assert (doc["cases"], doc["decisions"], doc["changed"]) == (2, 1, 1)
+    assert doc["groups"][0]["reason_code"] == "return_window_expired"
+    assert doc["errors"][0]["case"] == 2
+    assert main(["diff", "--candidate", FOURTEEN, str(src), "--format", "jsonl"]) == 0
+    captured = capsys.readouterr()
+    first, second = (json.loads(line) for line in captured.out.splitlines())
+    assert (first["case"], first["reasons_removed"]) == (1, "return_window_expired")
+    assert (second["case"], second["problems"][0]["field"]) == (2, "stage")
+    assert captured.err.startswith("atlier-policy diff: 2 cases, 1 decision:")
+
+
+def test_diff_against_versions_from_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A candidate of [[versions]]: a 2025 purchase keeps the text's 7 days; `--limit 0`."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(json.loads(EXAMPLE)) + "\n"))
+    assert main(["diff", "--candidate", VERSIONS, "-", "--limit", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "(versions 2025-01-12, 2026-01-01)" in out
+    assert "1 case, 1 decision: 0 change outcome, 0 change reasons only, 1 unchanged" in out
+
+
+def test_diff_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Bad terms, bad files and bad options: exit 2, one line naming the problem."""
+    bad_terms = tmp_path / "bad.toml"
+    bad_terms.write_text("return_window_days = 'fourteen'\n", encoding="utf-8")
+    src = _jsonl(tmp_path, [PARCEL, "x" * (MAX_CASE_BYTES + 1)])
+    for argv, fragment in [
+        (
+            ["diff", "--candidate", str(bad_terms), str(src)],
+            "`return_window_days` must be an integer",
+        ),
+        (["diff", str(src)], "the following arguments are required: --candidate"),
+        (["diff", "--candidate", FOURTEEN, "/nonexistent.jsonl"], "a readable file"),
+        (["diff", "--candidate", FOURTEEN, str(src), "--limit", "-1"], "must be a whole number"),
+    ]:
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1
+        assert fragment in err
+    assert main(["diff", "--candidate", FOURTEEN, str(src), "--format", "jsonl"]) == 0
+    assert "at most 1048576 bytes" in capsys.readouterr().out
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(b"\xff\n")
+    assert main(["diff", "--candidate", FOURTEEN, str(latin)]) == 2
+    assert "UTF-8" in capsys.readouterr().err
+
+
+def test_evaluate_under_versions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`evaluate --versions`: the version in force at the purchase date, or at `--policy-date`."""
+    doc = json.loads(EXAMPLE)  # bought 2025-02-27, requested 8 days after delivery
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["evaluate", str(case), "--format", "json", "--versions", VERSIONS]) == 0
+    assert json.loads(capsys.readouterr().out)["policy_version"] == "2025-01-12"
+    argv = ["evaluate", str(case), "--format", "json", "--versions", VERSIONS]
+    assert main([*argv, "--policy-date", "2026-01-01"]) == 0
+    decided = json.loads(capsys.readouterr().out)
+    assert decided["policy_version"] == "2026-01-01"
+    assert "return_window_expired" not in json.dumps(decided)
+    assert main(["evaluate", str(case), "--format", "json", "--policy-date", "2025-06-01"]) == 0
+    assert json.loads(capsys.readouterr().out)["policy_version"] == "2025-01-12"
+    assert main(["evaluate", str(case), "--format", "json", "--versions", FOURTEEN]) == 0
+    assert json.loads(capsys.readouterr().out)["policy_version"] == "candidate-14-day-window"
+    assert main(["evaluate", str(case), "--versions", FOURTEEN, "--policy-date", "2026-01-01"]) == 2
+    assert "--policy-date needs a --versions file of [[versions]]" in capsys.readouterr().err
+    assert main(["evaluate", str(case), "--policy-date", "2024-01-01"]) == 2
+    assert "`date` must be on or after 2025-01-12" in capsys.readouterr().err

@@ -1,7 +1,7 @@
 """The ``atlier-policy`` command: a thin adapter over the pure core.
 
 Subcommands: ``evaluate`` (one case), ``batch`` (JSON Lines, streaming),
-``deadlines``, ``policy`` and ``schema``.
+``diff`` (the same cases under two policies), ``deadlines``, ``policy`` and ``schema``.
 
 Exit status: 0 when the command did its job (whatever the decision's outcome),
 2 for bad input or usage (one line on stderr, no traceback), 1 for anything
@@ -32,6 +32,9 @@ from atlier_policy.errors import AtlierPolicyError, InputError
 from atlier_policy.jsonio import case_from_dict, dumps, loads
 from atlier_policy.policy import default_policy
 from atlier_policy.terms import PolicyTerms
+from atlier_policy.termsfile import load_policy
+from atlier_policy.versions import PolicyVersions, default_versions
+from atlier_policy.whatif import Comparison, DecisionChange, compare_case
 
 __all__ = ["MAX_CASE_BYTES", "main"]
 
@@ -64,6 +67,12 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _count(text: str) -> int:
+    if not text.isdigit() or len(text) > 9:
+        raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})")
+    return int(text)
+
+
 def _build_parser() -> _Parser:
     parser = _Parser(prog="atlier-policy", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -76,11 +85,38 @@ def _build_parser() -> _Parser:
         default=None,
         help="text (the default on a terminal) or json (the default in a pipe)",
     )
+    ev.add_argument(
+        "--versions",
+        metavar="TERMS.toml",
+        help="judge under these terms, or under the version in force at the purchase date "
+        "for a file of [[versions]]",
+    )
+    ev.add_argument(
+        "--policy-date",
+        type=_iso_date,
+        metavar="DATE",
+        help="judge under the version in force on DATE (default: the purchase date)",
+    )
 
     ba = sub.add_parser("batch", help="evaluate a JSON Lines file of cases, one decision per line")
     ba.add_argument("file", help="cases, one JSON document per line (- for standard input)")
     ba.add_argument("-o", "--output", default="-", help="where to write decisions (default stdout)")
     ba.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+
+    di = sub.add_parser(
+        "diff", help="the same cases under a baseline and a candidate policy: what changes"
+    )
+    di.add_argument("file", help="cases, one JSON document per line (- for standard input)")
+    di.add_argument(
+        "--candidate", required=True, metavar="TERMS.toml", help="the candidate's terms"
+    )
+    di.add_argument(
+        "--baseline", metavar="TERMS.toml", help="the baseline's terms (default: the text's)"
+    )
+    di.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+    di.add_argument(
+        "--limit", type=_count, default=20, help="changes listed in text output (default 20)"
+    )
 
     dl = sub.add_parser(
         "deadlines",
@@ -121,7 +157,16 @@ def _read_case(path: str) -> Any:
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    decision = evaluate(case_from_dict(_read_case(args.file)))
+    case = case_from_dict(_read_case(args.file))
+    policy = None if args.versions is None else load_policy(args.versions)
+    if args.policy_date is None and policy is None:
+        decision = evaluate(case)
+    elif isinstance(policy, PolicyVersions | None):
+        decision = (policy or default_versions()).evaluate(case, on=args.policy_date)
+    elif args.policy_date is not None:
+        raise _UsageError("evaluate: --policy-date needs a --versions file of [[versions]]")
+    else:
+        decision = policy.evaluate(case)
     fmt = args.format or ("text" if sys.stdout.isatty() else "json")
     print(str(decision) if fmt == "text" else decision.to_json())
     return 0
@@ -219,6 +264,81 @@ def _open(path: str, mode: str) -> IO[str]:
         ) from None
 
 
+# --- diff -------------------------------------------------------------------------------
+
+
+def _compare_line(
+    lineno: int, text: str, baseline: Any, candidate: Any
+) -> tuple[DecisionChange, ...] | AtlierPolicyError:
+    try:
+        if len(text) > MAX_CASE_BYTES:
+            raise InputError.single("line", f"at most {MAX_CASE_BYTES} bytes", "a longer line")
+        return compare_case(case_from_dict(loads(text)), baseline, candidate, label=lineno)
+    except AtlierPolicyError as exc:
+        return exc
+
+
+def _error_record(lineno: int, exc: AtlierPolicyError) -> dict[str, Any]:
+    problems = getattr(exc, "problems", ())
+    return {
+        "case": lineno,
+        "error": str(exc),
+        "problems": [{"field": f, "expected": e, "given": g} for f, e, g in problems],
+    }
+
+
+def _diff(args: argparse.Namespace) -> int:
+    candidate = load_policy(args.candidate)
+    baseline = default_policy() if args.baseline is None else load_policy(args.baseline)
+    names = [
+        f"{where} ({_describe(policy)})"
+        for where, policy in ((args.baseline or "the text", baseline), (args.candidate, candidate))
+    ]
+    pairs: list[DecisionChange] = []
+    errors: list[tuple[int, str]] = []
+    cases = 0
+    with contextlib.ExitStack() as stack:
+        source = sys.stdin if args.file == "-" else stack.enter_context(_open(args.file, "r"))
+        try:
+            for lineno, line in enumerate(source, 1):
+                if not line.strip():
+                    continue
+                cases += 1
+                result = _compare_line(lineno, line, baseline, candidate)
+                if isinstance(result, AtlierPolicyError):
+                    errors.append((lineno, str(result)))
+                    if args.format == "jsonl":
+                        print(dumps(_error_record(lineno, result)))
+                    continue
+                if args.format == "jsonl":
+                    for change in result:
+                        print(dumps(change.to_record()))
+                pairs.extend(result)
+        except UnicodeDecodeError:
+            raise InputError.single("file", "UTF-8 text", "other bytes") from None
+    comparison = Comparison(
+        baseline=names[0],
+        candidate=names[1],
+        cases=cases,
+        decisions=tuple(pairs),
+        errors=tuple(errors),
+    )
+    if args.format == "json":
+        print(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
+    elif args.format == "text":
+        print(comparison.summary(limit=args.limit))
+    else:
+        headline = comparison.summary().splitlines()[1]
+        print(f"atlier-policy diff: {headline}", file=sys.stderr)
+    return 0
+
+
+def _describe(policy: Any) -> str:
+    if isinstance(policy, PolicyVersions):
+        return "versions " + ", ".join(policy.versions)
+    return f"version {policy.version}"
+
+
 # --- deadlines, policy, schema ----------------------------------------------------------
 
 
@@ -301,6 +421,7 @@ def _schema(args: argparse.Namespace) -> int:
 _COMMANDS = {
     "evaluate": _evaluate,
     "batch": _batch,
+    "diff": _diff,
     "deadlines": _deadlines,
     "policy": _policy,
     "schema": _schema,

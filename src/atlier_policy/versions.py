@@ -1,0 +1,330 @@
+"""Policy versions by effective date: which terms were in force when.
+
+A :class:`PolicyVersions` registry holds one :class:`Policy` per version (its
+``terms.version`` and ``terms.effective_date``). A version is in force from its
+effective date until the next version's. A case is judged under the version in
+force on its **purchase date** (the item's ``purchased_at`` as a calendar date in
+the store's time zone) or on a date the caller names::
+
+    >>> from datetime import date
+    >>> from atlier_policy.policy import default_policy
+    >>> later = default_policy(version="2026-01-01", effective_date=date(2026, 1, 1),
+    ...                        return_window_days=14)
+    >>> versions = default_versions().with_version(later)
+    >>> versions.for_date(date(2025, 12, 31)).version, versions.for_date(date(2026, 1, 1)).version
+    ('2025-01-12', '2026-01-01')
+
+Fail closed (``docs/versions.md``):
+
+- a purchase date before the first version: the terms then in force are unknown,
+  so the decision is ``needs_review`` (reason ``no_policy_version_in_force``);
+- an unknown purchase date: the purchase happened on or before the case's earliest
+  known date (delivery, request...), so every version in force by then is a
+  candidate; the case is evaluated under each, and the decision is returned only
+  if all of them give the same decision (deadlines included), else it is
+  ``needs_review`` (reason ``policy_version_unknown``, missing ``purchased_at``);
+- the items of one return request are one purchase: if their dates fall under
+  different versions the version is ambiguous in the same way.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from itertools import pairwise
+from typing import Any
+
+from atlier_policy.cases import (
+    CustomOrderCancellation,
+    DefectClaim,
+    ExchangeRequest,
+    Inspection,
+    Item,
+    LostParcelReport,
+    ReturnRequest,
+)
+from atlier_policy.clauses import LAST_UPDATED
+from atlier_policy.deadlines import store_date
+from atlier_policy.decision import Decision, Obligations, OrderDecision, Reason
+from atlier_policy.errors import InputError
+from atlier_policy.jsonio import case_from_dict
+from atlier_policy.policy import Case, Policy
+from atlier_policy.rules import Finding
+from atlier_policy.terms import PolicyTerms
+
+__all__ = ["NO_VERSION", "PolicyVersions", "default_versions"]
+
+NO_VERSION = "none"
+"""``policy_version`` of a decision made before the first known version."""
+
+_CTX = "policy versions"
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyVersions:
+    """An immutable registry of policy versions, ordered by effective date.
+
+    Version ids and effective dates are unique; every version uses the same store
+    time zone (the purchase date is read in it).
+    """
+
+    policies: tuple[Policy, ...]
+
+    def __post_init__(self) -> None:
+        given = self.policies
+        if not isinstance(given, tuple) or not given:
+            raise InputError.single("policies", "a non-empty tuple of Policy", given, _CTX)
+        for i, policy in enumerate(given):
+            if not isinstance(policy, Policy):
+                raise InputError.single(f"policies[{i}]", "a Policy", type(policy).__name__, _CTX)
+        ordered = tuple(sorted(given, key=lambda p: p.terms.effective_date))
+        for a, b in pairwise(ordered):
+            if a.terms.effective_date == b.terms.effective_date:
+                raise InputError.single(
+                    "effective_date",
+                    f"a date no other version takes effect on (version {a.version!r} does)",
+                    b.terms.effective_date.isoformat(),
+                    f"{_CTX}: version {b.version!r}",
+                )
+        seen: set[str] = set()
+        for policy in ordered:
+            if policy.version in seen:
+                raise InputError.single("version", "unique in the registry", policy.version, _CTX)
+            seen.add(policy.version)
+            zone, first = policy.terms.store_timezone, ordered[0].terms.store_timezone
+            if zone != first:
+                raise InputError.single(
+                    "store_timezone", f"the same in every version ({first!r})", zone, _CTX
+                )
+        object.__setattr__(self, "policies", ordered)
+
+    @classmethod
+    def of(cls, *versions: Policy | PolicyTerms) -> PolicyVersions:
+        """A registry of these versions; bare terms get the text's rules."""
+        return cls(tuple(_as_policy(v) for v in versions))
+
+    def with_version(self, version: Policy | PolicyTerms) -> PolicyVersions:
+        """This registry plus one more version."""
+        return PolicyVersions((*self.policies, _as_policy(version)))
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """The version ids, oldest first."""
+        return tuple(p.version for p in self.policies)
+
+    def __iter__(self) -> Iterator[Policy]:
+        return iter(self.policies)
+
+    def __len__(self) -> int:
+        return len(self.policies)
+
+    def _in_force(self, day: date) -> Policy | None:
+        starts = [p.terms.effective_date for p in self.policies]
+        i = bisect_right(starts, day)
+        return self.policies[i - 1] if i else None
+
+    def for_date(self, day: date) -> Policy:
+        """The version in force on ``day``: the latest whose effective date is on or before it."""
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise InputError.single("date", "a date (not a datetime)", day, _CTX)
+        policy = self._in_force(day)
+        if policy is None:
+            first = self.policies[0]
+            raise InputError.single(
+                "date",
+                f"on or after {first.terms.effective_date.isoformat()}, "
+                f"when the first version ({first.version!r}) took effect",
+                day.isoformat(),
+                _CTX,
+            )
+        return policy
+
+    def evaluate(
+        self, case: Case | Mapping[str, Any], *, on: date | None = None
+    ) -> Decision | OrderDecision:
+        """Evaluate ``case`` under the version in force on ``on`` or else on its purchase date."""
+        typed = _typed(case)
+        if on is not None:
+            return self.for_date(on).evaluate(typed)
+        tz = self.policies[0].terms.tz
+        items = _items(typed)
+        known = [store_date(i.purchased_at, tz) for i in items if i.purchased_at is not None]
+        unknown = len(known) < len(items) or not items
+        early = [d for d in known if self._in_force(d) is None]
+        chosen = {p.version: p for p in (self._in_force(d) for d in known) if p is not None}
+        if unknown:
+            later = [store_date(t, tz) for t in _after_purchase(typed) if t is not None]
+            bound = min(later, default=None)
+            if bound is not None and self._in_force(bound) is None:
+                early.append(bound)
+            chosen.update(
+                (p.version, p)
+                for p in self.policies
+                if bound is None or p.terms.effective_date <= bound
+            )
+        if early:
+            return _too_early(self.policies[0], typed, min(early), known=not unknown)
+        candidates = sorted(chosen.values(), key=lambda p: p.terms.effective_date)
+        decisions = [p.evaluate(typed) for p in candidates]
+        if len(decisions) == 1:
+            return decisions[0]
+        return _merge(candidates, decisions, unknown=unknown)
+
+
+def default_versions() -> PolicyVersions:
+    """The registry of the text as written: one version, "Last Updated: 01/12/2025"."""
+    return PolicyVersions((Policy(),))
+
+
+# --- the facts that date a case ---------------------------------------------------------
+
+
+def _as_policy(version: Policy | PolicyTerms) -> Policy:
+    return Policy(version) if isinstance(version, PolicyTerms) else version
+
+
+_CASES = (
+    ReturnRequest,
+    DefectClaim,
+    LostParcelReport,
+    Inspection,
+    CustomOrderCancellation,
+    ExchangeRequest,
+)
+
+
+def _typed(case: Case | Mapping[str, Any]) -> Case:
+    typed: object = case_from_dict(dict(case)) if isinstance(case, Mapping) else case
+    if not isinstance(typed, _CASES):
+        raise InputError.single(
+            "case", "a case of one of the six stages", type(case).__name__, "evaluate"
+        )
+    return typed
+
+
+def _items(case: Case) -> tuple[Item, ...]:
+    """The purchased items of a case (a lost parcel report names none)."""
+    if isinstance(case, ReturnRequest):
+        return tuple(line.item for line in case.items)
+    if isinstance(case, ExchangeRequest):
+        return (case.item.item,)
+    if isinstance(case, LostParcelReport):
+        return ()
+    return (case.item,)
+
+
+def _after_purchase(case: Case) -> Iterable[datetime | None]:
+    """Instants that cannot precede the purchase: they bound an unknown purchase date."""
+    yield from (i.delivered_at for i in _items(case))
+    if isinstance(case, ReturnRequest | ExchangeRequest):
+        yield case.requested_at
+    if isinstance(case, ExchangeRequest):
+        yield case.returned_at
+    if isinstance(case, DefectClaim):
+        yield case.reported_at
+    if isinstance(case, LostParcelReport):
+        yield case.shipped_at
+    if isinstance(case, Inspection):
+        yield case.inspected_at
+        yield from _after_purchase(case.request)
+    if isinstance(case, CustomOrderCancellation):
+        yield case.cancelled_at
+        yield case.production_started_at
+
+
+# --- fail-closed results ------------------------------------------------------------------
+
+
+def _review(d: Decision, reason: Reason, version: str) -> Decision:
+    """``d`` turned into "needs review" for ``reason``: no obligations, no deadlines."""
+    return replace(
+        d,
+        outcome=type(d.outcome)("needs_review"),
+        reasons=(reason,),
+        trace=(),
+        obligations=Obligations(),
+        missing=reason.missing,
+        settlement=None,
+        policy_version=version,
+    )
+
+
+def _reason(
+    code: str, message: str, facts: tuple[tuple[str, str], ...], *, missing: bool
+) -> Reason:
+    return Reason(
+        code=code,
+        finding=Finding.UNKNOWN,
+        clause_id=LAST_UPDATED.id,
+        section=LAST_UPDATED.section,
+        sentence=LAST_UPDATED.sentence,
+        message=message,
+        facts=facts,
+        missing=("purchased_at",) if missing else (),
+    )
+
+
+def _too_early(first: Policy, case: Case, day: date, *, known: bool) -> Decision | OrderDecision:
+    start = first.terms.effective_date.isoformat()
+    when = f"bought on {day}" if known else f"bought on or before {day}"
+    reason = _reason(
+        "no_policy_version_in_force",
+        f"{when}, before the first known version of the policy ({first.version}, "
+        f"in force from {start}): the terms then in force are not known",
+        (("purchased" if known else "purchased_by", day.isoformat()), ("first_version", start)),
+        missing=False,
+    )
+    shape = first.evaluate(case)
+    if isinstance(shape, OrderDecision):
+        items = tuple(_review(d, reason, NO_VERSION) for d in shape.items)
+        return replace(shape, items=items, policy_version=NO_VERSION)
+    return _review(shape, reason, NO_VERSION)
+
+
+def _merge(
+    candidates: list[Policy], decisions: list[Decision | OrderDecision], *, unknown: bool
+) -> Decision | OrderDecision:
+    """One decision if every candidate version agrees on it, else "needs review"."""
+    label = " or ".join(p.version for p in candidates)
+    last = decisions[-1]
+    if isinstance(last, OrderDecision):
+        orders = [d for d in decisions if isinstance(d, OrderDecision)]
+        per_item = zip(*(o.items for o in orders), strict=True)
+        items = tuple(_merge_one(candidates, list(ds), label, unknown) for ds in per_item)
+        same = all(a is b for a, b in zip(items, last.items, strict=True))
+        return last if same else replace(last, items=items, policy_version=label)
+    singles = [d for d in decisions if isinstance(d, Decision)]
+    return _merge_one(candidates, singles, label, unknown)
+
+
+def _merge_one(
+    candidates: list[Policy], decisions: list[Decision], label: str, unknown: bool
+) -> Decision:
+    last = decisions[-1]
+    if all(replace(d, policy_version="") == replace(last, policy_version="") for d in decisions):
+        return last
+    under = ", ".join(
+        f"{p.version}: {d.outcome.value.replace('_', ' ')}"
+        for p, d in zip(candidates, decisions, strict=True)
+    )
+    why = (
+        "the purchase date is unknown"
+        if unknown
+        else "the items' purchase dates fall under different versions"
+    )
+    outcomes = {d.outcome for d in decisions}
+    differ = (
+        f"decide differently ({under})"
+        if len(outcomes) > 1
+        else f"({label}) agree on the outcome, {last.outcome.value.replace('_', ' ')}, "
+        "but not on its reasons or deadlines"
+    )
+    reason = _reason(
+        "policy_version_unknown",
+        f"{why} and the versions that may apply {differ}",
+        tuple((p.version, d.outcome.value) for p, d in zip(candidates, decisions, strict=True)),
+        missing=unknown,
+    )
+    return _review(last, reason, label)

@@ -1,0 +1,311 @@
+"""What-if analysis: the same cases under two policies, and what changes.
+
+:func:`compare` evaluates every case under a baseline and a candidate (a
+:class:`Policy` or a :class:`PolicyVersions` registry) and pairs the item
+decisions. A decision *changes* when its outcome or its determining reason codes
+differ (the policy version alone is no change); a changed deadline or amount with
+the same outcome and reasons is reported as ``obligations_changed``::
+
+    >>> from atlier_policy.policy import default_policy
+    >>> late = {"stage": "defect_claim", "order_id": "A-1", "kind": "arrived_damaged",
+    ...         "channel": "email", "reported_at": "2025-03-08T10:00:00-05:00",
+    ...         "photos_sent_at": "2025-03-08T10:00:00-05:00",
+    ...         "item": {"sku": "RING-7", "channel": "website",
+    ...                  "delivered_at": "2025-03-03T12:00:00-05:00"}}
+    >>> result = compare([late], default_policy(), default_policy(defect_notice_days=5))
+    >>> [(c.baseline.value, c.candidate.value) for c in result.changes]
+    [('not_covered', 'accepted_pending_inspection')]
+
+Evaluation is pure; reading files is the CLI's job (``atlier-policy diff``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from atlier_policy.decision import Decision, OrderDecision, Outcome, Stage
+from atlier_policy.errors import InputError
+from atlier_policy.jsonio import case_from_dict
+from atlier_policy.policy import Case, Policy
+from atlier_policy.rules import Finding
+from atlier_policy.versions import PolicyVersions
+
+__all__ = ["Comparison", "DecisionChange", "Evaluator", "Group", "compare", "compare_case"]
+
+
+class Evaluator(Protocol):
+    """What :func:`compare` needs of a policy: ``Policy`` and ``PolicyVersions`` fit."""
+
+    def evaluate(self, case: Case) -> Decision | OrderDecision: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DecisionChange:
+    """One item decision under the baseline and under the candidate.
+
+    ``case`` is the case's position in the input (0-based for :func:`compare`,
+    the line number in ``atlier-policy diff``).
+    """
+
+    case: int
+    order_id: str
+    sku: str | None
+    stage: Stage
+    baseline: Outcome
+    candidate: Outcome
+    baseline_reasons: tuple[str, ...]
+    candidate_reasons: tuple[str, ...]
+    baseline_version: str
+    candidate_version: str
+    obligations_changed: bool
+
+    @property
+    def outcome_changed(self) -> bool:
+        return self.baseline != self.candidate
+
+    @property
+    def changed(self) -> bool:
+        """The outcome or the determining reason codes differ."""
+        return self.outcome_changed or self.baseline_reasons != self.candidate_reasons
+
+    @property
+    def reasons_added(self) -> tuple[str, ...]:
+        """Reason codes the candidate gives and the baseline does not."""
+        return tuple(c for c in self.candidate_reasons if c not in self.baseline_reasons)
+
+    @property
+    def reasons_removed(self) -> tuple[str, ...]:
+        """Reason codes the baseline gives and the candidate does not."""
+        return tuple(c for c in self.baseline_reasons if c not in self.candidate_reasons)
+
+    def to_record(self) -> dict[str, Any]:
+        """One flat row (scalars only) for a DataFrame."""
+        return {
+            "case": self.case,
+            "order_id": self.order_id,
+            "sku": self.sku,
+            "stage": self.stage.value,
+            "baseline_outcome": self.baseline.value,
+            "candidate_outcome": self.candidate.value,
+            "changed": self.changed,
+            "outcome_changed": self.outcome_changed,
+            "obligations_changed": self.obligations_changed,
+            "baseline_reason_codes": ";".join(self.baseline_reasons),
+            "candidate_reason_codes": ";".join(self.candidate_reasons),
+            "reasons_added": ";".join(self.reasons_added),
+            "reasons_removed": ";".join(self.reasons_removed),
+            "baseline_version": self.baseline_version,
+            "candidate_version": self.candidate_version,
+        }
+
+    def __str__(self) -> str:
+        subject = f"case {self.case}, order {self.order_id}"
+        subject += f", item {self.sku}" if self.sku else ""
+        codes = [f"+{c}" for c in self.reasons_added] + [f"-{c}" for c in self.reasons_removed]
+        tail = f" [{' '.join(codes)}]" if codes else ""
+        return (
+            f"{subject} ({_words(self.stage)}): "
+            f"{_words(self.baseline)} -> {_words(self.candidate)}{tail}"
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    """How many changed decisions go from one outcome to another with one reason code.
+
+    ``effect`` is ``"added"`` (the candidate gives the reason), ``"removed"`` (only
+    the baseline did) or ``"none"`` (``code`` is empty: the reason codes are equal).
+    A change with several differing codes counts once under each.
+    """
+
+    stage: Stage
+    baseline: Outcome
+    candidate: Outcome
+    code: str
+    effect: str
+    count: int
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage.value,
+            "baseline_outcome": self.baseline.value,
+            "candidate_outcome": self.candidate.value,
+            "reason_code": self.code,
+            "effect": self.effect,
+            "count": self.count,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comparison:
+    """The result of :func:`compare`: every item decision paired, and what changed.
+
+    ``errors`` holds ``(case, message)`` for the cases that could not be
+    evaluated (the CLI keeps going past bad lines; :func:`compare` raises instead).
+    """
+
+    baseline: str
+    candidate: str
+    cases: int
+    decisions: tuple[DecisionChange, ...]
+    errors: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def changes(self) -> tuple[DecisionChange, ...]:
+        """The decisions whose outcome or reason codes differ."""
+        return tuple(d for d in self.decisions if d.changed)
+
+    @property
+    def transitions(self) -> dict[tuple[Stage, Outcome, Outcome], int]:
+        """How many item decisions go from each outcome to each, unchanged ones included."""
+        return dict(Counter((d.stage, d.baseline, d.candidate) for d in self.decisions))
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """Changed decisions counted by (stage, from, to, reason code), most frequent first."""
+        counts: Counter[tuple[Stage, Outcome, Outcome, str, str]] = Counter()
+        for d in self.changes:
+            keys = [(c, "added") for c in d.reasons_added]
+            keys += [(c, "removed") for c in d.reasons_removed]
+            for code, effect in keys or [("", "none")]:
+                counts[(d.stage, d.baseline, d.candidate, code, effect)] += 1
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], *map(str, kv[0])))
+        return tuple(
+            Group(stage=s, baseline=b, candidate=c, code=code, effect=e, count=n)
+            for (s, b, c, code, e), n in ordered
+        )
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One flat row per item decision, changed or not, for a DataFrame."""
+        return [d.to_record() for d in self.decisions]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole comparison as a JSON-ready document."""
+        return {
+            "baseline": self.baseline,
+            "candidate": self.candidate,
+            "cases": self.cases,
+            "decisions": len(self.decisions),
+            "changed": len(self.changes),
+            "outcome_changed": sum(d.outcome_changed for d in self.decisions),
+            "transitions": [
+                {"stage": s.value, "baseline_outcome": b.value, "candidate_outcome": c.value}
+                | {"count": n}
+                for (s, b, c), n in sorted(self.transitions.items())
+            ],
+            "groups": [g.to_record() for g in self.groups],
+            "changes": [d.to_record() for d in self.changes],
+            "errors": [{"case": n, "error": message} for n, message in self.errors],
+        }
+
+    def summary(self, limit: int = 20) -> str:
+        """A readable summary: counts, groups by reason code, the first ``limit`` changes."""
+        changes = self.changes
+        moved = sum(d.outcome_changed for d in self.decisions)
+        lines = [
+            f"what-if: {self.baseline} -> {self.candidate}",
+            f"{_n(self.cases, 'case')}, {_n(len(self.decisions), 'decision')}: "
+            f"{moved} change outcome, {len(changes) - moved} change reasons only, "
+            f"{len(self.decisions) - len(changes)} unchanged"
+            + (f"; {_n(len(self.errors), 'case')} with errors" if self.errors else ""),
+        ]
+        if changes:
+            lines.append("by outcome and reason code:")
+        for g in self.groups:
+            sign = {"added": "+", "removed": "-"}.get(g.effect, "")
+            code = f"{sign}{g.code}" if g.code else "(same reason codes)"
+            lines.append(
+                f"  {g.count:>6}  {_words(g.stage)}: {_words(g.baseline)} -> "
+                f"{_words(g.candidate)}  {code}"
+            )
+        if changes:
+            lines.append("changes:")
+        lines += [f"  {d}" for d in changes[:limit]]
+        if len(changes) > limit:
+            lines.append(f"  ... and {len(changes) - limit} more")
+        lines += [f"  error in case {n}: {message}" for n, message in self.errors]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _codes(d: Decision) -> tuple[str, ...]:
+    # The determining codes, as in Decision.to_record: every reason that did not pass.
+    return tuple(r.code for r in d.reasons if r.finding is not Finding.PASSED)
+
+
+def _items(result: Decision | OrderDecision) -> tuple[Decision, ...]:
+    return result.items if isinstance(result, OrderDecision) else (result,)
+
+
+def compare_case(
+    case: Case | Mapping[str, Any], baseline: Evaluator, candidate: Evaluator, *, label: int = 0
+) -> tuple[DecisionChange, ...]:
+    """One case under both policies: a pair of decisions per item."""
+    typed: Case = case_from_dict(dict(case)) if isinstance(case, Mapping) else case
+    before, after = _items(baseline.evaluate(typed)), _items(candidate.evaluate(typed))
+    return tuple(
+        DecisionChange(
+            case=label,
+            order_id=b.order_id,
+            sku=b.sku,
+            stage=b.stage,
+            baseline=b.outcome,
+            candidate=a.outcome,
+            baseline_reasons=_codes(b),
+            candidate_reasons=_codes(a),
+            baseline_version=b.policy_version,
+            candidate_version=a.policy_version,
+            obligations_changed=(b.obligations, b.settlement) != (a.obligations, a.settlement),
+        )
+        for b, a in zip(before, after, strict=True)
+    )
+
+
+def compare(
+    cases: Iterable[Case | Mapping[str, Any]],
+    baseline: Evaluator,
+    candidate: Evaluator,
+    *,
+    baseline_name: str | None = None,
+    candidate_name: str | None = None,
+) -> Comparison:
+    """Evaluate every case under ``baseline`` and ``candidate`` and pair the decisions.
+
+    Cases are typed cases or JSON documents (dicts). A bad case raises
+    :class:`InputError` naming its position. Names default to the policy versions.
+    """
+    pairs: list[DecisionChange] = []
+    n = 0
+    for n, case in enumerate(cases, 1):
+        try:
+            pairs.extend(compare_case(case, baseline, candidate, label=n - 1))
+        except InputError as exc:
+            context = f"case {n - 1}" + (f": {exc.context}" if exc.context else "")
+            raise type(exc)(exc.problems, context) from None
+    return Comparison(
+        baseline=baseline_name or _name(baseline),
+        candidate=candidate_name or _name(candidate),
+        cases=n,
+        decisions=tuple(pairs),
+    )
+
+
+def _name(policy: Evaluator) -> str:
+    if isinstance(policy, PolicyVersions):
+        return "versions " + ", ".join(policy.versions)
+    if isinstance(policy, Policy):
+        return f"version {policy.version}"
+    return type(policy).__name__

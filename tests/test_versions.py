@@ -1,0 +1,385 @@
+"""Policy versions by effective date: each case under the terms in force at its purchase."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from tests import builders as b
+from tests.strategies import any_complete_case, set_path
+
+from atlier_policy import (
+    Decision,
+    ExchangeRequest,
+    InputError,
+    Inspection,
+    LostParcelReport,
+    OrderDecision,
+    Outcome,
+    Policy,
+    PolicyTerms,
+    ReturnOutcome,
+    ReturnRequest,
+    default_policy,
+)
+from atlier_policy.deadlines import store_date
+from atlier_policy.versions import NO_VERSION, PolicyVersions, default_versions
+
+# The hypothetical later version of issue 7: a 14-day return window from 2026-01-01.
+LATER = default_policy(version="2026-01-01", effective_date=date(2026, 1, 1), return_window_days=14)
+TWO = default_versions().with_version(LATER)
+
+
+def _late_return(purchased: datetime | None, delivered: str, requested: str) -> Any:
+    """A return requested 10 days after delivery: late under 7 days, in time under 14."""
+    ring = b.item(purchased_at=purchased, delivered_at=b.at(delivered))
+    return b.return_request(b.at(requested), items=(b.return_item(item=ring),))
+
+
+def _only(result: Decision | OrderDecision) -> Decision:
+    assert isinstance(result, OrderDecision)
+    (decision,) = result.items
+    return decision
+
+
+def _outcomes(result: Decision | OrderDecision) -> list[Outcome]:
+    items = result.items if isinstance(result, OrderDecision) else (result,)
+    return [d.outcome for d in items]
+
+
+# --- the registry -----------------------------------------------------------------------
+
+
+def test_default_registry_is_the_texts_version() -> None:
+    """The default registry holds the text's version, in force from "Last Updated: 01/12/2025"."""
+    versions = default_versions()
+    assert versions.versions == ("2025-01-12",)
+    assert len(versions) == 1
+    assert list(versions) == [Policy()]
+    assert versions.for_date(date(2025, 1, 12)).terms == PolicyTerms()
+    assert versions.for_date(date(2031, 7, 1)).version == "2025-01-12"
+
+
+def test_for_date_boundaries() -> None:
+    """A version is in force from its effective date (inclusive) until the next one's."""
+    assert TWO.versions == ("2025-01-12", "2026-01-01")
+    assert TWO.for_date(date(2025, 12, 31)).terms.return_window_days == 7
+    assert TWO.for_date(date(2026, 1, 1)).terms.return_window_days == 14
+    with pytest.raises(InputError, match=r"`date` must be on or after 2025-01-12.*2025-01-11"):
+        TWO.for_date(date(2025, 1, 11))
+    with pytest.raises(InputError, match="`date` must be a date"):
+        TWO.for_date(datetime(2025, 3, 1, tzinfo=UTC))  # type: ignore[arg-type]
+
+
+def test_registry_is_ordered_and_built_from_terms() -> None:
+    """Versions are kept oldest first whatever the order given; bare terms get the text's rules."""
+    later_terms = LATER.terms
+    built = PolicyVersions.of(later_terms, Policy())
+    assert built.versions == ("2025-01-12", "2026-01-01")
+    assert built == TWO
+    assert default_versions().with_version(later_terms) == TWO
+
+
+@pytest.mark.parametrize(
+    ("policies", "fragment"),
+    [
+        ((), "`policies` must be a non-empty tuple of Policy"),
+        ([Policy()], "`policies` must be a non-empty tuple of Policy"),
+        ((Policy(), "2026"), "`policies[1]` must be a Policy (got 'str')"),
+        (
+            (Policy(), default_policy(version="again")),
+            "version 'again': `effective_date` must be a date no other version takes effect on",
+        ),
+        (
+            (Policy(), default_policy(effective_date=date(2026, 1, 1))),
+            "`version` must be unique in the registry (got '2025-01-12')",
+        ),
+        (
+            (Policy(), replace(LATER, terms=replace(LATER.terms, store_timezone="Europe/Paris"))),
+            "`store_timezone` must be the same in every version ('America/New_York')",
+        ),
+    ],
+)
+def test_bad_registries(policies: Any, fragment: str) -> None:
+    with pytest.raises(InputError, match="policy versions") as err:
+        PolicyVersions(policies)
+    assert fragment in str(err.value)
+
+
+# --- the version in force at the purchase date -------------------------------------------
+
+
+def test_orders_on_both_sides_of_the_date_use_their_own_version() -> None:
+    """§1 "within 7 days of delivery" until 2025-12-31; 14 days from 2026-01-01 (hypothetical)."""
+    before = _late_return(b.at("2025-12-20"), "2025-12-22", "2026-01-01")
+    after = _late_return(b.at("2026-01-02"), "2026-01-05", "2026-01-15")
+    old, new = _only(TWO.evaluate(before)), _only(TWO.evaluate(after))
+    assert (old.outcome, old.policy_version) == (ReturnOutcome.NOT_ELIGIBLE, "2025-01-12")
+    assert "return_window_expired" in old.to_record()["reason_codes"]
+    assert old.obligations.last_day_to_request_return == date(2025, 12, 29)
+    assert (new.outcome, new.policy_version) == (
+        ReturnOutcome.ELIGIBLE_PENDING_INSPECTION,
+        "2026-01-01",
+    )
+    assert new.obligations.last_day_to_request_return == date(2026, 1, 19)
+
+
+def test_purchase_date_is_read_in_the_store_zone() -> None:
+    """03:00 UTC on 1 January 2026 is still 31 December 2025 in New York: the old version."""
+    bought = datetime(2026, 1, 1, 3, tzinfo=UTC)
+    case = _late_return(bought, "2026-01-05", "2026-01-15")
+    assert _only(TWO.evaluate(case)).policy_version == "2025-01-12"
+    assert _only(TWO.evaluate(case)).outcome is ReturnOutcome.NOT_ELIGIBLE
+
+
+def test_a_date_the_caller_names_wins() -> None:
+    """``on=`` picks the version whatever the purchase date; JSON documents work too."""
+    case = _late_return(b.at("2025-12-20"), "2026-01-05", "2026-01-15")
+    assert _only(TWO.evaluate(case, on=date(2026, 2, 1))).policy_version == "2026-01-01"
+    doc = {"stage": "lost_parcel", "order_id": "P-1", "status": "lost"}
+    result = TWO.evaluate(doc, on=date(2025, 6, 1))
+    assert isinstance(result, Decision)
+    assert result.policy_version == "2025-01-12"
+    with pytest.raises(InputError, match="`date` must be on or after"):
+        TWO.evaluate(case, on=date(2024, 6, 1))
+    with pytest.raises(InputError, match="`case` must be a case of one of the six stages"):
+        TWO.evaluate("a return")  # type: ignore[arg-type]
+
+
+def test_purchase_before_the_first_version_needs_review() -> None:
+    """Bought before "Last Updated: 01/12/2025": the terms then in force are unknown."""
+    case = _late_return(b.at("2024-12-20"), "2024-12-23", "2024-12-24")
+    result = TWO.evaluate(case)
+    assert isinstance(result, OrderDecision)
+    assert result.policy_version == NO_VERSION
+    (d,) = result.items
+    assert d.outcome is ReturnOutcome.NEEDS_REVIEW
+    assert not d.granted
+    (reason,) = d.reasons
+    assert reason.code == "no_policy_version_in_force"
+    assert (reason.clause_id, reason.section) == ("h.last_updated", "header")
+    assert reason.message.startswith("bought on 2024-12-20, before the first known version")
+    assert d.obligations.last_day_to_request_return is None
+    assert d.missing == ()
+
+
+def test_unknown_purchase_date_delivered_before_the_first_version() -> None:
+    """Delivered before 2025-01-12, purchase date unknown: bought before the first version too."""
+    claim = b.defect_claim(
+        item=b.item(purchased_at=None, delivered_at=b.at("2025-01-06")),
+        reported_at=b.at("2025-01-07"),
+        photos_sent_at=b.at("2025-01-07"),
+    )
+    d = TWO.evaluate(claim)
+    assert isinstance(d, Decision)
+    assert d.outcome.value == "needs_review"
+    assert d.policy_version == NO_VERSION
+    assert d.reasons[0].message.startswith("bought on or before 2025-01-06")
+    assert d.reasons[0].facts[0] == ("purchased_by", "2025-01-06")
+
+
+def test_unknown_purchase_date_bounded_by_delivery() -> None:
+    """Delivered in 2025, purchase date unknown: it was bought in 2025 too, under the text's version."""
+    case = _late_return(None, "2025-12-22", "2026-01-01")
+    d = _only(TWO.evaluate(case))
+    assert (d.outcome, d.policy_version) == (ReturnOutcome.NOT_ELIGIBLE, "2025-01-12")
+
+
+def test_unknown_purchase_date_across_versions_that_disagree_needs_review() -> None:
+    """Delivered in 2026, purchase date unknown: late under 7 days, in time under 14 -- fail closed."""
+    case = _late_return(None, "2026-01-05", "2026-01-15")
+    d = _only(TWO.evaluate(case))
+    assert d.outcome is ReturnOutcome.NEEDS_REVIEW
+    assert d.policy_version == "2025-01-12 or 2026-01-01"
+    assert d.missing == ("purchased_at",)
+    (reason,) = d.reasons
+    assert reason.code == "policy_version_unknown"
+    assert reason.facts == (
+        ("2025-01-12", "not_eligible"),
+        ("2026-01-01", "eligible_pending_inspection"),
+    )
+    assert "decide differently" in reason.message
+
+
+def test_unknown_purchase_date_same_outcome_other_deadline_needs_review() -> None:
+    """In time under both windows, but the last day to request differs: no deadline is guessed."""
+    case = _late_return(None, "2026-01-05", "2026-01-07")
+    d = _only(TWO.evaluate(case))
+    assert d.outcome is ReturnOutcome.NEEDS_REVIEW
+    assert (
+        "agree on the outcome, eligible pending inspection, but not on its" in d.reasons[0].message
+    )
+    assert d.obligations.last_day_to_request_return is None
+
+
+def test_unknown_purchase_date_where_versions_agree() -> None:
+    """A lost parcel names no item: if every version decides alike, the latest one is named."""
+    lost = b.parcel(shipped_at=None)
+    d = TWO.evaluate(lost)
+    assert isinstance(d, Decision)
+    assert d.outcome.value == "no_refund_parcel_lost"
+    assert d.policy_version == "2026-01-01"
+    assert d == LATER.evaluate(lost)
+
+
+def test_one_order_with_items_under_two_versions() -> None:
+    """The items of a return are one purchase: dates under two versions make the version
+    ambiguous, item by item; an item both versions decide alike keeps its decision."""
+    in_time = b.return_item(
+        item=b.item(purchased_at=b.at("2025-12-30"), delivered_at=b.at("2026-01-12"))
+    )
+    engraved = b.return_item(
+        item=b.item(
+            sku="NECK-2",
+            engraved=True,
+            purchased_at=b.at("2026-01-02"),
+            delivered_at=b.at("2026-01-05"),
+        )
+    )
+    case = b.return_request(b.at("2026-01-15"), items=(in_time, engraved))
+    result = TWO.evaluate(case)
+    assert isinstance(result, OrderDecision)
+    assert result.policy_version == "2025-01-12 or 2026-01-01"
+    first, second = result.items
+    assert first.outcome is ReturnOutcome.NEEDS_REVIEW
+    assert first.missing == ()
+    assert "the items' purchase dates fall under different versions" in first.reasons[0].message
+    # Engraved (§2) and 10 days late under 7 days: not eligible under both versions,
+    # but the reasons differ (the window) -- so it is reviewed too.
+    assert second.outcome is ReturnOutcome.NEEDS_REVIEW
+    # A later version that changes only the refund window (§4, inspection stage) decides
+    # the same return request identically: the decision stands, under the latest version.
+    slower = PolicyVersions.of(
+        Policy(), replace(LATER.terms, return_window_days=7, refund_max_business_days=12)
+    )
+    agreed = slower.evaluate(case)
+    assert isinstance(agreed, OrderDecision)
+    assert agreed.policy_version == "2026-01-01"
+    assert agreed == slower.policies[1].evaluate(case)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        b.defect_claim(item=b.item(purchased_at=None)),
+        b.inspection(b.return_request(items=(b.return_item(item=b.item(purchased_at=None)),))),
+        b.cancellation(item=b.item(sku="CUSTOM-1", kind=b.ItemKind.CUSTOM_MADE, purchased_at=None)),
+        b.exchange(
+            item=b.return_item(item=b.item(purchased_at=None)), returned_at=b.at("2025-03-06")
+        ),
+        b.parcel(),
+    ],
+    ids=["defect_claim", "inspection", "cancellation", "exchange", "parcel"],
+)
+def test_every_stage_is_dated_by_its_own_facts(case: Any) -> None:
+    """Each stage's known dates (delivery, request, report, shipping...) bound the purchase:
+    in March 2025 only the text's version can apply."""
+    assert TWO.evaluate(case) == Policy().evaluate(case)
+
+
+def test_cancellation_dated_by_production_start() -> None:
+    """Production began before 2026 on a custom order: bought before 2026, under the text's version."""
+    cancel = b.cancellation(
+        item=b.item(
+            sku="CUSTOM-1", kind=b.ItemKind.CUSTOM_MADE, purchased_at=None, delivered_at=None
+        ),
+        cancelled_at=b.at("2026-01-03"),
+        production=b.ProductionStatus.STARTED,
+        production_started_at=b.at("2025-12-28"),
+    )
+    assert TWO.evaluate(cancel).policy_version == "2025-01-12"
+
+
+# --- laws ---------------------------------------------------------------------------------
+
+effective_dates = st.lists(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)),
+    min_size=1,
+    max_size=6,
+    unique=True,
+)
+
+
+@given(effective_dates, st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31)))
+def test_for_date_picks_the_latest_version_in_force(starts: list[date], day: date) -> None:
+    """The registry picks the latest version whose effective date is on or before the date."""
+    versions = PolicyVersions.of(
+        *(default_policy(version=f"v{d}", effective_date=d) for d in starts)
+    )
+    in_force = [d for d in starts if d <= day]
+    if not in_force:
+        with pytest.raises(InputError):
+            versions.for_date(day)
+        return
+    assert versions.for_date(day).terms.effective_date == max(in_force)
+
+
+def _purchase_paths(case: Any) -> list[str]:
+    """Where a case keeps its purchase dates."""
+    if isinstance(case, ReturnRequest):
+        return [f"items[{i}].item.purchased_at" for i in range(len(case.items))]
+    if isinstance(case, ExchangeRequest):
+        return ["item.item.purchased_at"]
+    if isinstance(case, Inspection):
+        inner = (
+            "request.items[0].item" if isinstance(case.request, ReturnRequest) else "request.item"
+        )
+        return [f"{inner}.purchased_at"]
+    if isinstance(case, LostParcelReport):
+        return []
+    return ["item.purchased_at"]
+
+
+def _get(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        name, _, index = part.partition("[")
+        obj = getattr(obj, name)
+        if index:
+            obj = obj[int(index[:-1])]
+    return obj
+
+
+def _purchase_days(case: Any) -> set[date]:
+    """The store dates of the case's purchases (the law tests need them all known)."""
+    instants = [_get(case, p) for p in _purchase_paths(case)]
+    assume(None not in instants)
+    return {store_date(t, b.NY) for t in instants}
+
+
+def _items_of(result: Decision | OrderDecision) -> tuple[Decision, ...]:
+    return result.items if isinstance(result, OrderDecision) else (result,)
+
+
+@given(any_complete_case)
+def test_known_purchase_date_means_that_dates_version(case: Any) -> None:
+    """With every purchase date known and in one version, the decision is that version's;
+    before the first version it is "needs review"."""
+    days = _purchase_days(case)
+    assume(len({TWO._in_force(d) for d in days}) == 1)
+    result = TWO.evaluate(case)
+    if not days:  # a lost parcel names no purchase
+        return
+    if min(days) < date(2025, 1, 12):
+        assert all(o.value == "needs_review" for o in _outcomes(result))
+        assert result.policy_version == NO_VERSION
+    else:
+        assert result == TWO.for_date(min(days)).evaluate(case)
+
+
+@given(any_complete_case)
+def test_blanking_the_purchase_date_never_grants_more(case: Any) -> None:
+    """Fail closed: with the purchase date unknown, an item is granted only if it is
+    granted with the date known (for purchases within the registry's versions)."""
+    assume(all(d >= date(2025, 1, 12) for d in _purchase_days(case)))
+    known = _items_of(TWO.evaluate(case))
+    blank = case
+    for path in _purchase_paths(case):
+        blank = set_path(blank, path, None)
+    unknown = _items_of(TWO.evaluate(blank))
+    assert len(unknown) == len(known)
+    for k, u in zip(known, unknown, strict=True):
+        assert not u.granted or k.granted
