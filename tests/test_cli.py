@@ -263,3 +263,21 @@ def test_main_module_imports_quietly() -> None:
     import importlib
 
     assert importlib.import_module("atlier_policy.__main__").main is main
+
+
+def test_deadlines_case_timeline(capsys: pytest.CaptureFixture[str]) -> None:
+    """`deadlines --case FILE` prints every date of the case in order, refund window included."""
+    example = Path(__file__).parent.parent / "examples" / "inspection_refund_approved.json"
+    assert main(["deadlines", "--case", str(example)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("purchased:")
+    assert "return requested:                       2025-03-07 (Friday)" in lines
+    assert "refund approved:                        2025-11-21 (Friday)" in lines
+    assert lines[-2] == "refund latest (10th business day, §4):  2025-12-08 (Monday)"
+    assert lines[-1] == "calendar: US, policy version 2025-01-12"
+
+
+def test_deadlines_case_and_dates_exclusive(capsys: pytest.CaptureFixture[str]) -> None:
+    """A case file and dates together: usage error naming both."""
+    assert main(["deadlines", "--case", "x.json", "--delivered", "2025-03-03"]) == 2
+    assert "either --case FILE or dates" in capsys.readouterr().err
