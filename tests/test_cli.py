@@ -366,3 +366,21 @@ def test_evaluate_under_versions(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "--policy-date needs a --versions file of [[versions]]" in capsys.readouterr().err
     assert main(["evaluate", str(case), "--policy-date", "2024-01-01"]) == 2
     assert "`date` must be on or after 2025-01-12" in capsys.readouterr().err
+
+
+def test_deadlines_case_timeline(capsys: pytest.CaptureFixture[str]) -> None:
+    """`deadlines --case FILE` prints every date of the case in order, refund window included."""
+    example = Path(__file__).parent.parent / "examples" / "inspection_refund_approved.json"
+    assert main(["deadlines", "--case", str(example)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("purchased:")
+    assert "return requested:                       2025-03-07 (Friday)" in lines
+    assert "refund approved:                        2025-11-21 (Friday)" in lines
+    assert lines[-2] == "refund latest (10th business day, §4):  2025-12-08 (Monday)"
+    assert lines[-1] == "calendar: US, policy version 2025-01-12"
+
+
+def test_deadlines_case_and_dates_exclusive(capsys: pytest.CaptureFixture[str]) -> None:
+    """A case file and dates together: usage error naming both."""
+    assert main(["deadlines", "--case", "x.json", "--delivered", "2025-03-03"]) == 2
+    assert "either --case FILE or dates" in capsys.readouterr().err

@@ -21,12 +21,6 @@ from importlib import resources
 from typing import IO, Any
 
 from atlier_policy.api import evaluate
-from atlier_policy.deadlines import (
-    last_day_to_report_defect,
-    last_day_to_request_return,
-    ordinal,
-    refund_window,
-)
 from atlier_policy.decision import OrderDecision
 from atlier_policy.errors import AtlierPolicyError, InputError
 from atlier_policy.jsonio import case_from_dict, dumps, loads
@@ -120,7 +114,7 @@ def _build_parser() -> _Parser:
 
     dl = sub.add_parser(
         "deadlines",
-        help="last days to request a return and report a defect, and the refund window",
+        help="the timeline: last days to act, the refund window, or every date of a case",
     )
     dl.add_argument(
         "--delivered", type=_iso_date, metavar="DATE", help="delivery date (store zone)"
@@ -128,6 +122,9 @@ def _build_parser() -> _Parser:
     dl.add_argument("--approved", type=_iso_date, metavar="DATE", help="refund approval date")
     dl.add_argument("--country", default="US", help="holidays country code (default US)")
     dl.add_argument("--subdiv", default=None, help="holidays subdivision code")
+    dl.add_argument(
+        "--case", metavar="FILE", help="a case document (- for stdin): its whole timeline"
+    )
 
     po = sub.add_parser("policy", help="the clauses with their ids, sections and sentences")
     po.add_argument("--format", choices=("text", "json"), default="text")
@@ -343,32 +340,21 @@ def _describe(policy: Any) -> str:
 
 
 def _deadlines(args: argparse.Namespace) -> int:
-    if args.delivered is None and args.approved is None:
-        raise _UsageError("deadlines: give --delivered DATE, --approved DATE or both")
+    from atlier_policy.policy import Policy
+    from atlier_policy.timeline import format_timeline, timeline, timeline_of_dates
+
+    if args.delivered is None and args.approved is None and args.case is None:
+        raise _UsageError(
+            "deadlines: give --delivered DATE, --approved DATE or both, or --case FILE"
+        )
     terms = PolicyTerms(calendar_country=args.country, calendar_subdiv=args.subdiv)
-    rows: list[tuple[str, date]] = []
-    if args.delivered is not None:
-        rows += [
-            ("delivered", args.delivered),
-            ("last day to report a defect (§3)", last_day_to_report_defect(args.delivered, terms)),
-            (
-                "last day to request a return (§1)",
-                last_day_to_request_return(args.delivered, terms),
-            ),
-        ]
-    if args.approved is not None:
-        earliest, latest = refund_window(args.approved, terms)
-        rows += [
-            ("refund approved", args.approved),
-            (
-                f"refund earliest ({ordinal(terms.refund_min_business_days)} business day, §4)",
-                earliest,
-            ),
-            (f"refund latest ({ordinal(terms.refund_max_business_days)} business day, §4)", latest),
-        ]
-    width = max(len(label) for label, _ in rows)
-    for label, day in rows:
-        print(f"{label + ':':<{width + 1}} {day.isoformat()} ({day:%A})")
+    if args.case is not None:
+        if args.delivered is not None or args.approved is not None:
+            raise _UsageError("deadlines: give either --case FILE or dates, not both")
+        entries = timeline(case_from_dict(_read_case(args.case)), policy=Policy(terms))
+    else:
+        entries = timeline_of_dates(terms, delivered=args.delivered, approved=args.approved)
+    print(format_timeline(entries))
     where = terms.calendar_country + (f"-{terms.calendar_subdiv}" if terms.calendar_subdiv else "")
     print(f"calendar: {where}, policy version {terms.version}")
     return 0

@@ -1,0 +1,440 @@
+"""Customer-facing messages and the support-agent view of a decision.
+
+Messages come from a :class:`Templates` set: an immutable mapping from a key to a
+``str.format`` template with named fields. A store changes the wording with
+:meth:`Templates.with_overrides`; a second language is a new set
+(:meth:`Templates.of`), with no code change. Keys:
+
+- ``outcome.<stage>.<outcome>`` -- the opening sentence of a decision;
+- ``reason.<code>.<finding>`` -- one per failing or unknown reason
+  (``reason.delivered_at.unknown`` for any reason that lacks the delivery date,
+  ``reason.other`` for a reason code the set does not know, e.g. a store's own clause);
+- ``notice.<code>[.<variant>]`` -- what follows (shipping, refund window, price difference);
+- ``greeting``, ``contact``, ``signature``, ``order.header``, ``item.header``;
+- ``value.<fact>.<value>`` (optional) -- how a fact's value reads, e.g.
+  ``value.sale_event.clearance``; without one, ``clearance_sale`` reads ``clearance sale``;
+- ``value.unknown`` -- a value the decision does not give.
+
+Fields available to every template: ``order_id``, ``sku``, ``support_email``,
+``support_phone``, ``return_window_days``, ``defect_notice_days``, the decision's
+dates and amounts (``last_day_to_request_return``, ``last_day_to_report_defect``,
+``refund_earliest``, ``refund_latest``, ``refund_amount``,
+``return_shipping_reimbursed``, ``customer_pays``, ``store_refunds``) and the facts
+of the decision's reasons (``delivered``, ``requested``, ``last_day_to_request``,
+``sale_event``...); a reason's template sees its own facts first.
+
+>>> from atlier_policy import evaluate
+>>> d = evaluate({"stage": "lost_parcel", "order_id": "A-7", "status": "in_transit"})
+>>> print(customer_message(d).splitlines()[2])
+Your return parcel for order A-7 is still on its way to us. We will inspect it as soon as it arrives.
+"""
+
+# ruff: noqa: E501 -- the default wording, one template per line
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from atlier_policy.decision import (
+    Decision,
+    OrderDecision,
+    ShippingPayer,
+    Stage,
+)
+from atlier_policy.errors import InputError
+from atlier_policy.rules import Finding
+from atlier_policy.terms import SUPPORT_PHONE, PolicyTerms
+
+__all__ = ["DEFAULT_TEMPLATES", "Templates", "agent_view", "customer_message", "reason_message"]
+
+
+@dataclass(frozen=True, slots=True)
+class Templates:
+    """An immutable set of message templates in one language.
+
+    >>> t = DEFAULT_TEMPLATES.with_overrides({"greeting": "Hello,"})
+    >>> t["greeting"], DEFAULT_TEMPLATES["greeting"]
+    ('Hello,', 'Dear customer,')
+    >>> DEFAULT_TEMPLATES.with_overrides({"greting": "Hi"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    atlier_policy.errors.InputError: templates: `greting` must be a key of the template set ...
+    """
+
+    language: str
+    entries: tuple[tuple[str, str], ...]
+    _index: Mapping[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.language, str) or not self.language:
+            raise InputError.single(
+                "language", "a language tag like 'en'", self.language, "templates"
+            )
+        if not isinstance(self.entries, tuple):
+            raise InputError.single(
+                "entries", "a tuple of (key, template)", self.entries, "templates"
+            )
+        for entry in self.entries:
+            if not (isinstance(entry, tuple) and len(entry) == 2):
+                raise InputError.single("entries", "(key, template) pairs", entry, "templates")
+            _check(*entry)
+        object.__setattr__(self, "_index", MappingProxyType(dict(self.entries)))
+
+    @classmethod
+    def of(cls, language: str, templates: Mapping[str, str]) -> Templates:
+        """A template set from a mapping (a new language: every key it needs)."""
+        return cls(language, tuple(sorted(templates.items())))
+
+    def with_overrides(
+        self, overrides: Mapping[str, str], *, language: str | None = None
+    ) -> Templates:
+        """A copy with some templates replaced; only keys of this set may be overridden."""
+        for key in overrides:
+            if key not in self._index:
+                raise InputError.single(key, "a key of the template set", key, "templates")
+        merged = {**self._index, **overrides}
+        return Templates.of(language or self.language, merged)
+
+    def __getitem__(self, key: str) -> str:
+        return self._index[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def keys(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def render(self, key: str, values: Mapping[str, object]) -> str:
+        """Fill template ``key``; a missing template or field is an :class:`InputError`."""
+        if key not in self._index:
+            raise InputError.single(
+                key, "a template in the set", "none", f"templates ({self.language})"
+            )
+        template = self._index[key]
+        try:
+            return template.format_map(_Values(values))
+        except KeyError as exc:
+            raise InputError.single(
+                key, f"fields among {sorted(values)}", f"{{{exc.args[0]}}}", "templates"
+            ) from None
+
+
+def _check(key: object, template: object) -> None:
+    if not isinstance(key, str) or not key:
+        raise InputError.single("key", "a non-empty string", key, "templates")
+    if not isinstance(template, str):
+        raise InputError.single(key, "a template string", template, "templates")
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError as exc:
+        raise InputError.single(
+            key, f"a valid format string ({exc})", template, "templates"
+        ) from None
+    for name in fields:
+        if not name.isidentifier():
+            raise InputError.single(key, "named fields like {sku}", f"{{{name}}}", "templates")
+
+
+class _Values(dict[str, object]):
+    """Format values; a field absent from the decision raises KeyError (caught above)."""
+
+
+_EN: dict[str, str] = {
+    "greeting": "Dear customer,",
+    "signature": "Kind regards,\nThe Atlier Jewelry team",
+    "contact": "If you have any questions, our team is happy to help: {support_email} or {support_phone}.",
+    "order.header": "Thank you for your return request for order {order_id}. Here is our answer for each piece.",
+    "item.header": "{sku}:",
+    "value.unknown": "to be confirmed",
+    # --- outcomes ---
+    "outcome.return_request.eligible_pending_inspection": "Good news: your return of {sku} (order {order_id}) can go ahead. Please send the piece back; we will issue your refund or exchange once our quality team has inspected and approved it.",
+    "outcome.return_request.not_eligible": "We are sorry: we cannot accept the return of {sku} (order {order_id}).",
+    "outcome.return_request.incomplete": "Thank you for your return request for {sku} (order {order_id}). We need a little more from you before we can accept it:",
+    "outcome.return_request.needs_review": "Thank you for your return request for {sku} (order {order_id}). Our team needs to check a few details before we can answer, and will be in touch shortly:",
+    "outcome.defect_claim.accepted_pending_inspection": "Thank you for reporting the issue with {sku} (order {order_id}). Your claim is accepted: please send the piece back so that our quality team can inspect it. We will then offer a free repair or replacement or, if neither is possible, a partial refund or store credit.",
+    "outcome.defect_claim.not_covered": "We are sorry: your claim for {sku} (order {order_id}) is not covered by our defect policy.",
+    "outcome.defect_claim.incomplete": "Thank you for reporting the issue with {sku} (order {order_id}). To complete your claim we still need:",
+    "outcome.defect_claim.needs_review": "Thank you for reporting the issue with {sku} (order {order_id}). Our team needs to check a few details before we can answer, and will be in touch shortly:",
+    "outcome.lost_parcel.proceed_to_inspection": "Your return parcel for order {order_id} has reached us. Our quality team will now inspect it and e-mail you the result.",
+    "outcome.lost_parcel.awaiting_parcel": "Your return parcel for order {order_id} is still on its way to us. We will inspect it as soon as it arrives.",
+    "outcome.lost_parcel.no_refund_parcel_lost": "We are sorry: the carrier reports that your return parcel for order {order_id} was lost. As our policy states, we cannot be held responsible for lost packages, so we cannot issue a refund.",
+    "outcome.lost_parcel.needs_review": "We could not yet confirm where your return parcel for order {order_id} is. Our team will look into it and get back to you.",
+    "outcome.inspection.refund_approved": "Good news: our quality team has inspected and approved your return of {sku} (order {order_id}).",
+    "outcome.inspection.refund_rejected": "Our quality team has inspected your {sku} (order {order_id}). We are sorry: we cannot approve a refund.",
+    "outcome.inspection.repair_or_replace": "Our quality team has confirmed the issue with your {sku} (order {order_id}). We will repair or replace it free of charge.",
+    "outcome.inspection.partial_refund_or_store_credit": "Our quality team has confirmed the issue with your {sku} (order {order_id}). As neither a repair nor a replacement is possible, we will offer you a partial refund or store credit.",
+    "outcome.inspection.needs_review": "Our quality team has received your {sku} (order {order_id}). A few details need checking before we can confirm the result:",
+    "outcome.cancellation.refundable": "Your custom order {order_id} ({sku}) is cancelled. As production had not begun, you will be refunded.",
+    "outcome.cancellation.not_refundable": "We have received your cancellation of custom order {order_id} ({sku}). We are sorry: custom jewelry orders cannot be refunded once production has begun.",
+    "outcome.cancellation.needs_review": "We have received your cancellation of order {order_id} ({sku}). Our team needs to check a few details before we can confirm whether it can be refunded:",
+    "outcome.exchange.approved_pending_inspection": "Good news: your exchange of {sku} for {wanted_sku} (order {order_id}) is accepted. Please send the piece back; the exchange follows once our quality team has inspected and approved it.",
+    "outcome.exchange.refused": "We are sorry: we cannot accept the exchange of {sku} (order {order_id}).",
+    "outcome.exchange.incomplete": "Thank you for your exchange request for {sku} (order {order_id}). We need a little more from you before we can accept it:",
+    "outcome.exchange.needs_review": "Thank you for your exchange request for {sku} (order {order_id}). Our team needs to check a few details before we can answer, and will be in touch shortly:",
+    # --- reasons ---
+    "reason.other": "{message}",
+    "reason.delivered_at.unknown": "We could not yet confirm the delivery date of your piece, from which our deadlines are counted.",
+    "reason.website_purchase.failed": "Our return policy covers pieces bought directly on our website, and this piece was bought elsewhere.",
+    "reason.website_purchase.unknown": "We need to confirm where the piece was bought: our return policy covers pieces bought directly on our website.",
+    "reason.return_window_expired.failed": "Returns must be requested within {return_window_days} days of delivery. Your piece was delivered on {delivered}, so the last day was {last_day_to_request}; your request reached us on {requested}.",
+    "reason.unused.failed": "The piece has been used, and we can only accept unused pieces.",
+    "reason.unused.unknown": "Please confirm that the piece is unused.",
+    "reason.unworn.failed": "The piece has been worn, and we can only accept unworn pieces.",
+    "reason.unworn.unknown": "Please confirm that the piece is unworn.",
+    "reason.original_packaging.failed": "The piece must be returned in its original packaging.",
+    "reason.original_packaging.unknown": "Please confirm that the piece is in its original packaging.",
+    "reason.certificates.failed": "All certificates must be returned with the piece.",
+    "reason.certificates.unknown": "Please confirm that all certificates are included.",
+    "reason.tags.failed": "All tags must be returned with the piece.",
+    "reason.tags.unknown": "Please confirm that all tags are included.",
+    "reason.accessories.failed": "All accessories must be returned with the piece.",
+    "reason.accessories.unknown": "Please confirm that all accessories are included.",
+    "reason.unused.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
+    "reason.unworn.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
+    "reason.original_packaging.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
+    "reason.certificates.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
+    "reason.tags.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
+    "reason.accessories.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
+    "reason.proof_of_purchase.failed": "A proof of purchase is required: please send us your order confirmation or invoice at {support_email}.",
+    "reason.proof_of_purchase.unknown": "Please send us your proof of purchase (your order confirmation or invoice) at {support_email}.",
+    "reason.custom_or_personalized.failed": "Custom-made and personalized pieces are made just for you and cannot be returned.",
+    "reason.custom_or_personalized.unknown": "We need to check whether the piece was custom-made or personalized.",
+    "reason.engraved.failed": "Engraved pieces cannot be returned.",
+    "reason.engraved.unknown": "We need to check whether the piece was engraved.",
+    "reason.resized.failed": "Resized pieces cannot be returned.",
+    "reason.resized.unknown": "We need to check whether the piece was resized.",
+    "reason.altered.failed": "Altered pieces cannot be returned.",
+    "reason.altered.unknown": "We need to check whether the piece was altered.",
+    "reason.sale_item.failed": "The piece was bought in a {sale_event} event, and such pieces can only be returned if defective. If your piece is defective, please e-mail {support_email} with clear photos by {last_day_to_report_defect}.",
+    "reason.sale_item.unknown": "We need to check whether the piece was bought in a sale, promotion or clearance event.",
+    "reason.sale_defect_exception.unknown": "We need to check whether a defect was confirmed: pieces bought in a sale can only be returned if defective.",
+    "reason.defect_kind.unknown": "Please tell us whether the piece arrived damaged or has a manufacturing defect.",
+    "reason.defect_notice_late.failed": "Damage and defects must be reported within {defect_notice_days} days of delivery. Your piece was delivered on {delivered}, so the last day was {last_day_to_report}; your report reached us on {reported}.",
+    "reason.defect_notice_email.unknown": "Please send your report by e-mail to {support_email} by {last_day_to_report_defect}.",
+    "reason.defect_photos.unknown": "Please e-mail clear photos of the issue to {support_email} by {last_day_to_report}.",
+    "reason.defect_photos_late.failed": "Clear photos of the issue were needed by {last_day_to_report}; they reached us on {photos_sent}.",
+    "reason.defect_photos_missing.failed": "We did not receive photos of the issue by {last_day_to_report}, the last day to report it.",
+    "reason.defect_covered_piece.failed": "Custom-made and modified pieces are not covered by our defect policy.",
+    "reason.defect_covered_piece.unknown": "We need to check whether the piece was custom-made or modified.",
+    "reason.return_parcel_lost.failed": "The carrier's tracking shows the parcel as lost.",
+    "reason.return_parcel.unknown": "We are following your parcel with the carrier; please keep your tracking number at hand.",
+    "reason.damage_not_covered.failed": "Our quality team found that the damage was caused by {cause}. Damage caused by misuse, accidents or normal wear and tear is not covered by our policy.",
+    "reason.no_defect_found.failed": "Our quality team found no defect in the piece.",
+    "reason.defect_cause.unknown": "Our quality team is still determining the cause of the issue.",
+    "reason.repair_or_replace.unknown": "Our quality team is checking whether the piece can be repaired or replaced.",
+    "reason.production_begun.failed": "Production of your piece had begun when your cancellation reached us on {cancelled}.",
+    "reason.production_begun.unknown": "We are checking whether production of your piece had begun when you cancelled.",
+    "reason.production_begun.not_applicable": "This piece is not a custom order: to send it back, please make a return request instead.",
+    "reason.exchange_without_prior_contact.failed": "Exchanges must be arranged with us before the piece is sent back; the piece was sent on {returned} and we heard from you on {contacted}.",
+    "reason.exchange_unavailable.failed": "{wanted_sku} is not available at the moment; we would be glad to help you choose another piece.",
+    "reason.exchange_availability.unknown": "We are checking whether the piece you would like is available.",
+    "reason.exchange_prices.unknown": "We are confirming the prices of both pieces to settle any difference.",
+    # --- notices ---
+    "notice.return_shipping.customer": "The return shipping is at your expense.",
+    "notice.return_shipping.store": "We cover the return shipping cost, as the defect or error was on our side.",
+    "notice.return_shipping.customer_until_confirmed": "Please pay the return shipping for now: we will reimburse it if our quality team confirms the defect or error.",
+    "notice.shipping_reimbursed": "We will reimburse your return shipping cost of {return_shipping_reimbursed}.",
+    "notice.insured_shipping": "We recommend an insured, trackable shipping service, as we cannot be held responsible for lost packages.",
+    "notice.parcel_insured": "As your parcel was insured, you can claim its value from the carrier.",
+    "notice.parcel_not_insured": "For future returns, we recommend an insured, trackable shipping service.",
+    "notice.decision_email": "Once we have received and inspected the piece, we will e-mail you to confirm the approval or rejection of your refund.",
+    "notice.refund_window": "Your refund will be made to your original payment method between {refund_earliest} and {refund_latest}.",
+    "notice.no_shipping_deducted": "You will be refunded {refund_amount} in full: delivery was free, so nothing is deducted.",
+    "notice.price_difference.customer_pays": "The new piece costs more: the difference of {customer_pays} is payable by you.",
+    "notice.price_difference.store_refunds": "The new piece costs less: we will refund you the difference of {store_refunds}.",
+    "notice.price_difference.none": "Both pieces cost the same, so there is no difference to settle.",
+}
+
+DEFAULT_TEMPLATES = Templates.of("en", _EN)
+"""The default English wording (pinned by tests/snapshots/messages)."""
+
+
+# --- rendering ------------------------------------------------------------------------
+
+
+def _shown(name: str, value: str, t: Templates) -> str:
+    key = f"value.{name}.{value}"
+    return t[key] if key in t else value.replace("_", " ")
+
+
+def _context(d: Decision, t: Templates, terms: PolicyTerms) -> dict[str, object]:
+    unknown = t["value.unknown"]
+    ob, s = d.obligations, d.settlement
+    values: dict[str, object] = {
+        "order_id": d.order_id,
+        "sku": d.sku or unknown,
+        "support_email": terms.support_email,
+        "support_phone": SUPPORT_PHONE,
+        "return_window_days": terms.return_window_days,
+        "defect_notice_days": terms.defect_notice_days,
+    }
+    for name, value in (
+        ("last_day_to_request_return", ob.last_day_to_request_return),
+        ("last_day_to_report_defect", ob.last_day_to_report_defect),
+        ("refund_earliest", ob.refund_earliest),
+        ("refund_latest", ob.refund_latest),
+        ("refund_amount", ob.refund_amount),
+        ("return_shipping_reimbursed", ob.return_shipping_reimbursed),
+        ("customer_pays", s and s.customer_pays),
+        ("store_refunds", s and s.store_refunds),
+    ):
+        values[name] = unknown if value is None else str(value)
+    for r in d.reasons:
+        for name, text in r.facts:
+            values.setdefault(name, _shown(name, text, t))
+    return values
+
+
+def _reason_key(
+    stage: Stage, code: str, finding: Finding, missing: tuple[str, ...], t: Templates
+) -> str:
+    if finding is Finding.UNKNOWN and any(m.endswith("delivered_at") for m in missing):
+        return "reason.delivered_at.unknown"
+    key = f"reason.{code}.{finding.value}"
+    for candidate in (f"{key}.{stage.value}", key):
+        if candidate in t:
+            return candidate
+    return "reason.other"
+
+
+def reason_message(
+    decision: Decision,
+    index: int,
+    templates: Templates = DEFAULT_TEMPLATES,
+    *,
+    terms: PolicyTerms | None = None,
+) -> str:
+    """The customer wording of ``decision.reasons[index]``, with its facts filled in."""
+    t, terms = templates, terms or PolicyTerms()
+    r = decision.reasons[index]
+    values = _context(decision, t, terms)
+    values.update({name: _shown(name, text, t) for name, text in r.facts})
+    values["message"] = r.message
+    return t.render(_reason_key(decision.stage, r.code, r.finding, r.missing, t), values)
+
+
+def _notice_keys(d: Decision) -> list[str]:
+    ob, keys = d.obligations, []
+    for n in ob.notices:
+        if n.code == "return_shipping":
+            payer = ob.return_shipping_paid_by
+            assert payer is not None  # the notice is added with a payer
+            keys.append(f"notice.return_shipping.{payer.value}")
+            if payer is ShippingPayer.STORE and ob.return_shipping_reimbursed is not None:
+                keys.append("notice.shipping_reimbursed")
+        elif n.code == "insured_shipping" and d.stage is Stage.LOST_PARCEL:
+            insured = dict(d.reasons[0].facts).get("insured") == "yes"
+            keys.append("notice.parcel_insured" if insured else "notice.parcel_not_insured")
+        elif n.code == "price_difference":
+            s = d.settlement
+            assert s is not None  # the notice comes with a settlement
+            variant = (
+                "customer_pays"
+                if s.customer_pays.amount > 0
+                else "store_refunds"
+                if s.store_refunds.amount > 0
+                else "none"
+            )
+            keys.append(f"notice.price_difference.{variant}")
+        elif n.code == "contact" or (n.code == "decision_email" and d.stage is Stage.INSPECTION):
+            continue  # the contact line closes the message; at inspection, this is the e-mail
+        else:
+            keys.append(f"notice.{n.code}")
+    return keys
+
+
+def _body(d: Decision, t: Templates, terms: PolicyTerms) -> tuple[list[str], bool]:
+    """The paragraphs for one decision, and whether the customer should be given the contact."""
+    values = _context(d, t, terms)
+    lines = [t.render(f"outcome.{d.stage.value}.{d.outcome.value}", values)]
+    if not d.granted:
+        seen: dict[str, None] = {}
+        for i in range(len(d.reasons)):  # a refusal's reasons are the failing ones
+            seen.setdefault(f"- {reason_message(d, i, t, terms=terms)}")
+        lines += seen
+    notes = [t.render(key, values) for key in _notice_keys(d)]
+    if notes:
+        lines.append(" ".join(notes))
+    return lines, not d.granted
+
+
+def customer_message(
+    decision: Decision | OrderDecision,
+    templates: Templates = DEFAULT_TEMPLATES,
+    *,
+    terms: PolicyTerms | None = None,
+) -> str:
+    """A short, courteous message to the customer, with the real dates and amounts.
+
+    ``terms`` gives the support e-mail and the day counts (the text's by default).
+    The §6 contact closes every message in which the customer must act or may
+    want to ask (any outcome that grants nothing).
+    """
+    t, terms = templates, terms or PolicyTerms()
+    if isinstance(decision, OrderDecision) and len(decision.items) == 1:
+        decision = decision.items[0]
+    common = {
+        "order_id": decision.order_id,
+        "support_email": terms.support_email,
+        "support_phone": SUPPORT_PHONE,
+    }
+    paragraphs = [t.render("greeting", common)]
+    if isinstance(decision, OrderDecision):
+        contact = False
+        paragraphs.append(t.render("order.header", common))
+        for d in decision.items:
+            lines, needs = _body(d, t, terms)
+            contact = contact or needs
+            header = t.render("item.header", _context(d, t, terms))
+            paragraphs.append("\n".join([header, *lines]))
+    else:
+        lines, contact = _body(decision, t, terms)
+        paragraphs.append("\n".join(lines))
+    if contact:
+        paragraphs.append(t.render("contact", common))
+    paragraphs.append(t.render("signature", common))
+    return "\n\n".join(paragraphs) + "\n"
+
+
+# --- support agent --------------------------------------------------------------------
+
+
+def _agent_one(d: Decision) -> list[str]:
+    subject = f"order {d.order_id}" + (f", item {d.sku}" if d.sku else "")
+    out = [
+        f"{d.stage.value} ({subject}): {d.outcome.value} [policy {d.policy_version}]",
+        "reasons:",
+    ]
+    for r in d.reasons:
+        out.append(
+            f"  {r.finding.value.upper():<14} [§{r.section} {r.clause_id}] {r.code}: {r.message}"
+        )
+        out.append(f"  {'':<14} “{r.sentence}”")
+        if r.facts:
+            out.append(f"  {'':<14} facts: " + ", ".join(f"{k}={v}" for k, v in r.facts))
+    if d.missing:
+        out.append(f"missing: {', '.join(d.missing)}")
+    ob = d.obligations
+    if ob.notices:
+        out.append("notices:")
+        out += [f"  [§{n.section} {n.clause_id}] {n.code}: {n.message}" for n in ob.notices]
+    out.append("trace:")
+    for e in d.trace:
+        tail = f" — {e.message}" if e.message else ""
+        out.append(f"  {'  ' * e.depth}{e.rule}: {e.finding.value}{tail}")
+    return out
+
+
+def agent_view(decision: Decision | OrderDecision) -> str:
+    """The support-agent view: outcome, every reason with its clause id and sentence,
+    the facts used, what is missing, the notices and the full rule trace."""
+    if isinstance(decision, OrderDecision):
+        summary = ", ".join(f"{n} {k}" for k, n in sorted(decision.counts.items()))
+        lines = [f"order {decision.order_id}: {summary}"]
+        for d in decision.items:
+            lines += ["", *_agent_one(d)]
+    else:
+        lines = _agent_one(decision)
+    return "\n".join(lines) + "\n"
