@@ -38,9 +38,10 @@ def cpu_model() -> str:
 
 
 def git_commit() -> str:
+    """The last commit that changed ``src/`` (the library measured), and whether it is dirty."""
     try:
         out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
+            ["git", "log", "-1", "--format=%h", "--", "src"],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -82,7 +83,7 @@ def machine_markdown(m: dict[str, Any]) -> str:
     load = ", ".join(f"{x:.2f}" for x in m["loadavg"])
     return "\n".join(
         [
-            f"- commit: {m['commit']}",
+            f"- library (last commit touching src/): {m['commit']}",
             f"- nproc: {m['nproc']}",
             f"- CPU: {m['cpu']}",
             f"- Python: {m['python']} ({m['platform']})",
