@@ -1,0 +1,159 @@
+"""Shared helpers of the benchmark scripts: the machine, timing, markdown tables."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+PACKAGES = (
+    "atlier-policy",
+    "holidays",
+    "python-dateutil",
+    "rule-engine",
+    "zen-engine",
+    "numpy",
+    "pyinstrument",
+)
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def git_commit() -> str:
+    """The last commit that changed ``src/`` (the library measured), and whether it is dirty."""
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%h", "--", "src"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "src"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        return out.stdout.strip() + (" (src/ modified)" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def machine() -> dict[str, Any]:
+    """nproc, CPU model, Python, package versions, load average and the commit."""
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = None
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu_model(),
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "platform": f"{platform.system()} {platform.machine()}",
+        "packages": versions,
+        "loadavg": os.getloadavg(),
+        "commit": git_commit(),
+    }
+
+
+def machine_markdown(m: dict[str, Any]) -> str:
+    pkgs = ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
+    load = ", ".join(f"{x:.2f}" for x in m["loadavg"])
+    return "\n".join(
+        [
+            f"- library (last commit touching src/): {m['commit']}",
+            f"- nproc: {m['nproc']}",
+            f"- CPU: {m['cpu']}",
+            f"- Python: {m['python']} ({m['platform']})",
+            f"- packages: {pkgs}",
+            f"- load average (1, 5, 15 min) when recorded: {load}",
+        ]
+    )
+
+
+def median_per_call(
+    run: Callable[[], object], calls: int, repeat: int, min_time: float = 0.2
+) -> float:
+    """Median over ``repeat`` runs of the seconds per call; ``run()`` makes ``calls`` calls.
+
+    Each timed run repeats ``run()`` enough times to last at least ``min_time``.
+    """
+    t0 = time.perf_counter()
+    run()  # warm-up, and an estimate of the cost
+    once = time.perf_counter() - t0
+    loops = max(1, int(min_time / once) + 1) if once < min_time else 1
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(loops):
+            run()
+        samples.append((time.perf_counter() - t0) / (loops * calls))
+    return statistics.median(samples)
+
+
+def side_by_side(
+    runs: dict[str, Callable[[], object]], calls: int, repeat: int, min_time: float = 0.2
+) -> dict[str, dict[str, float]]:
+    """Seconds per call of each run, interleaved: each round times every run once.
+
+    Interleaving spreads any background load evenly over the contenders. Returns
+    ``{name: {"median": s, "min": s}}`` over ``repeat`` rounds.
+    """
+    loops = {}
+    for name, run in runs.items():
+        t0 = time.perf_counter()
+        run()  # warm-up, and an estimate of the cost
+        once = time.perf_counter() - t0
+        loops[name] = max(1, int(min_time / once) + 1) if once < min_time else 1
+    samples: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeat):
+        for name, run in runs.items():
+            t0 = time.perf_counter()
+            for _ in range(loops[name]):
+                run()
+            samples[name].append((time.perf_counter() - t0) / (loops[name] * calls))
+    return {name: {"median": statistics.median(s), "min": min(s)} for name, s in samples.items()}
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]], align: str = "") -> str:
+    """A markdown table; ``align`` is one letter per column (l or r, r by default)."""
+    align = align or "l" + "r" * (len(header) - 1)
+    seps = ["---" if a == "l" else "---:" for a in align]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(seps) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def load_examples() -> dict[str, Any]:
+    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in EXAMPLES}
+
+
+def materialize(result: Any) -> None:
+    """Touch what a caller reads: reasons, trace, obligations (lazy or eager alike)."""
+    items = getattr(result, "items", None)
+    for d in items if items is not None else (result,):
+        len(d.reasons)
+        len(d.trace)
+        d.obligations  # noqa: B018
