@@ -20,7 +20,7 @@
 [§3 s3.photos] clear photos of the issue are needed by 2025-03-06
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
 from atlier_policy.api import evaluate
 from atlier_policy.calendar import BusinessCalendar
@@ -89,25 +89,102 @@ from atlier_policy.rules import (
 )
 from atlier_policy.terms import PolicyTerms
 
-try:
-    __version__ = version("atlier-policy")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+if TYPE_CHECKING:
+    from atlier_policy.messages import (
+        DEFAULT_TEMPLATES,
+        Templates,
+        agent_view,
+        customer_message,
+        reason_message,
+    )
+    from atlier_policy.qualify import (
+        Blocker,
+        Change,
+        FixKind,
+        Qualification,
+        Suggestion,
+        format_qualification,
+        how_to_qualify,
+    )
+    from atlier_policy.termsfile import load_policy, load_terms, load_versions, terms_from_toml
+    from atlier_policy.timelines import (
+        TimelineEntry,
+        TimelineKind,
+        format_timeline,
+        timeline,
+        timeline_of_dates,
+    )
+    from atlier_policy.versions import PolicyVersions, default_versions
+    from atlier_policy.whatif import Comparison, DecisionChange, Group, compare
+
+__version__ = "0.1.0"  # the same as pyproject.toml's (a test checks it)
+
+# The tools around the core (versions, what-if, TOML terms, customer messages,
+# "how to qualify", timelines) load on first use: evaluating a case needs none of
+# them, and importing them all would double the package's import time.
+_LAZY = {
+    "atlier_policy.messages": (
+        "DEFAULT_TEMPLATES",
+        "Templates",
+        "agent_view",
+        "customer_message",
+        "reason_message",
+    ),
+    "atlier_policy.qualify": (
+        "Blocker",
+        "Change",
+        "FixKind",
+        "Qualification",
+        "Suggestion",
+        "format_qualification",
+        "how_to_qualify",
+    ),
+    "atlier_policy.termsfile": ("load_policy", "load_terms", "load_versions", "terms_from_toml"),
+    "atlier_policy.timelines": (
+        "TimelineEntry",
+        "TimelineKind",
+        "format_timeline",
+        "timeline",
+        "timeline_of_dates",
+    ),
+    "atlier_policy.versions": ("PolicyVersions", "default_versions"),
+    "atlier_policy.whatif": ("Comparison", "DecisionChange", "Group", "compare"),
+}
+_LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'atlier_policy' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
+    "DEFAULT_TEMPLATES",
     "AllOf",
     "AnyOf",
     "AtlierPolicyError",
+    "Blocker",
     "BusinessCalendar",
     "CancellationOutcome",
     "Case",
+    "Change",
     "Check",
     "Clause",
+    "Comparison",
     "Condition",
     "Context",
     "CustomOrderCancellation",
     "DateOutOfRangeError",
     "Decision",
+    "DecisionChange",
     "DefectCause",
     "DefectClaim",
     "DefectClaimOutcome",
@@ -116,7 +193,9 @@ __all__ = [
     "ExchangeOutcome",
     "ExchangeRequest",
     "Finding",
+    "FixKind",
     "Focus",
+    "Group",
     "InputError",
     "Inspection",
     "InspectionOutcome",
@@ -135,9 +214,11 @@ __all__ = [
     "Policy",
     "PolicyDefinitionError",
     "PolicyTerms",
+    "PolicyVersions",
     "ProductionStatus",
     "ProofOfPurchase",
     "Provision",
+    "Qualification",
     "Reason",
     "ReturnItem",
     "ReturnLine",
@@ -151,10 +232,28 @@ __all__ = [
     "Settlement",
     "ShippingPayer",
     "Stage",
+    "Suggestion",
+    "Templates",
+    "TimelineEntry",
+    "TimelineKind",
     "TraceEntry",
     "Unless",
     "__version__",
+    "agent_view",
+    "compare",
+    "customer_message",
     "default_policy",
+    "default_versions",
     "evaluate",
+    "format_qualification",
+    "format_timeline",
+    "how_to_qualify",
+    "load_policy",
+    "load_terms",
+    "load_versions",
+    "reason_message",
+    "terms_from_toml",
+    "timeline",
+    "timeline_of_dates",
     "to_records",
 ]

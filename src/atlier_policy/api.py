@@ -7,7 +7,6 @@ from functools import cache
 from typing import Any
 
 from atlier_policy.decision import Decision, OrderDecision
-from atlier_policy.jsonio import case_from_dict
 from atlier_policy.policy import Case, Policy
 
 __all__ = ["evaluate"]
@@ -30,5 +29,11 @@ def evaluate(
     >>> d.outcome.value, d.reasons[0].code
     ('no_refund_parcel_lost', 'return_parcel_lost')
     """
-    typed: Case = case_from_dict(dict(case)) if isinstance(case, Mapping) else case
+    typed: Case
+    if isinstance(case, Mapping):
+        from atlier_policy.jsonio import case_from_dict  # only JSON callers need the decoder
+
+        typed = case_from_dict(dict(case))
+    else:
+        typed = case
     return (policy or _default()).evaluate(typed)

@@ -341,7 +341,7 @@ def _describe(policy: Any) -> str:
 
 def _deadlines(args: argparse.Namespace) -> int:
     from atlier_policy.policy import Policy
-    from atlier_policy.timeline import format_timeline, timeline, timeline_of_dates
+    from atlier_policy.timelines import format_timeline, timeline, timeline_of_dates
 
     if args.delivered is None and args.approved is None and args.case is None:
         raise _UsageError(

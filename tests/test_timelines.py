@@ -13,7 +13,7 @@ from hypothesis import given
 from atlier_policy import InputError, default_policy, evaluate
 from atlier_policy.jsonio import case_from_dict
 from atlier_policy.terms import PolicyTerms
-from atlier_policy.timeline import (
+from atlier_policy.timelines import (
     TimelineEntry,
     TimelineKind,
     format_timeline,
