@@ -193,6 +193,186 @@ def test_every_yes_no_condition_of_sections_1_and_2_decides_on_its_own() -> None
     assert kept.outcome is ReturnOutcome.NOT_ELIGIBLE
     assert [r.clause_id for r in kept.reasons] == ["s2.sale_item"]
 
+    _every_value_of_the_enumerated_facts()
+    _what_each_policy_builds_once()
+
+
+def _what_each_policy_builds_once() -> None:
+    """The stages' combined rules and the §6 contact notice, built when a policy is made.
+
+    Part of the first test: the test modules make their policies at import.
+    """
+    policy = default_policy(support_email="help@example.com")
+    labels = {
+        "inspected item": policy.inspection(inspection()),
+        "defect claim": policy.inspection(defect_inspection()),
+        "item": policy.exchange(exchange()),
+    }
+    for name, decision in labels.items():
+        # The §1/§2 (or §3) rules judged again, on the inspected item or the claim.
+        assert [t.rule for t in decision.trace if t.rule.startswith("on ")] == [f"on {name}"]
+    refused = policy.exchange(exchange(wanted_available=False))
+    (contact,) = refused.obligations.notices
+    assert (contact.code, contact.clause_id, contact.section) == ("contact", "s6.contact", "6")
+    assert contact.message == "questions: help@example.com, +00 012 345 6789"
+
+
+def _every_value_of_the_enumerated_facts() -> None:
+    """Where the piece was bought, custom or personalized, sale event, proof: every value.
+
+    Part of the first test: these clauses' results are computed once, at import.
+    """
+
+    def judged(clause_id: str, policy: Policy = POLICY, **facts: Any) -> tuple[Any, ...]:
+        proof = facts.pop("proof_of_purchase", "order_confirmation")
+        request = return_request(items=(return_item(item=item(**facts)),))
+        request = replace(
+            request, proof_of_purchase=proof and type(request.proof_of_purchase)(proof)
+        )
+        (decision,) = policy.return_request(request).items
+        r = [r for r in decision.reasons if r.clause_id == clause_id]
+        if not r:  # a passing clause is listed only when the whole item passes
+            return (decision.outcome,)
+        return (decision.outcome, r[0].finding, r[0].message, r[0].facts, r[0].missing)
+
+    eligible, refused = ReturnOutcome.ELIGIBLE_PENDING_INSPECTION, ReturnOutcome.NOT_ELIGIBLE
+    review = ReturnOutcome.NEEDS_REVIEW
+    for channel in SalesChannel:
+        name = channel.value.replace("_", " ")
+        if channel is SalesChannel.WEBSITE:
+            expected = (
+                eligible,
+                Finding.PASSED,
+                f"bought on the {name}",
+                (("channel", "website"),),
+                (),
+            )
+        else:
+            message = f"bought on the {name}, not directly from our website"
+            expected = (refused, Finding.FAILED, message, (("channel", channel.value),), ())
+        assert judged("s1.website_purchase", channel=channel) == expected
+        # A store that also accepts this channel: the same facts pass.
+        wider = default_policy(eligible_channels=frozenset({SalesChannel.WEBSITE, channel}))
+        assert judged("s1.website_purchase", wider, channel=channel) == (
+            eligible,
+            Finding.PASSED,
+            f"bought on the {name}",
+            (("channel", channel.value),),
+            (),
+        )
+    assert judged("s1.website_purchase", channel=None) == (
+        review,
+        Finding.UNKNOWN,
+        "not known where the piece was bought",
+        (("channel", "unknown"),),
+        ("item.channel",),
+    )
+
+    custom = "a custom-made piece (made to the customer's specifications)"
+    ready = ItemKind.READY_MADE
+    for personalized in (True, False, None):
+        assert judged(
+            "s2.custom_or_personalized", kind=ItemKind.CUSTOM_MADE, personalized=personalized
+        ) == (
+            refused,
+            Finding.FAILED,
+            custom,
+            (("kind", "custom_made"),),
+            (),
+        )
+    assert judged("s2.custom_or_personalized", kind=ready, personalized=True) == (
+        refused,
+        Finding.FAILED,
+        "a personalized piece",
+        (("kind", "ready_made"), ("personalized", "yes")),
+        (),
+    )
+    assert judged("s2.custom_or_personalized", kind=ready, personalized=False) == (
+        eligible,
+        Finding.PASSED,
+        "a ready-made piece, not personalized",
+        (("kind", "ready_made"), ("personalized", "no")),
+        (),
+    )
+    unsure = "not known whether the piece is ready-made and not personalized"
+    for kind, personalized, missing in (
+        (None, False, ("item.kind",)),
+        (ready, None, ("item.personalized",)),
+        (None, None, ("item.kind", "item.personalized")),
+    ):
+        assert judged("s2.custom_or_personalized", kind=kind, personalized=personalized) == (
+            review,
+            Finding.UNKNOWN,
+            unsure,
+            (),
+            missing,
+        )
+
+    for event in SaleEvent:
+        if event is SaleEvent.NONE:
+            expected = (
+                eligible,
+                Finding.PASSED,
+                "bought at full price, not in a sale",
+                (("sale_event", "none"),),
+                (),
+            )
+        else:
+            message = f"bought in a {event.value} event: final sale"
+            expected = (refused, Finding.FAILED, message, (("sale_event", event.value),), ())
+        assert judged("s2.sale_item", sale_event=event) == expected
+    assert judged("s2.sale_item", sale_event=None) == (
+        review,
+        Finding.UNKNOWN,
+        "not known whether the piece was bought in a sale",
+        (("sale_event", "unknown"),),
+        ("item.sale_event",),
+    )
+
+    for proof, expected in (
+        (
+            "order_confirmation",
+            (
+                eligible,
+                Finding.PASSED,
+                "proof of purchase: order confirmation",
+                (("proof_of_purchase", "order_confirmation"),),
+                (),
+            ),
+        ),
+        (
+            "invoice",
+            (
+                eligible,
+                Finding.PASSED,
+                "proof of purchase: invoice",
+                (("proof_of_purchase", "invoice"),),
+                (),
+            ),
+        ),
+        (
+            "none",
+            (
+                refused,
+                Finding.FAILED,
+                "no order confirmation or invoice",
+                (("proof_of_purchase", "none"),),
+                (),
+            ),
+        ),
+        (
+            None,
+            (
+                ReturnOutcome.INCOMPLETE,
+                Finding.UNKNOWN,
+                "proof of purchase (order confirmation or invoice) not yet provided",
+                (("proof_of_purchase", "unknown"),),
+                ("proof_of_purchase",),
+            ),
+        ),
+    ):
+        assert judged("s1.proof_of_purchase", proof_of_purchase=proof) == expected, proof
+
 
 # --- deadlines: days are store dates ------------------------------------------------
 

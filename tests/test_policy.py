@@ -30,6 +30,7 @@ from atlier_policy import (
     ReturnOutcome,
     Rule,
     SalesChannel,
+    ShippingPayer,
     default_policy,
 )
 from atlier_policy.clauses import eligibility
@@ -185,6 +186,12 @@ def test_exchange_without_price_clause_has_no_settlement() -> None:
     d = lenient.exchange(exchange(wanted_price=None))
     assert d.outcome is ExchangeOutcome.APPROVED_PENDING_INSPECTION
     assert d.settlement is None
+    # Still an approval: who pays the return shipping, how to ship, the last days (§1, §4).
+    ob = d.obligations
+    assert ob.return_shipping_paid_by is ShippingPayer.CUSTOMER
+    assert [n.code for n in ob.notices] == ["return_shipping", "insured_shipping", "decision_email"]
+    assert ob.last_day_to_request_return is not None
+    assert ob.last_day_to_report_defect is not None
 
 
 def test_refused_exchange_gives_contact() -> None:

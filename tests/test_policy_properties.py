@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from atlier_policy import (
     Decision,
+    DefectCause,
     DefectClaim,
     ExchangeRequest,
     Finding,
@@ -28,6 +29,7 @@ from atlier_policy.decision import Settlement
 from atlier_policy.jsonio import case_from_dict
 from atlier_policy.policy import explain
 from atlier_policy.text import POLICY_TEXT
+from builders import defect_inspection
 from strategies import (
     any_complete_case,
     complete_cancellations,
@@ -312,6 +314,9 @@ def _fresh(policy: Any, case: Any) -> list[Any]:
 
 
 @given(any_complete_case)
+@example(defect_inspection())  # a covered defect: the remedy ladder is judged too
+@example(defect_inspection(repair_possible=False, replacement_possible=False))
+@example(defect_inspection(cause=DefectCause.MISUSE))  # the claim fails: no remedy
 def test_lazy_explanation_equals_a_fresh_evaluation(case: Any) -> None:
     """Reasons, trace and missing facts computed on first access are those of evaluating afresh."""
     for d, ev in zip(decisions(POLICY.evaluate(case)), _fresh(POLICY, case), strict=True):

@@ -417,26 +417,22 @@ class Policy:
         _expect(req, ExchangeRequest, "exchange request")
         record = Record.of(self._exchange, self._ctx(req))
         outcome = _outcome(record, _EXCHANGE_OUTCOMES)
-        settlement = None
-        delivered = req.item.item.delivered_at
-        price, wanted = req.item.item.price, req.wanted_price
-        if outcome is ExchangeOutcome.APPROVED_PENDING_INSPECTION and price and wanted:
-            settlement = Settlement.of(price, wanted)
-            difference = _notice(
-                exchanges.PRICE_DIFFERENCE,
-                "price_difference",
-                f"price difference: customer pays {settlement.customer_pays}, "
-                f"store refunds {settlement.store_refunds}",
-            )
-            obligations = self._obligations(
-                _payer(req.item.reason, req.item.defect_confirmed),
-                (difference, *self._after_request(True)),
-                delivered,
-            )
-        elif outcome is not ExchangeOutcome.APPROVED_PENDING_INSPECTION:
-            obligations = self._obligations(None, self._after_request(False), delivered)
-        else:
-            obligations = self._obligations(None, (), delivered)
+        granted = outcome is ExchangeOutcome.APPROVED_PENDING_INSPECTION
+        payer, settlement, notices = None, None, self._after_request(granted)
+        if granted:
+            payer = _payer(req.item.reason, req.item.defect_confirmed)
+            price, wanted = req.item.item.price, req.wanted_price
+            # Both prices are known unless a store removed the price clause.
+            if price is not None and wanted is not None:
+                settlement = Settlement.of(price, wanted)
+                difference = _notice(
+                    exchanges.PRICE_DIFFERENCE,
+                    "price_difference",
+                    f"price difference: customer pays {settlement.customer_pays}, "
+                    f"store refunds {settlement.store_refunds}",
+                )
+                notices = (difference, *notices)
+        obligations = self._obligations(payer, notices, req.item.item.delivered_at)
         return self._decision(
             Stage.EXCHANGE,
             outcome,
@@ -462,13 +458,8 @@ class Policy:
             notices = (_SHIPPING_NOTICES[payer], *notices)
         if delivered_at is not None:
             day0 = store_date(delivered_at, self.terms.tz)
-            return Obligations(
-                return_shipping_paid_by=payer,
-                notices=notices,
-                last_day_to_request_return=last_day_to_request_return(day0, self.terms),
-                last_day_to_report_defect=last_day_to_report_defect(day0, self.terms),
-                **more,
-            )
+            more["last_day_to_request_return"] = last_day_to_request_return(day0, self.terms)
+            more["last_day_to_report_defect"] = last_day_to_report_defect(day0, self.terms)
         return Obligations(return_shipping_paid_by=payer, notices=notices, **more)
 
     def _refund(
