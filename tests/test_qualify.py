@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from atlier_policy import (
     Check,
     Clause,
     DefectCause,
+    DefectClaim,
     DefectKind,
+    ExchangeRequest,
     Finding,
+    InputError,
+    Inspection,
     ItemKind,
     NoticeChannel,
     ParcelStatus,
     ProductionStatus,
     ProofOfPurchase,
+    ReturnRequest,
     SaleEvent,
     SalesChannel,
     default_policy,
@@ -34,7 +39,9 @@ from atlier_policy.qualify import (
     format_qualification,
     how_to_qualify,
 )
+from atlier_policy.versions import default_versions
 from builders import (
+    DELIVERED,
     NY,
     at,
     cancellation,
@@ -110,6 +117,126 @@ def test_clearance_item_only_a_defect_qualifies() -> None:
     )
     assert kind is FixKind.DEFECT
     assert changes == {"items[0].defect_confirmed": True}
+
+
+def test_sale_item_after_the_defect_window_cannot_qualify() -> None:
+    """Interpretation 9: a sale item asked back after delivery + 3 days (2025-03-06): the
+    defect route is closed by lateness, so nothing qualifies it -- a blocker, no changed case."""
+    line = return_item(item=item(sale_event=SaleEvent.CLEARANCE))
+    for case in (
+        return_request(at("2025-03-08"), items=(line,)),
+        exchange(requested_at=at("2025-03-07"), item=line),
+    ):
+        q = one(case)
+        assert q.suggestions == ()
+        (b,) = q.blockers
+        assert b.code == "sale_item"
+        assert "the period to report a defect ended on 2025-03-06" in b.message
+        assert (q.case, q.outcome_if_changed) == (None, None)
+    # On the last day itself the route is still open.
+    q = one(return_request(at("2025-03-06", 23), items=(line,)))
+    assert q.suggestions[0].kind is FixKind.DEFECT
+    assert q.suggestions[0].deadline == date(2025, 3, 6)
+
+
+def test_late_notice_by_another_channel_is_not_asked_by_a_past_date() -> None:
+    """§3: reported by phone on 2025-03-09, after the last day (2025-03-06): the e-mail
+    notice is what *would have* been in time, not something to do by a past date."""
+    q = one(defect_claim(reported_at=at("2025-03-09"), channel=NoticeChannel.OTHER))
+    (s,) = [s for s in q.suggestions if s.code == "defect_notice_email"]
+    assert s.kind is FixKind.WOULD_HAVE
+    assert s.message == (
+        "a notice by e-mail to support@atlierjewelry.com by 2025-03-06 would have been in time"
+    )
+
+
+def test_photos_never_suggested_before_the_report() -> None:
+    """§3: reported at 18:00 on the last day without photos: photos by that day, not before
+    the report (noon would precede it)."""
+    reported = at("2025-03-06", 18)
+    q = one(defect_claim(reported_at=reported, photos_sent_at=None))
+    (s,) = q.suggestions
+    (change,) = s.changes
+    assert change.new == reported
+    assert q.outcome_if_changed is not None
+    assert q.outcome_if_changed.value == "accepted_pending_inspection"
+
+
+def test_cancellation_suggested_no_earlier_than_the_purchase() -> None:
+    """§2: production began the minute the order was placed: no cancellation before it
+    is possible (a blocker); began later the same hour: cancel at the purchase, not before."""
+    bought = at("2025-03-01", 10)
+    same = cancellation(
+        item=item(kind=ItemKind.CUSTOM_MADE, purchased_at=bought),
+        production=None,
+        production_started_at=bought,
+        cancelled_at=at("2025-03-02"),
+    )
+    q = one(same)
+    assert q.suggestions == ()
+    assert "production began when the order was placed" in q.blockers[0].message
+    soon = replace(same, production_started_at=bought + timedelta(seconds=30))
+    q = one(soon)
+    (s,) = q.suggestions
+    assert s.changes[0].new == bought
+    assert q.outcome_if_changed is not None
+    assert q.outcome_if_changed.value == "refundable"
+
+
+def test_unavailable_exchange_item_claims_no_approval() -> None:
+    """§5 "based on product availability": the same unavailable SKU is not made available;
+    the customer chooses another product, and no approved outcome is claimed."""
+    q = one(exchange(wanted_available=False))
+    (s,) = q.suggestions
+    assert "choose an available product" in s.message
+    assert s.changes == ()
+    assert (q.case, q.outcome_if_changed) == (None, None)
+
+
+def test_dict_cases_and_bad_policies() -> None:
+    doc = {"stage": "lost_parcel", "order_id": "P-1", "status": "in_transit"}
+    (q,) = how_to_qualify(doc)
+    assert q.suggestions[0].code == "return_parcel"
+    with pytest.raises(InputError, match="policy"):
+        how_to_qualify(return_request(), policy="x")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="case"):
+        how_to_qualify(42)  # type: ignore[arg-type]
+
+
+LATER = default_policy(version="2026-01-01", effective_date=date(2026, 1, 1), return_window_days=14)
+VERSIONS = default_versions().with_version(LATER)
+
+
+def test_suggestions_use_the_version_the_decision_names() -> None:
+    """A 14-day version from 2026-01-01: an order bought under it is told its own last day."""
+    bought, delivered = at("2026-01-02"), at("2026-01-05")
+    late = return_request(
+        at("2026-01-21"),
+        items=(return_item(item=item(purchased_at=bought, delivered_at=delivered)),),
+    )
+    (q,) = how_to_qualify(late, policy=VERSIONS)
+    assert q.suggestions[0].message == "a return requested by 2026-01-19 would have been in time"
+    assert q.outcome_if_changed is not None
+    assert q.outcome_if_changed.value == "eligible_pending_inspection"
+    older = return_request(at("2025-03-12"))  # bought 2025-02-27: the text's 7 days
+    (q,) = how_to_qualify(older, policy=VERSIONS)
+    assert q.suggestions[0].message == "a return requested by 2025-03-10 would have been in time"
+
+
+def test_version_reasons() -> None:
+    """Unknown purchase date across disagreeing versions: record it (no value to name);
+    bought before the first version: a blocker."""
+    unknown = return_request(
+        at("2026-01-15"),
+        items=(return_item(item=item(purchased_at=None, delivered_at=at("2026-01-05"))),),
+    )
+    (q,) = how_to_qualify(unknown, policy=VERSIONS)
+    (s,) = q.suggestions
+    assert (s.code, s.changes) == ("policy_version_unknown", ())
+    assert "record the purchase date" in s.message
+    early = return_request(items=(return_item(item=item(purchased_at=at("2024-12-01"))),))
+    (q,) = how_to_qualify(early, policy=VERSIONS)
+    assert q.blockers[0].code == "no_policy_version_in_force"
 
 
 def test_missing_proof_of_purchase_provide_it() -> None:
@@ -471,7 +598,7 @@ CASES: list[tuple[str, Any, str, FixKind | None, str]] = [
         parcel(insured=True),
         "return_parcel_lost",
         None,
-        "claimed from the carrier",
+        "insurance is a matter with the carrier",
     ),
     (
         "parcel in transit",
@@ -652,6 +779,23 @@ def _laws(case: Any, result: Any, quals: tuple[Qualification, ...], policy: Any 
         if not q.blockers and all(s.changes for s in q.suggestions) and q.case is not None:
             assert q.outcome_if_changed is not None
             assert changed.granted, format_qualification(q)
+        # 4. Nothing asks the customer to act by a day already past when they asked
+        #    (interpretation 9: a sale item asked back after the defect window).
+        asked = _asked_on(case)
+        for s in q.suggestions:
+            if s.kind in (FixKind.ACT, FixKind.DEFECT) and s.deadline is not None:
+                assert asked is None or s.deadline >= asked, format_qualification(q)
+
+
+def _asked_on(case: Any) -> date | None:
+    """The store date on which the customer asked (request or report), if the case has one."""
+    if isinstance(case, Inspection):
+        return _asked_on(case.request)
+    if isinstance(case, ReturnRequest | ExchangeRequest):
+        return store_date(case.requested_at, NY)
+    if isinstance(case, DefectClaim):
+        return store_date(case.reported_at, NY)
+    return None
 
 
 def _get(obj: Any, path: str) -> Any:
@@ -664,7 +808,10 @@ def _get(obj: Any, path: str) -> Any:
 def test_laws_on_complete_cases(case: Any) -> None:
     """For any case: every failing reason is answered; the changed case differs in outcome;
     with no blocker, applying all suggested changes grants the item."""
-    _laws(case, POLICY.evaluate(case), how_to_qualify(case))
+    quals = how_to_qualify(case)
+    _laws(case, POLICY.evaluate(case), quals)
+    for q in quals:
+        event("changed case" if q.case is not None else "no changed case")
 
 
 @given(any_complete_case)
@@ -714,3 +861,65 @@ def test_set_path_agrees_with_strategies() -> None:
     case = return_request()
     assert set_path(case, "items[0].item.engraved", True).items[0].item.engraved is True
     assert _get(case, "items[0].item.engraved") is False
+
+
+# Assume-free construction of cases a change of facts can fix: the builders' granted
+# cases with one to three fixable facts spoiled, so laws 2 and 3 are exercised every time.
+FIXABLE = {
+    "return": (
+        return_request,
+        [
+            ("requested_at", st.integers(8, 30).map(lambda n: DELIVERED + timedelta(days=n))),
+            ("proof_of_purchase", st.just(None)),
+            ("items[0].condition.tags_included", st.sampled_from([None, False])),
+            ("items[0].condition.original_packaging", st.sampled_from([None, False])),
+            ("items[0].item.engraved", st.just(None)),
+            ("items[0].item.sale_event", st.just(None)),
+            ("items[0].item.channel", st.just(None)),
+        ],
+    ),
+    "defect": (
+        defect_claim,
+        [
+            ("reported_at", st.integers(4, 30).map(lambda n: DELIVERED + timedelta(days=n))),
+            ("photos_sent_at", st.just(None)),
+            ("channel", st.just(NoticeChannel.OTHER)),
+            ("kind", st.just(None)),
+        ],
+    ),
+    "exchange": (
+        exchange,
+        [
+            (
+                "returned_at",
+                st.integers(1, 48).map(lambda h: at("2025-03-05") - timedelta(hours=h)),
+            ),
+            ("wanted_available", st.just(None)),
+            ("proof_of_purchase", st.just(None)),
+            ("item.condition.accessories_included", st.sampled_from([None, False])),
+        ],
+    ),
+}
+
+
+@st.composite
+def fixable_cases(draw: st.DrawFn) -> Any:
+    build, spoilers = FIXABLE[draw(st.sampled_from(sorted(FIXABLE)))]
+    case = build()
+    chosen = draw(
+        st.lists(st.sampled_from(spoilers), min_size=1, max_size=3, unique_by=lambda x: x[0])
+    )
+    for path, values in chosen:
+        case = set_path(case, path, draw(values))
+    return case
+
+
+@given(fixable_cases())
+def test_laws_on_fixable_cases(case: Any) -> None:
+    """Cases only fixable facts keep from being granted: every one gets a changed case
+    (laws 2 and 3 never skipped), and that case is granted."""
+    quals = how_to_qualify(case)
+    _laws(case, POLICY.evaluate(case), quals)
+    (q,) = quals
+    assert q.case is not None, format_qualification(q)
+    assert q.outcome_if_changed in POSITIVE

@@ -33,6 +33,7 @@ to complete the defect claim
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -63,11 +64,13 @@ from atlier_policy.deadlines import (
 )
 from atlier_policy.decision import POSITIVE, Decision, OrderDecision, Outcome, Reason, Stage
 from atlier_policy.errors import InputError
+from atlier_policy.policy import Policy, default_policy
 from atlier_policy.rules import Finding
 from atlier_policy.terms import PolicyTerms
+from atlier_policy.versions import PolicyVersions, _typed, policy_named
 
 if TYPE_CHECKING:
-    from atlier_policy.policy import Case, Policy
+    from atlier_policy.policy import Case
 
 __all__ = [
     "Blocker",
@@ -241,9 +244,14 @@ class _Ctx:
     view: _View
     terms: PolicyTerms
     stage: Stage
+    given: Any  # the case as given: what the customer can still do is judged on it
 
     def at(self, path: str) -> Any:
         return _get(self.case, path)
+
+    def asked(self, path: str) -> date:
+        """The store date of a request or report, as given (not as a fix moved it)."""
+        return store_date(_get(self.given, path), self.terms.tz)
 
     def fix(
         self,
@@ -369,6 +377,13 @@ def _fix_item(c: _Ctx) -> Suggestion | Blocker | None:
                 if item.delivered_at is not None
                 else None
             )
+            if report_by is not None and c.asked(v.requested_at) > report_by:
+                # Interpretation 9: the defect route is closed by lateness.
+                return c.block(
+                    f"this item was bought in a {item.sale_event.value} event: only a "
+                    f"defect reported within {c.terms.defect_notice_days} days of delivery "
+                    f"qualifies, and the period to report a defect ended on {report_by}"
+                )
             by = f" (by {report_by})" if report_by is not None else ""
             return c.fix(
                 FixKind.DEFECT,
@@ -415,7 +430,15 @@ def _fix_claim(c: _Ctx) -> Suggestion | Blocker | None:
             "say whether the piece arrived damaged or has a manufacturing defect",
             (f"{p}kind", DefectKind.MANUFACTURING_DEFECT),
         )
+    late = last is not None and c.asked(f"{p}reported_at") > last
     if code == "defect_notice_email":
+        if late:  # the customer can no longer act by a past date
+            return c.fix(
+                FixKind.WOULD_HAVE,
+                f"a notice by e-mail to {email}{by} would have been in time",
+                (f"{p}channel", NoticeChannel.EMAIL),
+                deadline=last,
+            )
         return c.fix(
             FixKind.ACT,
             f"send the notice by e-mail to {email}{by}",
@@ -424,26 +447,28 @@ def _fix_claim(c: _Ctx) -> Suggestion | Blocker | None:
         )
     if last is None:
         return None
-    noon = _in_time(last, c.terms.tz, None)
+    reported = _in_time(last, c.terms.tz, delivered) if late else claim.reported_at
+    # Photos are never suggested before the report (as given, or as moved in time).
+    photos = _in_time(last, c.terms.tz, reported)
     if code == "defect_notice_late":
         return c.fix(
             FixKind.WOULD_HAVE,
             f"a defect reported by {last} would have been in time",
-            (f"{p}reported_at", _in_time(last, c.terms.tz, delivered)),
+            (f"{p}reported_at", reported),
             deadline=last,
         )
     if code == "defect_photos":
         return c.fix(
             FixKind.ACT,
             f"send clear photos of the issue to {email} by {last} to complete the defect claim",
-            (f"{p}photos_sent_at", noon),
+            (f"{p}photos_sent_at", photos),
             deadline=last,
         )
     if code in ("defect_photos_late", "defect_photos_missing"):
         return c.fix(
             FixKind.WOULD_HAVE,
             f"clear photos sent by {last} would have completed the defect claim",
-            (f"{p}photos_sent_at", noon),
+            (f"{p}photos_sent_at", photos),
             deadline=last,
         )
     return None
@@ -499,7 +524,7 @@ def _fix_other(c: _Ctx) -> Suggestion | Blocker | None:
     if code == "return_parcel_lost":
         return c.block(
             "the store cannot be held responsible for lost packages"
-            + (": the insured parcel can be claimed from the carrier" if case.insured else "")
+            + (": the parcel's insurance is a matter with the carrier" if case.insured else "")
         )
     if code == "return_parcel":
         waiting = case.status is ParcelStatus.IN_TRANSIT
@@ -513,6 +538,17 @@ def _fix_other(c: _Ctx) -> Suggestion | Blocker | None:
         )
     if code == "production_begun":
         return _fix_cancellation(c, case)
+    if code == "policy_version_unknown":
+        return c.fix(
+            FixKind.RECORD,
+            "record the purchase date (the order confirmation shows it): it names the "
+            "version of the policy that applies",
+        )
+    if code == "no_policy_version_in_force":
+        return c.block(
+            "the piece was bought before the first known version of the policy: the terms "
+            "then in force are not known, and the support team decides"
+        )
     return _fix_exchange(c, case)
 
 
@@ -528,10 +564,19 @@ def _fix_cancellation(c: _Ctx, case: CustomOrderCancellation) -> Suggestion | Bl
         if started is None:
             return c.block("custom jewelry orders are non-refundable once production has begun")
         day = store_date(started, c.terms.tz)
+        bought = case.item.purchased_at
+        cancel = started - timedelta(minutes=1)
+        if bought is not None and before(cancel, bought):
+            if not before(bought, started):
+                return c.block(
+                    "production began when the order was placed: custom jewelry orders "
+                    "are non-refundable once production has begun"
+                )
+            cancel = bought  # a cancellation cannot precede the purchase
         return c.fix(
             FixKind.WOULD_HAVE,
             f"a cancellation before production began on {day} would have been refundable",
-            ("cancelled_at", started - timedelta(minutes=1)),
+            ("cancelled_at", cancel),
             deadline=day,
         )
     if "item.kind" in c.reason.missing:
@@ -565,10 +610,10 @@ def _fix_exchange(c: _Ctx, case: ExchangeRequest) -> Suggestion | Blocker | None
             ("returned_at", case.requested_at),
         )
     if code == "exchange_unavailable":
+        # No change of facts names an available product: the customer chooses one.
         return c.fix(
             FixKind.ACT,
-            f"{case.wanted_sku} is not available: an exchange for an available product qualifies",
-            ("wanted_available", True),
+            f"{case.wanted_sku} is not available: choose an available product to exchange for",
         )
     if code == "exchange_availability":
         return c.fix(
@@ -610,7 +655,11 @@ def _item(result: Decision | OrderDecision, index: int) -> Decision:
 
 
 def _qualify(
-    case: Case, index: int, decision: Decision, policy: Policy, rounds: int = _ROUNDS
+    case: Case,
+    index: int,
+    decision: Decision,
+    policy: Policy | PolicyVersions,
+    rounds: int = _ROUNDS,
 ) -> Qualification:
     base = Qualification(
         stage=decision.stage,
@@ -624,7 +673,9 @@ def _qualify(
     suggestions: list[Suggestion] = []
     blockers: list[Blocker] = []
     handled: set[tuple[str, str, Finding, tuple[str, ...]]] = set()
-    current, d = case, decision
+    current, d, fits = case, decision, True
+    # The terms of the version the decision was made under (its deadlines, its contact).
+    terms = policy_named(policy, decision.policy_version, "how to qualify").terms
     for _ in range(rounds):
         new = [
             r
@@ -634,7 +685,7 @@ def _qualify(
         ]
         for r in new:
             handled.add((r.clause_id, r.code, r.finding, r.missing))
-            found = _fix(_Ctx(current, r, view, policy.terms, decision.stage))
+            found = _fix(_Ctx(current, r, view, terms, decision.stage, case))
             if isinstance(found, Blocker):
                 blockers.append(found)
             else:
@@ -647,7 +698,8 @@ def _qualify(
                 for ch in s.changes:
                     candidate = _set(candidate, ch.path, ch.new)
         except InputError:
-            break  # the changes do not fit the other facts of the case
+            fits = False  # the changes do not fit the other facts of the case: no case
+            break
         current = candidate
         d = _item(policy.evaluate(current), index)
         if d.granted:
@@ -657,7 +709,7 @@ def _qualify(
         replace(s, changes=tuple(replace(ch, old=_get(case, ch.path)) for ch in s.changes))
         for s in suggestions
     ]
-    done = current is not case and not blockers and d is not decision
+    done = fits and current is not case and not blockers and d is not decision
     return replace(
         base,
         suggestions=tuple(suggestions),
@@ -667,13 +719,26 @@ def _qualify(
     )
 
 
-def how_to_qualify(case: Case, *, policy: Policy | None = None) -> tuple[Qualification, ...]:
+def how_to_qualify(
+    case: Case | Mapping[str, Any], *, policy: Policy | PolicyVersions | None = None
+) -> tuple[Qualification, ...]:
     """One :class:`Qualification` per item decision of ``case`` (one per item of a return
-    request, one otherwise), under ``policy`` (the text's by default)."""
-    if policy is None:
-        from atlier_policy.policy import default_policy
+    request, one otherwise), under ``policy`` (the text's by default).
 
+    ``case`` is a typed case or a JSON document (a ``dict``); ``policy`` a
+    :class:`Policy` or a :class:`PolicyVersions` registry (the case is then judged
+    under the version in force at its purchase date, and the suggestions use that
+    version's terms)."""
+    if policy is None:
         policy = default_policy()
+    if not isinstance(policy, Policy | PolicyVersions):
+        raise InputError.single(
+            "policy",
+            "a Policy, a PolicyVersions registry or None",
+            type(policy).__name__,
+            "how to qualify",
+        )
+    case = _typed(case)
     result = policy.evaluate(case)
     items = result.items if isinstance(result, OrderDecision) else (result,)
     return tuple(_qualify(case, i, d, policy) for i, d in enumerate(items))

@@ -54,7 +54,7 @@ from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Finding
 from atlier_policy.terms import PolicyTerms
 
-__all__ = ["NO_VERSION", "PolicyVersions", "default_versions"]
+__all__ = ["NO_VERSION", "PolicyVersions", "default_versions", "policy_named"]
 
 NO_VERSION = "none"
 """``policy_version`` of a decision made before the first known version."""
@@ -141,6 +141,27 @@ class PolicyVersions:
             )
         return policy
 
+    def named(self, version: str) -> Policy:
+        """The version a decision names in ``policy_version``.
+
+        A label of several candidates (``"A or B"``, whose decisions agreed) names
+        the latest of them; ``NO_VERSION`` (bought before the first version) the
+        first, whose support contact is the oldest known. Any other label is not a
+        version of this registry: an :class:`InputError`.
+        """
+        by_id = {p.version: p for p in self.policies}
+        if version == NO_VERSION and NO_VERSION not in by_id:
+            return self.policies[0]
+        parts = version.split(" or ") if isinstance(version, str) else [version]
+        if not all(isinstance(part, str) and part in by_id for part in parts):
+            raise InputError.single(
+                "policy_version",
+                f"a version of the registry ({', '.join(self.versions)})",
+                version,
+                _CTX,
+            )
+        return max((by_id[part] for part in parts), key=lambda p: p.terms.effective_date)
+
     def evaluate(
         self, case: Case | Mapping[str, Any], *, on: date | None = None
     ) -> Decision | OrderDecision:
@@ -176,6 +197,20 @@ class PolicyVersions:
 def default_versions() -> PolicyVersions:
     """The registry of the text as written: one version, "Last Updated: 01/12/2025"."""
     return PolicyVersions((Policy(),))
+
+
+def policy_named(policy: Policy | PolicyVersions | None, version: str, context: str) -> Policy:
+    """The policy whose terms a decision of ``version`` was made under: ``policy`` itself,
+    or the registry's version of that name (``default_versions()`` when ``None``)."""
+    if policy is None:
+        policy = default_versions()
+    if isinstance(policy, Policy):
+        return policy
+    if isinstance(policy, PolicyVersions):
+        return policy.named(version)
+    raise InputError.single(
+        "policy", "a Policy, a PolicyVersions registry or None", type(policy).__name__, context
+    )
 
 
 # --- the facts that date a case ---------------------------------------------------------
