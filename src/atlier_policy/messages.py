@@ -35,17 +35,27 @@ from __future__ import annotations
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
+from typing import Any
 
+from atlier_policy.cases import ExchangeRequest, Inspection, ReturnRequest
+from atlier_policy.deadlines import store_date
 from atlier_policy.decision import (
     Decision,
+    DefectClaimOutcome,
+    ExchangeOutcome,
+    InspectionOutcome,
     OrderDecision,
+    ReturnOutcome,
     ShippingPayer,
     Stage,
 )
 from atlier_policy.errors import InputError
+from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Finding
 from atlier_policy.terms import SUPPORT_PHONE, PolicyTerms
+from atlier_policy.versions import PolicyVersions, _typed, policy_named
 
 __all__ = ["DEFAULT_TEMPLATES", "Templates", "agent_view", "customer_message", "reason_message"]
 
@@ -85,12 +95,20 @@ class Templates:
     @classmethod
     def of(cls, language: str, templates: Mapping[str, str]) -> Templates:
         """A template set from a mapping (a new language: every key it needs)."""
+        if not isinstance(templates, Mapping):
+            raise InputError.single(
+                "templates", "a mapping of key to template", type(templates).__name__, "templates"
+            )
         return cls(language, tuple(sorted(templates.items())))
 
     def with_overrides(
         self, overrides: Mapping[str, str], *, language: str | None = None
     ) -> Templates:
         """A copy with some templates replaced; only keys of this set may be overridden."""
+        if not isinstance(overrides, Mapping):
+            raise InputError.single(
+                "overrides", "a mapping of key to template", type(overrides).__name__, "templates"
+            )
         for key in overrides:
             if key not in self._index:
                 raise InputError.single(key, "a key of the template set", key, "templates")
@@ -137,115 +155,127 @@ def _check(key: object, template: object) -> None:
             raise InputError.single(key, "named fields like {sku}", f"{{{name}}}", "templates")
 
 
+_CTX = "messages"
+
+
 class _Values(dict[str, object]):
     """Format values; a field absent from the decision raises KeyError (caught above)."""
 
 
-_EN: dict[str, str] = {
-    "greeting": "Dear customer,",
-    "signature": "Kind regards,\nThe Atlier Jewelry team",
-    "contact": "If you have any questions, our team is happy to help: {support_email} or {support_phone}.",
-    "order.header": "Thank you for your return request for order {order_id}. Here is our answer for each piece.",
-    "item.header": "{sku}:",
-    "value.unknown": "to be confirmed",
-    # --- outcomes ---
-    "outcome.return_request.eligible_pending_inspection": "Good news: your return of {sku} (order {order_id}) can go ahead. Please send the piece back; we will issue your refund or exchange once our quality team has inspected and approved it.",
-    "outcome.return_request.not_eligible": "We are sorry: we cannot accept the return of {sku} (order {order_id}).",
-    "outcome.return_request.incomplete": "Thank you for your return request for {sku} (order {order_id}). We need a little more from you before we can accept it:",
-    "outcome.return_request.needs_review": "Thank you for your return request for {sku} (order {order_id}). Our team needs to check a few details before we can answer, and will be in touch shortly:",
-    "outcome.defect_claim.accepted_pending_inspection": "Thank you for reporting the issue with {sku} (order {order_id}). Your claim is accepted: please send the piece back so that our quality team can inspect it. We will then offer a free repair or replacement or, if neither is possible, a partial refund or store credit.",
-    "outcome.defect_claim.not_covered": "We are sorry: your claim for {sku} (order {order_id}) is not covered by our defect policy.",
-    "outcome.defect_claim.incomplete": "Thank you for reporting the issue with {sku} (order {order_id}). To complete your claim we still need:",
-    "outcome.defect_claim.needs_review": "Thank you for reporting the issue with {sku} (order {order_id}). Our team needs to check a few details before we can answer, and will be in touch shortly:",
-    "outcome.lost_parcel.proceed_to_inspection": "Your return parcel for order {order_id} has reached us. Our quality team will now inspect it and e-mail you the result.",
-    "outcome.lost_parcel.awaiting_parcel": "Your return parcel for order {order_id} is still on its way to us. We will inspect it as soon as it arrives.",
-    "outcome.lost_parcel.no_refund_parcel_lost": "We are sorry: the carrier reports that your return parcel for order {order_id} was lost. As our policy states, we cannot be held responsible for lost packages, so we cannot issue a refund.",
-    "outcome.lost_parcel.needs_review": "We could not yet confirm where your return parcel for order {order_id} is. Our team will look into it and get back to you.",
-    "outcome.inspection.refund_approved": "Good news: our quality team has inspected and approved your return of {sku} (order {order_id}).",
-    "outcome.inspection.refund_rejected": "Our quality team has inspected your {sku} (order {order_id}). We are sorry: we cannot approve a refund.",
-    "outcome.inspection.repair_or_replace": "Our quality team has confirmed the issue with your {sku} (order {order_id}). We will repair or replace it free of charge.",
-    "outcome.inspection.partial_refund_or_store_credit": "Our quality team has confirmed the issue with your {sku} (order {order_id}). As neither a repair nor a replacement is possible, we will offer you a partial refund or store credit.",
-    "outcome.inspection.needs_review": "Our quality team has received your {sku} (order {order_id}). A few details need checking before we can confirm the result:",
-    "outcome.cancellation.refundable": "Your custom order {order_id} ({sku}) is cancelled. As production had not begun, you will be refunded.",
-    "outcome.cancellation.not_refundable": "We have received your cancellation of custom order {order_id} ({sku}). We are sorry: custom jewelry orders cannot be refunded once production has begun.",
-    "outcome.cancellation.needs_review": "We have received your cancellation of order {order_id} ({sku}). Our team needs to check a few details before we can confirm whether it can be refunded:",
-    "outcome.exchange.approved_pending_inspection": "Good news: your exchange of {sku} for {wanted_sku} (order {order_id}) is accepted. Please send the piece back; the exchange follows once our quality team has inspected and approved it.",
-    "outcome.exchange.refused": "We are sorry: we cannot accept the exchange of {sku} (order {order_id}).",
-    "outcome.exchange.incomplete": "Thank you for your exchange request for {sku} (order {order_id}). We need a little more from you before we can accept it:",
-    "outcome.exchange.needs_review": "Thank you for your exchange request for {sku} (order {order_id}). Our team needs to check a few details before we can answer, and will be in touch shortly:",
-    # --- reasons ---
-    "reason.other": "{message}",
-    "reason.delivered_at.unknown": "We could not yet confirm the delivery date of your piece, from which our deadlines are counted.",
-    "reason.website_purchase.failed": "Our return policy covers pieces bought directly on our website, and this piece was bought elsewhere.",
-    "reason.website_purchase.unknown": "We need to confirm where the piece was bought: our return policy covers pieces bought directly on our website.",
-    "reason.return_window_expired.failed": "Returns must be requested within {return_window_days} days of delivery. Your piece was delivered on {delivered}, so the last day was {last_day_to_request}; your request reached us on {requested}.",
-    "reason.unused.failed": "The piece has been used, and we can only accept unused pieces.",
-    "reason.unused.unknown": "Please confirm that the piece is unused.",
-    "reason.unworn.failed": "The piece has been worn, and we can only accept unworn pieces.",
-    "reason.unworn.unknown": "Please confirm that the piece is unworn.",
-    "reason.original_packaging.failed": "The piece must be returned in its original packaging.",
-    "reason.original_packaging.unknown": "Please confirm that the piece is in its original packaging.",
-    "reason.certificates.failed": "All certificates must be returned with the piece.",
-    "reason.certificates.unknown": "Please confirm that all certificates are included.",
-    "reason.tags.failed": "All tags must be returned with the piece.",
-    "reason.tags.unknown": "Please confirm that all tags are included.",
-    "reason.accessories.failed": "All accessories must be returned with the piece.",
-    "reason.accessories.unknown": "Please confirm that all accessories are included.",
-    "reason.unused.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
-    "reason.unworn.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
-    "reason.original_packaging.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
-    "reason.certificates.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
-    "reason.tags.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
-    "reason.accessories.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
-    "reason.proof_of_purchase.failed": "A proof of purchase is required: please send us your order confirmation or invoice at {support_email}.",
-    "reason.proof_of_purchase.unknown": "Please send us your proof of purchase (your order confirmation or invoice) at {support_email}.",
-    "reason.custom_or_personalized.failed": "Custom-made and personalized pieces are made just for you and cannot be returned.",
-    "reason.custom_or_personalized.unknown": "We need to check whether the piece was custom-made or personalized.",
-    "reason.engraved.failed": "Engraved pieces cannot be returned.",
-    "reason.engraved.unknown": "We need to check whether the piece was engraved.",
-    "reason.resized.failed": "Resized pieces cannot be returned.",
-    "reason.resized.unknown": "We need to check whether the piece was resized.",
-    "reason.altered.failed": "Altered pieces cannot be returned.",
-    "reason.altered.unknown": "We need to check whether the piece was altered.",
-    "reason.sale_item.failed": "The piece was bought in a {sale_event} event, and such pieces can only be returned if defective. If your piece is defective, please e-mail {support_email} with clear photos by {last_day_to_report_defect}.",
-    "reason.sale_item.unknown": "We need to check whether the piece was bought in a sale, promotion or clearance event.",
-    "reason.sale_defect_exception.unknown": "We need to check whether a defect was confirmed: pieces bought in a sale can only be returned if defective.",
-    "reason.defect_kind.unknown": "Please tell us whether the piece arrived damaged or has a manufacturing defect.",
-    "reason.defect_notice_late.failed": "Damage and defects must be reported within {defect_notice_days} days of delivery. Your piece was delivered on {delivered}, so the last day was {last_day_to_report}; your report reached us on {reported}.",
-    "reason.defect_notice_email.unknown": "Please send your report by e-mail to {support_email} by {last_day_to_report_defect}.",
-    "reason.defect_photos.unknown": "Please e-mail clear photos of the issue to {support_email} by {last_day_to_report}.",
-    "reason.defect_photos_late.failed": "Clear photos of the issue were needed by {last_day_to_report}; they reached us on {photos_sent}.",
-    "reason.defect_photos_missing.failed": "We did not receive photos of the issue by {last_day_to_report}, the last day to report it.",
-    "reason.defect_covered_piece.failed": "Custom-made and modified pieces are not covered by our defect policy.",
-    "reason.defect_covered_piece.unknown": "We need to check whether the piece was custom-made or modified.",
-    "reason.return_parcel_lost.failed": "The carrier's tracking shows the parcel as lost.",
-    "reason.return_parcel.unknown": "We are following your parcel with the carrier; please keep your tracking number at hand.",
-    "reason.damage_not_covered.failed": "Our quality team found that the damage was caused by {cause}. Damage caused by misuse, accidents or normal wear and tear is not covered by our policy.",
-    "reason.no_defect_found.failed": "Our quality team found no defect in the piece.",
-    "reason.defect_cause.unknown": "Our quality team is still determining the cause of the issue.",
-    "reason.repair_or_replace.unknown": "Our quality team is checking whether the piece can be repaired or replaced.",
-    "reason.production_begun.failed": "Production of your piece had begun when your cancellation reached us on {cancelled}.",
-    "reason.production_begun.unknown": "We are checking whether production of your piece had begun when you cancelled.",
-    "reason.production_begun.not_applicable": "This piece is not a custom order: to send it back, please make a return request instead.",
-    "reason.exchange_without_prior_contact.failed": "Exchanges must be arranged with us before the piece is sent back; the piece was sent on {returned} and we heard from you on {contacted}.",
-    "reason.exchange_unavailable.failed": "{wanted_sku} is not available at the moment; we would be glad to help you choose another piece.",
-    "reason.exchange_availability.unknown": "We are checking whether the piece you would like is available.",
-    "reason.exchange_prices.unknown": "We are confirming the prices of both pieces to settle any difference.",
-    # --- notices ---
-    "notice.return_shipping.customer": "The return shipping is at your expense.",
-    "notice.return_shipping.store": "We cover the return shipping cost, as the defect or error was on our side.",
-    "notice.return_shipping.customer_until_confirmed": "Please pay the return shipping for now: we will reimburse it if our quality team confirms the defect or error.",
-    "notice.shipping_reimbursed": "We will reimburse your return shipping cost of {return_shipping_reimbursed}.",
-    "notice.insured_shipping": "We recommend an insured, trackable shipping service, as we cannot be held responsible for lost packages.",
-    "notice.parcel_insured": "As your parcel was insured, you can claim its value from the carrier.",
-    "notice.parcel_not_insured": "For future returns, we recommend an insured, trackable shipping service.",
-    "notice.decision_email": "Once we have received and inspected the piece, we will e-mail you to confirm the approval or rejection of your refund.",
-    "notice.refund_window": "Your refund will be made to your original payment method between {refund_earliest} and {refund_latest}.",
-    "notice.no_shipping_deducted": "You will be refunded {refund_amount} in full: delivery was free, so nothing is deducted.",
-    "notice.price_difference.customer_pays": "The new piece costs more: the difference of {customer_pays} is payable by you.",
-    "notice.price_difference.store_refunds": "The new piece costs less: we will refund you the difference of {store_refunds}.",
-    "notice.price_difference.none": "Both pieces cost the same, so there is no difference to settle.",
-}
+_EN: Mapping[str, str] = MappingProxyType(
+    {
+        "greeting": "Dear customer,",
+        "signature": "Kind regards,\nThe Atlier Jewelry team",
+        "contact": "If you have any questions, our team is happy to help: {support_email} or {support_phone}.",
+        "order.header": "Thank you for your return request for order {order_id}. Here is our answer for each piece.",
+        "item.header": "{sku}:",
+        "value.unknown": "to be confirmed",
+        # --- outcomes ---
+        "outcome.return_request.eligible_pending_inspection": "Good news: your return of {sku} (order {order_id}) can go ahead. Please send the piece back; we will issue your refund or exchange once our quality team has inspected and approved it.",
+        "outcome.return_request.not_eligible": "We are sorry: we cannot accept the return of {sku} (order {order_id}).",
+        "outcome.return_request.incomplete": "Thank you for your return request for {sku} (order {order_id}). We need a little more from you before we can accept it:",
+        "outcome.return_request.needs_review": "Thank you for your return request for {sku} (order {order_id}). Our team needs to check a few details before we can answer, and will be in touch shortly:",
+        "outcome.defect_claim.accepted_pending_inspection": "Thank you for reporting the issue with {sku} (order {order_id}). Your claim is accepted: please send the piece back so that our quality team can inspect it. We will then offer a free repair or replacement or, if neither is possible, a partial refund or store credit.",
+        "outcome.defect_claim.not_covered": "We are sorry: your claim for {sku} (order {order_id}) is not covered by our defect policy.",
+        "outcome.defect_claim.incomplete": "Thank you for reporting the issue with {sku} (order {order_id}). To complete your claim we still need:",
+        "outcome.defect_claim.needs_review": "Thank you for reporting the issue with {sku} (order {order_id}). Our team needs to check a few details before we can answer, and will be in touch shortly:",
+        "outcome.lost_parcel.proceed_to_inspection": "Your return parcel for order {order_id} has reached us. Our quality team will now inspect it and e-mail you the result.",
+        "outcome.lost_parcel.awaiting_parcel": "Your return parcel for order {order_id} is still on its way to us. We will inspect it as soon as it arrives.",
+        "outcome.lost_parcel.no_refund_parcel_lost": "We are sorry: the carrier reports that your return parcel for order {order_id} was lost. As our policy states, we cannot be held responsible for lost packages, so we cannot issue a refund.",
+        "outcome.lost_parcel.needs_review": "We could not yet confirm where your return parcel for order {order_id} is. Our team will look into it and get back to you.",
+        "outcome.inspection.refund_approved": "Good news: our quality team has inspected and approved your return of {sku} (order {order_id}).",
+        "outcome.inspection.refund_rejected": "Our quality team has inspected your {sku} (order {order_id}). We are sorry: we cannot approve a refund.",
+        "outcome.inspection.repair_or_replace": "Our quality team has confirmed the issue with your {sku} (order {order_id}). We will repair or replace it free of charge.",
+        "outcome.inspection.partial_refund_or_store_credit": "Our quality team has confirmed the issue with your {sku} (order {order_id}). As neither a repair nor a replacement is possible, we will offer you a partial refund or store credit.",
+        "outcome.inspection.needs_review": "Our quality team has received your {sku} (order {order_id}). A few details need checking before we can confirm the result:",
+        "outcome.cancellation.refundable": "Your custom order {order_id} ({sku}) is cancelled. As production had not begun, you will be refunded.",
+        "outcome.cancellation.not_refundable": "We have received your cancellation of custom order {order_id} ({sku}). We are sorry: custom jewelry orders cannot be refunded once production has begun.",
+        "outcome.cancellation.needs_review": "We have received your cancellation of order {order_id} ({sku}). Our team needs to check a few details before we can confirm whether it can be refunded:",
+        "outcome.exchange.approved_pending_inspection": "Good news: your exchange of {sku} for {wanted_sku} (order {order_id}) is accepted. Please send the piece back; the exchange follows once our quality team has inspected and approved it.",
+        "outcome.exchange.refused": "We are sorry: we cannot accept the exchange of {sku} (order {order_id}).",
+        "outcome.exchange.incomplete": "Thank you for your exchange request for {sku} (order {order_id}). We need a little more from you before we can accept it:",
+        "outcome.exchange.needs_review": "Thank you for your exchange request for {sku} (order {order_id}). Our team needs to check a few details before we can answer, and will be in touch shortly:",
+        # --- reasons ---
+        "reason.other": "{message}",
+        "reason.delivered_at.unknown": "We could not yet confirm the delivery date of your piece, from which our deadlines are counted.",
+        "reason.website_purchase.failed": "Our return policy covers pieces bought directly on our website, and this piece was bought elsewhere.",
+        "reason.website_purchase.unknown": "We need to confirm where the piece was bought: our return policy covers pieces bought directly on our website.",
+        "reason.return_window_expired.failed": "Returns must be requested within {return_window_days} days of delivery. Your piece was delivered on {delivered}, so the last day was {last_day_to_request}; your request reached us on {requested}.",
+        "reason.unused.failed": "The piece has been used, and we can only accept unused pieces.",
+        "reason.unused.unknown": "Please confirm that the piece is unused.",
+        "reason.unworn.failed": "The piece has been worn, and we can only accept unworn pieces.",
+        "reason.unworn.unknown": "Please confirm that the piece is unworn.",
+        "reason.original_packaging.failed": "The piece must be returned in its original packaging.",
+        "reason.original_packaging.unknown": "Please confirm that the piece is in its original packaging.",
+        "reason.certificates.failed": "All certificates must be returned with the piece.",
+        "reason.certificates.unknown": "Please confirm that all certificates are included.",
+        "reason.tags.failed": "All tags must be returned with the piece.",
+        "reason.tags.unknown": "Please confirm that all tags are included.",
+        "reason.accessories.failed": "All accessories must be returned with the piece.",
+        "reason.accessories.unknown": "Please confirm that all accessories are included.",
+        "reason.unused.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
+        "reason.unworn.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
+        "reason.original_packaging.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
+        "reason.certificates.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
+        "reason.tags.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
+        "reason.accessories.unknown.inspection": "Our quality team is completing its check of the piece's condition.",
+        "reason.proof_of_purchase.failed": "A proof of purchase is required: please send us your order confirmation or invoice at {support_email}.",
+        "reason.proof_of_purchase.unknown": "Please send us your proof of purchase (your order confirmation or invoice) at {support_email}.",
+        "reason.custom_or_personalized.failed": "Custom-made and personalized pieces are made just for you and cannot be returned.",
+        "reason.custom_or_personalized.unknown": "We need to check whether the piece was custom-made or personalized.",
+        "reason.engraved.failed": "Engraved pieces cannot be returned.",
+        "reason.engraved.unknown": "We need to check whether the piece was engraved.",
+        "reason.resized.failed": "Resized pieces cannot be returned.",
+        "reason.resized.unknown": "We need to check whether the piece was resized.",
+        "reason.altered.failed": "Altered pieces cannot be returned.",
+        "reason.altered.unknown": "We need to check whether the piece was altered.",
+        "reason.sale_item.failed": "The piece was bought in a {sale_event} event, and such pieces can only be returned if defective: a defect must be reported to {support_email} with clear photos within {defect_notice_days} days of delivery (by {last_day_to_report_defect}).",
+        "reason.sale_item.failed.open": "The piece was bought in a {sale_event} event, and such pieces can only be returned if defective. If your piece is defective, please e-mail {support_email} with clear photos by {last_day_to_report_defect}.",
+        "reason.sale_item.failed.past": "The piece was bought in a {sale_event} event, and such pieces can only be returned if defective. A defect must be reported within {defect_notice_days} days of delivery, and the period to report a defect ended on {last_day_to_report_defect}.",
+        "reason.sale_item.unknown": "We need to check whether the piece was bought in a sale, promotion or clearance event.",
+        "reason.sale_defect_exception.unknown": "We need to check whether a defect was confirmed: pieces bought in a sale can only be returned if defective.",
+        "reason.defect_kind.unknown": "Please tell us whether the piece arrived damaged or has a manufacturing defect.",
+        "reason.defect_notice_late.failed": "Damage and defects must be reported within {defect_notice_days} days of delivery. Your piece was delivered on {delivered}, so the last day was {last_day_to_report}; your report reached us on {reported}.",
+        "reason.defect_notice_email.unknown": "Please send your report by e-mail to {support_email} by {last_day_to_report_defect}.",
+        "reason.defect_photos.unknown": "Please e-mail clear photos of the issue to {support_email} by {last_day_to_report}.",
+        "reason.defect_photos_late.failed": "Clear photos of the issue were needed by {last_day_to_report}; they reached us on {photos_sent}.",
+        "reason.defect_photos_missing.failed": "We did not receive photos of the issue by {last_day_to_report}, the last day to report it.",
+        "reason.defect_covered_piece.failed": "Custom-made and modified pieces are not covered by our defect policy.",
+        "reason.defect_covered_piece.unknown": "We need to check whether the piece was custom-made or modified.",
+        "reason.return_parcel_lost.failed": "The carrier's tracking shows the parcel as lost.",
+        "reason.return_parcel.unknown": "We are following your parcel with the carrier; please keep your tracking number at hand.",
+        "reason.damage_not_covered.failed": "Our quality team found that the damage was caused by {cause}. Damage caused by misuse, accidents or normal wear and tear is not covered by our policy.",
+        "reason.no_defect_found.failed": "Our quality team found no defect in the piece.",
+        "reason.defect_cause.unknown": "Our quality team is still determining the cause of the issue.",
+        "reason.repair_or_replace.unknown": "Our quality team is checking whether the piece can be repaired or replaced.",
+        "reason.production_begun.failed": "Production of your piece had begun when your cancellation reached us on {cancelled}.",
+        "reason.production_begun.unknown": "We are checking whether production of your piece had begun when you cancelled.",
+        "reason.production_begun.not_applicable": "This piece is not a custom order: to send it back, please make a return request instead.",
+        "reason.exchange_without_prior_contact.failed": "Exchanges must be arranged with us before the piece is sent back; the piece was sent on {returned} and we heard from you on {contacted}.",
+        "reason.exchange_unavailable.failed": "{wanted_sku} is not available at the moment; we would be glad to help you choose another piece.",
+        "reason.exchange_availability.unknown": "We are checking whether the piece you would like is available.",
+        "reason.exchange_prices.unknown": "We are confirming the prices of both pieces to settle any difference.",
+        "reason.policy_version_unknown.unknown": "Our terms changed around the time of your purchase. Please send us your order confirmation or invoice at {support_email}, so that we can confirm the date of your purchase and the terms that apply to it.",
+        "reason.no_policy_version_in_force.unknown": "Your piece was bought before the terms we can apply here took effect. Our team will look at your request personally and get back to you.",
+        # --- notices ---
+        "notice.return_shipping.customer": "The return shipping is at your expense.",
+        "notice.return_shipping.store": "We cover the return shipping cost, as the defect or error was on our side.",
+        "notice.return_shipping.customer_until_confirmed": "Please pay the return shipping for now: we will reimburse it if our quality team confirms the defect or error.",
+        "notice.shipping_reimbursed": "We will reimburse your return shipping cost of {return_shipping_reimbursed}.",
+        "notice.insured_shipping": "We recommend an insured, trackable shipping service, as we cannot be held responsible for lost packages.",
+        "notice.parcel_insured": "Your parcel was insured: its insurance is a matter between you and the carrier.",
+        "notice.parcel_not_insured": "For future returns, we recommend an insured, trackable shipping service.",
+        "notice.decision_email": "Once we have received and inspected the piece, we will e-mail you to confirm the approval or rejection of your refund.",
+        "notice.decision_email.defect_claim": "Once we have received and inspected the piece, we will e-mail you to confirm the outcome: a free repair or replacement or, if neither is possible, a partial refund or store credit.",
+        "notice.decision_email.exchange": "Once we have received and inspected the piece, we will e-mail you to confirm the approval or rejection of your exchange.",
+        "notice.refund_window": "Your refund will be made to your original payment method between {refund_earliest} and {refund_latest}.",
+        "notice.refund_window.partial_refund_or_store_credit": "If you choose a partial refund, it will be processed to your original payment method between {refund_earliest} and {refund_latest}.",
+        "notice.no_shipping_deducted": "You will be refunded {refund_amount} in full: delivery was free, so nothing is deducted.",
+        "notice.price_difference.customer_pays": "The new piece costs more: the difference of {customer_pays} is payable by you.",
+        "notice.price_difference.store_refunds": "The new piece costs less: we will refund you the difference of {store_refunds}.",
+        "notice.price_difference.none": "Both pieces cost the same, so there is no difference to settle.",
+    }
+)
 
 DEFAULT_TEMPLATES = Templates.of("en", _EN)
 """The default English wording (pinned by tests/snapshots/messages)."""
@@ -288,15 +318,99 @@ def _context(d: Decision, t: Templates, terms: PolicyTerms) -> dict[str, object]
 
 
 def _reason_key(
-    stage: Stage, code: str, finding: Finding, missing: tuple[str, ...], t: Templates
+    stage: Stage,
+    code: str,
+    finding: Finding,
+    missing: tuple[str, ...],
+    t: Templates,
+    variant: str | None = None,
 ) -> str:
     if finding is Finding.UNKNOWN and any(m.endswith("delivered_at") for m in missing):
         return "reason.delivered_at.unknown"
     key = f"reason.{code}.{finding.value}"
-    for candidate in (f"{key}.{stage.value}", key):
+    for candidate in (f"{key}.{variant}", f"{key}.{stage.value}", key):
         if candidate in t:
             return candidate
     return "reason.other"
+
+
+# The granted outcomes after which the customer still acts: ship the piece back, or
+# choose between a partial refund and store credit. Their messages close with §6.
+_CUSTOMER_ACTS = frozenset(
+    {
+        ReturnOutcome.ELIGIBLE_PENDING_INSPECTION,
+        DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION,
+        ExchangeOutcome.APPROVED_PENDING_INSPECTION,
+        InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT,
+    }
+)
+
+
+def _asked_on(case: Case | None, terms: PolicyTerms) -> date | None:
+    """The store date of the customer's request, when the case is given."""
+    if isinstance(case, Inspection):
+        return _asked_on(case.request, terms)
+    if isinstance(case, ReturnRequest | ExchangeRequest):
+        return store_date(case.requested_at, terms.tz)
+    return None
+
+
+def _variant(d: Decision, code: str, finding: Finding, asked: date | None) -> str | None:
+    """``past`` / ``open`` for the sale exclusion: is the defect route still open at the
+    request (interpretation 9)? Without the case, neither: the neutral wording."""
+    last = d.obligations.last_day_to_report_defect
+    if code != "sale_item" or finding is not Finding.FAILED or asked is None or last is None:
+        return None
+    return "past" if asked > last else "open"
+
+
+@dataclass(frozen=True, slots=True)
+class _Render:
+    """What a message is rendered with: the templates, the policy, the case if known."""
+
+    t: Templates
+    terms: PolicyTerms | None
+    policy: Policy | PolicyVersions | None
+    case: Case | None
+
+    def terms_of(self, d: Decision) -> PolicyTerms:
+        """The terms of the version ``d`` was made under (or the ``terms`` given)."""
+        if self.terms is not None:
+            return self.terms
+        return policy_named(self.policy, d.policy_version, "messages").terms
+
+    def reason(self, d: Decision, index: int) -> str:
+        terms, r = self.terms_of(d), d.reasons[index]
+        values = _context(d, self.t, terms)
+        values.update({name: _shown(name, text, self.t) for name, text in r.facts})
+        values["message"] = r.message
+        variant = _variant(d, r.code, r.finding, _asked_on(self.case, terms))
+        key = _reason_key(d.stage, r.code, r.finding, r.missing, self.t, variant)
+        return self.t.render(key, values)
+
+
+def _render(
+    templates: Templates,
+    terms: PolicyTerms | None,
+    policy: Policy | PolicyVersions | None,
+    case: Case | Mapping[str, Any] | None,
+) -> _Render:
+    if not isinstance(templates, Templates):
+        raise InputError.single("templates", "a Templates set", type(templates).__name__, _CTX)
+    if terms is not None and not isinstance(terms, PolicyTerms):
+        raise InputError.single("terms", "PolicyTerms or None", type(terms).__name__, _CTX)
+    if terms is not None and policy is not None:
+        raise InputError.single("terms", "absent when a policy is given", "both", _CTX)
+    typed = None if case is None else _typed(case)
+    return _Render(templates, terms, policy, typed)
+
+
+def _decision(decision: object) -> Decision | OrderDecision:
+    if not isinstance(decision, Decision | OrderDecision):
+        raise InputError.single(
+            "decision", "a Decision or an OrderDecision", type(decision).__name__, _CTX
+        )
+    return decision
 
 
 def reason_message(
@@ -305,17 +419,27 @@ def reason_message(
     templates: Templates = DEFAULT_TEMPLATES,
     *,
     terms: PolicyTerms | None = None,
+    policy: Policy | PolicyVersions | None = None,
+    case: Case | Mapping[str, Any] | None = None,
 ) -> str:
-    """The customer wording of ``decision.reasons[index]``, with its facts filled in."""
-    t, terms = templates, terms or PolicyTerms()
-    r = decision.reasons[index]
-    values = _context(decision, t, terms)
-    values.update({name: _shown(name, text, t) for name, text in r.facts})
-    values["message"] = r.message
-    return t.render(_reason_key(decision.stage, r.code, r.finding, r.missing, t), values)
+    """The customer wording of ``decision.reasons[index]``, with its facts filled in.
+
+    ``terms``, ``policy`` and ``case`` as for :func:`customer_message`."""
+    if not isinstance(_decision(decision), Decision):
+        raise InputError.single("decision", "a Decision", type(decision).__name__, _CTX)
+    return _render(templates, terms, policy, case).reason(decision, index)
 
 
-def _notice_keys(d: Decision) -> list[str]:
+def _notice_key(code: str, d: Decision, t: Templates) -> str:
+    """``notice.<code>``, worded for the outcome or the stage where the set has a variant."""
+    base = f"notice.{code}"
+    for candidate in (f"{base}.{d.outcome.value}", f"{base}.{d.stage.value}"):
+        if candidate in t:
+            return candidate
+    return base
+
+
+def _notice_keys(d: Decision, t: Templates) -> list[str]:
     ob, keys = d.obligations, []
     for n in ob.notices:
         if n.code == "return_shipping":
@@ -341,23 +465,24 @@ def _notice_keys(d: Decision) -> list[str]:
         elif n.code == "contact" or (n.code == "decision_email" and d.stage is Stage.INSPECTION):
             continue  # the contact line closes the message; at inspection, this is the e-mail
         else:
-            keys.append(f"notice.{n.code}")
+            keys.append(_notice_key(n.code, d, t))
     return keys
 
 
-def _body(d: Decision, t: Templates, terms: PolicyTerms) -> tuple[list[str], bool]:
+def _body(d: Decision, r: _Render) -> tuple[list[str], bool]:
     """The paragraphs for one decision, and whether the customer should be given the contact."""
-    values = _context(d, t, terms)
+    t = r.t
+    values = _context(d, t, r.terms_of(d))
     lines = [t.render(f"outcome.{d.stage.value}.{d.outcome.value}", values)]
     if not d.granted:
         seen: dict[str, None] = {}
         for i in range(len(d.reasons)):  # a refusal's reasons are the failing ones
-            seen.setdefault(f"- {reason_message(d, i, t, terms=terms)}")
+            seen.setdefault(f"- {r.reason(d, i)}")
         lines += seen
-    notes = [t.render(key, values) for key in _notice_keys(d)]
+    notes = [t.render(key, values) for key in _notice_keys(d, t)]
     if notes:
         lines.append(" ".join(notes))
-    return lines, not d.granted
+    return lines, not d.granted or d.outcome in _CUSTOMER_ACTS
 
 
 def customer_message(
@@ -365,16 +490,27 @@ def customer_message(
     templates: Templates = DEFAULT_TEMPLATES,
     *,
     terms: PolicyTerms | None = None,
+    policy: Policy | PolicyVersions | None = None,
+    case: Case | Mapping[str, Any] | None = None,
 ) -> str:
     """A short, courteous message to the customer, with the real dates and amounts.
 
-    ``terms`` gives the support e-mail and the day counts (the text's by default).
-    The §6 contact closes every message in which the customer must act or may
-    want to ask (any outcome that grants nothing).
+    The support e-mail and the day counts are those of the version the decision
+    names (``decision.policy_version``): of ``policy`` (a :class:`Policy`, or a
+    :class:`PolicyVersions` registry; the text's versions by default), or the
+    ``terms`` given instead. ``case``, when given, dates the customer's request:
+    a sale item asked back after the last day to report a defect is not asked to
+    report one by that past day. The §6 contact closes every message in which the
+    customer must act or may want to ask (any outcome that grants nothing, and a
+    granted one after which the customer ships the piece or chooses a remedy).
     """
-    t, terms = templates, terms or PolicyTerms()
+    decision = _decision(decision)
+    r = _render(templates, terms, policy, case)
+    t = r.t
     if isinstance(decision, OrderDecision) and len(decision.items) == 1:
         decision = decision.items[0]
+    first = decision.items[0] if isinstance(decision, OrderDecision) else decision
+    terms = r.terms_of(first)
     common = {
         "order_id": decision.order_id,
         "support_email": terms.support_email,
@@ -385,12 +521,12 @@ def customer_message(
         contact = False
         paragraphs.append(t.render("order.header", common))
         for d in decision.items:
-            lines, needs = _body(d, t, terms)
+            lines, needs = _body(d, r)
             contact = contact or needs
-            header = t.render("item.header", _context(d, t, terms))
+            header = t.render("item.header", _context(d, t, r.terms_of(d)))
             paragraphs.append("\n".join([header, *lines]))
     else:
-        lines, contact = _body(decision, t, terms)
+        lines, contact = _body(decision, r)
         paragraphs.append("\n".join(lines))
     if contact:
         paragraphs.append(t.render("contact", common))
@@ -430,6 +566,7 @@ def _agent_one(d: Decision) -> list[str]:
 def agent_view(decision: Decision | OrderDecision) -> str:
     """The support-agent view: outcome, every reason with its clause id and sentence,
     the facts used, what is missing, the notices and the full rule trace."""
+    decision = _decision(decision)
     if isinstance(decision, OrderDecision):
         summary = ", ".join(f"{n} {k}" for k, n in sorted(decision.counts.items()))
         lines = [f"order {decision.order_id}: {summary}"]
