@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from atlier_policy import InputError, default_policy, evaluate
+from atlier_policy import InputError, SaleEvent, default_policy, evaluate
 from atlier_policy.jsonio import case_from_dict
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.timelines import (
@@ -20,6 +20,7 @@ from atlier_policy.timelines import (
     timeline,
     timeline_of_dates,
 )
+from atlier_policy.versions import default_versions
 from builders import (
     at,
     cancellation,
@@ -175,13 +176,14 @@ def test_timeline_laws(case: object) -> None:
     terms = PolicyTerms()
     delivered = [e for e in entries if e.key == "delivered"]
     for d in delivered[:1]:
-        last = next(e for e in entries if e.key == "last_day_to_request_return")
+        last = next((e for e in entries if e.key == "last_day_to_request_return"), None)
         report = next(e for e in entries if e.key == "last_day_to_report_defect")
         if len(delivered) == 1:
-            assert last.date - d.date == timedelta(days=terms.return_window_days)
+            if last is not None:  # §2's exclusions leave it out
+                assert last.date - d.date == timedelta(days=terms.return_window_days)
             assert report.date - d.date == timedelta(days=terms.defect_notice_days)
     refund = [e.date for e in entries if e.kind is TimelineKind.REFUND]
-    decision = evaluate(case)  # type: ignore[arg-type]
+    decision = default_policy().evaluate(case)  # type: ignore[arg-type]
     has_window = getattr(getattr(decision, "obligations", None), "refund_earliest", None)
     assert bool(refund) == bool(has_window)
     assert refund == sorted(refund)
@@ -192,3 +194,66 @@ def test_entry_is_frozen() -> None:
     with pytest.raises(AttributeError):
         entry.label = "x"  # type: ignore[misc]
     assert replace(entry, label="x").label == "x"
+
+
+def test_no_return_deadline_where_section_2_excludes_the_piece() -> None:
+    """§2: for a custom order's cancellation and a sale piece (no confirmed defect) the
+    "last day to request a return" does not apply (marked, and said in its label); a sale
+    piece with a confirmed defect keeps it."""
+    for case in (
+        cancellation(),
+        return_request(items=(return_item(item=item(sale_event=SaleEvent.CLEARANCE)),)),
+        exchange(item=return_item(item=item(engraved=True))),
+        defect_claim(item=item(sale_event=SaleEvent.SALE)),
+    ):
+        entries = timeline(case)
+        assert all(e.applies for e in entries if e.key != "last_day_to_request_return")
+        (last,) = [e for e in entries if e.key == "last_day_to_request_return"]
+        assert not last.applies
+        assert "does not apply: §2 excludes this piece" in last.label
+    confirmed = return_item(item=item(sale_event=SaleEvent.SALE), defect_confirmed=True)
+    entries = timeline(return_request(items=(confirmed,)))
+    assert all(e.applies for e in entries)
+
+
+LATER = default_policy(version="2026-01-01", effective_date=date(2026, 1, 1), return_window_days=14)
+VERSIONS = default_versions().with_version(LATER)
+
+
+def test_deadlines_of_the_version_the_decision_names() -> None:
+    """A 14-day version from 2026-01-01: the last day to request is delivery + 14 for an
+    order bought under it, delivery + 7 for one bought before."""
+    new = item(purchased_at=at("2026-01-02"), delivered_at=at("2026-01-05"))
+    entries = timeline(
+        return_request(at("2026-01-08"), items=(return_item(item=new),)), policy=VERSIONS
+    )
+    last = next(e for e in entries if e.key == "last_day_to_request_return")
+    assert last.date == date(2026, 1, 19)
+    entries = timeline(return_request(), policy=VERSIONS)
+    last = next(e for e in entries if e.key == "last_day_to_request_return")
+    assert last.date == date(2025, 3, 10)
+    doc = json.loads(EXAMPLES[0].read_text(encoding="utf-8"))
+    assert timeline(doc) == timeline(case_from_dict(doc))  # a JSON document is a case too
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"delivered": date(9999, 12, 30)}, "`delivered`"),
+        ({"approved": date(9999, 12, 28)}, "`approved`"),
+        ({"delivered": "2025-03-03"}, "`delivered`"),
+        ({"approved": at("2025-03-03")}, "`approved`"),
+    ],
+)
+def test_dates_out_of_range_or_of_the_wrong_type(kwargs: dict[str, object], field: str) -> None:
+    with pytest.raises(InputError, match=field):
+        timeline_of_dates(PolicyTerms(), **kwargs)  # type: ignore[arg-type]
+
+
+def test_bad_terms_policy_and_decision() -> None:
+    with pytest.raises(InputError, match="`terms`"):
+        timeline_of_dates(None, delivered=date(2025, 3, 3))  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="`policy`"):
+        timeline(return_request(), policy="x")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="`decision`"):
+        timeline(return_request(), 42)  # type: ignore[arg-type]
