@@ -150,18 +150,28 @@ def test_summary_reads_well() -> None:
     text = result.summary(limit=2)
     assert text.splitlines()[:4] == [
         "what-if: version 2025-01-12 -> version 14-day",
-        "4 cases, 4 decisions: 3 change outcome, 0 change reasons only, 1 unchanged",
+        "4 cases, 4 decisions: 3 change outcome, 0 change reasons only, "
+        "1 change obligations only, 0 unchanged",
         "by outcome and reason code:",
         "       3  return request: not eligible -> eligible pending inspection  -return_window_expired",
     ]
     assert "changes:" in text
     assert "  case 0, order A-1001, item RING-7 (return request): not eligible -> " in text
-    assert text.endswith("  ... and 1 more")
+    assert "  ... and 1 more\nobligations only:\n" in text
+    # The request 1 day after delivery: eligible under both, with another last day (§1).
+    assert text.endswith(
+        "obligations only:\n  case 3, order A-1001, item RING-7 (return request): "
+        "eligible pending inspection -> eligible pending inspection"
+    )
+    doc = result.to_dict()
+    assert doc["obligations_only"] == 1
+    assert [r["case"] for r in doc["obligation_changes"]] == [3]
     assert str(result) == result.summary()
     same = compare([_late(1)], TEXT, TEXT)
     assert str(same).splitlines() == [
         "what-if: version 2025-01-12 -> version 2025-01-12",
-        "1 case, 1 decision: 0 change outcome, 0 change reasons only, 1 unchanged",
+        "1 case, 1 decision: 0 change outcome, 0 change reasons only, "
+        "0 change obligations only, 1 unchanged",
     ]
 
 
@@ -170,7 +180,8 @@ def test_errors_are_listed() -> None:
     result = Comparison(baseline="a", candidate="b", cases=2, decisions=(), errors=((2, "bad"),))
     assert result.summary().splitlines() == [
         "what-if: a -> b",
-        "2 cases, 0 decisions: 0 change outcome, 0 change reasons only, 0 unchanged; "
+        "2 cases, 0 decisions: 0 change outcome, 0 change reasons only, "
+        "0 change obligations only, 0 unchanged; "
         "1 case with errors",
         "  error in case 2: bad",
     ]
@@ -281,3 +292,15 @@ def test_doc_example_prints_what_the_doc_says(doc: str, code: str, expected: str
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout == expected, doc
+
+
+def test_bad_arguments_are_input_errors() -> None:
+    for call in (
+        lambda: compare(None, TEXT, FOURTEEN),  # type: ignore[arg-type]
+        lambda: compare("abc", TEXT, FOURTEEN),
+        lambda: compare({"stage": "lost_parcel"}, TEXT, FOURTEEN),
+        lambda: compare([_late(1)], "x", FOURTEEN),  # type: ignore[arg-type]
+        lambda: compare([_late(1)], TEXT, None),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(InputError):
+            call()

@@ -33,6 +33,8 @@ from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Finding
 from atlier_policy.versions import PolicyVersions
 
+_CTX = "compare"
+
 __all__ = ["Comparison", "DecisionChange", "Evaluator", "Group", "compare", "compare_case"]
 
 
@@ -159,6 +161,13 @@ class Comparison:
         return tuple(d for d in self.decisions if d.changed)
 
     @property
+    def obligation_changes(self) -> tuple[DecisionChange, ...]:
+        """The decisions with the same outcome and reasons whose obligations differ
+        (a deadline, the refund window, an amount): no change of decision, but a change
+        the customer sees."""
+        return tuple(d for d in self.decisions if d.obligations_changed and not d.changed)
+
+    @property
     def transitions(self) -> dict[tuple[Stage, Outcome, Outcome], int]:
         """How many item decisions go from each outcome to each, unchanged ones included."""
         return dict(Counter((d.stage, d.baseline, d.candidate) for d in self.decisions))
@@ -191,6 +200,7 @@ class Comparison:
             "decisions": len(self.decisions),
             "changed": len(self.changes),
             "outcome_changed": sum(d.outcome_changed for d in self.decisions),
+            "obligations_only": len(self.obligation_changes),
             "transitions": [
                 {"stage": s.value, "baseline_outcome": b.value, "candidate_outcome": c.value}
                 | {"count": n}
@@ -198,18 +208,20 @@ class Comparison:
             ],
             "groups": [g.to_record() for g in self.groups],
             "changes": [d.to_record() for d in self.changes],
+            "obligation_changes": [d.to_record() for d in self.obligation_changes],
             "errors": [{"case": n, "error": message} for n, message in self.errors],
         }
 
     def summary(self, limit: int = 20) -> str:
         """A readable summary: counts, groups by reason code, the first ``limit`` changes."""
-        changes = self.changes
+        changes, duties = self.changes, self.obligation_changes
         moved = sum(d.outcome_changed for d in self.decisions)
         lines = [
             f"what-if: {self.baseline} -> {self.candidate}",
             f"{_n(self.cases, 'case')}, {_n(len(self.decisions), 'decision')}: "
             f"{moved} change outcome, {len(changes) - moved} change reasons only, "
-            f"{len(self.decisions) - len(changes)} unchanged"
+            f"{len(duties)} change obligations only, "
+            f"{len(self.decisions) - len(changes) - len(duties)} unchanged"
             + (f"; {_n(len(self.errors), 'case')} with errors" if self.errors else ""),
         ]
         if changes:
@@ -223,9 +235,12 @@ class Comparison:
             )
         if changes:
             lines.append("changes:")
-        lines += [f"  {d}" for d in changes[:limit]]
-        if len(changes) > limit:
-            lines.append(f"  ... and {len(changes) - limit} more")
+        for title, listed in (("changes:", changes), ("obligations only:", duties)):
+            if listed and title != "changes:":
+                lines.append(title)
+            lines += [f"  {d}" for d in listed[:limit]]
+            if len(listed) > limit:
+                lines.append(f"  ... and {len(listed) - limit} more")
         lines += [f"  error in case {n}: {message}" for n, message in self.errors]
         return "\n".join(lines)
 
@@ -287,6 +302,15 @@ def compare(
     Cases are typed cases or JSON documents (dicts). A bad case raises
     :class:`InputError` naming its position. Names default to the policy versions.
     """
+    if isinstance(cases, str | bytes | Mapping) or not isinstance(cases, Iterable):
+        raise InputError.single(
+            "cases", "an iterable of cases (typed cases or dicts)", type(cases).__name__, _CTX
+        )
+    for name, policy in (("baseline", baseline), ("candidate", candidate)):
+        if not callable(getattr(policy, "evaluate", None)):
+            raise InputError.single(
+                name, "a Policy or a PolicyVersions registry", type(policy).__name__, _CTX
+            )
     pairs: list[DecisionChange] = []
     n = 0
     for n, case in enumerate(cases, 1):
