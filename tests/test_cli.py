@@ -47,6 +47,9 @@ def test_deadlines_other_calendar(capsys: pytest.CaptureFixture[str]) -> None:
             "`subdiv`",
         ),
         (["deadlines", "--approved", "1600-01-01"], "years"),
+        (["deadlines", "--delivered", "9999-12-30"], "`delivered`"),
+        (["deadlines", "--approved", "9999-12-28"], "`approved`"),
+        (["deadlines", "--delivered", "2025-03-03", "--versions", "x.toml"], "needs --case"),
         (["frobnicate"], "invalid choice"),
     ],
 )
@@ -282,7 +285,8 @@ def test_diff_text_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         f"what-if: the text (version 2025-01-12) -> {FOURTEEN} (version candidate-14-day-window)"
     )
     assert out[1] == (
-        "3 cases, 2 decisions: 0 change outcome, 1 change reasons only, 1 unchanged; "
+        "3 cases, 2 decisions: 0 change outcome, 1 change reasons only, "
+        "0 change obligations only, 1 unchanged; "
         "1 case with errors"
     )
     assert "return request: not eligible -> not eligible  -return_window_expired" in out[3]
@@ -317,7 +321,10 @@ def test_diff_against_versions_from_stdin(
     assert main(["diff", "--candidate", VERSIONS, "-", "--limit", "0"]) == 0
     out = capsys.readouterr().out
     assert "(versions 2025-01-12, 2026-01-01)" in out
-    assert "1 case, 1 decision: 0 change outcome, 0 change reasons only, 1 unchanged" in out
+    assert (
+        "1 case, 1 decision: 0 change outcome, 0 change reasons only, 0 change obligations only, 1 unchanged"
+        in out
+    )
 
 
 def test_diff_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -384,3 +391,50 @@ def test_deadlines_case_and_dates_exclusive(capsys: pytest.CaptureFixture[str]) 
     """A case file and dates together: usage error naming both."""
     assert main(["deadlines", "--case", "x.json", "--delivered", "2025-03-03"]) == 2
     assert "either --case FILE or dates" in capsys.readouterr().err
+
+
+EXAMPLE_DIR = Path(__file__).parent.parent / "examples"
+
+
+def _bought(tmp_path: Path, purchased: str, delivered: str, requested: str) -> str:
+    doc = json.loads((EXAMPLE_DIR / "return_request_eligible.json").read_text())
+    doc["items"][0]["item"]["purchased_at"] = f"{purchased}T12:00:00-05:00"
+    doc["items"][0]["item"]["delivered_at"] = f"{delivered}T12:00:00-05:00"
+    doc["requested_at"] = f"{requested}T12:00:00-05:00"
+    path = tmp_path / f"case-{purchased}.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return str(path)
+
+
+def test_deadlines_case_under_the_version_of_the_decision(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`deadlines --case --versions`: a 14-day version from 2026-01-01 gives an order bought
+    under it delivery + 14 and names that version; an older order keeps 7 days."""
+    new = _bought(tmp_path, "2026-01-02", "2026-01-05", "2026-01-08")
+    assert main(["deadlines", "--case", new, "--versions", VERSIONS]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "last day to request a return (§1): 2026-01-19 (Monday)" in out
+    assert out[-1] == "calendar: US, policy version 2026-01-01"
+    old = _bought(tmp_path, "2025-02-27", "2025-03-03", "2025-03-05")
+    assert main(["deadlines", "--case", old, "--versions", VERSIONS]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "last day to request a return (§1): 2025-03-10 (Monday)" in out
+    assert out[-1] == "calendar: US, policy version 2025-01-12"
+
+
+def test_evaluate_and_batch_use_the_version_in_force_at_purchase(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """By default a case is judged under the version in force at its purchase date: bought
+    before the text's version (2025-01-12), the terms then in force are unknown."""
+    early = _bought(tmp_path, "2024-12-01", "2024-12-03", "2024-12-05")
+    assert main(["evaluate", early, "--format", "json"]) == 0
+    decided = json.loads(capsys.readouterr().out)
+    assert decided["policy_version"] == "none"
+    assert decided["items"][0]["outcome"] == "needs_review"
+    assert "no_policy_version_in_force" in json.dumps(decided)
+    lines = tmp_path / "cases.jsonl"
+    lines.write_text(Path(early).read_text(encoding="utf-8").replace("\n", "") + "\n")
+    assert main(["batch", str(lines)]) == 0
+    assert '"policy_version":"none"' in capsys.readouterr().out.replace(" ", "")

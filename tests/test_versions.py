@@ -383,3 +383,38 @@ def test_blanking_the_purchase_date_never_grants_more(case: Any) -> None:
     assert len(unknown) == len(known)
     for k, u in zip(known, unknown, strict=True):
         assert not u.granted or k.granted
+
+
+def test_plain_evaluate_judges_under_the_version_in_force_at_purchase() -> None:
+    """Issue 7: "a case is evaluated under the version in force at its purchase date by
+    default". Bought 2024-12-01, before the text's version (2025-01-12): the terms then in
+    force are unknown, so `evaluate(case)` needs review; a policy named applies as given."""
+    from atlier_policy import evaluate
+
+    early = b.return_request(items=(b.return_item(item=b.item(purchased_at=b.at("2024-12-01"))),))
+    (d,) = evaluate(early).items  # type: ignore[union-attr]
+    assert (d.outcome.value, d.policy_version) == ("needs_review", "none")
+    assert d.reasons[0].code == "no_policy_version_in_force"
+    (raw,) = evaluate(early, default_policy()).items  # type: ignore[union-attr]
+    assert (raw.outcome.value, raw.policy_version) == ("eligible_pending_inspection", "2025-01-12")
+    (same,) = evaluate(b.return_request()).items  # type: ignore[union-attr]
+    assert same.policy_version == "2025-01-12"
+
+
+def test_named_version_of_a_decision() -> None:
+    """`named` gives the version a decision names: one id, the latest of "A or B", the first
+    for "none"; anything else is an InputError."""
+    assert VERSIONS_TWO.named("2026-01-01").version == "2026-01-01"
+    assert VERSIONS_TWO.named("2025-01-12 or 2026-01-01").version == "2026-01-01"
+    assert VERSIONS_TWO.named("none").version == "2025-01-12"
+    with pytest.raises(InputError, match="`policy_version`"):
+        VERSIONS_TWO.named("2030-01-01")
+    from atlier_policy.versions import policy_named
+
+    with pytest.raises(InputError, match="`policy`"):
+        policy_named("x", "2025-01-12", "test")  # type: ignore[arg-type]
+
+
+VERSIONS_TWO = default_versions().with_version(
+    default_policy(version="2026-01-01", effective_date=date(2026, 1, 1), return_window_days=14)
+)

@@ -4,24 +4,35 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from atlier_policy.decision import Decision, OrderDecision
 from atlier_policy.policy import Case, Policy
+
+if TYPE_CHECKING:
+    from atlier_policy.versions import PolicyVersions
 
 __all__ = ["evaluate"]
 
 
 @cache
-def _default() -> Policy:
-    # An immutable value built once: the embedded policy as the text states it.
-    return Policy()
+def _default() -> PolicyVersions:
+    # An immutable value built once: the registry of the text's one version.
+    from atlier_policy.versions import default_versions
+
+    return default_versions()
 
 
 def evaluate(
     case: Case | Mapping[str, Any], policy: Policy | None = None
 ) -> Decision | OrderDecision:
-    """Evaluate a case of any stage under ``policy`` (the embedded default if omitted).
+    """Evaluate a case of any stage under ``policy``.
+
+    Without a policy, the case is judged under the version of the policy in force at
+    its purchase date (``default_versions()``, the text's one version "Last Updated:
+    01/12/2025"): a purchase before that version is ``needs_review``
+    (``no_policy_version_in_force``, ``docs/versions.md``). ``Policy.evaluate``
+    applies one policy and looks at no date.
 
     ``case`` is a typed case object or a JSON document (a ``dict`` with a ``stage``).
 
@@ -36,4 +47,6 @@ def evaluate(
         typed = case_from_dict(dict(case))
     else:
         typed = case
-    return (policy or _default()).evaluate(typed)
+    if policy is None:
+        return _default().evaluate(typed)
+    return policy.evaluate(typed)

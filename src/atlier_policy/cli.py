@@ -27,7 +27,7 @@ from atlier_policy.jsonio import case_from_dict, dumps, loads
 from atlier_policy.policy import default_policy
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.termsfile import load_policy
-from atlier_policy.versions import PolicyVersions, default_versions
+from atlier_policy.versions import PolicyVersions, default_versions, policy_named
 from atlier_policy.whatif import Comparison, DecisionChange, compare_case
 
 __all__ = ["MAX_CASE_BYTES", "main"]
@@ -124,6 +124,12 @@ def _build_parser() -> _Parser:
     dl.add_argument("--subdiv", default=None, help="holidays subdivision code")
     dl.add_argument(
         "--case", metavar="FILE", help="a case document (- for stdin): its whole timeline"
+    )
+    dl.add_argument(
+        "--versions",
+        metavar="TERMS.toml",
+        help="with --case: judge under these terms, or under the version in force at the "
+        "purchase date for a file of [[versions]] (default: the text's versions)",
     )
 
     po = sub.add_parser("policy", help="the clauses with their ids, sections and sentences")
@@ -348,15 +354,28 @@ def _deadlines(args: argparse.Namespace) -> int:
             "deadlines: give --delivered DATE, --approved DATE or both, or --case FILE"
         )
     terms = PolicyTerms(calendar_country=args.country, calendar_subdiv=args.subdiv)
+    version = terms.version
     if args.case is not None:
         if args.delivered is not None or args.approved is not None:
             raise _UsageError("deadlines: give either --case FILE or dates, not both")
-        entries = timeline(case_from_dict(_read_case(args.case)), policy=Policy(terms))
+        policy = (
+            PolicyVersions.of(Policy(terms))
+            if args.versions is None
+            else load_policy(args.versions)
+        )
+        case = case_from_dict(_read_case(args.case))
+        decision = policy.evaluate(case)
+        entries = timeline(case, decision, policy=policy)
+        # The calendar and the version are those the decision was made under.
+        version = decision.policy_version
+        terms = policy_named(policy, version, "deadlines").terms
+    elif args.versions is not None:
+        raise _UsageError("deadlines: --versions needs --case FILE")
     else:
         entries = timeline_of_dates(terms, delivered=args.delivered, approved=args.approved)
     print(format_timeline(entries))
     where = terms.calendar_country + (f"-{terms.calendar_subdiv}" if terms.calendar_subdiv else "")
-    print(f"calendar: {where}, policy version {terms.version}")
+    print(f"calendar: {where}, policy version {version}")
     return 0
 
 
