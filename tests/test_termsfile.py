@@ -138,8 +138,34 @@ def test_bad_toml_syntax() -> None:
 def test_unknown_time_zone_and_country_are_named() -> None:
     with pytest.raises(InputError, match="`store_timezone`"):
         terms_from_toml("store_timezone = 'Mars/Olympus'")
-    with pytest.raises(InputError, match="`country`"):
+    with pytest.raises(InputError, match="`calendar_country`"):
         terms_from_toml("calendar_country = 'XX'")
+    with pytest.raises(InputError, match="`calendar_subdiv`"):
+        terms_from_toml("calendar_subdiv = 'ZZ'")
+
+
+@pytest.mark.parametrize("email", ["", "junk", "a@b", "@example.com", "a b@example.com", "a@@b.c"])
+def test_support_email_must_be_an_address(email: str) -> None:
+    """§6 names an e-mail address: the terms' support_email must be one."""
+    with pytest.raises(InputError, match="`support_email` must be an e-mail address"):
+        terms_from_toml(f"support_email = {email!r}")
+    assert terms_from_toml("support_email = 'care@shop.example'").support_email == (
+        "care@shop.example"
+    )
+
+
+def test_not_a_document() -> None:
+    with pytest.raises(InputError, match="table of terms"):
+        terms_from_mapping([1, 2])  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="TOML text"):
+        terms_from_toml(None)  # type: ignore[arg-type]
+
+
+def test_key_table_is_read_only() -> None:
+    from atlier_policy import termsfile
+
+    with pytest.raises(TypeError):
+        termsfile._KEYS["colour"] = termsfile._KEYS["version"]  # type: ignore[index]
 
 
 def test_files(tmp_path: Path) -> None:

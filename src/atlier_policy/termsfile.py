@@ -29,6 +29,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from atlier_policy.cases import SalesChannel
@@ -73,6 +74,15 @@ def _day(value: object) -> object:
     return value if isinstance(value, date) and not isinstance(value, datetime) else _BAD
 
 
+def _email(value: object) -> object:
+    """An e-mail address: one ``@`` between a local part and a dotted domain, no spaces."""
+    if not isinstance(value, str) or value.count("@") != 1 or any(c.isspace() for c in value):
+        return _BAD
+    local, domain = value.split("@")
+    labels = domain.split(".")
+    return value if local and len(labels) > 1 and all(labels) else _BAD
+
+
 def _channels(value: object) -> object:
     if not isinstance(value, list):
         return _BAD
@@ -83,24 +93,31 @@ def _channels(value: object) -> object:
 
 
 _CHOICES = ", ".join(repr(c.value) for c in SalesChannel)
-_KEYS: dict[str, tuple[Callable[[object], object], str]] = {
-    "version": (_text, "a string"),
-    "effective_date": (_day, "a date like 2026-01-01"),
-    "return_window_days": (_int, "an integer"),
-    "defect_notice_days": (_int, "an integer"),
-    "refund_min_business_days": (_int, "an integer"),
-    "refund_max_business_days": (_int, "an integer"),
-    "calendar_country": (_text, "a string"),
-    "calendar_subdiv": (_text, "a string"),
-    "store_timezone": (_text, "a string"),
-    "eligible_channels": (_channels, f"an array of sales channels ({_CHOICES})"),
-    "defect_remedy_covers_custom": (_bool, "true or false"),
-    "support_email": (_text, "a string"),
-}
+_KEYS: Mapping[str, tuple[Callable[[object], object], str]] = MappingProxyType(
+    {
+        "version": (_text, "a string"),
+        "effective_date": (_day, "a date like 2026-01-01"),
+        "return_window_days": (_int, "an integer"),
+        "defect_notice_days": (_int, "an integer"),
+        "refund_min_business_days": (_int, "an integer"),
+        "refund_max_business_days": (_int, "an integer"),
+        "calendar_country": (_text, "a string"),
+        "calendar_subdiv": (_text, "a string"),
+        "store_timezone": (_text, "a string"),
+        "eligible_channels": (_channels, f"an array of sales channels ({_CHOICES})"),
+        "defect_remedy_covers_custom": (_bool, "true or false"),
+        "support_email": (_email, "an e-mail address like support@example.com"),
+    }
+)
+
+# The names the calendar gives its problems, and the TOML keys they come from.
+_CALENDAR_FIELDS = MappingProxyType({"country": "calendar_country", "subdiv": "calendar_subdiv"})
 
 
 def terms_from_mapping(doc: Mapping[str, Any], context: str = "terms") -> PolicyTerms:
     """:class:`PolicyTerms` from parsed TOML (a mapping of term names to values)."""
+    if not isinstance(doc, Mapping):
+        raise InputError.single("(document)", "a table of terms", type(doc).__name__, context)
     problems: list[tuple[str, str, str]] = []
     kwargs: dict[str, Any] = {}
     for key in sorted(doc):
@@ -118,10 +135,13 @@ def terms_from_mapping(doc: Mapping[str, Any], context: str = "terms") -> Policy
     try:
         return PolicyTerms(**kwargs)
     except InputError as exc:  # range and cross-field checks of the terms themselves
-        raise type(exc)(exc.problems, context) from None
+        named = tuple((_CALENDAR_FIELDS.get(f, f), e, g) for f, e, g in exc.problems)
+        raise type(exc)(named, context) from None
 
 
 def _parse(text: str, context: str) -> dict[str, Any]:
+    if not isinstance(text, str):
+        raise InputError.single("(document)", "TOML text", type(text).__name__, context)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
