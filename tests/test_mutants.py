@@ -422,7 +422,7 @@ def test_refund_window_message_names_the_business_days_in_words() -> None:
 
 
 def test_lost_parcel_advice_depends_on_insurance() -> None:
-    """§4: a lost uninsured parcel gets the insured-shipping advice; an insured one, the carrier claim."""
+    """§4: a lost uninsured parcel gets the insured-shipping advice; an insured one, a note on its insurance."""
     uninsured = POLICY.lost_parcel(parcel(insured=False))
     insured = POLICY.lost_parcel(parcel(insured=True))
     for decision in (uninsured, insured):
@@ -435,7 +435,10 @@ def test_lost_parcel_advice_depends_on_insurance() -> None:
     )
     assert advice.message == "insured, trackable shipping is recommended for returns"
     (claim,) = insured.obligations.notices
-    assert claim.message == "the parcel was insured: the customer can claim from the carrier"
+    # The text promises nothing about the insurance: the store only points to it.
+    assert claim.message == (
+        "the parcel was insured: its insurance is a matter between the customer and the carrier"
+    )
 
 
 def test_parcel_of_unknown_status_needs_review() -> None:

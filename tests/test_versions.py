@@ -217,13 +217,14 @@ def test_unknown_purchase_date_same_outcome_other_deadline_needs_review() -> Non
 
 
 def test_unknown_purchase_date_where_versions_agree() -> None:
-    """A lost parcel names no item: if every version decides alike, the latest one is named."""
+    """A lost parcel names no item: if every version decides alike, the decision stands
+    and names every version that may apply (none is picked without the purchase date)."""
     lost = b.parcel(shipped_at=None)
     d = TWO.evaluate(lost)
     assert isinstance(d, Decision)
     assert d.outcome.value == "no_refund_parcel_lost"
-    assert d.policy_version == "2026-01-01"
-    assert d == LATER.evaluate(lost)
+    assert d.policy_version == "2025-01-12 or 2026-01-01"
+    assert d == replace(LATER.evaluate(lost), policy_version="2025-01-12 or 2026-01-01")
 
 
 def test_one_order_with_items_under_two_versions() -> None:
@@ -252,14 +253,18 @@ def test_one_order_with_items_under_two_versions() -> None:
     # but the reasons differ (the window) -- so it is reviewed too.
     assert second.outcome is ReturnOutcome.NEEDS_REVIEW
     # A later version that changes only the refund window (§4, inspection stage) decides
-    # the same return request identically: the decision stands, under the latest version.
+    # the same return request identically: the decision stands, naming both versions.
     slower = PolicyVersions.of(
         Policy(), replace(LATER.terms, return_window_days=7, refund_max_business_days=12)
     )
     agreed = slower.evaluate(case)
     assert isinstance(agreed, OrderDecision)
-    assert agreed.policy_version == "2026-01-01"
-    assert agreed == slower.policies[1].evaluate(case)
+    assert agreed.policy_version == "2025-01-12 or 2026-01-01"
+    alone = slower.policies[1].evaluate(case)
+    assert isinstance(alone, OrderDecision)
+    assert [replace(d, policy_version="") for d in agreed.items] == [
+        replace(d, policy_version="") for d in alone.items
+    ]
 
 
 @pytest.mark.parametrize(

@@ -578,7 +578,7 @@ _DECISION_EMAIL_ONLY = Obligations(notices=(_DECISION_EMAIL,))
 _CARRIER_CLAIM = _notice(
     shipping.INSURED_SHIPPING,
     "insured_shipping",
-    "the parcel was insured: the customer can claim from the carrier",
+    "the parcel was insured: its insurance is a matter between the customer and the carrier",
 )
 _INSURE_NEXT_TIME = _notice(
     shipping.INSURED_SHIPPING,

@@ -339,7 +339,9 @@ def _merge_one(
 ) -> Decision:
     last = decisions[-1]
     if all(replace(d, policy_version="") == replace(last, policy_version="") for d in decisions):
-        return last
+        # Every version that may apply decides alike; the decision names them all, not
+        # one picked without knowing the purchase date.
+        return last if last.policy_version == label else replace(last, policy_version=label)
     under = ", ".join(
         f"{p.version}: {d.outcome.value.replace('_', ' ')}"
         for p, d in zip(candidates, decisions, strict=True)
