@@ -24,9 +24,9 @@ def _default() -> PolicyVersions:
 
 
 def evaluate(
-    case: Case | Mapping[str, Any], policy: Policy | None = None
+    case: Case | Mapping[str, Any], policy: Policy | PolicyVersions | None = None
 ) -> Decision | OrderDecision:
-    """Evaluate a case of any stage under ``policy``.
+    """Evaluate a case of any stage under ``policy`` (a policy, or a registry of versions).
 
     Without a policy, the case is judged under the version of the policy in force at
     its purchase date (``default_versions()``, the text's one version "Last Updated:
