@@ -93,6 +93,15 @@ def machine_markdown(m: dict[str, Any]) -> str:
     )
 
 
+def report(tables: str) -> int:
+    """Print a script's markdown tables and the machine they were measured on."""
+    print()
+    print(tables)
+    print()
+    print(machine_markdown(machine()))
+    return 0
+
+
 def median_per_call(
     run: Callable[[], object], calls: int, repeat: int, min_time: float = 0.2
 ) -> float:

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _common import ROOT, machine, machine_markdown, table
+from _common import ROOT, report, table
 from atlier_policy.api import evaluate
 from atlier_policy.decision import OrderDecision
 from atlier_policy.errors import AtlierPolicyError
@@ -285,11 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", default="/tmp")
     args = parser.parse_args(argv)
     res = run(args.cases, args.profile_lines, args.workdir)
-    print()
-    print(markdown(res))
-    print()
-    print(machine_markdown(machine()))
-    return 0
+    return report(markdown(res))
 
 
 if __name__ == "__main__":

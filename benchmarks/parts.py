@@ -17,7 +17,7 @@ import timeit
 from collections.abc import Callable
 from typing import Any
 
-from _common import EXAMPLES, git_commit
+from _common import git_commit, load_examples, materialize
 from atlier_policy import Context, default_policy
 from atlier_policy.jsonio import case_from_dict
 
@@ -30,18 +30,16 @@ def _best(fn: Callable[[], object], number: int, repeat: int) -> float:
 
 def measure(number: int = 5000, repeat: int = 5) -> dict[str, float]:
     policy = default_policy()
-    (path,) = [p for p in EXAMPLES if p.stem == "return_request_eligible"]
-    request = case_from_dict(json.loads(path.read_text(encoding="utf-8")))
+    request = case_from_dict(load_examples()["return_request_eligible"])
     line = request.lines()[0]
     ctx = Context(line, policy.terms, policy.terms.calendar, policy.terms.tz)
 
     def full() -> None:
-        for d in policy.return_request(request).items:
-            _ = (d.reasons, d.trace, d.missing, d.obligations)
+        materialize(policy.return_request(request))
 
     out: dict[str, float] = {
         "return_request (decision)": _best(lambda: policy.return_request(request), number, repeat),
-        "return_request + reasons, trace, missing": _best(full, number, repeat),
+        "return_request + reasons, trace, obligations": _best(full, number, repeat),
         "return_rule.evaluate (the §1/§2 rules, tree built)": _best(
             lambda: policy.return_rule.evaluate(ctx), number, repeat
         ),

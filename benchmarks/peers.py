@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 import rule_engine
 import zen
 
-from _common import machine, machine_markdown, materialize, side_by_side, table
+from _common import materialize, report, side_by_side, table
 from atlier_policy import (
     Condition,
     Finding,
@@ -517,11 +517,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
     res = run(args.cases, args.repeat)
-    print()
-    print(markdown(res))
-    print()
-    print(machine_markdown(machine()))
-    return 0
+    return report(markdown(res))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,13 @@ import statistics
 import sys
 from typing import Any
 
-from _common import load_examples, machine, machine_markdown, materialize, side_by_side, table
+from _common import (
+    load_examples,
+    materialize,
+    report,
+    side_by_side,
+    table,
+)
 from atlier_policy import default_policy
 from atlier_policy.jsonio import case_from_dict
 
@@ -162,11 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args(argv)
     res = run(args.repeat)
-    print()
-    print(markdown(res))
-    print()
-    print(machine_markdown(machine()))
-    return 0
+    return report(markdown(res))
 
 
 if __name__ == "__main__":

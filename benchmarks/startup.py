@@ -20,7 +20,7 @@ import sys
 import time
 from typing import Any
 
-from _common import ROOT, machine, machine_markdown, table
+from _common import ROOT, report, table
 
 EXAMPLES = ROOT / "examples"
 
@@ -191,11 +191,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args(argv)
     res = run(args.repeat)
-    print()
-    print(markdown(res))
-    print()
-    print(machine_markdown(machine()))
-    return 0
+    return report(markdown(res))
 
 
 if __name__ == "__main__":

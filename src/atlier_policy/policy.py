@@ -74,6 +74,7 @@ from atlier_policy.rules import (
     Record,
     Rule,
     Unless,
+    _Recorded,
 )
 from atlier_policy.terms import PolicyTerms
 
@@ -705,7 +706,7 @@ def _reason(leaf: Evaluation) -> Reason:
 
 
 @dataclass(frozen=True, slots=True)
-class _Then(Rule):
+class _Then(_Recorded):
     """``first``, and once it passes, ``then`` decides (the defect remedy after the claim).
 
     A ``first`` that does not pass is the whole evaluation; otherwise both show,
@@ -714,9 +715,6 @@ class _Then(Rule):
 
     first: Rule
     then: Rule
-
-    def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        return self._rebuild(iter(Record.of(self, ctx).results))
 
     def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
         finding = self.first._run(ctx, out)

@@ -265,6 +265,22 @@ class Rule(ABC):
         )
 
 
+class _Recorded(Rule):
+    """A rule that implements the hot path (``_run``/``_rebuild``); its tree is rebuilt
+    from its record, so ``evaluate`` and a decision's trace agree by construction."""
+
+    __slots__ = ()
+
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        return Record.of(self, ctx).evaluation()
+
+    @abstractmethod
+    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding: ...
+
+    @abstractmethod
+    def _rebuild(self, results: Iterator[Any]) -> Evaluation: ...
+
+
 def _rule(value: object, op: str) -> Rule:
     if not isinstance(value, Rule):
         raise PolicyDefinitionError(
@@ -274,7 +290,7 @@ def _rule(value: object, op: str) -> Rule:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Clause(Rule):
+class Clause(_Recorded):
     """A leaf rule: one sentence of the policy (or of a merchant's addition).
 
     ``id`` is stable (reason codes and the clause map refer to it), ``section``
@@ -288,9 +304,6 @@ class Clause(Rule):
     sentence: str
     code: str
     check: Callable[[Context[Any]], Check] = field(repr=False)
-
-    def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        return _evaluate(self, ctx)
 
     def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
         result = self.check(ctx)
@@ -325,13 +338,6 @@ class Clause(Rule):
         return hash(("Clause", self.id))
 
 
-def _evaluate(rule: Rule, ctx: Context[Any]) -> Evaluation:
-    """The built-in rules' ``evaluate``: the hot path, then the tree from its record."""
-    out: list[Any] = []
-    rule._run(ctx, out)
-    return rule._rebuild(iter(out))
-
-
 def _combine_all(findings: list[Finding]) -> Finding:
     if Finding.FAILED in findings:
         return Finding.FAILED
@@ -353,7 +359,7 @@ def _combine_any(findings: list[Finding]) -> Finding:
 
 
 @dataclass(frozen=True, slots=True)
-class AllOf(Rule):
+class AllOf(_Recorded):
     """All parts must pass; a failure anywhere fails; not-applicable parts are ignored."""
 
     rules: tuple[Rule, ...]
@@ -367,9 +373,6 @@ class AllOf(Rule):
 
     def parts(self) -> tuple[Rule, ...]:
         return self.rules
-
-    def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        return _evaluate(self, ctx)
 
     def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
         return _combine_all([r._run(ctx, out) for r in self.rules])
@@ -387,7 +390,7 @@ class AllOf(Rule):
 
 
 @dataclass(frozen=True, slots=True)
-class AnyOf(Rule):
+class AnyOf(_Recorded):
     """At least one part must pass."""
 
     rules: tuple[Rule, ...]
@@ -401,9 +404,6 @@ class AnyOf(Rule):
 
     def parts(self) -> tuple[Rule, ...]:
         return self.rules
-
-    def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        return _evaluate(self, ctx)
 
     def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
         return _combine_any([r._run(ctx, out) for r in self.rules])
@@ -421,16 +421,13 @@ class AnyOf(Rule):
 
 
 @dataclass(frozen=True, slots=True)
-class Not(Rule):
+class Not(_Recorded):
     """Passes when the rule fails and fails when it passes; unknown stays unknown."""
 
     rule: Rule
 
     def parts(self) -> tuple[Rule, ...]:
         return (self.rule,)
-
-    def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        return _evaluate(self, ctx)
 
     def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
         return ~self.rule._run(ctx, out)
@@ -464,7 +461,7 @@ def _lift(rule: Finding, exception: Finding) -> Finding:
 
 
 @dataclass(frozen=True, slots=True)
-class Unless(Rule):
+class Unless(_Recorded):
     """``rule`` unless ``exception``: the exception can only lift a failure.
 
     ========  =========  ========
@@ -485,9 +482,6 @@ class Unless(Rule):
 
     def parts(self) -> tuple[Rule, ...]:
         return (self.rule, self.exception)
-
-    def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        return _evaluate(self, ctx)
 
     def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
         finding = self.rule._run(ctx, out)
@@ -522,7 +516,7 @@ class Unless(Rule):
 
 
 @dataclass(frozen=True, slots=True)
-class Focus(Rule):
+class Focus(_Recorded):
     """Evaluate ``rule`` on a view of the case, e.g. the §1 rules on an inspected item.
 
     ``view`` must be a module-level function (or method) so that policies pickle.
@@ -534,9 +528,6 @@ class Focus(Rule):
 
     def parts(self) -> tuple[Rule, ...]:
         return (self.rule,)
-
-    def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        return _evaluate(self, ctx)
 
     def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
         view = Context(self.view(ctx.case), ctx.terms, ctx.calendar, ctx.tz)
