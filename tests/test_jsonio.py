@@ -313,3 +313,13 @@ def test_typing_constructs_are_programming_errors() -> None:
 
     with pytest.raises(TypeError, match="no JSON decoder"):
         jsonio._decode(Literal["x"], "x", "x", jsonio._Problems())
+
+
+@pytest.mark.parametrize("given", [5, True, ["lost"], {"value": "lost"}])
+def test_enum_field_that_is_not_a_string(given: Any) -> None:
+    """An enum fact must be one of its strings: a number, a boolean or a structure is named."""
+    with pytest.raises(InputError) as info:
+        case_from_dict({"stage": "lost_parcel", "order_id": "A-1", "status": given})
+    ((field, expected, _),) = info.value.problems
+    assert field == "status"
+    assert expected == "one of 'in_transit', 'delivered_to_store', 'lost'"

@@ -25,6 +25,7 @@ from atlier_policy import (
     ParcelStatus,
     ProductionStatus,
     ProofOfPurchase,
+    ReturnOutcome,
     ReturnRequest,
     SaleEvent,
     SalesChannel,
@@ -923,3 +924,14 @@ def test_laws_on_fixable_cases(case: Any) -> None:
     (q,) = quals
     assert q.case is not None, format_qualification(q)
     assert q.outcome_if_changed in POSITIVE
+
+
+def test_unknown_kind_alone_records_only_the_kind() -> None:
+    """§2 custom or personalized: only the unknown fact is to be recorded; a known one stays."""
+    (q,) = how_to_qualify(
+        return_request(items=(return_item(item=item(kind=None, personalized=False)),))
+    )
+    (s,) = q.suggestions
+    assert (s.code, s.kind) == ("custom_or_personalized", FixKind.RECORD)
+    assert [(c.path, c.new) for c in s.changes] == [("items[0].item.kind", ItemKind.READY_MADE)]
+    assert q.outcome_if_changed is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
