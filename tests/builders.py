@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from atlier_policy import (
+    NOT_YET,
     Condition,
     CustomOrderCancellation,
     DefectCause,
@@ -112,12 +113,13 @@ def defect_claim(**changes: Any) -> DefectClaim:
 
 
 def inspection(request: ReturnRequest | DefectClaim | None = None, **changes: Any) -> Inspection:
-    """The quality team's result on 2025-03-14 (a Friday)."""
+    """The quality team's result on 2025-03-14 (a Friday): as new, no defect found."""
     fields: dict[str, Any] = {
         "order_id": "A-1001",
         "request": request or return_request(),
         "inspected_at": at("2025-03-14"),
         "condition": Condition.as_new(),
+        "cause": DefectCause.NONE_FOUND,
     }
     fields.update(changes)
     return Inspection(**fields)
@@ -146,13 +148,23 @@ def parcel(**changes: Any) -> LostParcelReport:
     return LostParcelReport(**fields)
 
 
+def custom_item(**changes: Any) -> Item:
+    """A custom ring ordered 2025-02-27, not yet made nor delivered."""
+    fields: dict[str, Any] = {
+        "sku": "CUSTOM-1",
+        "kind": ItemKind.CUSTOM_MADE,
+        "personalized": True,
+        "price": usd("900.00"),
+        "delivered_at": None,
+    }
+    return item(**{**fields, **changes})
+
+
 def cancellation(**changes: Any) -> CustomOrderCancellation:
-    """A custom ring cancelled on 2025-03-03, production not started."""
+    """A custom ring cancelled on 2025-03-03, production not started (so not delivered)."""
     fields: dict[str, Any] = {
         "order_id": "C-2001",
-        "item": item(
-            sku="CUSTOM-1", kind=ItemKind.CUSTOM_MADE, personalized=True, price=usd("900.00")
-        ),
+        "item": custom_item(),
         "cancelled_at": at("2025-03-03"),
         "production": ProductionStatus.NOT_STARTED,
     }
@@ -170,6 +182,7 @@ def exchange(**changes: Any) -> ExchangeRequest:
         "wanted_available": True,
         "wanted_price": usd("200.00"),
         "proof_of_purchase": ProofOfPurchase.ORDER_CONFIRMATION,
+        "returned_at": NOT_YET,
     }
     fields.update(changes)
     return ExchangeRequest(**fields)

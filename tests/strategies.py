@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import strategies as st
 
 from atlier_policy import (
+    NOT_YET,
     Condition,
     CustomOrderCancellation,
     DefectCause,
@@ -67,7 +68,12 @@ gaps = st.integers(min_value=0, max_value=20 * 24 * 3600).map(lambda s: timedelt
 
 
 @st.composite
-def complete_items(draw: st.DrawFn, delivered: datetime | None = None) -> Item:
+def complete_items(
+    draw: st.DrawFn, delivered: datetime | None = None, *, purchased: datetime | None = None
+) -> Item:
+    """Every fact known; ``purchased`` alone: a piece not delivered (yet)."""
+    if purchased is not None:
+        return replace(draw(complete_items()), purchased_at=purchased, delivered_at=None)
     delivered = delivered or draw(instants())
     return Item(
         sku=draw(st.sampled_from(["RING-7", "NECK-2", "EAR-9"])),
@@ -97,6 +103,7 @@ def eligible_leaning_items(delivered: datetime) -> st.SearchStrategy[Item]:
         altered=st.sampled_from([False] * 5 + [True]),
         sale_event=st.sampled_from([SaleEvent.NONE] * 5 + list(SaleEvent)),
         channel=st.sampled_from([SalesChannel.WEBSITE] * 5 + list(SalesChannel)),
+        purchased_at=gaps.map(lambda g: delivered - g),
         delivered_at=st.just(delivered),
     )
 
@@ -141,14 +148,17 @@ def complete_return_requests(draw: st.DrawFn, max_items: int = 3) -> ReturnReque
 def complete_defect_claims(draw: st.DrawFn) -> DefectClaim:
     delivered = draw(instants())
     reported = delivered + draw(gaps)
+    as_of = reported + draw(gaps)
+    # Photos reach the store after the delivery, or not yet.
+    photos = draw(st.one_of(st.just(NOT_YET), gaps.map(lambda g: delivered + g)))
     return DefectClaim(
         order_id="D-1",
         item=draw(st.one_of(eligible_leaning_items(delivered), complete_items(delivered))),
         reported_at=reported,
         kind=draw(st.sampled_from(DefectKind)),
         channel=draw(st.sampled_from([NoticeChannel.EMAIL] * 3 + [NoticeChannel.OTHER])),
-        photos_sent_at=reported + draw(gaps),
-        as_of=reported + draw(gaps),
+        photos_sent_at=photos,
+        as_of=as_of,
     )
 
 
@@ -157,13 +167,12 @@ def complete_inspections(draw: st.DrawFn) -> Inspection:
     if draw(st.booleans()):
         req: ReturnRequest | DefectClaim = draw(complete_return_requests(max_items=1))
         started = req.requested_at
-        cause = draw(st.one_of(st.none(), st.sampled_from(DefectCause)))
     else:
         req = draw(complete_defect_claims())
         started = req.reported_at
-        cause = draw(st.sampled_from(DefectCause))
+    cause = draw(st.sampled_from(DefectCause))
     return Inspection(
-        order_id="I-1",
+        order_id=req.order_id,
         request=req,
         inspected_at=started + draw(gaps),
         condition=draw(mostly_new),
@@ -171,19 +180,25 @@ def complete_inspections(draw: st.DrawFn) -> Inspection:
         repair_possible=draw(st.booleans()),
         replacement_possible=draw(st.booleans()),
         return_shipping_cost=draw(money()),
+        store_error_confirmed=draw(st.booleans()),
     )
 
 
 @st.composite
 def complete_cancellations(draw: st.DrawFn) -> CustomOrderCancellation:
-    cancelled = draw(instants())
+    purchased = draw(instants())
+    cancelled = purchased + draw(gaps)
     production = draw(st.sampled_from(ProductionStatus))
+    item = draw(complete_items(purchased=purchased))  # not made, so not delivered
     started = None
     if production is ProductionStatus.STARTED and draw(st.booleans()):
-        started = cancelled + draw(gaps) * draw(st.sampled_from([-1, 1]))
+        # "started" when cancelled: production began between the order and the cancellation.
+        started = min(purchased + draw(gaps), cancelled)
+        if draw(st.booleans()):  # the piece was made and delivered afterwards
+            item = replace(item, delivered_at=max(started, cancelled) + draw(gaps))
     return CustomOrderCancellation(
         order_id="C-1",
-        item=draw(complete_items()),
+        item=item,
         cancelled_at=cancelled,
         production=production,
         production_started_at=started,
@@ -194,9 +209,8 @@ def complete_cancellations(draw: st.DrawFn) -> CustomOrderCancellation:
 def complete_exchanges(draw: st.DrawFn) -> ExchangeRequest:
     delivered = draw(instants())
     requested = delivered + draw(gaps)
-    returned = draw(
-        st.one_of(st.none(), st.just(requested + draw(gaps) * draw(st.sampled_from([-1, 1]))))
-    )
+    # Sent back after the delivery, before or after contacting us, or not yet.
+    returned = draw(st.one_of(st.just(NOT_YET), gaps.map(lambda g: delivered + g)))
     return ExchangeRequest(
         order_id="X-1",
         requested_at=requested,

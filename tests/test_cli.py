@@ -282,7 +282,7 @@ def test_diff_text_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["diff", "--candidate", FOURTEEN, str(src)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == (
-        f"what-if: the text (version 2025-01-12) -> {FOURTEEN} (version candidate-14-day-window)"
+        f"what-if: the text (versions 2025-01-12) -> {FOURTEEN} (version candidate-14-day-window)"
     )
     assert out[1] == (
         "3 cases, 2 decisions: 0 change outcome, 1 change reasons only, "

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from atlier_policy import (
+    NOT_YET,
     CancellationOutcome,
     Condition,
     CustomOrderCancellation,
@@ -190,7 +191,11 @@ def test_return_window_times_the_request_not_the_shipment() -> None:
     )
     assert policy.lost_parcel(parcel).outcome is ParcelOutcome.PROCEED_TO_INSPECTION
     inspection = Inspection(
-        order_id="A-1001", request=request, inspected_at=on(30), condition=Condition.as_new()
+        order_id="A-1001",
+        request=request,
+        inspected_at=on(30),
+        condition=Condition.as_new(),
+        cause=DefectCause.NONE_FOUND,
     )
     assert policy.inspection(inspection).outcome is InspectionOutcome.REFUND_APPROVED
 
@@ -206,6 +211,7 @@ def test_business_days_follow_the_holiday_calendar_with_observed_days() -> None:
         request=request,
         inspected_at=datetime(2026, 6, 25, 15, tzinfo=NY),
         condition=Condition.as_new(),
+        cause=DefectCause.NONE_FOUND,
     )
     us = default_policy().inspection(inspection).obligations
     assert (us.refund_earliest, us.refund_latest) == (date(2026, 7, 7), date(2026, 7, 10))
@@ -236,6 +242,7 @@ def test_refund_window_counted_from_the_approval_date() -> None:
         request=return_request(on(0, hour=13)),
         inspected_at=datetime(2025, 3, 4, 2, 0, tzinfo=UTC),
         condition=Condition.as_new(),
+        cause=DefectCause.NONE_FOUND,
     )
     decision = default_policy().inspection(inspection)
     assert decision.outcome is InspectionOutcome.REFUND_APPROVED
@@ -325,11 +332,16 @@ def test_return_shipping_paid_by_customer_until_defect_confirmed() -> None:
         request=return_request(on(2), reason=ReturnReason.STORE_ERROR),
         inspected_at=on(9),
         condition=Condition.as_new(),
+        cause=DefectCause.NONE_FOUND,
         return_shipping_cost=SHIPPING_COST,
+        store_error_confirmed=True,
     )
     error_ob = policy.inspection(store_error).obligations
     assert error_ob.return_shipping_paid_by is ShippingPayer.STORE
     assert error_ob.return_shipping_reimbursed == SHIPPING_COST
+    # An error the quality team does not confirm leaves the cost with the customer.
+    unconfirmed = policy.inspection(replace(store_error, store_error_confirmed=False))
+    assert unconfirmed.obligations.return_shipping_paid_by is ShippingPayer.CUSTOMER
     change_of_mind = policy.inspection(
         replace(store_error, request=return_request(on(2)))
     ).obligations
@@ -339,7 +351,7 @@ def test_return_shipping_paid_by_customer_until_defect_confirmed() -> None:
 
 def test_missing_photos_incomplete_then_not_covered() -> None:
     """No photos: incomplete while the 3 days run, not covered once they have passed."""
-    claim = defect_claim(on(1), photos_sent_at=None)
+    claim = defect_claim(on(1), photos_sent_at=NOT_YET)
     running = default_policy().defect_claim(claim)
     assert running.outcome is DefectClaimOutcome.INCOMPLETE
     assert running.missing == ("photos_sent_at",)
@@ -348,14 +360,21 @@ def test_missing_photos_incomplete_then_not_covered() -> None:
     assert [r.code for r in passed.reasons] == ["defect_photos_missing"]
     longer = default_policy(defect_notice_days=4).defect_claim(replace(claim, as_of=on(4)))
     assert longer.outcome is DefectClaimOutcome.INCOMPLETE
+    # Whether photos arrived is unknown (null) once the days have passed: review.
+    unknown = default_policy().defect_claim(replace(claim, photos_sent_at=None, as_of=on(4)))
+    assert unknown.outcome is DefectClaimOutcome.NEEDS_REVIEW
 
 
 def test_notice_by_another_channel_is_incomplete() -> None:
-    """A defect notice not sent by e-mail is incomplete: the customer must e-mail support."""
+    """A defect notice not sent by e-mail is incomplete while the 3 days run (the customer
+    can still e-mail support); judged after them, it is not covered."""
     claim = defect_claim(on(1), channel=NoticeChannel.OTHER)
     decision = default_policy().defect_claim(claim)
     assert decision.outcome is DefectClaimOutcome.INCOMPLETE
     assert decision.missing == ("channel",)
+    late = default_policy().defect_claim(replace(claim, as_of=on(10)))
+    assert late.outcome is DefectClaimOutcome.NOT_COVERED
+    assert [r.code for r in late.reasons] == ["defect_notice_not_by_email"]
     assert "support@atlierjewelry.com" in decision.reasons[0].message
     other_address = default_policy(support_email="care@example.com").defect_claim(claim)
     assert "care@example.com" in other_address.reasons[0].message
@@ -404,7 +423,7 @@ def test_custom_order_cancelled_before_production_is_refundable() -> None:
     started = datetime(2025, 11, 24, 9, tzinfo=NY)
     before = [
         _cancellation(production=ProductionStatus.NOT_STARTED),
-        _cancellation(production=ProductionStatus.STARTED, production_started_at=started),
+        _cancellation(production_started_at=started),  # began after the cancellation
     ]
     for cancel in before:
         assert policy.cancellation(cancel).outcome is CancellationOutcome.REFUNDABLE
@@ -415,6 +434,9 @@ def test_custom_order_cancelled_before_production_is_refundable() -> None:
     for cancel in after:
         assert policy.cancellation(cancel).outcome is CancellationOutcome.NOT_REFUNDABLE
     assert policy.cancellation(_cancellation()).outcome is CancellationOutcome.NEEDS_REVIEW
+    # The very instant production begins is "once production has begun".
+    at_start = _cancellation(production_started_at=datetime(2025, 11, 21, 15, tzinfo=NY))
+    assert policy.cancellation(at_start).outcome is CancellationOutcome.NOT_REFUNDABLE
 
 
 def test_cancellation_refund_window_counted_from_cancellation_date() -> None:
@@ -461,6 +483,7 @@ def test_exchange_price_difference_settled_both_ways() -> None:
         wanted_available=True,
         wanted_price=Money(Decimal("150.00"), "USD"),
         proof_of_purchase=ProofOfPurchase.ORDER_CONFIRMATION,
+        returned_at=NOT_YET,
     )
     policy = default_policy()
     dearer = policy.exchange(request)
@@ -480,7 +503,13 @@ def test_inspection_condition_replaces_declaration() -> None:
     declared_new = return_request(on(2))
     worn = replace(Condition.as_new(), unworn=False)
     rejected = policy.inspection(
-        Inspection(order_id="A-1001", request=declared_new, inspected_at=on(9), condition=worn)
+        Inspection(
+            order_id="A-1001",
+            request=declared_new,
+            inspected_at=on(9),
+            condition=worn,
+            cause=DefectCause.NONE_FOUND,
+        )
     )
     assert rejected.outcome is InspectionOutcome.REFUND_REJECTED
     assert clause_ids(rejected) == ["s1.unworn"]
@@ -492,6 +521,7 @@ def test_inspection_condition_replaces_declaration() -> None:
             request=undeclared,
             inspected_at=on(9),
             condition=Condition.as_new(),
+            cause=DefectCause.NONE_FOUND,
         )
     )
     assert approved.outcome is InspectionOutcome.REFUND_APPROVED
@@ -523,14 +553,16 @@ def test_no_outbound_shipping_deducted() -> None:
         request=return_request(on(2)),
         inspected_at=on(9),
         condition=Condition.as_new(),
+        cause=DefectCause.NONE_FOUND,
     )
     decision = default_policy().inspection(inspection)
     assert decision.outcome is InspectionOutcome.REFUND_APPROVED
     assert decision.obligations.refund_amount == PRICE
 
 
-def test_defect_found_at_return_inspection_confirms_shipping_only() -> None:
-    """A defect found inspecting a return moves shipping to the store but does not lift the sale exclusion."""
+def test_the_quality_teams_finding_decides_at_inspection() -> None:
+    """The inspection's cause decides: a defect found lifts §2 "(unless defective)" and moves
+    shipping to the store; no defect found overturns a defect recorded earlier."""
     policy = default_policy()
     full_price = Inspection(
         order_id="A-1001",
@@ -545,6 +577,128 @@ def test_defect_found_at_return_inspection_confirms_shipping_only() -> None:
     assert d.obligations.return_shipping_paid_by is ShippingPayer.STORE
     assert d.obligations.return_shipping_reimbursed == SHIPPING_COST
     sale = replace(full_price, request=return_request(on(2), item(sale_event=SaleEvent.SALE)))
-    refused = policy.inspection(sale)
-    assert refused.outcome is InspectionOutcome.REFUND_REJECTED
-    assert clause_ids(refused) == ["s2.sale_item"]
+    assert policy.inspection(sale).outcome is InspectionOutcome.REFUND_APPROVED
+    recorded = return_request(on(2), item(sale_event=SaleEvent.SALE), defect_confirmed=True)
+    overturned = policy.inspection(
+        replace(full_price, request=recorded, cause=DefectCause.NONE_FOUND)
+    )
+    assert overturned.outcome is InspectionOutcome.REFUND_REJECTED
+    assert "not confirmed" in overturned.reasons[0].message
+
+
+def test_an_error_on_our_part_is_confirmed_by_the_inspection() -> None:
+    """A store error is a claim until the quality team confirms it (store_error_confirmed):
+    unknown means review and never bills the store; a sale piece sent in error can be
+    returned, since §2's sale exclusion concerns what the customer bought."""
+    policy = default_policy()
+    sale = item(sale_event=SaleEvent.SALE)
+    asked = first(policy, return_request(on(2), sale, reason=ReturnReason.STORE_ERROR))
+    assert asked.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+    assert asked.obligations.return_shipping_paid_by is ShippingPayer.CUSTOMER_UNTIL_CONFIRMED
+    found = Inspection(
+        order_id="A-1001",
+        request=return_request(on(2), sale, reason=ReturnReason.STORE_ERROR),
+        inspected_at=on(9),
+        condition=Condition.as_new(),
+        cause=DefectCause.NONE_FOUND,
+        return_shipping_cost=SHIPPING_COST,
+    )
+    unknown = policy.inspection(found)
+    assert unknown.outcome is InspectionOutcome.NEEDS_REVIEW
+    assert unknown.obligations.return_shipping_paid_by is None
+    confirmed = policy.inspection(replace(found, store_error_confirmed=True))
+    assert confirmed.outcome is InspectionOutcome.REFUND_APPROVED
+    assert confirmed.obligations.return_shipping_paid_by is ShippingPayer.STORE
+    ruled_out = policy.inspection(replace(found, store_error_confirmed=False))
+    assert ruled_out.outcome is InspectionOutcome.REFUND_REJECTED
+    assert clause_ids(ruled_out) == ["s2.sale_item"]
+
+
+def test_contradictory_facts_are_bad_input() -> None:
+    """An event before the event it follows is refused, naming both fields."""
+    with pytest.raises(InputError, match=r"`cancelled_at` must be on or after item\.purchased_at"):
+        _cancellation(
+            cancelled_at=datetime(2020, 1, 1, tzinfo=NY),
+            item=item(
+                kind=ItemKind.CUSTOM_MADE,
+                personalized=True,
+                delivered_at=None,
+                purchased_at=datetime(2025, 11, 1, tzinfo=NY),
+            ),
+        )
+    with pytest.raises(
+        InputError, match=r"`photos_sent_at` must be on or after item\.delivered_at"
+    ):
+        defect_claim(on(1), photos_sent_at=on(-2))
+    with pytest.raises(InputError, match="`production` must be 'started' or None"):
+        _cancellation(item=item(kind=ItemKind.CUSTOM_MADE), production=ProductionStatus.NOT_STARTED)
+
+
+def test_null_means_unknown_and_not_yet_is_explicit() -> None:
+    """null is an unknown fact everywhere (review); "not yet" is NOT_YET: an exchange whose
+    piece was not yet sent back passes "contact us before returning it", an unknown one
+    needs review."""
+    request = ExchangeRequest(
+        order_id="A-1001",
+        requested_at=on(2),
+        item=ReturnItem(item=item(), condition=Condition.as_new()),
+        wanted_sku="RING-9",
+        wanted_available=True,
+        wanted_price=PRICE,
+        proof_of_purchase=ProofOfPurchase.INVOICE,
+        returned_at=NOT_YET,
+    )
+    policy = default_policy()
+    assert policy.exchange(request).outcome is ExchangeOutcome.APPROVED_PENDING_INSPECTION
+    unknown = policy.exchange(replace(request, returned_at=None))
+    assert unknown.outcome is ExchangeOutcome.NEEDS_REVIEW
+    assert unknown.missing == ("returned_at",)
+
+
+def test_a_refund_of_unknown_amount_is_granted_naming_the_price() -> None:
+    """The text owes the refund whatever its amount: an approved refund or a refundable
+    cancellation of unknown price stays granted, and `missing` names the price."""
+    refundable = default_policy().cancellation(
+        _cancellation(
+            production=ProductionStatus.NOT_STARTED,
+            item=item(kind=ItemKind.CUSTOM_MADE, personalized=True, delivered_at=None, price=None),
+        )
+    )
+    assert refundable.outcome is CancellationOutcome.REFUNDABLE
+    assert refundable.obligations.refund_amount is None
+    assert refundable.missing == ("item.price",)
+
+
+def test_partial_refund_or_store_credit_options() -> None:
+    """ "Partial refund or store credit": the store offers one; the decision states both, the
+    refund to the original payment method within §4's window, the credit with the store."""
+    claim = defect_claim(on(1))
+    inspection = Inspection(
+        order_id="A-1001",
+        request=claim,
+        inspected_at=on(9),
+        cause=DefectCause.MANUFACTURING_DEFECT,
+        repair_possible=False,
+        replacement_possible=False,
+    )
+    ob = default_policy().inspection(inspection).obligations
+    assert [o.code for o in ob.options] == ["partial_refund", "store_credit"]
+    assert ob.options[0].refund_to == "original payment method"
+    assert ob.options[1].refund_to is None
+    assert ob.refund_to is None
+
+
+def test_one_default_policy_everywhere() -> None:
+    """Every entry point and tool judges by the version in force at the purchase date; an
+    unknown purchase date may precede every version, so it needs review."""
+    from atlier_policy import evaluate, how_to_qualify
+
+    undated = return_request(on(2), item(purchased_at=None))
+    (d,) = evaluate(undated).items  # type: ignore[union-attr]
+    assert d.outcome is ReturnOutcome.NEEDS_REVIEW
+    assert d.missing == ("purchased_at",)
+    (q,) = how_to_qualify(undated)
+    assert q.outcome is ReturnOutcome.NEEDS_REVIEW
+    dated = return_request(on(2), item(purchased_at=on(-3)))
+    (ok,) = evaluate(dated).items  # type: ignore[union-attr]
+    assert ok.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION

@@ -21,6 +21,7 @@ import holidays
 import pytest
 
 from atlier_policy import (
+    NOT_YET,
     AllOf,
     AnyOf,
     BusinessCalendar,
@@ -185,7 +186,9 @@ def test_every_yes_no_condition_of_sections_1_and_2_decides_on_its_own() -> None
         "2",
         S2_SALE,
     )
-    assert exception.message == "a defect was confirmed, which lifts the sale exclusion"
+    assert exception.message == (
+        "a defect was recorded, which lifts the sale exclusion until the inspection"
+    )
     open_ = _line(return_request(items=(return_item(item=sale, defect_confirmed=None),)))
     assert open_.outcome is ReturnOutcome.NEEDS_REVIEW
     assert _reason(open_, "s2.sale_defect_exception").missing == ("defect_confirmed",)
@@ -608,13 +611,13 @@ def test_a_custom_order_is_any_custom_made_or_personalized_piece() -> None:
     """§2: custom-made (even not personalized) and personalized (even ready-made) pieces are custom orders."""
     started = {"production": ProductionStatus.STARTED}
     for piece in (
-        item(kind=ItemKind.CUSTOM_MADE, personalized=False),
-        item(kind=ItemKind.CUSTOM_MADE, personalized=None),
-        item(kind=ItemKind.READY_MADE, personalized=True),
+        item(kind=ItemKind.CUSTOM_MADE, personalized=False, delivered_at=None),
+        item(kind=ItemKind.CUSTOM_MADE, personalized=None, delivered_at=None),
+        item(kind=ItemKind.READY_MADE, personalized=True, delivered_at=None),
     ):
         assert _cancel(item=piece, **started).outcome is CancellationOutcome.NOT_REFUNDABLE
         assert _cancel(item=piece).outcome is CancellationOutcome.REFUNDABLE
-    ready = _cancel(item=item(kind=ItemKind.READY_MADE, personalized=False))
+    ready = _cancel(item=item(kind=ItemKind.READY_MADE, personalized=False, delivered_at=None))
     assert ready.outcome is CancellationOutcome.NEEDS_REVIEW  # not a custom order at all
     assert [r.finding for r in ready.reasons] == [Finding.NOT_APPLICABLE]
 
@@ -817,7 +820,7 @@ def test_inspection_date_is_the_new_york_date() -> None:
 
 def test_a_defect_claim_is_judged_again_as_of_the_inspection() -> None:
     """§3: photos still missing when the team inspects, after the 3 days, mean not covered."""
-    claim = defect_claim(photos_sent_at=None)  # reported on 4 March, in time, without photos
+    claim = defect_claim(photos_sent_at=NOT_YET)  # reported on 4 March, in time, without photos
     assert POLICY.defect_claim(claim).outcome is DefectClaimOutcome.INCOMPLETE
     decision = POLICY.inspection(inspection(claim, cause=DefectCause.MANUFACTURING_DEFECT))
     assert decision.outcome is InspectionOutcome.REFUND_REJECTED
@@ -863,11 +866,12 @@ def test_exchange_needs_both_prices_in_one_currency() -> None:
 
 
 def test_exchange_return_shipping_follows_section_4() -> None:
-    """§4 for an exchange: the customer pays, provisionally for a store error, not for a confirmed defect."""
+    """§4 for an exchange: the customer pays; provisionally for a store error or a recorded
+    defect, both only claims until the inspection confirms them."""
     for reason, confirmed, payer in [
         (ReturnReason.CHANGE_OF_MIND, False, ShippingPayer.CUSTOMER),
         (ReturnReason.STORE_ERROR, False, ShippingPayer.CUSTOMER_UNTIL_CONFIRMED),
-        (ReturnReason.CHANGE_OF_MIND, True, ShippingPayer.STORE),
+        (ReturnReason.CHANGE_OF_MIND, True, ShippingPayer.CUSTOMER_UNTIL_CONFIRMED),
     ]:
         case = exchange(item=return_item(reason=reason, defect_confirmed=confirmed))
         decision = POLICY.exchange(case)
@@ -884,7 +888,8 @@ def test_defect_claim_must_say_damaged_or_defective() -> None:
     assert decision.outcome is DefectClaimOutcome.INCOMPLETE
     reason = _reason(decision, "s3.defect_kind")
     assert reason.message == (
-        "the claim does not say whether the piece arrived damaged or is defective"
+        "the claim does not say whether the piece arrived damaged or is defective: "
+        "tell us by 2025-03-06"
     )
     assert reason.missing == ("kind",)
 
@@ -892,7 +897,7 @@ def test_defect_claim_must_say_damaged_or_defective() -> None:
 def test_photos_can_still_come_late_on_the_last_new_york_day() -> None:
     """§3: a claim without photos made at 22:00 New York time on day 3 is still incomplete, not refused."""
     last_evening = datetime(2025, 3, 7, 3, 0, tzinfo=UTC)  # 6 March, 22:00 in New York
-    claim = defect_claim(reported_at=last_evening, photos_sent_at=None)
+    claim = defect_claim(reported_at=last_evening, photos_sent_at=NOT_YET)
     decision = POLICY.defect_claim(claim)
     assert decision.outcome is DefectClaimOutcome.INCOMPLETE
     reason = _reason(decision, "s3.photos")

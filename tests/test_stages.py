@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from atlier_policy import (
+    NOT_YET,
     CancellationOutcome,
     DefectCause,
     DefectClaimOutcome,
@@ -353,19 +354,26 @@ def test_return_shipping_payer(reason: ReturnReason, payer: ShippingPayer) -> No
 
 
 @pytest.mark.parametrize(
-    ("reason", "cause", "payer"),
+    ("reason", "cause", "error_confirmed", "payer"),
     [
-        (ReturnReason.CHANGE_OF_MIND, None, ShippingPayer.CUSTOMER),
-        (ReturnReason.STORE_ERROR, None, ShippingPayer.STORE),
-        (ReturnReason.CHANGE_OF_MIND, DefectCause.MANUFACTURING_DEFECT, ShippingPayer.STORE),
+        (ReturnReason.CHANGE_OF_MIND, DefectCause.NONE_FOUND, None, ShippingPayer.CUSTOMER),
+        (ReturnReason.STORE_ERROR, DefectCause.NONE_FOUND, True, ShippingPayer.STORE),
+        (ReturnReason.STORE_ERROR, DefectCause.NONE_FOUND, False, ShippingPayer.CUSTOMER),
+        (ReturnReason.CHANGE_OF_MIND, DefectCause.MANUFACTURING_DEFECT, None, ShippingPayer.STORE),
     ],
 )
 def test_inspection_confirms_store_error_or_defect(
-    reason: ReturnReason, cause: DefectCause | None, payer: ShippingPayer
+    reason: ReturnReason,
+    cause: DefectCause,
+    error_confirmed: bool | None,
+    payer: ShippingPayer,
 ) -> None:
-    """§4: once inspected, a store error or a defect found is confirmed and the store bears shipping."""
+    """§4 (S4_COST): the store bears shipping only for a defect or store error the quality team confirms."""
     req = return_request(items=(return_item(reason=reason),))
-    d = POLICY.inspection(inspection(req, cause=cause, return_shipping_cost=usd("9.00")))
+    insp = inspection(
+        req, cause=cause, store_error_confirmed=error_confirmed, return_shipping_cost=usd("9.00")
+    )
+    d = POLICY.inspection(insp)
     assert d.outcome is InspectionOutcome.REFUND_APPROVED
     assert d.obligations.return_shipping_paid_by is payer
     assert d.obligations.return_shipping_reimbursed == (
@@ -373,12 +381,13 @@ def test_inspection_confirms_store_error_or_defect(
     )
 
 
-def test_defect_found_on_a_sale_return_does_not_open_a_refund() -> None:
-    """A defect found while inspecting a *return* of a sale item does not lift the sale exclusion (§3's notice was skipped)."""
+def test_defect_found_on_a_sale_return_lifts_the_sale_exclusion() -> None:
+    """§2 (S2_SALE) "(unless defective)": a defect the quality team finds in a returned sale piece lifts the exclusion, and the store pays shipping."""
     req = return_request(items=(return_item(item=item(sale_event=SaleEvent.SALE)),))
     d = POLICY.inspection(inspection(req, cause=DefectCause.MANUFACTURING_DEFECT))
-    assert d.outcome is InspectionOutcome.REFUND_REJECTED
-    assert [r.clause_id for r in d.reasons] == ["s2.sale_item"]
+    assert d.outcome is InspectionOutcome.REFUND_APPROVED
+    assert d.obligations.return_shipping_paid_by is ShippingPayer.STORE
+    assert "s2.sale_defect_exception" in [r.clause_id for r in d.reasons]
 
 
 def test_multi_item_order_summary() -> None:
@@ -420,14 +429,14 @@ DEFECT_ROWS = [
     (
         "no photos yet, days still running",
         S3_NOTICE,
-        defect_claim(photos_sent_at=None, as_of=at("2025-03-05")),
+        defect_claim(photos_sent_at=NOT_YET, as_of=at("2025-03-05")),
         DefectClaimOutcome.INCOMPLETE,
         ("s3.photos",),
     ),
     (
         "no photos after the 3 days",
         S3_NOTICE,
-        defect_claim(photos_sent_at=None, as_of=at("2025-03-07")),
+        defect_claim(photos_sent_at=NOT_YET, as_of=at("2025-03-07")),
         DefectClaimOutcome.NOT_COVERED,
         ("s3.photos",),
     ),
@@ -490,7 +499,7 @@ def test_defect_claim(
 
 def test_incomplete_defect_claim_says_by_when() -> None:
     """A claim without photos is incomplete and names the last day to send them."""
-    d = POLICY.defect_claim(defect_claim(photos_sent_at=None))
+    d = POLICY.defect_claim(defect_claim(photos_sent_at=NOT_YET))
     assert d.missing == ("photos_sent_at",)
     assert "needed by 2025-03-06" in d.reasons[0].message
     assert d.obligations.return_shipping_paid_by is None
@@ -645,10 +654,17 @@ def test_confirmed_defect_store_pays_shipping() -> None:
 
 
 def test_partial_refund_has_window_but_no_amount() -> None:
-    """A partial refund is a refund: the window applies; its amount is the store's to set."""
+    """§3 (S3_PARTIAL): the partial refund option has the §4 window and the store's amount; store credit has neither."""
     d = POLICY.inspection(defect_inspection(repair_possible=False, replacement_possible=False))
-    assert d.obligations.refund_earliest == date(2025, 3, 25)
+    partial, credit = d.obligations.options
+    assert (partial.code, partial.refund_to) == ("partial_refund", "original payment method")
+    assert (partial.refund_earliest, partial.refund_latest) == (
+        date(2025, 3, 25),
+        date(2025, 3, 28),
+    )
+    assert (credit.code, credit.refund_to, credit.refund_earliest) == ("store_credit", None, None)
     assert d.obligations.refund_amount is None
+    assert d.obligations.refund_to is None  # the store has not chosen: nothing is promised
 
 
 def test_decision_email_for_every_inspection() -> None:
@@ -696,8 +712,8 @@ CANCEL_ROWS = [
         CancellationOutcome.NOT_REFUNDABLE,
     ),
     (
-        "started after cancelling",
-        cancellation(production=ProductionStatus.STARTED, production_started_at=at("2025-03-04")),
+        "began after cancelling",
+        cancellation(production=None, production_started_at=at("2025-03-04")),
         CancellationOutcome.REFUNDABLE,
     ),
     (
@@ -706,7 +722,11 @@ CANCEL_ROWS = [
         CancellationOutcome.NOT_REFUNDABLE,
     ),
     ("status unknown", cancellation(production=None), CancellationOutcome.NEEDS_REVIEW),
-    ("ready-made order", cancellation(item=item()), CancellationOutcome.NEEDS_REVIEW),
+    (
+        "ready-made order",
+        cancellation(item=item(delivered_at=None)),
+        CancellationOutcome.NEEDS_REVIEW,
+    ),
 ]
 
 

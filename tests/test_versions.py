@@ -27,11 +27,14 @@ from atlier_policy import (
     default_policy,
 )
 from atlier_policy.deadlines import store_date
-from atlier_policy.versions import NO_VERSION, PolicyVersions, default_versions
+from atlier_policy.versions import EARLIEST_PURCHASE, NO_VERSION, PolicyVersions, default_versions
 
 # The hypothetical later version of issue 7: a 14-day return window from 2026-01-01.
 LATER = default_policy(version="2026-01-01", effective_date=date(2026, 1, 1), return_window_days=14)
 TWO = default_versions().with_version(LATER)
+# The text's terms in force from the earliest instant a case may hold: no purchase can
+# precede them, so an undated purchase is bounded by the case's own dates.
+OPEN = PolicyVersions.of(replace(Policy().terms, effective_date=EARLIEST_PURCHASE), LATER)
 
 
 def _late_return(purchased: datetime | None, delivered: str, requested: str) -> Any:
@@ -167,32 +170,49 @@ def test_purchase_before_the_first_version_needs_review() -> None:
     assert d.missing == ()
 
 
+def test_unknown_purchase_date_may_precede_every_version() -> None:
+    """Fail closed: an undated purchase may precede the first version, whose terms are
+    unknown, so the decision needs review and names the purchase date as missing."""
+    claim = b.defect_claim(item=b.item(purchased_at=None))
+    d = TWO.evaluate(claim)
+    assert isinstance(d, Decision)
+    assert d.outcome.value == "needs_review"
+    assert d.policy_version == NO_VERSION
+    assert d.missing == ("purchased_at",)
+    assert d.reasons[0].code == "policy_version_unknown"
+    assert d.reasons[0].message.startswith("the purchase date is unknown: it may fall before")
+    dated = TWO.evaluate(claim.__class__(**{**_fields(claim), "item": b.item()}))
+    assert dated.outcome.value == "accepted_pending_inspection"
+
+
+def _fields(case: Any) -> dict[str, Any]:
+    return {f: getattr(case, f) for f in case.__dataclass_fields__}
+
+
 def test_unknown_purchase_date_delivered_before_the_first_version() -> None:
-    """Delivered before 2025-01-12, purchase date unknown: bought before the first version too."""
+    """A first version in force from 1900, and one from 2025: delivered before 2025-01-12,
+    the purchase came before the second version too."""
     claim = b.defect_claim(
         item=b.item(purchased_at=None, delivered_at=b.at("2025-01-06")),
         reported_at=b.at("2025-01-07"),
         photos_sent_at=b.at("2025-01-07"),
     )
-    d = TWO.evaluate(claim)
+    d = OPEN.evaluate(claim)
     assert isinstance(d, Decision)
-    assert d.outcome.value == "needs_review"
-    assert d.policy_version == NO_VERSION
-    assert d.reasons[0].message.startswith("bought on or before 2025-01-06")
-    assert d.reasons[0].facts[0] == ("purchased_by", "2025-01-06")
+    assert (d.outcome.value, d.policy_version) == ("accepted_pending_inspection", "2025-01-12")
 
 
 def test_unknown_purchase_date_bounded_by_delivery() -> None:
     """Delivered in 2025, purchase date unknown: it was bought in 2025 too, under the text's version."""
     case = _late_return(None, "2025-12-22", "2026-01-01")
-    d = _only(TWO.evaluate(case))
+    d = _only(OPEN.evaluate(case))
     assert (d.outcome, d.policy_version) == (ReturnOutcome.NOT_ELIGIBLE, "2025-01-12")
 
 
 def test_unknown_purchase_date_across_versions_that_disagree_needs_review() -> None:
     """Delivered in 2026, purchase date unknown: late under 7 days, in time under 14 -- fail closed."""
     case = _late_return(None, "2026-01-05", "2026-01-15")
-    d = _only(TWO.evaluate(case))
+    d = _only(OPEN.evaluate(case))
     assert d.outcome is ReturnOutcome.NEEDS_REVIEW
     assert d.policy_version == "2025-01-12 or 2026-01-01"
     assert d.missing == ("purchased_at",)
@@ -208,7 +228,7 @@ def test_unknown_purchase_date_across_versions_that_disagree_needs_review() -> N
 def test_unknown_purchase_date_same_outcome_other_deadline_needs_review() -> None:
     """In time under both windows, but the last day to request differs: no deadline is guessed."""
     case = _late_return(None, "2026-01-05", "2026-01-07")
-    d = _only(TWO.evaluate(case))
+    d = _only(OPEN.evaluate(case))
     assert d.outcome is ReturnOutcome.NEEDS_REVIEW
     assert (
         "agree on the outcome, eligible pending inspection, but not on its" in d.reasons[0].message
@@ -272,7 +292,7 @@ def test_one_order_with_items_under_two_versions() -> None:
     [
         b.defect_claim(item=b.item(purchased_at=None)),
         b.inspection(b.return_request(items=(b.return_item(item=b.item(purchased_at=None)),))),
-        b.cancellation(item=b.item(sku="CUSTOM-1", kind=b.ItemKind.CUSTOM_MADE, purchased_at=None)),
+        b.cancellation(item=b.custom_item(purchased_at=None)),
         b.exchange(
             item=b.return_item(item=b.item(purchased_at=None)), returned_at=b.at("2025-03-06")
         ),
@@ -283,7 +303,7 @@ def test_one_order_with_items_under_two_versions() -> None:
 def test_every_stage_is_dated_by_its_own_facts(case: Any) -> None:
     """Each stage's known dates (delivery, request, report, shipping...) bound the purchase:
     in March 2025 only the text's version can apply."""
-    assert TWO.evaluate(case) == Policy().evaluate(case)
+    assert OPEN.evaluate(case) == Policy().evaluate(case)
 
 
 def test_cancellation_dated_by_production_start() -> None:
@@ -296,7 +316,7 @@ def test_cancellation_dated_by_production_start() -> None:
         production=b.ProductionStatus.STARTED,
         production_started_at=b.at("2025-12-28"),
     )
-    assert TWO.evaluate(cancel).policy_version == "2025-01-12"
+    assert OPEN.evaluate(cancel).policy_version == "2025-01-12"
 
 
 # --- laws ---------------------------------------------------------------------------------
@@ -378,8 +398,8 @@ def test_known_purchase_date_means_that_dates_version(case: Any) -> None:
 @given(any_complete_case)
 def test_blanking_the_purchase_date_never_grants_more(case: Any) -> None:
     """Fail closed: with the purchase date unknown, an item is granted only if it is
-    granted with the date known (for purchases within the registry's versions)."""
-    assume(all(d >= date(2025, 1, 12) for d in _purchase_days(case)))
+    granted with the date known (a purchase before every version included)."""
+    _purchase_days(case)
     known = _items_of(TWO.evaluate(case))
     blank = case
     for path in _purchase_paths(case):

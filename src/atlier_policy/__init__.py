@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from atlier_policy.api import evaluate
 from atlier_policy.calendar import BusinessCalendar
 from atlier_policy.cases import (
+    NOT_YET,
     Condition,
     CustomOrderCancellation,
     DefectCause,
@@ -37,6 +38,7 @@ from atlier_policy.cases import (
     LostParcelReport,
     Money,
     NoticeChannel,
+    NotYet,
     ParcelStatus,
     ProductionStatus,
     ProofOfPurchase,
@@ -59,6 +61,7 @@ from atlier_policy.decision import (
     Outcome,
     ParcelOutcome,
     Reason,
+    RemedyOption,
     ReturnOutcome,
     Settlement,
     ShippingPayer,
@@ -168,6 +171,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "DEFAULT_TEMPLATES",
+    "NOT_YET",
     "AllOf",
     "AnyOf",
     "AtlierPolicyError",
@@ -204,6 +208,7 @@ __all__ = [
     "LostParcelReport",
     "Money",
     "Not",
+    "NotYet",
     "Notice",
     "NoticeChannel",
     "Obligations",
@@ -220,6 +225,7 @@ __all__ = [
     "Provision",
     "Qualification",
     "Reason",
+    "RemedyOption",
     "ReturnItem",
     "ReturnLine",
     "ReturnOutcome",

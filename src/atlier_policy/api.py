@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from atlier_policy.decision import Decision, OrderDecision
@@ -13,14 +12,6 @@ if TYPE_CHECKING:
     from atlier_policy.versions import PolicyVersions
 
 __all__ = ["evaluate"]
-
-
-@cache
-def _default() -> PolicyVersions:
-    # An immutable value built once: the registry of the text's one version.
-    from atlier_policy.versions import default_versions
-
-    return default_versions()
 
 
 def evaluate(
@@ -48,5 +39,7 @@ def evaluate(
     else:
         typed = case
     if policy is None:
-        return _default().evaluate(typed)
+        from atlier_policy.versions import default_evaluator  # the registry, on first use
+
+        return default_evaluator().evaluate(typed)
     return policy.evaluate(typed)

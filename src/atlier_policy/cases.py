@@ -1,10 +1,13 @@
 """The facts of a case, one typed value per stage at which the policy applies.
 
-Every fact the policy needs is a field. ``None`` means *unknown*: a rule that
-needs an unknown fact cannot decide, and the decision is "incomplete" or "needs
-review", never an approval. Instants are timezone-aware datetimes (naive ones
-are refused); they are turned into calendar dates in the store's time zone by
-the clauses. Money is :class:`Money` (``Decimal`` with an ISO 4217 currency).
+Every fact the policy needs is a field. ``None`` means *unknown*, everywhere: a
+rule that needs an unknown fact cannot decide, and the decision is "incomplete"
+or "needs review", never an approval. A fact that must be able to say "not yet"
+or "none" has an explicit value for it (:data:`NOT_YET`, ``SaleEvent.NONE``,
+``ProofOfPurchase.NONE``...), so that ``None`` is never read as one. Instants
+are timezone-aware datetimes (naive ones are refused); they are turned into
+calendar dates in the store's time zone by the clauses. Money is :class:`Money`
+(``Decimal`` with an ISO 4217 currency).
 
 Values are frozen, slotted and keyword-only; build variants with
 ``dataclasses.replace``.
@@ -22,6 +25,7 @@ from typing import Any, TypeVar
 from atlier_policy.errors import InputError
 
 __all__ = [
+    "NOT_YET",
     "Condition",
     "CustomOrderCancellation",
     "DefectCause",
@@ -33,6 +37,7 @@ __all__ = [
     "ItemKind",
     "LostParcelReport",
     "Money",
+    "NotYet",
     "NoticeChannel",
     "ParcelStatus",
     "ProductionStatus",
@@ -44,6 +49,16 @@ __all__ = [
     "SaleEvent",
     "SalesChannel",
 ]
+
+
+class NotYet(enum.StrEnum):
+    """The explicit "has not happened yet" of an event's instant (``None`` is unknown)."""
+
+    NOT_YET = "not_yet"
+
+
+NOT_YET = NotYet.NOT_YET
+"""E.g. ``DefectClaim(photos_sent_at=NOT_YET)``: no photos have reached the store."""
 
 
 class ItemKind(enum.StrEnum):
@@ -203,11 +218,14 @@ def before(a: datetime, b: datetime) -> bool:
 E = TypeVar("E", bound=enum.Enum)
 
 
-def _aware(value: object, name: str, ctx: str, *, required: bool = False) -> None:
-    if value is None and not required:
+def _aware(
+    value: object, name: str, ctx: str, *, required: bool = False, not_yet: bool = False
+) -> None:
+    if (value is None and not required) or (not_yet and value is NotYet.NOT_YET):
         return
     if not isinstance(value, datetime):
-        raise InputError.single(name, "a timezone-aware datetime", value, ctx)
+        what = "a timezone-aware datetime" + (", NOT_YET or None (unknown)" if not_yet else "")
+        raise InputError.single(name, what, value, ctx)
     if value.tzinfo is None or value.utcoffset() is None:
         raise InputError.single(
             name, "a timezone-aware datetime", f"{value.isoformat()}, no offset", ctx
@@ -322,9 +340,12 @@ _CONDITION_FIELDS = (
 class ReturnItem:
     """One line of a return request.
 
-    ``defect_confirmed`` is the store's own record of a confirmed defect (from an
-    accepted defect claim): it lifts the sale exclusion of §2. No record means
-    ``False``; ``None`` means the record is unknown.
+    ``defect_confirmed`` is the store's own record of a defect from an earlier stage
+    (an accepted defect claim). Until the inspection it is a *claim*: it lifts the
+    sale exclusion of §2 provisionally, and the quality team's finding
+    (``Inspection.cause``) confirms or overturns it. No record means ``False``;
+    ``None`` means the record is unknown. ``reason`` ``STORE_ERROR`` is likewise a
+    claim of an error on our part, confirmed by ``Inspection.store_error_confirmed``.
     """
 
     item: Item
@@ -373,13 +394,7 @@ class ReturnRequest:
             )
         for i, line in enumerate(self.items):
             _opt(line, ReturnItem, f"items[{i}]", ctx, "a ReturnItem")
-            _not_before(
-                self.requested_at,
-                "requested_at",
-                line.item.delivered_at,
-                f"items[{i}].item.delivered_at",
-                ctx,
-            )
+            _after_item(self.requested_at, "requested_at", line.item, f"items[{i}].item.", ctx)
         _enum(self.proof_of_purchase, ProofOfPurchase, "proof_of_purchase", ctx)
 
     def lines(self) -> tuple[ReturnLine, ...]:
@@ -388,12 +403,24 @@ class ReturnRequest:
 
 
 def _not_before(
-    later: datetime | None, later_name: str, earlier: datetime | None, earlier_name: str, ctx: str
+    later: datetime | NotYet | None,
+    later_name: str,
+    earlier: datetime | NotYet | None,
+    earlier_name: str,
+    ctx: str,
 ) -> None:
-    if later is not None and earlier is not None and before(later, earlier):
+    """Refuse two facts in an impossible order, naming both fields."""
+    if isinstance(later, datetime) and isinstance(earlier, datetime) and before(later, earlier):
         raise InputError.single(
             later_name, f"on or after {earlier_name} {earlier.isoformat()}", later.isoformat(), ctx
         )
+
+
+def _after_item(at: datetime, name: str, item: Item, prefix: str, ctx: str) -> None:
+    """An act on a piece (a request, a report, a cancellation) follows its purchase and,
+    except for a cancellation, its delivery."""
+    _not_before(at, name, item.purchased_at, f"{prefix}purchased_at", ctx)
+    _not_before(at, name, item.delivered_at, f"{prefix}delivered_at", ctx)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -401,7 +428,10 @@ class ReturnLine:
     """The facts the §1 and §2 clauses judge: one item of a request.
 
     Built by :meth:`ReturnRequest.lines`, and by the inspection and exchange
-    stages (with the inspected condition and the confirmed defect).
+    stages. At the inspection of a return (``inspected``), ``condition`` is the
+    quality team's finding, and ``cause`` and ``store_error_confirmed`` are its
+    findings on a defect and on an error on our part: they confirm or overturn
+    the claims ``defect_confirmed`` and ``reason`` carried from the request.
     """
 
     item: Item
@@ -410,6 +440,9 @@ class ReturnLine:
     condition: Condition
     reason: ReturnReason | None
     defect_confirmed: bool | None
+    inspected: bool = False
+    cause: DefectCause | None = None
+    store_error_confirmed: bool | None = None
 
 
 # --- stage 2: defect claim --------------------------------------------------------------
@@ -419,9 +452,10 @@ class ReturnLine:
 class DefectClaim:
     """Stage 2: the customer reports a damaged or defective piece (§3).
 
-    ``photos_sent_at`` is when clear photos reached the store (``None``: not
-    yet). ``as_of`` is the moment of evaluation, passed in (the library reads
-    no clock); without it the claim is judged as of ``reported_at``.
+    ``photos_sent_at`` is when clear photos reached the store, :data:`NOT_YET`
+    if none have (``None``: unknown). ``as_of`` is the moment of evaluation,
+    passed in (the library reads no clock); without it the claim is judged as of
+    ``reported_at``.
     """
 
     order_id: str
@@ -429,7 +463,7 @@ class DefectClaim:
     reported_at: datetime
     kind: DefectKind | None = None
     channel: NoticeChannel | None = None
-    photos_sent_at: datetime | None = None
+    photos_sent_at: datetime | NotYet | None = None
     as_of: datetime | None = None
 
     def __post_init__(self) -> None:
@@ -439,10 +473,11 @@ class DefectClaim:
         _aware(self.reported_at, "reported_at", ctx, required=True)
         _enum(self.kind, DefectKind, "kind", ctx)
         _enum(self.channel, NoticeChannel, "channel", ctx)
-        _aware(self.photos_sent_at, "photos_sent_at", ctx)
+        _aware(self.photos_sent_at, "photos_sent_at", ctx, not_yet=True)
         _aware(self.as_of, "as_of", ctx)
+        _after_item(self.reported_at, "reported_at", self.item, "item.", ctx)
         _not_before(
-            self.reported_at, "reported_at", self.item.delivered_at, "item.delivered_at", ctx
+            self.photos_sent_at, "photos_sent_at", self.item.delivered_at, "item.delivered_at", ctx
         )
         _not_before(self.as_of, "as_of", self.reported_at, "reported_at", ctx)
 
@@ -479,6 +514,11 @@ class Inspection:
     item (a return) or a :class:`DefectClaim` (a defect). ``condition`` and
     ``cause`` are the team's findings; for a return they replace what the
     customer declared. ``inspected_at`` is the approval or rejection instant.
+
+    ``cause`` is the finding that decides (``NONE_FOUND`` when the team found no
+    fault): it confirms or overturns a defect claimed earlier. For a return sent
+    back as a store error (``ReturnReason.STORE_ERROR``), ``store_error_confirmed``
+    is the team's finding on that error (``None``: not yet established).
     """
 
     order_id: str
@@ -489,6 +529,7 @@ class Inspection:
     repair_possible: bool | None = None
     replacement_possible: bool | None = None
     return_shipping_cost: Money | None = None
+    store_error_confirmed: bool | None = None
 
     def __post_init__(self) -> None:
         ctx = "inspection"
@@ -507,8 +548,12 @@ class Inspection:
         _aware(self.inspected_at, "inspected_at", ctx, required=True)
         _opt(self.condition, Condition, "condition", ctx, "a Condition")
         _enum(self.cause, DefectCause, "cause", ctx)
-        _bools(self, ("repair_possible", "replacement_possible"), ctx)
+        _bools(self, ("repair_possible", "replacement_possible", "store_error_confirmed"), ctx)
         _opt(self.return_shipping_cost, Money, "return_shipping_cost", ctx, "a Money")
+        if self.order_id != self.request.order_id:
+            raise InputError.single(
+                "order_id", f"the request's order_id {self.request.order_id!r}", self.order_id, ctx
+            )
         started = (
             self.request.requested_at
             if isinstance(self.request, ReturnRequest)
@@ -546,11 +591,38 @@ class CustomOrderCancellation:
         _aware(self.cancelled_at, "cancelled_at", ctx, required=True)
         _enum(self.production, ProductionStatus, "production", ctx)
         _aware(self.production_started_at, "production_started_at", ctx)
-        if self.production is ProductionStatus.NOT_STARTED and self.production_started_at:
+        started = self.production_started_at
+        if self.production is ProductionStatus.NOT_STARTED and started:
             raise InputError.single(
                 "production_started_at",
                 "None while production is not_started",
-                self.production_started_at.isoformat(),
+                started.isoformat(),
+                ctx,
+            )
+        delivered = self.item.delivered_at
+        if self.production is ProductionStatus.NOT_STARTED and delivered is not None:
+            # A piece that was delivered has been made.
+            raise InputError.single(
+                "production",
+                f"'started' or None for a piece delivered "
+                f"(item.delivered_at {delivered.isoformat()})",
+                self.production.value,
+                ctx,
+            )
+        _not_before(
+            self.cancelled_at, "cancelled_at", self.item.purchased_at, "item.purchased_at", ctx
+        )
+        _not_before(
+            started, "production_started_at", self.item.purchased_at, "item.purchased_at", ctx
+        )
+        _not_before(delivered, "item.delivered_at", started, "production_started_at", ctx)
+        if self.production is ProductionStatus.STARTED and started is not None:
+            # "started" is the status when the order was cancelled.
+            _not_before(
+                self.cancelled_at,
+                "cancelled_at",
+                started,
+                "production_started_at (production 'started')",
                 ctx,
             )
 
@@ -563,7 +635,8 @@ class ExchangeRequest:
     """Stage 6: the customer asks to exchange an item for another product (§5).
 
     ``requested_at`` is when the customer contacted the store; ``returned_at``
-    when the item was sent back, if it already was (§5 wants contact first).
+    when the item was sent back, :data:`NOT_YET` if it has not been (``None``:
+    unknown). §5 wants contact first.
     """
 
     order_id: str
@@ -573,7 +646,7 @@ class ExchangeRequest:
     wanted_available: bool | None = None
     wanted_price: Money | None = None
     proof_of_purchase: ProofOfPurchase | None = None
-    returned_at: datetime | None = None
+    returned_at: datetime | NotYet | None = None
 
     def __post_init__(self) -> None:
         ctx = "exchange request"
@@ -584,10 +657,11 @@ class ExchangeRequest:
         _opt(self.wanted_available, bool, "wanted_available", ctx, "True, False or None")
         _opt(self.wanted_price, Money, "wanted_price", ctx, "a Money")
         _enum(self.proof_of_purchase, ProofOfPurchase, "proof_of_purchase", ctx)
-        _aware(self.returned_at, "returned_at", ctx)
+        _aware(self.returned_at, "returned_at", ctx, not_yet=True)
+        _after_item(self.requested_at, "requested_at", self.item.item, "item.item.", ctx)
         _not_before(
-            self.requested_at,
-            "requested_at",
+            self.returned_at,
+            "returned_at",
             self.item.item.delivered_at,
             "item.item.delivered_at",
             ctx,

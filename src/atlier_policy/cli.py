@@ -27,7 +27,7 @@ from atlier_policy.jsonio import case_from_dict, dumps, loads
 from atlier_policy.policy import default_policy
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.termsfile import load_policy
-from atlier_policy.versions import PolicyVersions, default_versions, policy_named
+from atlier_policy.versions import PolicyVersions, default_evaluator, default_versions, policy_named
 from atlier_policy.whatif import Comparison, DecisionChange, compare_case
 
 __all__ = ["MAX_CASE_BYTES", "main"]
@@ -292,7 +292,7 @@ def _error_record(lineno: int, exc: AtlierPolicyError) -> dict[str, Any]:
 
 def _diff(args: argparse.Namespace) -> int:
     candidate = load_policy(args.candidate)
-    baseline = default_policy() if args.baseline is None else load_policy(args.baseline)
+    baseline = default_evaluator() if args.baseline is None else load_policy(args.baseline)
     names = [
         f"{where} ({_describe(policy)})"
         for where, policy in ((args.baseline or "the text", baseline), (args.candidate, candidate))

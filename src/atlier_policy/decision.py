@@ -37,6 +37,7 @@ __all__ = [
     "Outcome",
     "ParcelOutcome",
     "Reason",
+    "RemedyOption",
     "ReturnOutcome",
     "Settlement",
     "ShippingPayer",
@@ -206,8 +207,29 @@ class Settlement:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class RemedyOption:
+    """One remedy the store may offer, and what it means (§3's resolutions).
+
+    A partial refund goes to ``refund_to`` between ``refund_earliest`` and
+    ``refund_latest``; store credit, a repair or a replacement has no refund.
+    """
+
+    code: str
+    clause_id: str
+    section: str
+    message: str
+    refund_to: str | None = None
+    refund_earliest: date | None = None
+    refund_latest: date | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Obligations:
-    """What follows from a decision; ``None`` where it does not apply."""
+    """What follows from a decision; ``None`` where it does not apply.
+
+    Where the store picks between remedies (a partial refund or store credit),
+    the refund fields stay ``None`` and ``options`` says what each remedy means.
+    """
 
     return_shipping_paid_by: ShippingPayer | None = None
     return_shipping_reimbursed: Money | None = None
@@ -218,6 +240,7 @@ class Obligations:
     last_day_to_request_return: date | None = None
     last_day_to_report_defect: date | None = None
     notices: tuple[Notice, ...] = ()
+    options: tuple[RemedyOption, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -247,10 +270,12 @@ class Decision:
         obligations: Obligations,
         settlement: Settlement | None,
         policy_version: str,
+        missing: tuple[str, ...] = (),
     ) -> Decision:
         """An evaluator's decision: ``explain`` derives its reasons, trace and missing from
-        ``record``'s evaluation when they are first read."""
-        pending: Any = _Pending(record, explain)
+        ``record``'s evaluation when they are first read; ``missing`` adds the facts its
+        obligations lack (an unknown price to refund)."""
+        pending: Any = _Pending(record, explain, missing)
         return cls(
             stage=stage,
             outcome=outcome,
@@ -410,11 +435,16 @@ Explainer: TypeAlias = Callable[
 class _Pending:
     """Stands in a decision's reasons, trace and missing until they are first read."""
 
-    __slots__ = ("explain", "record")
+    __slots__ = ("explain", "missing", "record")
 
-    def __init__(self, record: Record, explain: Explainer) -> None:
+    def __init__(self, record: Record, explain: Explainer, missing: tuple[str, ...]) -> None:
         self.record = record
         self.explain = explain
+        self.missing = missing
+
+    def values(self) -> tuple[object, ...]:
+        reasons, trace, missing = self.explain(self.record.evaluation())
+        return reasons, trace, tuple(dict.fromkeys((*missing, *self.missing)))
 
 
 _LAZY = ("reasons", "trace", "missing")
@@ -427,9 +457,7 @@ def _lazy_field(name: str) -> property:
         value = slot.__get__(self, Decision)
         if type(value) is _Pending:
             # Idempotent: two threads that race here store equal values.
-            for field_name, computed in zip(
-                _LAZY, value.explain(value.record.evaluation()), strict=True
-            ):
+            for field_name, computed in zip(_LAZY, value.values(), strict=True):
                 Decision.__dict__[field_name].__set__(self, computed)
             value = slot.__get__(self, Decision)
         return value

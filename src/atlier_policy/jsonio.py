@@ -166,7 +166,7 @@ def _decode(tp: Any, value: object, path: str, problems: _Problems) -> Any:
             return _MISSING
         if len(rest) == 1:
             return _decode(rest[0], value, path, problems)
-        return _decode_union(list(rest), value, path, problems)
+        return _decode_union(list(rest), value, path, problems, described)
     if kind == "enum":
         return _decode_enum(how, value, path, problems)
     if kind == "object":
@@ -195,8 +195,24 @@ def _describe(tp: Any) -> str:
     return _NAMES.get(tp, "an object")
 
 
-def _decode_union(options: list[Any], value: object, path: str, problems: _Problems) -> Any:
-    # Only dataclass unions occur (Inspection.request): the nested `stage` selects.
+def _decode_union(
+    options: list[Any], value: object, path: str, problems: _Problems, described: str
+) -> Any:
+    enums = [o for o in options if isinstance(o, type) and issubclass(o, enum.Enum)]
+    if enums:
+        # An instant or its explicit "not yet" (``datetime | NotYet``): the enum's
+        # values are words, never instants, so the value itself selects.
+        for cls in enums:
+            if isinstance(value, str) and value in {m.value for m in cls}:
+                return cls(value)
+        (scalar,) = (o for o in options if o not in enums)
+        attempt = _Problems()
+        decoded = _decode(scalar, value, path, attempt)
+        if attempt.items:
+            problems.add(path, described, value)
+            return _MISSING
+        return decoded
+    # Otherwise a union of case classes (Inspection.request): the nested `stage` selects.
     if not isinstance(value, dict):
         problems.add(path, "an object", value)
         return _MISSING
@@ -527,6 +543,18 @@ def _decision_body(d: Decision) -> dict[str, Any]:
                     "message": n.message,
                 }
                 for n in ob.notices
+            ],
+            "options": [
+                {
+                    "code": o.code,
+                    "clause_id": o.clause_id,
+                    "section": o.section,
+                    "message": o.message,
+                    "refund_to": o.refund_to,
+                    "refund_earliest": _day(o.refund_earliest),
+                    "refund_latest": _day(o.refund_latest),
+                }
+                for o in ob.options
             ],
         },
         "missing": list(d.missing),

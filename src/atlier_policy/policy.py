@@ -24,7 +24,6 @@ from typing import Any, Literal, TypeAlias, TypeVar, get_args
 from atlier_policy import clauses as _sec
 from atlier_policy.cases import (
     CustomOrderCancellation,
-    DefectCause,
     DefectClaim,
     ExchangeRequest,
     Inspection,
@@ -32,7 +31,6 @@ from atlier_policy.cases import (
     Money,
     ParcelStatus,
     ReturnLine,
-    ReturnReason,
     ReturnRequest,
 )
 from atlier_policy.clauses import defects, eligibility, exchanges, non_returnable, shipping
@@ -54,6 +52,7 @@ from atlier_policy.decision import (
     OrderDecision,
     ParcelOutcome,
     Reason,
+    RemedyOption,
     ReturnOutcome,
     Settlement,
     ShippingPayer,
@@ -103,21 +102,26 @@ RuleSet = Literal[
 _RULE_SETS: tuple[str, ...] = get_args(RuleSet)
 
 REFUND_TO = "original payment method"  # §4
-_CONFIRMED = frozenset({DefectCause.MANUFACTURING_DEFECT, DefectCause.ARRIVED_DAMAGED})
 
 # --- views: the §1/§2 and §3 rules judged again at later stages ---------------------
 
 
 def inspected_line(insp: Inspection) -> ReturnLine:
-    """The returned item as the quality team found it: their condition findings win.
+    """The returned item as the quality team found it: their findings decide.
 
-    The record of a confirmed defect stays the one of the request: a defect found
-    while inspecting a *return* does not open the §3 route (whose 3-day notice it
-    skipped), so it cannot lift the sale exclusion either; it only moves the
-    return shipping cost to the store (§4 "confirmed defect").
+    The team's condition replaces the customer's declaration; its ``cause`` and
+    ``store_error_confirmed`` confirm or overturn the defect record and the store
+    error claimed with the request (§2 "(unless defective)", §4 "confirmed defect
+    or error on our part").
     """
     assert isinstance(insp.request, ReturnRequest)  # guaranteed by the evaluator
-    return replace(insp.request.lines()[0], condition=insp.condition)
+    return replace(
+        insp.request.lines()[0],
+        condition=insp.condition,
+        inspected=True,
+        cause=insp.cause,
+        store_error_confirmed=insp.store_error_confirmed,
+    )
 
 
 def claim_at_inspection(insp: Inspection) -> DefectClaim:
@@ -135,6 +139,9 @@ def exchange_line(req: ExchangeRequest) -> ReturnLine:
 
 _RETURN = AllOf.of(eligibility.RULE, non_returnable.RULE)
 _DEFECT = AllOf.of(eligibility.WEBSITE_PURCHASE, defects.RULE)
+# At the inspection of a return, on top of §1/§2 judged on the inspected item: the
+# approval, §3's exclusion of damage by misuse, accidents or wear, and §4's store error.
+_INSPECTION = AllOf.of(eligibility.INSPECTED, defects.RETURN_CAUSE, shipping.ERROR_CONFIRMED)
 
 
 def _rewrite(rule: Rule, fn: Callable[[Clause], Rule | None]) -> Rule | None:
@@ -174,7 +181,7 @@ class Policy:
     return_rule: Rule = _RETURN
     defect_rule: Rule = _DEFECT
     parcel_rule: Rule = shipping.PARCEL_RECEIVED
-    inspection_rule: Rule = eligibility.INSPECTED
+    inspection_rule: Rule = _INSPECTION
     defect_inspection_rule: Rule = defects.CAUSE_COVERED
     remedy_rule: Rule = defects.REMEDY
     cancellation_rule: Rule = non_returnable.PRODUCTION_NOT_BEGUN
@@ -270,6 +277,12 @@ class Policy:
     def _ctx(self, case: object) -> Context[Any]:
         return Context(case, self.terms, self.terms.calendar, self.terms.tz)
 
+    def record(self, rule_set: RuleSet, case: object) -> Record:
+        """What one of this policy's rule sets finds on ``case`` (a value of the facts
+        that rule set reads), under its terms: for tools that follow the policy's own
+        clauses rather than re-encoding them."""
+        return Record.of(self._rule_set(rule_set), self._ctx(case))
+
     def evaluate(self, case: Case) -> Decision | OrderDecision:
         """Evaluate a case of any stage."""
         if isinstance(case, ReturnRequest):
@@ -297,7 +310,7 @@ class Policy:
             outcome = _outcome(record, _RETURN_OUTCOMES)
             payer = None
             if outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION:
-                payer = _payer(line.reason, line.defect_confirmed)
+                payer = shipping.payer_at_request(line.reason, line.defect_confirmed)
             obligations = self._obligations(
                 payer, self._after_request(payer is not None), line.item.delivered_at
             )
@@ -351,11 +364,9 @@ class Policy:
             record = Record.of(self._inspected_return, self._ctx(insp))
             outcome = _outcome(record, _INSPECTION_OUTCOMES)
             obligations = _DECISION_EMAIL_ONLY
+            missing: tuple[str, ...] = ()
             if outcome is InspectionOutcome.REFUND_APPROVED:
-                # A defect the team finds on a return is confirmed: the store pays shipping.
-                line = inspected_line(insp)
-                confirmed = line.defect_confirmed is True or insp.cause in _CONFIRMED
-                payer = _payer(line.reason, confirmed, inspected=True)
+                payer = shipping.payer_at_inspection(inspected_line(insp))
                 obligations = self._refund(
                     approved_on,
                     item.price,
@@ -364,8 +375,17 @@ class Policy:
                     "inspected_at",
                     (_DECISION_EMAIL,),
                 )
+                missing = _unpaid(obligations, "item.price", "return_shipping_cost")
+            elif outcome is InspectionOutcome.REFUND_REJECTED:
+                obligations = self._obligations(ShippingPayer.CUSTOMER, (_DECISION_EMAIL,))
             return self._decision(
-                Stage.INSPECTION, outcome, insp.order_id, item.sku, record, obligations
+                Stage.INSPECTION,
+                outcome,
+                insp.order_id,
+                item.sku,
+                record,
+                obligations,
+                missing=missing,
             )
 
         ctx = self._ctx(insp)
@@ -378,26 +398,30 @@ class Policy:
         else:
             outcome = _outcome(record, _INSPECTION_OUTCOMES)
         obligations = _DECISION_EMAIL_ONLY
+        missing = ()
         if outcome is InspectionOutcome.REPAIR_OR_REPLACE:
             obligations = self._obligations(
                 ShippingPayer.STORE,
                 (_DECISION_EMAIL,),
                 return_shipping_reimbursed=insp.return_shipping_cost,
+                options=defects.repair_options(insp),
             )
+            missing = _unpaid(obligations, "", "return_shipping_cost")
         elif outcome is InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT:
-            # The partial amount is the store's to set; the window applies if refunded.
-            obligations = self._refund(
-                approved_on,
-                None,
+            # The store picks one; the partial amount is the store's to set, and the
+            # window applies only if it refunds.
+            options = defects.partial_options(REFUND_TO, self._window(approved_on, "inspected_at"))
+            obligations = self._obligations(
                 ShippingPayer.STORE,
-                insp.return_shipping_cost,
-                "inspected_at",
-                (_DECISION_EMAIL,),
+                (*(_option_notice(o) for o in options), _DECISION_EMAIL),
+                return_shipping_reimbursed=insp.return_shipping_cost,
+                options=options,
             )
+            missing = _unpaid(obligations, "", "return_shipping_cost")
         elif outcome is InspectionOutcome.REFUND_REJECTED:
             obligations = self._obligations(ShippingPayer.CUSTOMER, (_DECISION_EMAIL,))
         return self._decision(
-            Stage.INSPECTION, outcome, insp.order_id, item.sku, record, obligations
+            Stage.INSPECTION, outcome, insp.order_id, item.sku, record, obligations, missing=missing
         )
 
     def cancellation(self, cancel: CustomOrderCancellation) -> Decision:
@@ -406,11 +430,19 @@ class Policy:
         record = Record.of(self.cancellation_rule, self._ctx(cancel))
         outcome = _outcome(record, _CANCELLATION_OUTCOMES)
         obligations = Obligations()
+        missing: tuple[str, ...] = ()
         if outcome is CancellationOutcome.REFUNDABLE:
             on = store_date(cancel.cancelled_at, self.terms.tz)
             obligations = self._refund(on, cancel.item.price, None, None, "cancelled_at")
+            missing = _unpaid(obligations, "item.price")
         return self._decision(
-            Stage.CANCELLATION, outcome, cancel.order_id, cancel.item.sku, record, obligations
+            Stage.CANCELLATION,
+            outcome,
+            cancel.order_id,
+            cancel.item.sku,
+            record,
+            obligations,
+            missing=missing,
         )
 
     def exchange(self, req: ExchangeRequest) -> Decision:
@@ -421,7 +453,7 @@ class Policy:
         granted = outcome is ExchangeOutcome.APPROVED_PENDING_INSPECTION
         payer, settlement, notices = None, None, self._after_request(granted)
         if granted:
-            payer = _payer(req.item.reason, req.item.defect_confirmed)
+            payer = shipping.payer_at_request(req.item.reason, req.item.defect_confirmed)
             price, wanted = req.item.item.price, req.wanted_price
             # Both prices are known unless a store removed the price clause.
             if price is not None and wanted is not None:
@@ -463,6 +495,23 @@ class Policy:
             more["last_day_to_report_defect"] = last_day_to_report_defect(day0, self.terms)
         return Obligations(return_shipping_paid_by=payer, notices=notices, **more)
 
+    def _window(self, approved_on: date, field: str) -> tuple[date, date]:
+        """§4's refund window after ``approved_on``; ``field`` names that date in errors."""
+        try:
+            return refund_window(approved_on, self.terms)
+        except DateOutOfRangeError as exc:
+            # Report the case's own field and date: the calendar's argument (a
+            # business-day count) means nothing to whoever sent the case.
+            first, last = self.terms.calendar.supported_years
+            hi = self.terms.refund_max_business_days
+            raise DateOutOfRangeError.single(
+                field,
+                f"a day whose refund window (up to the {ordinal(hi)} business day after it) "
+                f"ends within the years {first}-{last} of the calendar's holiday data",
+                approved_on.isoformat(),
+                exc.context,
+            ) from None
+
     def _refund(
         self,
         approved_on: date,
@@ -472,21 +521,9 @@ class Policy:
         field: str,
         then: tuple[Notice, ...] = (),
     ) -> Obligations:
-        """§4's refund window after ``approved_on``; ``field`` names that date in errors."""
+        """An approved refund of ``amount`` within §4's window after ``approved_on``."""
         lo, hi = self.terms.refund_min_business_days, self.terms.refund_max_business_days
-        try:
-            earliest, latest = refund_window(approved_on, self.terms)
-        except DateOutOfRangeError as exc:
-            # Report the case's own field and date: the calendar's argument (a
-            # business-day count) means nothing to whoever sent the case.
-            first, last = self.terms.calendar.supported_years
-            raise DateOutOfRangeError.single(
-                field,
-                f"a day whose refund window (up to the {ordinal(hi)} business day after it) "
-                f"ends within the years {first}-{last} of the calendar's holiday data",
-                approved_on.isoformat(),
-                exc.context,
-            ) from None
+        earliest, latest = self._window(approved_on, field)
         notices = [
             _notice(
                 shipping.REFUND_WINDOW,
@@ -503,6 +540,8 @@ class Policy:
                     f"{amount} refunded in full: delivery was free, so nothing is deducted",
                 )
             )
+        else:
+            notices.append(_AMOUNT_UNKNOWN)
         return self._obligations(
             payer,
             (*notices, *then),
@@ -526,9 +565,20 @@ class Policy:
         record: Record,
         obligations: Obligations,
         settlement: Settlement | None = None,
+        *,
+        missing: tuple[str, ...] = (),
     ) -> Decision:
         return Decision._of_record(
-            record, explain, stage, outcome, order_id, sku, obligations, settlement, self.version
+            record,
+            explain,
+            stage,
+            outcome,
+            order_id,
+            sku,
+            obligations,
+            settlement,
+            self.version,
+            missing,
         )
 
 
@@ -537,19 +587,30 @@ def _expect(case: object, cls: type, what: str) -> None:
         raise InputError.single("case", f"a {cls.__name__}", type(case).__name__, what)
 
 
-def _payer(
-    reason: ReturnReason | None, defect_confirmed: bool | None, *, inspected: bool = False
-) -> ShippingPayer:
-    """§4: the customer pays, except for a confirmed defect or an error on our part.
+def _unpaid(obligations: Obligations, price: str, cost: str | None = None) -> tuple[str, ...]:
+    """The facts a granted payment lacks: the price to refund, the shipping to reimburse.
 
-    A store error stated with a request is confirmed by the inspection; until then
-    the customer pays and is reimbursed.
+    The outcome stands (the text owes the refund whatever its amount), and the
+    decision names what the store must fill in (docs/interpretation.md).
     """
-    if defect_confirmed is True:
-        return ShippingPayer.STORE
-    if reason is ReturnReason.STORE_ERROR:
-        return ShippingPayer.STORE if inspected else ShippingPayer.CUSTOMER_UNTIL_CONFIRMED
-    return ShippingPayer.CUSTOMER
+    missing = []
+    if price and obligations.refund_to is not None and obligations.refund_amount is None:
+        missing.append(price)
+    store_pays = obligations.return_shipping_paid_by is ShippingPayer.STORE
+    if cost is not None and store_pays and obligations.return_shipping_reimbursed is None:
+        missing.append(cost)
+    return tuple(missing)
+
+
+def _option_notice(option: RemedyOption) -> Notice:
+    """A remedy the store may offer, as a notice citing its clause."""
+    verb = "or offer" if option.refund_to is None else "offer"
+    return Notice(
+        code=option.code,
+        clause_id=option.clause_id,
+        section=option.section,
+        message=f"{verb} {option.message}",
+    )
 
 
 def _notice(provision: Provision, code: str, message: str) -> Notice:
@@ -576,6 +637,11 @@ _DECISION_EMAIL = _notice(
     "e-mail the customer the approval or rejection of the refund",
 )
 _DECISION_EMAIL_ONLY = Obligations(notices=(_DECISION_EMAIL,))
+_AMOUNT_UNKNOWN = _notice(
+    shipping.REFUND_WINDOW,
+    "refund_amount_unknown",
+    "refund the price paid for the item, which the case does not state (see missing)",
+)
 _CARRIER_CLAIM = _notice(
     shipping.INSURED_SHIPPING,
     "insured_shipping",
@@ -656,14 +722,22 @@ def _outcome(record: Record, outcomes: tuple[_O, _O, _O, _O]) -> _O:
 
 
 def _remedy_outcome(remedy: Evaluation) -> InspectionOutcome:
+    """The outcome the first passing clause of the ladder selects (its ``outcome``): by
+    the role the clause declares, never by its id. A clause that selects no outcome of
+    the stage leaves the remedy to a person."""
     if remedy.finding is not Finding.PASSED:
         return InspectionOutcome.NEEDS_REVIEW
     first = next(ev for ev in remedy.determining())
-    if first.rule is defects.PARTIAL_REFUND_OR_CREDIT or (
-        isinstance(first.rule, Clause) and first.rule.id == defects.PARTIAL_REFUND_OR_CREDIT.id
-    ):
-        return InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT
-    return InspectionOutcome.REPAIR_OR_REPLACE
+    selected = first.rule.outcome if isinstance(first.rule, Clause) else None
+    if selected in _REMEDIES:
+        return InspectionOutcome(selected)
+    return InspectionOutcome.NEEDS_REVIEW
+
+
+_REMEDIES = frozenset(
+    o.value
+    for o in (InspectionOutcome.REPAIR_OR_REPLACE, InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT)
+)
 
 
 def explain(ev: Evaluation) -> tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]]:

@@ -19,6 +19,7 @@ the case with every suggested change applied (``None`` when a blocker stands) an
 >>> utc = timezone.utc
 >>> ring = Item(sku="RING-7", channel=SalesChannel.WEBSITE, kind=ItemKind.READY_MADE,
 ...             personalized=False, engraved=False, resized=False, altered=False,
+...             purchased_at=datetime(2025, 2, 27, 15, tzinfo=utc),
 ...             delivered_at=datetime(2025, 3, 3, 15, tzinfo=utc))
 >>> claim = DefectClaim(order_id="A-1", item=ring, reported_at=datetime(2025, 3, 5, 15, tzinfo=utc),
 ...                     kind=DefectKind.MANUFACTURING_DEFECT, channel=NoticeChannel.EMAIL)
@@ -39,6 +40,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from atlier_policy.cases import (
+    NOT_YET,
     CustomOrderCancellation,
     DefectCause,
     DefectClaim,
@@ -52,6 +54,7 @@ from atlier_policy.cases import (
     ParcelStatus,
     ProductionStatus,
     ProofOfPurchase,
+    ReturnReason,
     ReturnRequest,
     SaleEvent,
     SalesChannel,
@@ -64,10 +67,10 @@ from atlier_policy.deadlines import (
 )
 from atlier_policy.decision import POSITIVE, Decision, OrderDecision, Outcome, Reason, Stage
 from atlier_policy.errors import InputError
-from atlier_policy.policy import Policy, default_policy
+from atlier_policy.policy import Policy
 from atlier_policy.rules import Finding
 from atlier_policy.terms import PolicyTerms
-from atlier_policy.versions import PolicyVersions, _typed, policy_named
+from atlier_policy.versions import PolicyVersions, _typed, default_evaluator, policy_named
 
 if TYPE_CHECKING:
     from atlier_policy.policy import Case
@@ -189,6 +192,7 @@ class _View:
     requested_at: str = ""
     proof: str = ""
     claim: str = ""  # prefix of the defect claim's own facts
+    reason: str = ""  # why the piece is sent back (a return line's reason)
 
 
 def _view(case: Case, index: int) -> _View:
@@ -200,6 +204,7 @@ def _view(case: Case, index: int) -> _View:
             f"{line}.defect_confirmed",
             "requested_at",
             "proof_of_purchase",
+            reason=f"{line}.reason",
         )
     if isinstance(case, ExchangeRequest):
         return _View(
@@ -208,6 +213,7 @@ def _view(case: Case, index: int) -> _View:
             "item.defect_confirmed",
             "requested_at",
             "proof_of_purchase",
+            reason="item.reason",
         )
     if isinstance(case, Inspection):
         if isinstance(case.request, ReturnRequest):
@@ -217,6 +223,7 @@ def _view(case: Case, index: int) -> _View:
                 "request.items[0].defect_confirmed",
                 "request.requested_at",
                 "request.proof_of_purchase",
+                reason="request.items[0].reason",
             )
         return _View("request.item", claim="request.")
     if isinstance(case, LostParcelReport):
@@ -370,7 +377,13 @@ def _fix_item(c: _Ctx) -> Suggestion | Blocker | None:
             f"record whether the piece was {_MODIFIED[code]}: only an unmodified piece qualifies",
             (f"{v.item}.{code}", False),
         )
+    inspected = c.stage is Stage.INSPECTION
     if code == "sale_item":
+        if failed and inspected:
+            return c.block(
+                "the quality team's finding stands: a piece bought in a "
+                f"{item.sale_event.value} event is returned only if defective or sent in error"
+            )
         if failed:
             report_by = (
                 last_day_to_report_defect(item.delivered_at, c.terms)
@@ -399,12 +412,40 @@ def _fix_item(c: _Ctx) -> Suggestion | Blocker | None:
             (f"{v.item}.sale_event", SaleEvent.NONE),
         )
     if code == "sale_defect_exception":
+        if inspected:
+            return _record_cause(c)
         return c.fix(
             FixKind.DEFECT,
             "record whether a defect was confirmed: a sale piece qualifies only with one",
             (v.defect_confirmed, True),
         )
+    if code == "sale_sent_in_error":
+        if "reason" in r.missing:
+            return c.fix(
+                FixKind.RECORD,
+                "record why the piece is sent back: a sale piece qualifies only if defective "
+                "or sent in error",
+                (v.reason, ReturnReason.STORE_ERROR),
+            )
+        return _record_error(c)
     return None
+
+
+def _record_cause(c: _Ctx) -> Suggestion:
+    return c.fix(
+        FixKind.RECORD,
+        "the quality team must record what it found: no defect, a manufacturing defect, "
+        "damage on arrival, or damage by misuse, an accident or wear",
+        ("cause", DefectCause.NONE_FOUND),
+    )
+
+
+def _record_error(c: _Ctx) -> Suggestion:
+    return c.fix(
+        FixKind.RECORD,
+        "the quality team must confirm or rule out the error on our part",
+        ("store_error_confirmed", True),
+    )
 
 
 def _fix_claim(c: _Ctx) -> Suggestion | Blocker | None:
@@ -424,15 +465,35 @@ def _fix_claim(c: _Ctx) -> Suggestion | Blocker | None:
         )
     last = last_day_to_report_defect(delivered, c.terms) if delivered is not None else None
     by = f" by {last}" if last is not None else ""
-    if code == "defect_kind":
+    # The customer can act only while the days to report run, as the clause says, judged
+    # on the case as given: as of its `as_of`, or of the inspection (claim_at_inspection).
+    given = c.given
+    judged = _get(given, "inspected_at") if p else given.as_of or given.reported_at
+    open_ = last is None or store_date(judged, c.terms.tz) <= last
+    if code in ("defect_kind", "defect_kind_unknown"):
+        if open_:
+            return c.fix(
+                FixKind.ACT,
+                f"say whether the piece arrived damaged or has a manufacturing defect{by}",
+                (f"{p}kind", DefectKind.MANUFACTURING_DEFECT),
+                deadline=last,
+            )
         return c.fix(
-            FixKind.ACT,
-            "say whether the piece arrived damaged or has a manufacturing defect",
+            FixKind.RECORD,
+            "the support team must read the notice: record whether it reports damage on "
+            "arrival or a manufacturing defect",
             (f"{p}kind", DefectKind.MANUFACTURING_DEFECT),
         )
     late = last is not None and c.asked(f"{p}reported_at") > last
-    if code == "defect_notice_email":
-        if late:  # the customer can no longer act by a past date
+    if code == "defect_notice_channel_unknown":
+        return c.fix(
+            FixKind.RECORD,
+            f"record how the customer notified us: a notice by e-mail to {email}{by} is in time",
+            (f"{p}channel", NoticeChannel.EMAIL),
+            deadline=last,
+        )
+    if code in ("defect_notice_email", "defect_notice_not_by_email"):
+        if late or not open_:  # the customer can no longer act by a past date
             return c.fix(
                 FixKind.WOULD_HAVE,
                 f"a notice by e-mail to {email}{by} would have been in time",
@@ -457,14 +518,21 @@ def _fix_claim(c: _Ctx) -> Suggestion | Blocker | None:
             (f"{p}reported_at", reported),
             deadline=last,
         )
-    if code == "defect_photos":
+    if code == "defect_photos_unknown":
+        return c.fix(
+            FixKind.RECORD,
+            f"record whether clear photos reached us by {last}",
+            (f"{p}photos_sent_at", photos),
+            deadline=last,
+        )
+    if code == "defect_photos" and open_:
         return c.fix(
             FixKind.ACT,
             f"send clear photos of the issue to {email} by {last} to complete the defect claim",
             (f"{p}photos_sent_at", photos),
             deadline=last,
         )
-    if code in ("defect_photos_late", "defect_photos_missing"):
+    if code in ("defect_photos", "defect_photos_late", "defect_photos_missing"):
         return c.fix(
             FixKind.WOULD_HAVE,
             f"clear photos sent by {last} would have completed the defect claim",
@@ -495,6 +563,16 @@ def _fix_other(c: _Ctx) -> Suggestion | Blocker | None:
             "record whether the piece is custom-made or modified: a ready-made, unmodified "
             "piece is covered",
             *changes,
+        )
+    if code == "inspection_cause":
+        return _record_cause(c)
+    if code == "store_error_confirmed":
+        if r.missing == ("store_error_confirmed",):
+            return _record_error(c)
+        return c.fix(
+            FixKind.RECORD,
+            "record why the piece was sent back: a change of mind, or an error on our part",
+            (c.view.reason, ReturnReason.CHANGE_OF_MIND),
         )
     if code in ("no_defect_found", "damage_not_covered"):
         return c.block(
@@ -576,6 +654,10 @@ def _fix_cancellation(c: _Ctx, case: CustomOrderCancellation) -> Suggestion | Bl
         return c.fix(
             FixKind.WOULD_HAVE,
             f"a cancellation before production began on {day} would have been refundable",
+            # "started" is the status when cancelling: before the start it was not, and the
+            # start's instant says so (not_started would contradict that instant). Changes
+            # apply in order, each to a valid case: the status goes first.
+            *((("production", None),) if case.production is ProductionStatus.STARTED else ()),
             ("cancelled_at", cancel),
             deadline=day,
         )
@@ -601,6 +683,12 @@ def _fix_cancellation(c: _Ctx, case: CustomOrderCancellation) -> Suggestion | Bl
 
 def _fix_exchange(c: _Ctx, case: ExchangeRequest) -> Suggestion | Blocker | None:
     code = c.reason.code
+    if code == "exchange_contact":
+        return c.fix(
+            FixKind.RECORD,
+            "record whether the piece was already sent back: contact before returning qualifies",
+            ("returned_at", NOT_YET),
+        )
     if code == "exchange_without_prior_contact":
         asked = store_date(case.requested_at, c.terms.tz)
         return c.fix(
@@ -723,21 +811,14 @@ def how_to_qualify(
     case: Case | Mapping[str, Any], *, policy: Policy | PolicyVersions | None = None
 ) -> tuple[Qualification, ...]:
     """One :class:`Qualification` per item decision of ``case`` (one per item of a return
-    request, one otherwise), under ``policy`` (the text's by default).
+    request, one otherwise), under ``policy`` (by default the one every entry point
+    uses, ``default_evaluator()``: the version in force at the purchase date).
 
     ``case`` is a typed case or a JSON document (a ``dict``); ``policy`` a
     :class:`Policy` or a :class:`PolicyVersions` registry (the case is then judged
     under the version in force at its purchase date, and the suggestions use that
     version's terms)."""
-    if policy is None:
-        policy = default_policy()
-    if not isinstance(policy, Policy | PolicyVersions):
-        raise InputError.single(
-            "policy",
-            "a Policy, a PolicyVersions registry or None",
-            type(policy).__name__,
-            "how to qualify",
-        )
+    policy = default_evaluator(policy, "how to qualify")
     case = _typed(case)
     result = policy.evaluate(case)
     items = result.items if isinstance(result, OrderDecision) else (result,)

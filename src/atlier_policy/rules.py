@@ -117,8 +117,10 @@ class Check:
         return cls(Finding.FAILED, message, _facts(facts), code=code)
 
     @classmethod
-    def unknown(cls, message: str, *missing: str, **facts: object) -> Check:
-        return cls(Finding.UNKNOWN, message, _facts(facts), tuple(missing))
+    def unknown(
+        cls, message: str, *missing: str, code: str | None = None, **facts: object
+    ) -> Check:
+        return cls(Finding.UNKNOWN, message, _facts(facts), tuple(missing), code=code)
 
     @classmethod
     def incomplete(cls, message: str, *missing: str, **facts: object) -> Check:
@@ -297,6 +299,18 @@ class Clause(_Recorded):
     names the policy section ("1" ... "6", or the merchant's own), ``sentence``
     quotes the text it encodes, ``code`` is the machine reason code given when
     it fails, and ``check`` is a pure function of the context.
+
+    What the clause means beyond its check is declared with it, so that the
+    evaluators and tools read it instead of matching on the id:
+
+    - ``outcome``: for a clause of a ladder (an any-of whose first passing part
+      picks the result, like §3's remedies), the value of the outcome it selects;
+    - ``final``: a failure is a fact of the piece that no later act lifts (custom,
+      engraved, worn, bought elsewhere...): a timeline marks the return deadline
+      of such a piece as not applying.
+
+    A clause with the same check under a new id (``dataclasses.replace(c, id=...)``)
+    keeps these declarations, and with them every outcome.
     """
 
     id: str
@@ -304,6 +318,8 @@ class Clause(_Recorded):
     sentence: str
     code: str
     check: Callable[[Context[Any]], Check] = field(repr=False)
+    outcome: str | None = field(default=None, kw_only=True)
+    final: bool = field(default=False, kw_only=True)
 
     def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
         result = self.check(ctx)
@@ -327,12 +343,10 @@ class Clause(_Recorded):
     # Clauses are identified by their id (their check is a function, which
     # would otherwise make equal clauses unequal after pickling).
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Clause) and (self.id, self.section, self.sentence, self.code) == (
-            other.id,
-            other.section,
-            other.sentence,
-            other.code,
-        )
+        return isinstance(other, Clause) and self._key() == other._key()
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.id, self.section, self.sentence, self.code, self.outcome, self.final)
 
     def __hash__(self) -> int:
         return hash(("Clause", self.id))

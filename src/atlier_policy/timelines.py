@@ -20,7 +20,7 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from atlier_policy.cases import (
     CustomOrderCancellation,
@@ -28,11 +28,10 @@ from atlier_policy.cases import (
     ExchangeRequest,
     Inspection,
     Item,
-    ItemKind,
     LostParcelReport,
+    NotYet,
     ReturnItem,
     ReturnRequest,
-    SaleEvent,
 )
 from atlier_policy.deadlines import (
     last_day_to_report_defect,
@@ -41,25 +40,14 @@ from atlier_policy.deadlines import (
     refund_window,
     store_date,
 )
-from atlier_policy.decision import Decision, InspectionOutcome, OrderDecision
+from atlier_policy.decision import Decision, OrderDecision
 from atlier_policy.errors import DateOutOfRangeError, InputError
+from atlier_policy.policy import Case, Policy
+from atlier_policy.rules import Clause, Finding
 from atlier_policy.terms import PolicyTerms
-from atlier_policy.versions import PolicyVersions, _typed, policy_named
-
-if TYPE_CHECKING:
-    from atlier_policy.policy import Case, Policy
+from atlier_policy.versions import PolicyVersions, _typed, default_evaluator, policy_named
 
 _CTX = "timeline"
-
-
-def _evaluator(policy: object) -> Policy | PolicyVersions:
-    from atlier_policy.policy import Policy
-
-    if not isinstance(policy, Policy | PolicyVersions):
-        raise InputError.single(
-            "policy", "a Policy, a PolicyVersions registry or None", type(policy).__name__, _CTX
-        )
-    return policy
 
 
 __all__ = ["TimelineEntry", "TimelineKind", "format_timeline", "timeline", "timeline_of_dates"]
@@ -78,8 +66,8 @@ class TimelineEntry:
     """One date that matters: ``key`` is a stable name, ``label`` the English text.
 
     ``applies`` is ``False`` for a deadline the case's piece cannot use: the last day
-    to request a return of a piece §2 excludes (a custom order, a personalized or
-    modified piece, a sale piece without a confirmed defect); its label says so."""
+    to request a return of a piece the policy's own clauses exclude for good (a custom
+    order, a modified, worn or sale piece...); its label names the section."""
 
     date: date
     key: str
@@ -96,10 +84,11 @@ def _e(
 
 
 def _delivery(
-    terms: PolicyTerms, delivered: date, suffix: str = "", *, returnable: bool = True
+    terms: PolicyTerms, delivered: date, suffix: str = "", *, excluded_by: str = ""
 ) -> list[TimelineEntry]:
-    """The delivery and the last days counted from it; ``returnable=False`` (a piece §2
-    excludes from returns) marks the last day to request a return as not applying."""
+    """The delivery and the last days counted from it; ``excluded_by`` (the sections that
+    exclude the piece from returns, e.g. "§2") marks the last day to request a return as
+    not applying."""
     return [
         _e(delivered, "delivered", f"delivered{suffix}", TimelineKind.EVENT),
         _e(
@@ -112,28 +101,35 @@ def _delivery(
         TimelineEntry(
             date=last_day_to_request_return(delivered, terms),
             key="last_day_to_request_return",
-            label=f"last day to request a return (§1{_applies(returnable)}){suffix}",
+            label=f"last day to request a return (§1{_applies(excluded_by)}){suffix}",
             kind=TimelineKind.DEADLINE,
             section="1",
-            applies=returnable,
+            applies=not excluded_by,
         ),
     ]
 
 
-def _applies(returnable: bool) -> str:
-    return "" if returnable else "; does not apply: §2 excludes this piece"
+def _applies(excluded_by: str) -> str:
+    return f"; does not apply: {excluded_by} excludes this piece" if excluded_by else ""
 
 
-def _returnable(item: Item, defect_confirmed: bool | None = False) -> bool:
-    """Whether §1's return window can matter for ``item``: not for a piece §2 excludes
-    (custom-made, personalized, engraved, resized, altered), nor for a sale piece without
-    a confirmed defect ("unless defective")."""
-    if item.kind is ItemKind.CUSTOM_MADE or any(
-        flag is True for flag in (item.personalized, item.engraved, item.resized, item.altered)
-    ):
-        return False
-    on_sale = item.sale_event not in (SaleEvent.NONE, None)
-    return not on_sale or defect_confirmed is True
+def _excluded_by(policy: Policy, line: ReturnItem) -> str:
+    """Whether §1's return deadline can matter for the piece: the policy's own return
+    rule, judged as if the return were asked for on the delivery day, finds no *final*
+    failure (a clause that declares that no later act lifts it: custom, engraved, worn,
+    bought elsewhere, a sale piece without a defect...). A merchant's removed, swapped
+    or added clause is followed as the decision follows it. The sections of those
+    clauses ("§2"), or "" when the deadline applies."""
+    delivered = line.item.delivered_at
+    if delivered is None:
+        return ""  # no delivery date: no deadline is drawn
+    ev = policy.record("return_rule", line.line(delivered, None)).evaluation()
+    sections = {
+        leaf.rule.section
+        for leaf in ev.determining()
+        if isinstance(leaf.rule, Clause) and leaf.rule.final and leaf.finding is Finding.FAILED
+    }
+    return ", ".join(f"§{s}" for s in sorted(sections))
 
 
 def _refund(
@@ -209,7 +205,7 @@ def timeline_of_dates(
 
 
 def _item(
-    terms: PolicyTerms, item: Item, suffix: str = "", *, returnable: bool = True
+    terms: PolicyTerms, item: Item, suffix: str = "", *, excluded_by: str = ""
 ) -> list[TimelineEntry]:
     out = []
     if item.purchased_at is not None:
@@ -217,48 +213,56 @@ def _item(
         out.append(_e(day, "purchased", f"purchased{suffix}", TimelineKind.EVENT))
     if item.delivered_at is not None:
         day = store_date(item.delivered_at, terms.tz)
-        out += _delivery(terms, day, suffix, returnable=returnable)
+        out += _delivery(terms, day, suffix, excluded_by=excluded_by)
     return out
 
 
-def _line(terms: PolicyTerms, line: ReturnItem, suffix: str = "") -> list[TimelineEntry]:
-    return _item(terms, line.item, suffix, returnable=_returnable(line.item, line.defect_confirmed))
+def _line(policy: Policy, line: ReturnItem, suffix: str = "") -> list[TimelineEntry]:
+    return _item(policy.terms, line.item, suffix, excluded_by=_excluded_by(policy, line))
 
 
-def _event(terms: PolicyTerms, at: datetime | None, key: str, label: str) -> list[TimelineEntry]:
-    if at is None:
+def _piece(policy: Policy, item: Item) -> list[TimelineEntry]:
+    """A piece outside a return (claimed defective, or a cancelled order)."""
+    return _line(policy, ReturnItem(item=item))
+
+
+def _event(
+    terms: PolicyTerms, at: datetime | NotYet | None, key: str, label: str
+) -> list[TimelineEntry]:
+    if not isinstance(at, datetime):  # unknown, or not yet happened
         return []
     return [_e(store_date(at, terms.tz), key, label, TimelineKind.EVENT)]
 
 
-def _facts(case: Case, terms: PolicyTerms) -> list[TimelineEntry]:
+def _facts(case: Case, policy: Policy) -> list[TimelineEntry]:
+    terms = policy.terms
     if isinstance(case, ReturnRequest):
-        per_item = [_line(terms, line) for line in case.items]
+        per_item = [_line(policy, line) for line in case.items]
         out = per_item[0]
         if any(entries != out for entries in per_item):
             # Items with their own dates: each line names its item.
-            out = [e for line in case.items for e in _line(terms, line, f" ({line.item.sku})")]
+            out = [e for line in case.items for e in _line(policy, line, f" ({line.item.sku})")]
         return out + _event(terms, case.requested_at, "requested", "return requested")
     if isinstance(case, DefectClaim):
         return [
-            *_item(terms, case.item, returnable=_returnable(case.item)),
+            *_piece(policy, case.item),
             *_event(terms, case.reported_at, "reported", "defect reported"),
             *_event(terms, case.photos_sent_at, "photos_sent", "photos received"),
         ]
     if isinstance(case, Inspection):
         return [
-            *_facts(case.request, terms),
+            *_facts(case.request, policy),
             *_event(terms, case.inspected_at, "inspected", "inspected by the quality team"),
         ]
     if isinstance(case, CustomOrderCancellation):
-        return [  # a custom order (§2): no return window
-            *_item(terms, case.item, returnable=False),
+        return [
+            *_piece(policy, case.item),
             *_event(terms, case.production_started_at, "production_started", "production began"),
             *_event(terms, case.cancelled_at, "cancelled", "order cancelled"),
         ]
     if isinstance(case, ExchangeRequest):
         return [
-            *_line(terms, case.item),
+            *_line(policy, case.item),
             *_event(terms, case.requested_at, "requested", "exchange requested"),
             *_event(terms, case.returned_at, "returned", "piece sent back"),
         ]
@@ -274,41 +278,41 @@ def timeline(
 ) -> tuple[TimelineEntry, ...]:
     """Every date of ``case`` that matters, in order, with the refund window of its decision.
 
-    ``decision`` is the case's decision under ``policy`` (evaluated when omitted; the
-    text's policy by default, or a :class:`PolicyVersions` registry): only an approved
-    refund has a refund window. The last days are counted under the terms of the
-    version the decision names (``decision.policy_version``).
+    ``decision`` is the case's decision under ``policy`` (evaluated when omitted).
+    ``policy`` is a :class:`Policy` or a :class:`PolicyVersions` registry; by default
+    the one every entry point uses (``default_evaluator()``: the version in force at
+    the purchase date). Only an approved refund, or a remedy that may be refunded,
+    has a refund window. The last days are counted, and the pieces the policy
+    excludes are found, under the version the decision names (``policy_version``).
     """
-    from atlier_policy.policy import default_policy
-
-    if policy is None:
-        policy = default_policy()
+    policy = default_evaluator(policy, _CTX)
     typed = _typed(case)
     if decision is None:
-        decision = _evaluator(policy).evaluate(typed)
+        decision = policy.evaluate(typed)
     elif not isinstance(decision, Decision | OrderDecision):
         raise InputError.single(
             "decision", "a Decision, an OrderDecision or None", type(decision).__name__, _CTX
         )
-    terms = policy_named(policy, decision.policy_version, _CTX).terms
+    named = policy_named(policy, decision.policy_version, _CTX)
+    terms = named.terms
     case = typed
-    entries = _facts(case, terms)
-    if isinstance(decision, Decision):
-        ob = decision.obligations
-        if ob.refund_earliest is not None and ob.refund_latest is not None:
-            approved = decision.outcome in (
-                InspectionOutcome.REFUND_APPROVED,
-                InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT,
-            )
-            entries = [e for e in entries if not (approved and e.key == "inspected")]
-            on = _approval_day(case, terms) if approved else None
-            entries += _refund(terms, ob.refund_earliest, ob.refund_latest, approved=on)
+    entries = _facts(case, named)
+    window = _window(decision) if isinstance(decision, Decision) else None
+    if window is not None:
+        # At an inspection the refund is approved that day; a cancellation's window
+        # counts from the cancellation, already on the timeline.
+        on = store_date(case.inspected_at, terms.tz) if isinstance(case, Inspection) else None
+        entries = [e for e in entries if not (on is not None and e.key == "inspected")]
+        entries += _refund(terms, *window, approved=on)
     return _sorted(entries)
 
 
-def _approval_day(case: Case, terms: PolicyTerms) -> date:
-    assert isinstance(case, Inspection)  # only an inspection approves a refund
-    return store_date(case.inspected_at, terms.tz)
+def _window(d: Decision) -> tuple[date, date] | None:
+    """The refund window of a decision: its refund's, or that of a remedy it may pay."""
+    ob = d.obligations
+    spans = [(ob.refund_earliest, ob.refund_latest)]
+    spans += [(o.refund_earliest, o.refund_latest) for o in ob.options]
+    return next(((a, b) for a, b in spans if a is not None and b is not None), None)
 
 
 def format_timeline(entries: Iterable[TimelineEntry]) -> str:

@@ -18,13 +18,16 @@ Fail closed (``docs/versions.md``):
 
 - a purchase date before the first version: the terms then in force are unknown,
   so the decision is ``needs_review`` (reason ``no_policy_version_in_force``);
-- an unknown purchase date: the purchase happened on or before the case's earliest
-  known date (delivery, request...), so every version in force by then is a
-  candidate; the case is evaluated under each, and the decision is returned only
-  if all of them give the same decision (deadlines included), else it is
-  ``needs_review`` (reason ``policy_version_unknown``, missing ``purchased_at``);
-- the items of one return request are one purchase: if their dates fall under
-  different versions the version is ambiguous in the same way.
+- an unknown purchase date: nothing bounds a purchase from below, so it may
+  precede the first version, whose terms are unknown: the decision is
+  ``needs_review`` (reason ``policy_version_unknown``, missing ``purchased_at``),
+  unless the first version is in force from the earliest instant a case may
+  hold (1900-01-01). Then the purchase happened on or before the case's earliest
+  known date (delivery, request...), every version in force by then is a
+  candidate, the case is evaluated under each, and the decision is returned only
+  if all of them give the same decision (deadlines included);
+- the items of one return request are one purchase: one known date dates it, and
+  if their dates fall under different versions the version is ambiguous.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
@@ -43,6 +47,7 @@ from atlier_policy.cases import (
     Inspection,
     Item,
     LostParcelReport,
+    NotYet,
     ReturnRequest,
 )
 from atlier_policy.clauses import LAST_UPDATED
@@ -54,10 +59,21 @@ from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Finding
 from atlier_policy.terms import PolicyTerms
 
-__all__ = ["NO_VERSION", "PolicyVersions", "default_versions", "policy_named"]
+__all__ = [
+    "EARLIEST_PURCHASE",
+    "NO_VERSION",
+    "PolicyVersions",
+    "default_evaluator",
+    "default_versions",
+    "policy_named",
+]
 
 NO_VERSION = "none"
-"""``policy_version`` of a decision made before the first known version."""
+"""``policy_version`` of a decision made before the first known version, or under none."""
+
+EARLIEST_PURCHASE = date(1900, 1, 1)
+"""The earliest day a case's instants may fall on: a first version in force from then
+covers every purchase, dated or not."""
 
 _CTX = "policy versions"
 
@@ -172,7 +188,10 @@ class PolicyVersions:
         tz = self.policies[0].terms.tz
         items = _items(typed)
         known = [store_date(i.purchased_at, tz) for i in items if i.purchased_at is not None]
-        unknown = len(known) < len(items) or not items
+        unknown = not known
+        if unknown and items and self.policies[0].terms.effective_date > EARLIEST_PURCHASE:
+            # Fail closed: an undated purchase may precede every version we hold.
+            return _undated(self.policies[0], typed)
         early = [d for d in known if self._in_force(d) is None]
         chosen = {p.version: p for p in (self._in_force(d) for d in known) if p is not None}
         if unknown:
@@ -199,18 +218,33 @@ def default_versions() -> PolicyVersions:
     return PolicyVersions((Policy(),))
 
 
-def policy_named(policy: Policy | PolicyVersions | None, version: str, context: str) -> Policy:
-    """The policy whose terms a decision of ``version`` was made under: ``policy`` itself,
-    or the registry's version of that name (``default_versions()`` when ``None``)."""
+@cache
+def _default() -> PolicyVersions:
+    return default_versions()  # an immutable value, built once
+
+
+def default_evaluator(
+    policy: Policy | PolicyVersions | None = None, context: str = "evaluate"
+) -> Policy | PolicyVersions:
+    """The one default of every entry point and tool: ``policy`` as given, else the
+    registry of the text's versions (each case judged under the version in force at
+    its purchase date)."""
     if policy is None:
-        policy = default_versions()
-    if isinstance(policy, Policy):
+        return _default()
+    if isinstance(policy, Policy | PolicyVersions):
         return policy
-    if isinstance(policy, PolicyVersions):
-        return policy.named(version)
     raise InputError.single(
         "policy", "a Policy, a PolicyVersions registry or None", type(policy).__name__, context
     )
+
+
+def policy_named(policy: Policy | PolicyVersions | None, version: str, context: str) -> Policy:
+    """The policy whose terms a decision of ``version`` was made under: ``policy`` itself,
+    or the registry's version of that name (``default_versions()`` when ``None``)."""
+    policy = default_evaluator(policy, context)
+    if isinstance(policy, Policy):
+        return policy
+    return policy.named(version)
 
 
 # --- the facts that date a case ---------------------------------------------------------
@@ -255,7 +289,7 @@ def _after_purchase(case: Case) -> Iterable[datetime | None]:
     yield from (i.delivered_at for i in _items(case))
     if isinstance(case, ReturnRequest | ExchangeRequest):
         yield case.requested_at
-    if isinstance(case, ExchangeRequest):
+    if isinstance(case, ExchangeRequest) and not isinstance(case.returned_at, NotYet):
         yield case.returned_at
     if isinstance(case, DefectClaim):
         yield case.reported_at
@@ -311,11 +345,29 @@ def _too_early(first: Policy, case: Case, day: date, *, known: bool) -> Decision
         (("purchased" if known else "purchased_by", day.isoformat()), ("first_version", start)),
         missing=False,
     )
+    return _under_no_version(first, case, reason)
+
+
+def _under_no_version(first: Policy, case: Case, reason: Reason) -> Decision | OrderDecision:
+    """Every item of ``case`` in review for ``reason``, under no version (the first
+    version's decision gives only the shape)."""
     shape = first.evaluate(case)
     if isinstance(shape, OrderDecision):
         items = tuple(_review(d, reason, NO_VERSION) for d in shape.items)
         return replace(shape, items=items, policy_version=NO_VERSION)
     return _review(shape, reason, NO_VERSION)
+
+
+def _undated(first: Policy, case: Case) -> Decision | OrderDecision:
+    reason = _reason(
+        "policy_version_unknown",
+        "the purchase date is unknown: it may fall before the first known version of the "
+        f"policy ({first.version}, in force from {first.terms.effective_date}), whose terms "
+        "are not known",
+        (("first_version", first.terms.effective_date.isoformat()),),
+        missing=True,
+    )
+    return _under_no_version(first, case, reason)
 
 
 def _merge(

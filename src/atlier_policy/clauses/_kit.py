@@ -41,11 +41,12 @@ def flag_clause(
     when_false: str,
     customer_supplies: bool = False,
     code: str | None = None,
+    final: bool = False,
 ) -> Clause:
     """A clause that passes when the yes/no fact at ``path`` equals ``required``.
 
     An unknown fact gives ``UNKNOWN`` (the customer can supply it when
-    ``customer_supplies``): never a pass.
+    ``customer_supplies``): never a pass. ``final``: see :class:`Clause`.
     """
     name = path.rsplit(".", 1)[-1]
     unknown = Check.incomplete if customer_supplies else Check.unknown
@@ -59,7 +60,7 @@ def flag_clause(
         if_false=results[False],
         if_unknown=unknown(f"not known whether {when_true}", path, **{name: None}),
     )
-    return Clause(id, section, sentence, code or id.split(".", 1)[1], flag)
+    return Clause(id, section, sentence, code or id.split(".", 1)[1], flag, final=final)
 
 
 def tabulate(check: Callable[..., Check], *domains: Iterable[Any]) -> Mapping[Any, Check]:

@@ -2,12 +2,29 @@
 
 References: policy §3. Remedies form a ladder: repair or replacement first,
 partial refund or store credit only if neither is possible.
+
+The notice is due "within 3 days of delivery": what the customer can still send
+(an e-mail, photos, what is wrong) makes a claim *incomplete* only while those
+days run; afterwards a notice that is known to be missing is not covered, and
+one that is merely unknown needs review.
 """
 
 from __future__ import annotations
 
-from atlier_policy.cases import DefectCause, DefectClaim, Inspection, ItemKind, NoticeChannel
+from dataclasses import replace
+from datetime import date
+
+from atlier_policy.cases import (
+    DefectCause,
+    DefectClaim,
+    Inspection,
+    ItemKind,
+    NoticeChannel,
+    NotYet,
+    ReturnRequest,
+)
 from atlier_policy.deadlines import last_day_to_report_defect, store_date
+from atlier_policy.decision import RemedyOption
 from atlier_policy.rules import AllOf, AnyOf, Check, Clause, Context
 
 __all__ = [
@@ -20,7 +37,12 @@ __all__ = [
     "PHOTOS",
     "REMEDY",
     "REPAIR_OR_REPLACE",
+    "RETURN_CAUSE",
     "RULE",
+    "cause_words",
+    "confirms_defect",
+    "partial_options",
+    "repair_options",
 ]
 
 NOTICE = "If your jewelry arrives damaged or contains a manufacturing defect, please notify us within 3 days of delivery at support@atlierjewelry.com with clear photos of the issue."
@@ -34,11 +56,38 @@ EXCLUSIONS = (
 _COVERED_CAUSES = frozenset({DefectCause.MANUFACTURING_DEFECT, DefectCause.ARRIVED_DAMAGED})
 
 
-def _deadline(ctx: Context[DefectClaim]) -> tuple[object, object] | None:
+def confirms_defect(cause: DefectCause | None) -> bool | None:
+    """Whether the quality team's finding confirms a covered defect (``None``: no finding).
+
+    >>> confirms_defect(DefectCause.ARRIVED_DAMAGED), confirms_defect(DefectCause.MISUSE)
+    (True, False)
+    """
+    return None if cause is None else cause in _COVERED_CAUSES
+
+
+def cause_words(cause: DefectCause) -> str:
+    """The finding in words: ``NONE_FOUND`` is "no defect"."""
+    return "no defect" if cause is DefectCause.NONE_FOUND else cause.value.replace("_", " ")
+
+
+def _deadline(ctx: Context[DefectClaim]) -> tuple[date, date] | None:
     delivered = ctx.case.item.delivered_at
     if delivered is None:
         return None
     return store_date(delivered, ctx.tz), last_day_to_report_defect(delivered, ctx.terms)
+
+
+def _as_of(ctx: Context[DefectClaim]) -> date:
+    """The day the claim is judged on: ``as_of``, or the day of the report."""
+    return store_date(ctx.case.as_of or ctx.case.reported_at, ctx.tz)
+
+
+def _still_open(ctx: Context[DefectClaim]) -> date | None:
+    """The last day to report, while the customer can still act by it; else ``None``."""
+    span = _deadline(ctx)
+    if span is None or _as_of(ctx) > span[1]:
+        return None
+    return span[1]
 
 
 def _notice(ctx: Context[DefectClaim]) -> Check:
@@ -49,7 +98,7 @@ def _notice(ctx: Context[DefectClaim]) -> Check:
     reported = store_date(ctx.case.reported_at, ctx.tz)
     facts = {"delivered": day0, "last_day_to_report": last, "reported": reported}
     text = f"delivered {day0}, last day to report {last}, reported {reported}"
-    if reported <= last:  # type: ignore[operator]
+    if reported <= last:
         return Check.passed(f"reported in time: {text}", **facts)
     return Check.failed(f"reported too late: {text}", code="defect_notice_late", **facts)
 
@@ -62,8 +111,28 @@ def _email(ctx: Context[DefectClaim]) -> Check:
     email = ctx.terms.support_email
     if channel is NoticeChannel.EMAIL:
         return Check.passed(f"notified by e-mail to {email}", channel=channel)
-    return Check.incomplete(
-        f"the notice must be sent by e-mail to {email}", "channel", channel=channel
+    span, as_of = _deadline(ctx), _as_of(ctx)
+    if span is None or as_of <= span[1]:
+        # While the days run (or while the delivery date, and so the window, is
+        # unknown: the notice window clause reports that) the customer can still e-mail.
+        by = "" if span is None else f" by {span[1]}"
+        return Check.incomplete(
+            f"the notice must be sent by e-mail to {email}{by}", "channel", channel=channel
+        )
+    if channel is None:
+        return Check.unknown(
+            f"not known whether the customer notified us by e-mail to {email} in time",
+            "channel",
+            code="defect_notice_channel_unknown",
+            channel=channel,
+            as_of=as_of,
+        )
+    return Check.failed(
+        f"not notified by e-mail to {email} by the last day to report {span[1]}",
+        code="defect_notice_not_by_email",
+        channel=channel,
+        last_day_to_report=span[1],
+        as_of=as_of,
     )
 
 
@@ -76,32 +145,40 @@ def _photos(ctx: Context[DefectClaim]) -> Check:
         return Check.unknown("the delivery date is not known", "item.delivered_at")
     last = span[1]
     sent = ctx.case.photos_sent_at
-    if sent is not None:
-        on = store_date(sent, ctx.tz)
-        if on <= last:  # type: ignore[operator]
-            return Check.passed(
-                f"clear photos received on {on}", photos_sent=on, last_day_to_report=last
+    if isinstance(sent, NotYet | None):
+        as_of = _as_of(ctx)
+        if as_of <= last:
+            # Incomplete, not refused, while the 3 days run.
+            return Check.incomplete(
+                f"clear photos of the issue are needed by {last}",
+                "photos_sent_at",
+                last_day_to_report=last,
+                as_of=as_of,
+            )
+        if sent is None:
+            return Check.unknown(
+                f"not known whether clear photos reached us by the last day to report {last}",
+                "photos_sent_at",
+                code="defect_photos_unknown",
+                last_day_to_report=last,
+                as_of=as_of,
             )
         return Check.failed(
-            f"photos received on {on}, after the last day to report {last}",
-            code="defect_photos_late",
-            photos_sent=on,
-            last_day_to_report=last,
-        )
-    as_of = store_date(ctx.case.as_of or ctx.case.reported_at, ctx.tz)
-    if as_of <= last:  # type: ignore[operator]
-        # Incomplete, not refused, while the 3 days run.
-        return Check.incomplete(
-            f"clear photos of the issue are needed by {last}",
-            "photos_sent_at",
+            f"no photos received by the last day to report {last}",
+            code="defect_photos_missing",
             last_day_to_report=last,
             as_of=as_of,
         )
+    on = store_date(sent, ctx.tz)
+    if on <= last:
+        return Check.passed(
+            f"clear photos received on {on}", photos_sent=on, last_day_to_report=last
+        )
     return Check.failed(
-        f"no photos received by the last day to report {last}",
-        code="defect_photos_missing",
+        f"photos received on {on}, after the last day to report {last}",
+        code="defect_photos_late",
+        photos_sent=on,
         last_day_to_report=last,
-        as_of=as_of,
     )
 
 
@@ -110,11 +187,15 @@ PHOTOS = Clause("s3.photos", "3", NOTICE, "defect_photos", _photos)
 
 def _kind(ctx: Context[DefectClaim]) -> Check:
     kind = ctx.case.kind
-    if kind is None:
-        return Check.incomplete(
-            "the claim does not say whether the piece arrived damaged or is defective", "kind"
-        )
-    return Check.passed(f"reported: {kind.value.replace('_', ' ')}", kind=kind)
+    if kind is not None:
+        return Check.passed(f"reported: {kind.value.replace('_', ' ')}", kind=kind)
+    what = "the claim does not say whether the piece arrived damaged or is defective"
+    last = _still_open(ctx)
+    if last is not None:
+        return Check.incomplete(f"{what}: tell us by {last}", "kind", last_day_to_report=last)
+    # Past the last day the customer can no longer add to the notice; what it said
+    # is for the support team to read.
+    return Check.unknown(what, "kind", code="defect_kind_unknown", as_of=_as_of(ctx))
 
 
 DEFECT_KIND = Clause("s3.defect_kind", "3", NOTICE, "defect_kind", _kind)
@@ -150,6 +231,37 @@ def _covered_piece(ctx: Context[DefectClaim]) -> Check:
 
 # Decide-and-document: §3 says "your jewelry"; PolicyTerms.defect_remedy_covers_custom.
 COVERED_PIECE = Clause("s3.covered_piece", "3", NOTICE, "defect_covered_piece", _covered_piece)
+
+
+def _return_cause(ctx: Context[Inspection]) -> Check:
+    """§3's exclusion at the inspection of a *return*: the finding is the quality team's."""
+    cause = ctx.case.cause
+    request = ctx.case.request
+    claimed = isinstance(request, ReturnRequest) and request.items[0].defect_confirmed is True
+    if cause is None:
+        return Check.unknown(
+            "the quality team has not recorded what it found (no defect, a defect, or damage "
+            "by misuse, an accident or wear)",
+            "cause",
+            cause=None,
+        )
+    if cause in _COVERED_CAUSES:
+        return Check.passed(f"the quality team confirmed {cause_words(cause)}", cause=cause)
+    # The finding decides: a defect recorded at an earlier stage was only a claim.
+    overturned = "; the defect recorded earlier is not confirmed" if claimed else ""
+    if cause is DefectCause.NONE_FOUND:
+        return Check.passed(
+            f"the quality team found no defect{overturned}", cause=cause, defect_recorded=claimed
+        )
+    return Check.failed(
+        f"damage caused by {cause_words(cause)} is not covered{overturned}",
+        code="damage_not_covered",
+        cause=cause,
+        defect_recorded=claimed,
+    )
+
+
+RETURN_CAUSE = Clause("s3.return_cause", "3", EXCLUSIONS, "inspection_cause", _return_cause)
 
 
 def _cause(ctx: Context[Inspection]) -> Check:
@@ -193,7 +305,9 @@ def _repair(ctx: Context[Inspection]) -> Check:
     )
 
 
-REPAIR_OR_REPLACE = Clause("s3.repair_or_replace", "3", REPAIR, "repair_or_replace", _repair)
+REPAIR_OR_REPLACE = Clause(
+    "s3.repair_or_replace", "3", REPAIR, "repair_or_replace", _repair, outcome="repair_or_replace"
+)
 
 
 def _partial(ctx: Context[Inspection]) -> Check:
@@ -205,7 +319,12 @@ def _partial(ctx: Context[Inspection]) -> Check:
 
 
 PARTIAL_REFUND_OR_CREDIT = Clause(
-    "s3.partial_refund_or_credit", "3", PARTIAL, "partial_refund_or_credit", _partial
+    "s3.partial_refund_or_credit",
+    "3",
+    PARTIAL,
+    "partial_refund_or_credit",
+    _partial,
+    outcome="partial_refund_or_store_credit",
 )
 
 RULE = AllOf.of(DEFECT_KIND, NOTICE_WINDOW, NOTICE_BY_EMAIL, PHOTOS, COVERED_PIECE)
@@ -213,3 +332,41 @@ RULE = AllOf.of(DEFECT_KIND, NOTICE_WINDOW, NOTICE_BY_EMAIL, PHOTOS, COVERED_PIE
 
 REMEDY = AnyOf.of(REPAIR_OR_REPLACE, PARTIAL_REFUND_OR_CREDIT)
 """The remedy ladder, for a confirmed defect: the first part that passes decides."""
+
+
+def repair_options(insp: Inspection) -> tuple[RemedyOption, ...]:
+    """§3's first resolution: a free repair, a free replacement, or either, as the quality
+    team found them possible."""
+    return tuple(
+        _option(REPAIR_OR_REPLACE, name, f"free {name} of the defective item")
+        for name, possible in (
+            ("repair", insp.repair_possible),
+            ("replacement", insp.replacement_possible),
+        )
+        if possible
+    )
+
+
+def partial_options(refund_to: str, window: tuple[date, date]) -> tuple[RemedyOption, ...]:
+    """§3's second resolution, one or the other: a partial refund goes to ``refund_to``
+    within §4's refund ``window``; store credit is credit with the store (no payment, no
+    window)."""
+    earliest, latest = window
+    refund = _option(
+        PARTIAL_REFUND_OR_CREDIT,
+        "partial_refund",
+        f"a partial refund to the {refund_to}, processed between {earliest} and {latest}",
+    )
+    credit = _option(
+        PARTIAL_REFUND_OR_CREDIT,
+        "store_credit",
+        "store credit: credit with the store, nothing paid to the payment method",
+    )
+    return (
+        replace(refund, refund_to=refund_to, refund_earliest=earliest, refund_latest=latest),
+        credit,
+    )
+
+
+def _option(clause: Clause, name: str, message: str) -> RemedyOption:
+    return RemedyOption(code=name, clause_id=clause.id, section=clause.section, message=message)

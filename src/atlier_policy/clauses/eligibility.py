@@ -53,7 +53,9 @@ def _website(ctx: Context[ReturnLine]) -> Check:
 
 # The policy as a whole covers website purchases only; "ready-made" is the
 # complement of §2's custom-made exclusion, which judges it (no duplicate reason).
-WEBSITE_PURCHASE = Clause("s1.website_purchase", "1", SCOPE, "website_purchase", _website)
+WEBSITE_PURCHASE = Clause(
+    "s1.website_purchase", "1", SCOPE, "website_purchase", _website, final=True
+)
 
 
 def _window(ctx: Context[ReturnLine]) -> Check:
@@ -95,6 +97,7 @@ UNUSED = flag_clause(
     when_true="the piece is unused",
     when_false="the piece has been used",
     customer_supplies=True,
+    final=True,  # nothing undoes use or wear
 )
 UNWORN = flag_clause(
     "s1.unworn",
@@ -105,6 +108,7 @@ UNWORN = flag_clause(
     when_true="the piece is unworn",
     when_false="the piece has been worn",
     customer_supplies=True,
+    final=True,  # nothing undoes use or wear
 )
 ORIGINAL_PACKAGING = flag_clause(
     "s1.original_packaging",

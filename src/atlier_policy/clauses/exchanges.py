@@ -6,7 +6,7 @@ rules apply to it as to a return; these clauses add what §5 asks on top.
 
 from __future__ import annotations
 
-from atlier_policy.cases import ExchangeRequest, before
+from atlier_policy.cases import ExchangeRequest, NotYet, before
 from atlier_policy.deadlines import store_date
 from atlier_policy.rules import AllOf, Check, Clause, Context, Provision
 
@@ -21,8 +21,14 @@ TERMS = (
 def _contact(ctx: Context[ExchangeRequest]) -> Check:
     case = ctx.case
     asked = store_date(case.requested_at, ctx.tz)
-    if case.returned_at is None:
+    if case.returned_at is NotYet.NOT_YET:
         return Check.passed(f"contacted us on {asked}, before returning the piece", contacted=asked)
+    if case.returned_at is None:
+        return Check.unknown(
+            f"contacted us on {asked}; not known whether the piece was already sent back",
+            "returned_at",
+            contacted=asked,
+        )
     sent = store_date(case.returned_at, ctx.tz)
     if not before(case.returned_at, case.requested_at):
         return Check.passed(

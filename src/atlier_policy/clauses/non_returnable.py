@@ -1,20 +1,29 @@
 """§2 Non-Returnable & Non-Refundable Items.
 
 References: policy §2. "Sale status, personalization and modifications are facts
-recorded at purchase"; the sale exclusion is lifted only by a defect.
+recorded at purchase"; the sale exclusion is lifted by a defect ("unless
+defective"), and, by our reading, for a piece we sent in error: §2 concerns what
+the customer bought, not a piece sent by mistake (docs/interpretation.md). Before
+the inspection both are claims; at the inspection the quality team's findings
+confirm or overturn them.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from atlier_policy.cases import (
     CustomOrderCancellation,
     ItemKind,
     ProductionStatus,
     ReturnLine,
+    ReturnReason,
     SaleEvent,
     before,
 )
 from atlier_policy.clauses._kit import flag_clause, tabulate
+from atlier_policy.clauses.defects import cause_words, confirms_defect
+from atlier_policy.clauses.shipping import ERROR_UNCONFIRMED
 from atlier_policy.deadlines import store_date
 from atlier_policy.rules import AllOf, Check, Clause, Context
 
@@ -27,6 +36,7 @@ __all__ = [
     "RESIZED",
     "RULE",
     "SALE_ITEM",
+    "SENT_IN_ERROR",
 ]
 
 INTRO = "Because of the nature of our craftsmanship, the following items cannot be returned or refunded:"
@@ -62,7 +72,7 @@ def _custom(ctx: Context[ReturnLine]) -> Check:
 
 
 CUSTOM_OR_PERSONALIZED = Clause(
-    "s2.custom_or_personalized", "2", CUSTOM, "custom_or_personalized", _custom
+    "s2.custom_or_personalized", "2", CUSTOM, "custom_or_personalized", _custom, final=True
 )
 
 ENGRAVED = flag_clause(
@@ -72,6 +82,7 @@ ENGRAVED = flag_clause(
     path="item.engraved",
     required=False,
     when_true="the piece is engraved",
+    final=True,
     when_false="the piece is not engraved",
 )
 RESIZED = flag_clause(
@@ -81,6 +92,7 @@ RESIZED = flag_clause(
     path="item.resized",
     required=False,
     when_true="the piece was resized",
+    final=True,
     when_false="the piece was not resized",
 )
 ALTERED = flag_clause(
@@ -90,6 +102,7 @@ ALTERED = flag_clause(
     path="item.altered",
     required=False,
     when_true="the piece was altered from its original design",
+    final=True,
     when_false="the piece was not altered",
 )
 
@@ -108,20 +121,79 @@ _SALE = tabulate(_sale_check, (*SaleEvent, None))
 
 
 def _sale(ctx: Context[ReturnLine]) -> Check:
-    return _SALE[ctx.case.item.sale_event]
+    line = ctx.case
+    result = _SALE[line.item.sale_event]
+    if line.inspected and line.defect_confirmed is True and confirms_defect(line.cause) is False:
+        # The finding wins over the record, and the reason says so.
+        assert line.cause is not None  # confirms_defect gives False only for a finding
+        return replace(
+            result,
+            message=f"{result.message}; the defect recorded earlier is not confirmed: "
+            f"the quality team found {cause_words(line.cause)}",
+        )
+    return result
 
 
-SALE_ITEM = Clause("s2.sale_item", "2", SALE, "sale_item", _sale)
+SALE_ITEM = Clause("s2.sale_item", "2", SALE, "sale_item", _sale, final=True)
 
-DEFECT_EXCEPTION = flag_clause(
+
+_RECORDED = flag_clause(
     "s2.sale_defect_exception",
     "2",
     SALE,
     path="defect_confirmed",
     required=True,
-    when_true="a defect was confirmed, which lifts the sale exclusion",
-    when_false="no confirmed defect",
+    when_true="a defect was recorded, which lifts the sale exclusion until the inspection",
+    when_false="no defect recorded",
+).check
+
+
+def _defective(ctx: Context[ReturnLine]) -> Check:
+    line = ctx.case
+    if not line.inspected:
+        return _RECORDED(ctx)
+    cause = line.cause
+    if cause is None:
+        return Check.unknown(
+            "the quality team has not recorded whether the piece is defective", "cause", cause=None
+        )
+    if confirms_defect(cause):
+        return Check.passed(
+            f"the quality team confirmed {cause_words(cause)}, which lifts the sale exclusion",
+            cause=cause,
+        )
+    return Check.failed(f"the quality team found {cause_words(cause)}: not defective", cause=cause)
+
+
+DEFECT_EXCEPTION = Clause(
+    "s2.sale_defect_exception", "2", SALE, "sale_defect_exception", _defective
 )
+
+
+def _sent_in_error(ctx: Context[ReturnLine]) -> Check:
+    line = ctx.case
+    if line.reason is None:
+        return Check.unknown("not known why the piece is sent back", "reason", reason=None)
+    if line.reason is not ReturnReason.STORE_ERROR:
+        return Check.failed("not a piece sent in error", reason=line.reason)
+    what = "§2's sale exclusion concerns what the customer bought, not a piece sent by mistake"
+    if not line.inspected:
+        return Check.passed(
+            f"sent back as an error on our part, to be confirmed at the inspection: {what}",
+            reason=line.reason,
+        )
+    confirmed = line.store_error_confirmed
+    if confirmed is None:
+        return ERROR_UNCONFIRMED
+    if confirmed:
+        return Check.passed(
+            f"the quality team confirmed an error on our part: {what}", store_error_confirmed=True
+        )
+    return Check.failed("the quality team found no error on our part", store_error_confirmed=False)
+
+
+# Our reading (docs/interpretation.md): a piece sent in error is not what was bought.
+SENT_IN_ERROR = Clause("s2.sale_sent_in_error", "2", SALE, "sale_sent_in_error", _sent_in_error)
 
 
 def _production(ctx: Context[CustomOrderCancellation]) -> Check:
@@ -170,6 +242,10 @@ PRODUCTION_NOT_BEGUN = Clause(
 )
 
 RULE = AllOf.of(
-    CUSTOM_OR_PERSONALIZED, ENGRAVED, RESIZED, ALTERED, SALE_ITEM.unless(DEFECT_EXCEPTION)
+    CUSTOM_OR_PERSONALIZED,
+    ENGRAVED,
+    RESIZED,
+    ALTERED,
+    SALE_ITEM.unless(DEFECT_EXCEPTION | SENT_IN_ERROR),
 )
 """Every exclusion of §2 on one item of a return (the cancellation rule is separate)."""

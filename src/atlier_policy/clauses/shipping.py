@@ -5,16 +5,29 @@ References: policy §4; header "Free shipping on all orders!".
 
 from __future__ import annotations
 
-from atlier_policy.cases import LostParcelReport, ParcelStatus
+from atlier_policy.cases import (
+    Inspection,
+    LostParcelReport,
+    ParcelStatus,
+    ReturnLine,
+    ReturnReason,
+    ReturnRequest,
+)
+from atlier_policy.clauses.defects import confirms_defect
+from atlier_policy.decision import ShippingPayer
 from atlier_policy.rules import Check, Clause, Context, Provision
 
 __all__ = [
     "DECISION_EMAIL",
+    "ERROR_CONFIRMED",
+    "ERROR_UNCONFIRMED",
     "FREE_SHIPPING",
     "INSURED_SHIPPING",
     "PARCEL_RECEIVED",
     "REFUND_WINDOW",
     "RETURN_SHIPPING",
+    "payer_at_inspection",
+    "payer_at_request",
 ]
 
 RETURN_COST = "Customers are responsible for the return shipping cost, except in cases of a confirmed defect or error on our part."
@@ -42,9 +55,74 @@ def _received(ctx: Context[LostParcelReport]) -> Check:
             code="return_parcel_lost",
             **facts,
         )
-    if case.status is ParcelStatus.IN_TRANSIT:
-        return Check.unknown("the return parcel is still in transit", "status", **facts)
-    return Check.unknown("the return parcel's status is not known", "status", **facts)
+    waiting = case.status is ParcelStatus.IN_TRANSIT
+    return Check.unknown(
+        "the return parcel is still in transit"
+        if waiting
+        else "the return parcel's status is not known",
+        "status",
+        status=case.status,
+        tracked=case.tracked,
+        insured=case.insured,
+    )
 
 
 PARCEL_RECEIVED = Clause("s4.parcel_received", "4", LOST, "return_parcel", _received)
+
+
+def payer_at_request(reason: ReturnReason | None, defect_recorded: bool | None) -> ShippingPayer:
+    """§4 before the inspection: a defect or an error on our part is only claimed, so the
+    customer pays, and is reimbursed if the inspection confirms it."""
+    if defect_recorded is True or reason is ReturnReason.STORE_ERROR:
+        return ShippingPayer.CUSTOMER_UNTIL_CONFIRMED
+    return ShippingPayer.CUSTOMER
+
+
+def payer_at_inspection(line: ReturnLine) -> ShippingPayer:
+    """§4 "except in cases of a confirmed defect or error on our part": the quality
+    team's findings (``line.cause``, ``line.store_error_confirmed``) confirm; a record
+    or a claim from an earlier stage does not."""
+    error = line.reason is ReturnReason.STORE_ERROR and line.store_error_confirmed is True
+    if confirms_defect(line.cause) or error:
+        return ShippingPayer.STORE
+    return ShippingPayer.CUSTOMER
+
+
+ERROR_UNCONFIRMED = Check.unknown(
+    "the quality team has not confirmed or ruled out the error on our part",
+    "store_error_confirmed",
+    store_error_confirmed=None,
+)
+"""What every clause that needs the confirmation of an error on our part finds without it."""
+
+
+def _error_confirmed(ctx: Context[Inspection]) -> Check:
+    request = ctx.case.request
+    assert isinstance(request, ReturnRequest)  # the inspection rule judges returns only
+    reason = request.items[0].reason
+    if reason is None:
+        return Check.unknown(
+            "not known whether the piece was sent back as an error on our part",
+            "request.items[0].reason",
+            reason=None,
+        )
+    if reason is not ReturnReason.STORE_ERROR:
+        return Check.not_applicable("not sent back as an error on our part", reason=reason)
+    confirmed = ctx.case.store_error_confirmed
+    if confirmed is None:
+        # Unknown never bills the store: a person establishes the error first.
+        return ERROR_UNCONFIRMED
+    if confirmed:
+        return Check.passed(
+            "the quality team confirmed an error on our part: the store bears the return shipping",
+            store_error_confirmed=True,
+        )
+    return Check.passed(
+        "the quality team found no error on our part: the customer bears the return shipping",
+        store_error_confirmed=False,
+    )
+
+
+ERROR_CONFIRMED = Clause(
+    "s4.error_on_our_part", "4", RETURN_COST, "store_error_confirmed", _error_confirmed
+)

@@ -1,0 +1,676 @@
+"""The seams between stages and between facts (issue 11), one table per class.
+
+Each row names the policy sentence it exercises. The classes: the quality team's
+finding decides at inspection (1); an error on our part is confirmed like a defect
+(2); impossible or contradictory facts are refused (3); null means unknown (4); a
+refund states its amount or names the price as missing (5); partial refund or store
+credit says what each means (6); "incomplete" only while the customer can still act
+(7); outcomes follow a clause's role, not its id (8); the tools follow the policy (9);
+a cancellation at the very instant production begins (10).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any, Union
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from atlier_policy import (
+    NOT_YET,
+    CancellationOutcome,
+    DefectCause,
+    DefectClaimOutcome,
+    ExchangeOutcome,
+    InputError,
+    InspectionOutcome,
+    NoticeChannel,
+    ProductionStatus,
+    ReturnOutcome,
+    ReturnReason,
+    SaleEvent,
+    ShippingPayer,
+    default_policy,
+    evaluate,
+    how_to_qualify,
+    timeline,
+)
+from atlier_policy.cases import ReturnRequest
+from atlier_policy.clauses import defects
+from atlier_policy.decision import Decision, OrderDecision
+from atlier_policy.qualify import FixKind
+from builders import (
+    at,
+    cancellation,
+    custom_item,
+    defect_claim,
+    defect_inspection,
+    exchange,
+    inspection,
+    item,
+    return_item,
+    return_request,
+    usd,
+)
+from strategies import (
+    any_complete_case,
+    complete_exchanges,
+    complete_inspections,
+    complete_return_requests,
+    set_path,
+)
+
+POLICY = default_policy()
+
+S2_SALE = (
+    "Items purchased during special sales, promotions, or clearance events (unless defective)."
+)
+S2_MODIFIED = "Engraved, resized, or altered items."
+S2_PRODUCTION = "Custom jewelry orders are non-refundable once production has begun."
+S3_NOTICE = "If your jewelry arrives damaged or contains a manufacturing defect, please notify us within 3 days of delivery at support@atlierjewelry.com with clear photos of the issue."
+S3_PARTIAL = "Partial refund or store credit, if repair or replacement is not possible."
+S3_EXCLUSIONS = (
+    "Damage caused by misuse, accidents, or normal wear and tear is not covered under this policy."
+)
+S4_COST = "Customers are responsible for the return shipping cost, except in cases of a confirmed defect or error on our part."
+S4_WINDOW = (
+    "Approved refunds will be processed within 7–10 business days to your original payment method."
+)
+S5_CONTACT = "If you wish to exchange an eligible item for another product, please contact us before returning it."
+
+SALE = item(sale_event=SaleEvent.SALE)
+NOT_FOUND = (DefectCause.NONE_FOUND, DefectCause.MISUSE, DefectCause.ACCIDENT)
+NOT_FOUND += (DefectCause.WEAR_AND_TEAR,)
+
+
+def _one(result: Decision | OrderDecision) -> Decision:
+    return result.items[0] if isinstance(result, OrderDecision) else result
+
+
+def _returned(piece: Any = None, **line: Any) -> ReturnRequest:
+    return return_request(items=(return_item(item=piece or item(), **line),))
+
+
+def _inspect(piece: Any = None, *, line: dict[str, Any] | None = None, **found: Any) -> Decision:
+    found.setdefault("return_shipping_cost", usd("9.00"))
+    return POLICY.inspection(inspection(_returned(piece, **(line or {})), **found))
+
+
+# --- 1. the quality team's finding decides at inspection --------------------------------
+
+FINDING_ROWS = [
+    # (id, sentence, piece, defect recorded earlier, cause, outcome, payer, a reason code)
+    (
+        "sale, defect recorded, none found: §2 stands",
+        S2_SALE,
+        SALE,
+        True,
+        DefectCause.NONE_FOUND,
+        InspectionOutcome.REFUND_REJECTED,
+        ShippingPayer.CUSTOMER,
+        "sale_item",
+    ),
+    (
+        "sale, defect recorded, misuse found: §3's exclusion",
+        S3_EXCLUSIONS,
+        SALE,
+        True,
+        DefectCause.MISUSE,
+        InspectionOutcome.REFUND_REJECTED,
+        ShippingPayer.CUSTOMER,
+        "damage_not_covered",
+    ),
+    (
+        "full price, defect recorded, none found: approved, the customer pays",
+        S4_COST,
+        item(),
+        True,
+        DefectCause.NONE_FOUND,
+        InspectionOutcome.REFUND_APPROVED,
+        ShippingPayer.CUSTOMER,
+        None,
+    ),
+    (
+        "full price, wear found: §3's exclusion refuses the return",
+        S3_EXCLUSIONS,
+        item(),
+        False,
+        DefectCause.WEAR_AND_TEAR,
+        InspectionOutcome.REFUND_REJECTED,
+        ShippingPayer.CUSTOMER,
+        "damage_not_covered",
+    ),
+    (
+        "sale, no record, manufacturing defect found: (unless defective)",
+        S2_SALE,
+        SALE,
+        False,
+        DefectCause.MANUFACTURING_DEFECT,
+        InspectionOutcome.REFUND_APPROVED,
+        ShippingPayer.STORE,
+        None,
+    ),
+    (
+        "full price, arrived damaged found: the store pays",
+        S4_COST,
+        item(),
+        False,
+        DefectCause.ARRIVED_DAMAGED,
+        InspectionOutcome.REFUND_APPROVED,
+        ShippingPayer.STORE,
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "piece", "recorded", "cause", "outcome", "payer", "code"),
+    [r[1:] for r in FINDING_ROWS],
+    ids=[r[0] for r in FINDING_ROWS],
+)
+def test_the_finding_decides(
+    sentence: str,
+    piece: Any,
+    recorded: bool,
+    cause: DefectCause,
+    outcome: InspectionOutcome,
+    payer: ShippingPayer,
+    code: str | None,
+) -> None:
+    """Class 1: the inspection's cause is the finding; a record from an earlier stage is a claim."""
+    d = _inspect(piece, line={"defect_confirmed": recorded}, cause=cause)
+    assert d.outcome is outcome, str(d)
+    paid_by = d.obligations.return_shipping_paid_by
+    assert paid_by is payer
+    assert (d.obligations.return_shipping_reimbursed is not None) is (payer is ShippingPayer.STORE)
+    if code is not None:
+        (reason,) = [r for r in d.reasons if r.code == code]
+        assert reason.sentence == sentence
+    if recorded and cause in NOT_FOUND:
+        # When the finding overturns the record, the decision's reasons say so.
+        assert any("not confirmed" in r.message for r in d.reasons), str(d)
+
+
+def test_an_unknown_finding_needs_review() -> None:
+    """Class 1: no cause recorded at a return's inspection: review, the cause named missing."""
+    d = _inspect(cause=None)
+    assert d.outcome is InspectionOutcome.NEEDS_REVIEW
+    assert "cause" in d.missing
+    assert d.obligations.return_shipping_paid_by is None
+
+
+@given(complete_inspections(), st.sampled_from(NOT_FOUND))
+def test_no_defect_found_never_refunds_a_sale_piece_nor_bills_the_store(
+    case: Any, cause: DefectCause
+) -> None:
+    """Property (§2, §3, §4): no defect, misuse, accident or wear found: a sale, promotion or
+    clearance piece is never refunded, and the store never pays the return shipping unless
+    it confirmed an error on its part."""
+    case = replace(case, cause=cause)
+    d = POLICY.inspection(case)
+    on_sale = case.item.sale_event is not SaleEvent.NONE
+    error = (
+        isinstance(case.request, ReturnRequest)
+        and case.request.items[0].reason is ReturnReason.STORE_ERROR
+        and case.store_error_confirmed is True
+    )
+    if on_sale and not error:
+        assert d.outcome is not InspectionOutcome.REFUND_APPROVED
+    if not error:
+        assert d.obligations.return_shipping_paid_by is not ShippingPayer.STORE
+        assert d.obligations.return_shipping_reimbursed is None
+
+
+# --- 2. "error on our part" is confirmed like a defect -----------------------------------
+
+STORE_ERROR = {"reason": ReturnReason.STORE_ERROR}
+ERROR_ROWS = [
+    # (id, piece, confirmed, outcome, payer)
+    ("unknown: review, never billed", item(), None, InspectionOutcome.NEEDS_REVIEW, None),
+    ("confirmed: the store pays", item(), True, InspectionOutcome.REFUND_APPROVED, "store"),
+    ("ruled out: the customer pays", item(), False, InspectionOutcome.REFUND_APPROVED, "customer"),
+    ("sale piece sent in error, confirmed", SALE, True, InspectionOutcome.REFUND_APPROVED, "store"),
+    ("sale piece, error ruled out: §2", SALE, False, InspectionOutcome.REFUND_REJECTED, "customer"),
+]
+
+
+@pytest.mark.parametrize(
+    ("piece", "confirmed", "outcome", "payer"),
+    [r[1:] for r in ERROR_ROWS],
+    ids=[r[0] for r in ERROR_ROWS],
+)
+def test_an_error_on_our_part_is_confirmed_by_the_inspection(
+    piece: Any, confirmed: bool | None, outcome: InspectionOutcome, payer: str | None
+) -> None:
+    """Class 2 (S4_COST, S2_SALE): the error's confirmation is a fact of the inspection."""
+    d = _inspect(
+        piece, line=STORE_ERROR, cause=DefectCause.NONE_FOUND, store_error_confirmed=confirmed
+    )
+    assert d.outcome is outcome, str(d)
+    paid_by = d.obligations.return_shipping_paid_by
+    assert (paid_by and paid_by.value) == payer
+    if confirmed is None:
+        assert "store_error_confirmed" in d.missing
+        assert any(r.sentence == S4_COST for r in d.reasons)
+
+
+def test_a_piece_sent_in_error_can_be_asked_back_though_on_sale() -> None:
+    """Class 2 (S2_SALE): §2 concerns what the customer bought: a sale piece sent in error is
+    eligible pending inspection, and the customer pays only until the error is confirmed."""
+    d = _one(POLICY.return_request(_returned(SALE, **STORE_ERROR)))
+    assert d.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+    assert d.obligations.return_shipping_paid_by is ShippingPayer.CUSTOMER_UNTIL_CONFIRMED
+    (lifted,) = [r for r in d.reasons if r.clause_id == "s2.sale_sent_in_error"]
+    assert lifted.sentence == S2_SALE
+
+
+def test_a_defect_record_is_a_claim_at_request_time() -> None:
+    """Class 1/2 (S4_COST): a defect recorded earlier lifts §2 until the inspection; the
+    customer pays the shipping until the team confirms the defect."""
+    d = _one(POLICY.return_request(_returned(SALE, defect_confirmed=True)))
+    assert d.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+    assert d.obligations.return_shipping_paid_by is ShippingPayer.CUSTOMER_UNTIL_CONFIRMED
+
+
+# --- 3. impossible or contradictory facts are refused ------------------------------------
+
+CONTRADICTIONS = [
+    (
+        "cancelled before it was bought",
+        lambda: cancellation(cancelled_at=at("2023-01-01")),
+        ("cancelled_at", "item.purchased_at"),
+    ),
+    (
+        "a delivered custom piece whose production has not started",
+        lambda: cancellation(item=custom_item(delivered_at=at("2025-03-20"))),
+        ("production", "item.delivered_at"),
+    ),
+    (
+        "photos before the delivery",
+        lambda: defect_claim(photos_sent_at=at("2025-03-01")),
+        ("photos_sent_at", "item.delivered_at"),
+    ),
+    (
+        "an inspection of another order's request",
+        lambda: inspection(order_id="B-9"),
+        ("order_id", "'A-1001'"),
+    ),
+    (
+        "production started after the cancellation",
+        lambda: cancellation(
+            production=ProductionStatus.STARTED, production_started_at=at("2025-03-04")
+        ),
+        ("cancelled_at", "production_started_at"),
+    ),
+    (
+        "production started before the order",
+        lambda: cancellation(production_started_at=at("2025-02-01"), production=None),
+        ("production_started_at", "item.purchased_at"),
+    ),
+    (
+        "a delivery before production began",
+        lambda: cancellation(
+            item=custom_item(delivered_at=at("2025-03-02")),
+            production=ProductionStatus.STARTED,
+            production_started_at=at("2025-03-03", 9),
+            cancelled_at=at("2025-03-03", 10),
+        ),
+        ("item.delivered_at", "production_started_at"),
+    ),
+    (
+        "a return asked before the purchase",
+        lambda: return_request(
+            at("2025-02-20"), items=(return_item(item=item(delivered_at=None)),)
+        ),
+        ("requested_at", "items[0].item.purchased_at"),
+    ),
+    (
+        "a defect reported before the purchase",
+        lambda: defect_claim(item=item(delivered_at=None), reported_at=at("2025-02-20")),
+        ("reported_at", "item.purchased_at"),
+    ),
+    (
+        "a piece for exchange sent back before its delivery",
+        lambda: exchange(returned_at=at("2025-03-01")),
+        ("returned_at", "item.item.delivered_at"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("build", "fields"), [r[1:] for r in CONTRADICTIONS], ids=[r[0] for r in CONTRADICTIONS]
+)
+def test_contradictory_facts_are_refused_naming_both_fields(
+    build: Any, fields: tuple[str, ...]
+) -> None:
+    """Class 3: an event before the event it follows is bad input, refused with both fields named."""
+    with pytest.raises(InputError) as info:
+        build()
+    message = str(info.value)
+    assert "\n" not in message
+    for name in fields:
+        assert name in message, message
+
+
+# --- 4. null means unknown, everywhere ----------------------------------------------------
+
+NULL_ROWS = [
+    (
+        "exchange: returned_at unknown needs review",
+        S5_CONTACT,
+        lambda: POLICY.exchange(exchange(returned_at=None)),
+        ExchangeOutcome.NEEDS_REVIEW,
+        ("returned_at",),
+    ),
+    (
+        "exchange: not yet returned passes",
+        S5_CONTACT,
+        lambda: POLICY.exchange(exchange(returned_at=NOT_YET)),
+        ExchangeOutcome.APPROVED_PENDING_INSPECTION,
+        (),
+    ),
+    (
+        "defect claim: photos unknown after the 3 days needs review",
+        S3_NOTICE,
+        lambda: POLICY.defect_claim(defect_claim(photos_sent_at=None, as_of=at("2025-03-09"))),
+        DefectClaimOutcome.NEEDS_REVIEW,
+        ("photos_sent_at",),
+    ),
+    (
+        "defect claim: no photos yet after the 3 days is not covered",
+        S3_NOTICE,
+        lambda: POLICY.defect_claim(defect_claim(photos_sent_at=NOT_YET, as_of=at("2025-03-09"))),
+        DefectClaimOutcome.NOT_COVERED,
+        (),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "decide", "outcome", "missing"),
+    [r[1:] for r in NULL_ROWS],
+    ids=[r[0] for r in NULL_ROWS],
+)
+def test_null_is_unknown_and_not_yet_is_explicit(
+    sentence: str, decide: Any, outcome: Any, missing: tuple[str, ...]
+) -> None:
+    """Class 4: null is unknown (review); "not yet" is the explicit NOT_YET."""
+    d = decide()
+    assert d.outcome is outcome, str(d)
+    assert d.missing == missing
+    assert any(r.sentence == sentence for r in d.reasons)
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _nullable(tp: Any) -> bool:
+    return typing.get_origin(tp) in (Union, types.UnionType) and type(None) in typing.get_args(tp)
+
+
+def optional_paths(value: Any, prefix: str = "") -> list[str]:
+    """Every optional (nullable) fact of a case, found from the types, not listed by hand."""
+    paths: list[str] = []
+    for f in dataclasses.fields(value):
+        if not f.init:
+            continue
+        current = getattr(value, f.name)
+        path = f"{prefix}{f.name}"
+        if current is not None and _nullable(_hints(type(value))[f.name]):
+            paths.append(path)
+        if isinstance(current, tuple):
+            for i, part in enumerate(current):
+                if dataclasses.is_dataclass(part):
+                    paths += optional_paths(part, f"{path}[{i}].")
+        elif dataclasses.is_dataclass(current) and not isinstance(current, type):
+            paths += optional_paths(current, f"{path}.")
+    return paths
+
+
+def test_optional_paths_come_from_the_types() -> None:
+    """The generator finds nested optional facts: item flags, conditions, the request's."""
+    paths = optional_paths(inspection())
+    assert "request.items[0].item.engraved" in paths
+    assert "condition.unworn" in paths
+    assert "store_error_confirmed" not in paths  # None already: nothing to blank
+    assert "request.items[0].defect_confirmed" in paths
+
+
+@given(any_complete_case, st.data())
+def test_null_never_turns_a_refusal_into_a_grant(case: Any, data: st.DataObject) -> None:
+    """Property (fail closed): setting any optional fact of any case to null never turns a
+    refusal, incomplete or review into a grant, under the policy or the default registry."""
+    paths = optional_paths(case)
+    path = data.draw(st.sampled_from(paths)) if paths else None
+    blanked = set_path(case, path, None) if path else case
+    for judge in (POLICY.evaluate, evaluate):
+        before = judge(case)
+        after = judge(blanked)
+        items_before = before.items if isinstance(before, OrderDecision) else (before,)
+        items_after = after.items if isinstance(after, OrderDecision) else (after,)
+        for b, a in zip(items_before, items_after, strict=True):
+            assert b.granted or not a.granted, (path, str(b), str(a))
+
+
+# --- 5. a refund states its amount, or names the price as missing --------------------------
+
+
+def test_a_refund_of_unknown_amount_names_the_price() -> None:
+    """Class 5 (S4_WINDOW): the refund is still owed (approved, refundable), and the decision
+    names the missing price instead of granting silently."""
+    approved = _inspect(item(price=None), cause=DefectCause.NONE_FOUND)
+    assert approved.outcome is InspectionOutcome.REFUND_APPROVED
+    assert approved.obligations.refund_amount is None
+    assert "item.price" in approved.missing
+    assert "refund_amount_unknown" in [n.code for n in approved.obligations.notices]
+    cancelled = POLICY.cancellation(cancellation(item=custom_item(price=None)))
+    assert cancelled.outcome is CancellationOutcome.REFUNDABLE
+    assert cancelled.missing == ("item.price",)
+    priced = POLICY.cancellation(cancellation())
+    assert priced.missing == ()
+
+
+def test_an_unknown_shipping_cost_the_store_owes_is_named() -> None:
+    """Class 5 (S4_COST): the store pays a confirmed defect's shipping; an unknown cost is named."""
+    d = _inspect(cause=DefectCause.MANUFACTURING_DEFECT, return_shipping_cost=None)
+    assert d.obligations.return_shipping_paid_by is ShippingPayer.STORE
+    assert d.missing == ("return_shipping_cost",)
+
+
+# --- 6. partial refund or store credit ----------------------------------------------------
+
+
+def test_partial_refund_or_store_credit_says_what_each_means() -> None:
+    """Class 6 (S3_PARTIAL, S4_WINDOW): the refund goes to the original payment method within
+    the window; store credit is credit with the store; nothing is promised before the choice."""
+    d = POLICY.inspection(defect_inspection(repair_possible=False, replacement_possible=False))
+    assert d.outcome is InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT
+    ob = d.obligations
+    assert (ob.refund_to, ob.refund_earliest, ob.refund_latest) == (None, None, None)
+    refund, credit = ob.options
+    assert refund.refund_to == "original payment method"
+    assert refund.refund_earliest is not None
+    assert credit.refund_to is None
+    assert "credit with the store" in credit.message
+    assert {refund.clause_id, credit.clause_id} == {"s3.partial_refund_or_credit"}
+    repair = POLICY.inspection(defect_inspection(replacement_possible=False))
+    assert [o.code for o in repair.obligations.options] == ["repair"]
+
+
+# --- 7. "incomplete" only while the customer can still act --------------------------------
+
+CURE_ROWS = [
+    # (id, claim, outcome, code)
+    (
+        "by phone on day 1, judged on day 2: e-mail by day 3",
+        defect_claim(channel=NoticeChannel.OTHER, as_of=at("2025-03-05")),
+        DefectClaimOutcome.INCOMPLETE,
+        "defect_notice_email",
+    ),
+    (
+        "by phone on day 1, judged on day 10: not covered",
+        defect_claim(channel=NoticeChannel.OTHER, as_of=at("2025-03-13")),
+        DefectClaimOutcome.NOT_COVERED,
+        "defect_notice_not_by_email",
+    ),
+    (
+        "channel unknown, judged on day 10: review",
+        defect_claim(channel=None, as_of=at("2025-03-13")),
+        DefectClaimOutcome.NEEDS_REVIEW,
+        "defect_notice_channel_unknown",
+    ),
+    (
+        "kind not said, judged on day 2: tell us by day 3",
+        defect_claim(kind=None, as_of=at("2025-03-05")),
+        DefectClaimOutcome.INCOMPLETE,
+        "defect_kind",
+    ),
+    (
+        "kind not said, judged on day 10: review",
+        defect_claim(kind=None, as_of=at("2025-03-13")),
+        DefectClaimOutcome.NEEDS_REVIEW,
+        "defect_kind_unknown",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("claim", "outcome", "code"), [r[1:] for r in CURE_ROWS], ids=[r[0] for r in CURE_ROWS]
+)
+def test_incomplete_only_while_the_customer_can_act(
+    claim: Any, outcome: DefectClaimOutcome, code: str
+) -> None:
+    """Class 7 (S3_NOTICE): what can no longer be sent in time is not "incomplete"."""
+    d = POLICY.defect_claim(claim)
+    assert d.outcome is outcome, str(d)
+    (reason,) = [r for r in d.reasons if r.code == code]
+    assert reason.sentence == S3_NOTICE
+
+
+# --- 8. outcomes follow a clause's role, never its id --------------------------------------
+
+
+def test_the_remedy_follows_the_clauses_role() -> None:
+    """Class 8 (S3_PARTIAL): the same check under a new id still selects partial refund or credit;
+    a ladder clause that selects no outcome of the stage leaves the remedy to a person."""
+    renamed = replace(defects.PARTIAL_REFUND_OR_CREDIT, id="acme.partial")
+    policy = POLICY.replace_clause(defects.PARTIAL_REFUND_OR_CREDIT.id, renamed)
+    case = defect_inspection(repair_possible=False, replacement_possible=False)
+    assert policy.inspection(case).outcome is InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT
+    anonymous = replace(defects.PARTIAL_REFUND_OR_CREDIT, id="acme.other", outcome=None)
+    unknown = POLICY.replace_clause(defects.PARTIAL_REFUND_OR_CREDIT.id, anonymous)
+    assert unknown.inspection(case).outcome is InspectionOutcome.NEEDS_REVIEW
+
+
+CLAUSE_IDS = [c.id for c in POLICY.clauses()]
+
+
+@given(any_complete_case, st.sampled_from(CLAUSE_IDS))
+def test_a_clause_under_a_new_id_changes_no_outcome(case: Any, clause_id: str) -> None:
+    """Property: swapping any clause for an equivalent one under a new id leaves every outcome."""
+    (clause,) = [c for c in POLICY.clauses() if c.id == clause_id]
+    renamed = POLICY.replace_clause(clause_id, replace(clause, id=f"merchant.{clause_id}"))
+    before, after = POLICY.evaluate(case), renamed.evaluate(case)
+    items_before = before.items if isinstance(before, OrderDecision) else (before,)
+    items_after = after.items if isinstance(after, OrderDecision) else (after,)
+    assert [d.outcome for d in items_before] == [d.outcome for d in items_after]
+    assert [d.obligations for d in items_before] == [d.obligations for d in items_after]
+
+
+# --- 9. the tools follow the policy ----------------------------------------------------------
+
+
+def test_the_timeline_follows_a_removed_clause() -> None:
+    """Class 9 (S2_MODIFIED): without s2.engraved an engraved piece is eligible, and the
+    timeline's return deadline applies to it."""
+    case = _returned(item(engraved=True))
+    policy = POLICY.without_clause("s2.engraved")
+    assert _one(policy.evaluate(case)).outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+    (last,) = [e for e in timeline(case, policy=policy) if e.key == "last_day_to_request_return"]
+    assert last.applies
+    (kept,) = [e for e in timeline(case, policy=POLICY) if e.key == "last_day_to_request_return"]
+    assert not kept.applies
+    assert "§2 excludes this piece" in kept.label
+
+
+def test_one_default_policy_for_every_tool() -> None:
+    """Class 9: bought before 2025-01-12, the purchase falls under no known version: evaluate,
+    timeline, how_to_qualify and the version they name agree by default."""
+    early = _returned(item(purchased_at=at("2024-12-01")))
+    d = _one(evaluate(early))
+    assert d.outcome is ReturnOutcome.NEEDS_REVIEW
+    (q,) = how_to_qualify(early)
+    assert q.outcome is d.outcome
+    assert [b.code for b in q.blockers] == ["no_policy_version_in_force"]
+    entries = timeline(early)
+    assert not any(e.kind.value == "refund" for e in entries)
+
+
+VARIANTS = [
+    POLICY,
+    *(POLICY.without_clause(c.id) for c in POLICY.clauses() if c.section == "2" and c.final),
+    default_policy(return_window_days=3),
+    default_policy(return_window_days=14),
+]
+
+
+@given(complete_return_requests(max_items=1), st.sampled_from(VARIANTS))
+def test_timeline_and_how_to_qualify_agree_with_evaluate(case: Any, policy: Any) -> None:
+    """Property: under each §2 clause removed or a changed window, the timeline and how to
+    qualify say what evaluate says about what is returnable and by when."""
+    (d,) = _items(policy.evaluate(case))
+    entries = timeline(case, d, policy=policy)
+    (last,) = [e for e in entries if e.key == "last_day_to_request_return"]
+    assert last.date == d.obligations.last_day_to_request_return or not d.granted
+    if d.granted:
+        assert last.applies
+    if not last.applies:
+        assert not d.granted
+    (q,) = how_to_qualify(case, policy=policy)
+    if q.blockers:
+        assert not last.applies or any(b.code not in _FINAL_CODES for b in q.blockers)
+    for s in q.suggestions:
+        if s.code == "return_window_expired":
+            assert (s.kind, s.deadline) == (FixKind.WOULD_HAVE, last.date)
+
+
+def _items(result: Decision | OrderDecision) -> tuple[Decision, ...]:
+    return result.items if isinstance(result, OrderDecision) else (result,)
+
+
+# The blockers that stand for a final failure of a §1/§2 clause.
+_FINAL_CODES = {c.code for c in POLICY.clauses() if c.final} | {"return_window_expired"}
+
+
+@given(complete_exchanges())
+def test_exchange_timeline_states_the_decisions_last_day(case: Any) -> None:
+    """Property: an exchange's timeline draws the last day to request the decision states."""
+    d = POLICY.evaluate(case)
+    assert isinstance(d, Decision)
+    (last,) = [e for e in timeline(case, d, policy=POLICY) if e.key == "last_day_to_request_return"]
+    assert last.date == d.obligations.last_day_to_request_return
+
+
+# --- 10. the very instant production begins ------------------------------------------------
+
+
+def test_a_cancellation_at_the_instant_production_begins_is_not_refundable() -> None:
+    """Class 10 (S2_PRODUCTION): "once production has begun" includes its first instant."""
+    start = at("2025-03-03", 9)
+    at_start = cancellation(production=None, production_started_at=start, cancelled_at=start)
+    d = POLICY.cancellation(at_start)
+    assert d.outcome is CancellationOutcome.NOT_REFUNDABLE
+    assert d.reasons[0].sentence == S2_PRODUCTION
+    a_second_before = replace(at_start, cancelled_at=start - timedelta(seconds=1))
+    assert POLICY.cancellation(a_second_before).outcome is CancellationOutcome.REFUNDABLE
+    started = cancellation(
+        production=ProductionStatus.STARTED, production_started_at=start, cancelled_at=start
+    )
+    assert POLICY.cancellation(started).outcome is CancellationOutcome.NOT_REFUNDABLE
