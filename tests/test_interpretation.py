@@ -343,7 +343,7 @@ def test_return_shipping_paid_by_customer_until_defect_confirmed() -> None:
     unconfirmed = policy.inspection(replace(store_error, store_error_confirmed=False))
     assert unconfirmed.obligations.return_shipping_paid_by is ShippingPayer.CUSTOMER
     change_of_mind = policy.inspection(
-        replace(store_error, request=return_request(on(2)))
+        replace(store_error, request=return_request(on(2)), store_error_confirmed=None)
     ).obligations
     assert change_of_mind.return_shipping_paid_by is ShippingPayer.CUSTOMER
     assert change_of_mind.return_shipping_reimbursed is None

@@ -120,7 +120,7 @@ def test_partial_refund_or_store_credit_does_not_promise_a_refund() -> None:
     d = evaluate(defect_inspection(repair_possible=False, replacement_possible=False))
     text = customer_message(d)
     assert "Your refund will be made" not in text
-    assert "You may choose a partial refund, processed to your original payment method" in text
+    assert "We will offer you either a partial refund, processed to your original payment" in text
     assert "or store credit: credit with us" in text
 
 

@@ -642,13 +642,13 @@ def test_cancellation_after_production_began_names_the_dates_in_new_york() -> No
     decision = _cancel(cancelled_at=evening, production=ProductionStatus.STARTED)
     assert decision.outcome is CancellationOutcome.NOT_REFUNDABLE
     (reason,) = decision.reasons
-    assert reason.message == "cancelled 2025-03-06, after production began"
+    assert reason.message == "cancelled 2025-03-06, once production had begun"
     assert reason.facts == (("cancelled", "2025-03-06"), ("production", "started"))
     decision = _cancel(
         cancelled_at=at("2025-03-10"), production=None, production_started_at=evening
     )
     (reason,) = decision.reasons
-    assert reason.message == "cancelled 2025-03-10, after production began on 2025-03-06"
+    assert reason.message == "cancelled 2025-03-10, once production had begun on 2025-03-06"
     assert reason.facts == (("cancelled", "2025-03-10"), ("production_started", "2025-03-06"))
 
 

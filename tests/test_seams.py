@@ -29,6 +29,7 @@ from atlier_policy import (
     DefectClaimOutcome,
     ExchangeOutcome,
     InputError,
+    Inspection,
     InspectionOutcome,
     NoticeChannel,
     ProductionStatus,
@@ -215,11 +216,7 @@ def test_no_defect_found_never_refunds_a_sale_piece_nor_bills_the_store(
     case = replace(case, cause=cause)
     d = POLICY.inspection(case)
     on_sale = case.item.sale_event is not SaleEvent.NONE
-    error = (
-        isinstance(case.request, ReturnRequest)
-        and case.request.items[0].reason is ReturnReason.STORE_ERROR
-        and case.store_error_confirmed is True
-    )
+    error = isinstance(case.request, ReturnRequest) and case.store_error_confirmed is True
     if on_sale and not error:
         assert d.outcome is not InspectionOutcome.REFUND_APPROVED
     if not error:
@@ -260,6 +257,31 @@ def test_an_error_on_our_part_is_confirmed_by_the_inspection(
         assert any(r.sentence == S4_COST for r in d.reasons)
 
 
+def test_a_confirmed_defect_or_error_is_the_stores_to_ship_even_when_refused() -> None:
+    """Class 1/2 (S4_COST): the store bears the shipping of a defect or an error the team
+    confirmed, though the refund is rejected for another reason (a missing box, wear)."""
+    worn = {"condition": replace(inspection().condition, original_packaging=False)}
+    for found in (
+        {"cause": DefectCause.MANUFACTURING_DEFECT},
+        {"cause": DefectCause.NONE_FOUND, "store_error_confirmed": True},
+    ):
+        d = _inspect(line={"defect_confirmed": True}, **found, **worn)
+        assert d.outcome is InspectionOutcome.REFUND_REJECTED
+        assert d.obligations.return_shipping_paid_by is ShippingPayer.STORE
+        assert d.obligations.return_shipping_reimbursed == usd("9.00")
+
+
+def test_the_teams_confirmation_of_an_error_decides_whatever_was_claimed() -> None:
+    """Class 2: an error the team confirms on a change-of-mind return counts (the finding
+    decides); a confirmed defect settles the shipping whatever the error's status."""
+    confirmed = _inspect(SALE, cause=DefectCause.NONE_FOUND, store_error_confirmed=True)
+    assert confirmed.outcome is InspectionOutcome.REFUND_APPROVED
+    assert confirmed.obligations.return_shipping_paid_by is ShippingPayer.STORE
+    unknown_reason = _inspect(line={"reason": None}, cause=DefectCause.MANUFACTURING_DEFECT)
+    assert unknown_reason.outcome is InspectionOutcome.REFUND_APPROVED
+    assert unknown_reason.obligations.return_shipping_paid_by is ShippingPayer.STORE
+
+
 def test_a_piece_sent_in_error_can_be_asked_back_though_on_sale() -> None:
     """Class 2 (S2_SALE): §2 concerns what the customer bought: a sale piece sent in error is
     eligible pending inspection, and the customer pays only until the error is confirmed."""
@@ -288,7 +310,7 @@ CONTRADICTIONS = [
     ),
     (
         "a delivered custom piece whose production has not started",
-        lambda: cancellation(item=custom_item(delivered_at=at("2025-03-20"))),
+        lambda: cancellation(item=custom_item(delivered_at=at("2025-03-02"))),
         ("production", "item.delivered_at"),
     ),
     (
@@ -356,6 +378,36 @@ def test_contradictory_facts_are_refused_naming_both_fields(
     assert "\n" not in message
     for name in fields:
         assert name in message, message
+
+
+def test_a_custom_piece_made_after_its_cancellation_is_possible() -> None:
+    """Class 3: production not started when cancelled, the piece made and delivered later:
+    consistent facts, refundable (S2_PRODUCTION); delivered before the cancellation: refused."""
+    later = cancellation(item=custom_item(delivered_at=at("2025-03-20")))
+    assert POLICY.cancellation(later).outcome is CancellationOutcome.REFUNDABLE
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: return_item(item=None),
+        lambda: return_item(condition=None),
+        lambda: inspection(condition=None),
+        lambda: Inspection(order_id="A-1001", request=None, inspected_at=at("2025-03-14")),
+        lambda: exchange(item=None),
+    ],
+    ids=[
+        "return item without item",
+        "without condition",
+        "inspection without condition",
+        "inspection without request",
+        "exchange without item",
+    ],
+)
+def test_a_required_part_of_a_case_is_never_null(build: Any) -> None:
+    """A missing piece, condition or request is our input error, not a crash later."""
+    with pytest.raises(InputError):
+        build()
 
 
 # --- 4. null means unknown, everywhere ----------------------------------------------------
@@ -598,6 +650,15 @@ def test_the_timeline_follows_a_removed_clause() -> None:
     (kept,) = [e for e in timeline(case, policy=POLICY) if e.key == "last_day_to_request_return"]
     assert not kept.applies
     assert "§2 excludes this piece" in kept.label
+
+
+def test_no_deadline_is_drawn_where_no_version_applies() -> None:
+    """Class 9: bought before the first version, the decision states no deadline, and
+    neither does the timeline."""
+    early = _returned(item(purchased_at=at("2024-12-01")))
+    entries = timeline(early)
+    assert [e.key for e in entries if e.kind.value != "event"] == []
+    assert "delivered" in [e.key for e in entries]
 
 
 def test_one_default_policy_for_every_tool() -> None:

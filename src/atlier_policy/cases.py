@@ -247,6 +247,12 @@ def _opt(value: object, kind: type | tuple[type, ...], name: str, ctx: str, what
         raise InputError.single(name, what, value, ctx)
 
 
+def _req(value: object, kind: type | tuple[type, ...], name: str, ctx: str, what: str) -> None:
+    """A value the case cannot do without (a piece, its condition, the request inspected)."""
+    if not isinstance(value, kind):
+        raise InputError.single(name, what, value, ctx)
+
+
 def _text(value: object, name: str, ctx: str) -> None:
     if not isinstance(value, str) or not value.strip() or len(value) > 200:
         raise InputError.single(name, "a non-empty string of at most 200 characters", value, ctx)
@@ -355,8 +361,8 @@ class ReturnItem:
 
     def __post_init__(self) -> None:
         ctx = "return item"
-        _opt(self.item, Item, "item", ctx, "an Item")
-        _opt(self.condition, Condition, "condition", ctx, "a Condition")
+        _req(self.item, Item, "item", ctx, "an Item")
+        _req(self.condition, Condition, "condition", ctx, "a Condition")
         _enum(self.reason, ReturnReason, "reason", ctx)
         _opt(self.defect_confirmed, bool, "defect_confirmed", ctx, "True, False or None")
 
@@ -469,7 +475,7 @@ class DefectClaim:
     def __post_init__(self) -> None:
         ctx = "defect claim"
         _text(self.order_id, "order_id", ctx)
-        _opt(self.item, Item, "item", ctx, "an Item")
+        _req(self.item, Item, "item", ctx, "an Item")
         _aware(self.reported_at, "reported_at", ctx, required=True)
         _enum(self.kind, DefectKind, "kind", ctx)
         _enum(self.channel, NoticeChannel, "channel", ctx)
@@ -534,7 +540,7 @@ class Inspection:
     def __post_init__(self) -> None:
         ctx = "inspection"
         _text(self.order_id, "order_id", ctx)
-        _opt(
+        _req(
             self.request,
             (ReturnRequest, DefectClaim),
             "request",
@@ -546,7 +552,7 @@ class Inspection:
                 "request.items", "exactly one item", len(self.request.items), ctx
             )
         _aware(self.inspected_at, "inspected_at", ctx, required=True)
-        _opt(self.condition, Condition, "condition", ctx, "a Condition")
+        _req(self.condition, Condition, "condition", ctx, "a Condition")
         _enum(self.cause, DefectCause, "cause", ctx)
         _bools(self, ("repair_possible", "replacement_possible", "store_error_confirmed"), ctx)
         _opt(self.return_shipping_cost, Money, "return_shipping_cost", ctx, "a Money")
@@ -554,12 +560,12 @@ class Inspection:
             raise InputError.single(
                 "order_id", f"the request's order_id {self.request.order_id!r}", self.order_id, ctx
             )
-        started = (
-            self.request.requested_at
+        started, name = (
+            (self.request.requested_at, "request.requested_at")
             if isinstance(self.request, ReturnRequest)
-            else self.request.reported_at
+            else (self.request.reported_at, "request.reported_at")
         )
-        _not_before(self.inspected_at, "inspected_at", started, "the request", ctx)
+        _not_before(self.inspected_at, "inspected_at", started, name, ctx)
 
     @property
     def item(self) -> Item:
@@ -587,7 +593,7 @@ class CustomOrderCancellation:
     def __post_init__(self) -> None:
         ctx = "custom order cancellation"
         _text(self.order_id, "order_id", ctx)
-        _opt(self.item, Item, "item", ctx, "an Item")
+        _req(self.item, Item, "item", ctx, "an Item")
         _aware(self.cancelled_at, "cancelled_at", ctx, required=True)
         _enum(self.production, ProductionStatus, "production", ctx)
         _aware(self.production_started_at, "production_started_at", ctx)
@@ -600,11 +606,15 @@ class CustomOrderCancellation:
                 ctx,
             )
         delivered = self.item.delivered_at
-        if self.production is ProductionStatus.NOT_STARTED and delivered is not None:
-            # A piece that was delivered has been made.
+        if (
+            self.production is ProductionStatus.NOT_STARTED
+            and delivered is not None
+            and not before(self.cancelled_at, delivered)
+        ):
+            # A piece delivered by the time it was cancelled had been made.
             raise InputError.single(
                 "production",
-                f"'started' or None for a piece delivered "
+                f"'started' or None for a piece delivered before the cancellation "
                 f"(item.delivered_at {delivered.isoformat()})",
                 self.production.value,
                 ctx,
@@ -652,7 +662,7 @@ class ExchangeRequest:
         ctx = "exchange request"
         _text(self.order_id, "order_id", ctx)
         _aware(self.requested_at, "requested_at", ctx, required=True)
-        _opt(self.item, ReturnItem, "item", ctx, "a ReturnItem")
+        _req(self.item, ReturnItem, "item", ctx, "a ReturnItem")
         _text(self.wanted_sku, "wanted_sku", ctx)
         _opt(self.wanted_available, bool, "wanted_available", ctx, "True, False or None")
         _opt(self.wanted_price, Money, "wanted_price", ctx, "a Money")

@@ -279,7 +279,7 @@ _EN: Mapping[str, str] = MappingProxyType(
         "notice.decision_email.defect_claim": "Once we have received and inspected the piece, we will e-mail you to confirm the outcome: a free repair or replacement or, if neither is possible, a partial refund or store credit.",
         "notice.decision_email.exchange": "Once we have received and inspected the piece, we will e-mail you to confirm the approval or rejection of your exchange.",
         "notice.refund_window": "Your refund will be made to your original payment method between {refund_earliest} and {refund_latest}.",
-        "notice.partial_refund": "You may choose a partial refund, processed to your original payment method between {refund_earliest} and {refund_latest},",
+        "notice.partial_refund": "We will offer you either a partial refund, processed to your original payment method between {refund_earliest} and {refund_latest},",
         "notice.store_credit": "or store credit: credit with us, to use on a future purchase.",
         "notice.refund_amount_unknown": "You will be refunded the price you paid for the piece.",
         "notice.no_shipping_deducted": "You will be refunded {refund_amount} in full: delivery was free, so nothing is deducted.",

@@ -377,7 +377,16 @@ class Policy:
                 )
                 missing = _unpaid(obligations, "item.price", "return_shipping_cost")
             elif outcome is InspectionOutcome.REFUND_REJECTED:
-                obligations = self._obligations(ShippingPayer.CUSTOMER, (_DECISION_EMAIL,))
+                # A defect or an error the team confirmed is the store's to ship, refund or not.
+                payer = shipping.payer_at_inspection(inspected_line(insp))
+                obligations = self._obligations(
+                    payer,
+                    (_DECISION_EMAIL,),
+                    return_shipping_reimbursed=(
+                        insp.return_shipping_cost if payer is ShippingPayer.STORE else None
+                    ),
+                )
+                missing = _unpaid(obligations, "", "return_shipping_cost")
             return self._decision(
                 Stage.INSPECTION,
                 outcome,
@@ -461,8 +470,8 @@ class Policy:
                 difference = _notice(
                     exchanges.PRICE_DIFFERENCE,
                     "price_difference",
-                    f"price difference: customer pays {settlement.customer_pays}, "
-                    f"store refunds {settlement.store_refunds}",
+                    f"price difference, once the quality team approves the piece: customer "
+                    f"pays {settlement.customer_pays}, store refunds {settlement.store_refunds}",
                 )
                 notices = (difference, *notices)
         obligations = self._obligations(payer, notices, req.item.item.delivered_at)

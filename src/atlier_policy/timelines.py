@@ -45,7 +45,13 @@ from atlier_policy.errors import DateOutOfRangeError, InputError
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Clause, Finding
 from atlier_policy.terms import PolicyTerms
-from atlier_policy.versions import PolicyVersions, _typed, default_evaluator, policy_named
+from atlier_policy.versions import (
+    NO_VERSION,
+    PolicyVersions,
+    _typed,
+    default_evaluator,
+    policy_named,
+)
 
 _CTX = "timeline"
 
@@ -133,7 +139,11 @@ def _excluded_by(policy: Policy, line: ReturnItem) -> str:
 
 
 def _refund(
-    terms: PolicyTerms, earliest: date, latest: date, approved: date | None = None
+    terms: PolicyTerms,
+    earliest: date,
+    latest: date,
+    approved: date | None = None,
+    suffix: str = "",
 ) -> list[TimelineEntry]:
     out = (
         []
@@ -146,14 +156,14 @@ def _refund(
         _e(
             earliest,
             "refund_earliest",
-            f"refund earliest ({lo} business day, §4)",
+            f"refund earliest ({lo} business day, §4){suffix}",
             TimelineKind.REFUND,
             "4",
         ),
         _e(
             latest,
             "refund_latest",
-            f"refund latest ({hi} business day, §4)",
+            f"refund latest ({hi} business day, §4){suffix}",
             TimelineKind.REFUND,
             "4",
         ),
@@ -297,22 +307,27 @@ def timeline(
     terms = named.terms
     case = typed
     entries = _facts(case, named)
-    window = _window(decision) if isinstance(decision, Decision) else None
-    if window is not None:
+    if decision.policy_version == NO_VERSION:
+        # Judged under no known version: no deadline is known either, as the decision says.
+        return _sorted(e for e in entries if e.kind is TimelineKind.EVENT)
+    ob = decision.obligations if isinstance(decision, Decision) else None
+    if ob is not None and ob.refund_earliest is not None and ob.refund_latest is not None:
         # At an inspection the refund is approved that day; a cancellation's window
         # counts from the cancellation, already on the timeline.
         on = store_date(case.inspected_at, terms.tz) if isinstance(case, Inspection) else None
         entries = [e for e in entries if not (on is not None and e.key == "inspected")]
-        entries += _refund(terms, *window, approved=on)
+        entries += _refund(terms, ob.refund_earliest, ob.refund_latest, approved=on)
+    elif ob is not None:
+        # A remedy the store may choose (a partial refund) has a window only if chosen.
+        for option in ob.options:
+            if option.refund_earliest is not None and option.refund_latest is not None:
+                entries += _refund(
+                    terms,
+                    option.refund_earliest,
+                    option.refund_latest,
+                    suffix=f", if the {option.code.replace('_', ' ')} is chosen",
+                )
     return _sorted(entries)
-
-
-def _window(d: Decision) -> tuple[date, date] | None:
-    """The refund window of a decision: its refund's, or that of a remedy it may pay."""
-    ob = d.obligations
-    spans = [(ob.refund_earliest, ob.refund_latest)]
-    spans += [(o.refund_earliest, o.refund_latest) for o in ob.options]
-    return next(((a, b) for a, b in spans if a is not None and b is not None), None)
 
 
 def format_timeline(entries: Iterable[TimelineEntry]) -> str:

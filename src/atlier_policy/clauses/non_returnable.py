@@ -172,24 +172,27 @@ DEFECT_EXCEPTION = Clause(
 
 def _sent_in_error(ctx: Context[ReturnLine]) -> Check:
     line = ctx.case
-    if line.reason is None:
-        return Check.unknown("not known why the piece is sent back", "reason", reason=None)
-    if line.reason is not ReturnReason.STORE_ERROR:
-        return Check.failed("not a piece sent in error", reason=line.reason)
     what = "§2's sale exclusion concerns what the customer bought, not a piece sent by mistake"
-    if not line.inspected:
-        return Check.passed(
-            f"sent back as an error on our part, to be confirmed at the inspection: {what}",
-            reason=line.reason,
-        )
-    confirmed = line.store_error_confirmed
-    if confirmed is None:
-        return ERROR_UNCONFIRMED
+    confirmed = line.store_error_confirmed if line.inspected else None
+    # At the inspection the quality team's finding decides, whatever was claimed.
     if confirmed:
         return Check.passed(
             f"the quality team confirmed an error on our part: {what}", store_error_confirmed=True
         )
-    return Check.failed("the quality team found no error on our part", store_error_confirmed=False)
+    if confirmed is False:
+        return Check.failed(
+            "the quality team found no error on our part", store_error_confirmed=False
+        )
+    if line.reason is None:
+        return Check.unknown("not known why the piece is sent back", "reason", reason=None)
+    if line.reason is not ReturnReason.STORE_ERROR:
+        return Check.failed("not a piece sent in error", reason=line.reason)
+    if line.inspected:
+        return ERROR_UNCONFIRMED
+    return Check.passed(
+        f"sent back as an error on our part, to be confirmed at the inspection: {what}",
+        reason=line.reason,
+    )
 
 
 # Our reading (docs/interpretation.md): a piece sent in error is not what was bought.
@@ -219,7 +222,7 @@ def _production(ctx: Context[CustomOrderCancellation]) -> Check:
         )
     if started_at is None:
         return Check.failed(
-            f"cancelled {cancelled}, after production began",
+            f"cancelled {cancelled}, once production had begun",
             cancelled=cancelled,
             production=case.production,
         )
@@ -231,7 +234,7 @@ def _production(ctx: Context[CustomOrderCancellation]) -> Check:
             production_started=started,
         )
     return Check.failed(
-        f"cancelled {cancelled}, after production began on {started}",
+        f"cancelled {cancelled}, once production had begun on {started}",
         cancelled=cancelled,
         production_started=started,
     )

@@ -80,10 +80,10 @@ def payer_at_request(reason: ReturnReason | None, defect_recorded: bool | None) 
 
 def payer_at_inspection(line: ReturnLine) -> ShippingPayer:
     """§4 "except in cases of a confirmed defect or error on our part": the quality
-    team's findings (``line.cause``, ``line.store_error_confirmed``) confirm; a record
-    or a claim from an earlier stage does not."""
-    error = line.reason is ReturnReason.STORE_ERROR and line.store_error_confirmed is True
-    if confirms_defect(line.cause) or error:
+    team's findings (``line.cause``, ``line.store_error_confirmed``) confirm, whatever
+    was claimed; a record or a claim from an earlier stage does not. The same whether
+    the refund is approved or rejected."""
+    if confirms_defect(line.cause) or line.store_error_confirmed is True:
         return ShippingPayer.STORE
     return ShippingPayer.CUSTOMER
 
@@ -97,8 +97,24 @@ ERROR_UNCONFIRMED = Check.unknown(
 
 
 def _error_confirmed(ctx: Context[Inspection]) -> Check:
-    request = ctx.case.request
+    insp = ctx.case
+    request = insp.request
     assert isinstance(request, ReturnRequest)  # the inspection rule judges returns only
+    confirmed = insp.store_error_confirmed
+    if confirmed:
+        return Check.passed(
+            "the quality team confirmed an error on our part: the store bears the return shipping",
+            store_error_confirmed=True,
+        )
+    if confirms_defect(insp.cause):
+        return Check.not_applicable(
+            "a confirmed defect: the store bears the return shipping whatever the error"
+        )
+    if confirmed is False:
+        return Check.passed(
+            "the quality team found no error on our part: the customer bears the return shipping",
+            store_error_confirmed=False,
+        )
     reason = request.items[0].reason
     if reason is None:
         return Check.unknown(
@@ -108,19 +124,8 @@ def _error_confirmed(ctx: Context[Inspection]) -> Check:
         )
     if reason is not ReturnReason.STORE_ERROR:
         return Check.not_applicable("not sent back as an error on our part", reason=reason)
-    confirmed = ctx.case.store_error_confirmed
-    if confirmed is None:
-        # Unknown never bills the store: a person establishes the error first.
-        return ERROR_UNCONFIRMED
-    if confirmed:
-        return Check.passed(
-            "the quality team confirmed an error on our part: the store bears the return shipping",
-            store_error_confirmed=True,
-        )
-    return Check.passed(
-        "the quality team found no error on our part: the customer bears the return shipping",
-        store_error_confirmed=False,
-    )
+    # Unknown never bills the store: a person establishes the error first.
+    return ERROR_UNCONFIRMED
 
 
 ERROR_CONFIRMED = Clause(
