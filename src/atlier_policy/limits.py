@@ -64,10 +64,11 @@ AMOUNT_PATTERN = rf"[0-9]{{1,{AMOUNT_DIGITS}}}(\.[0-9]{{1,{AMOUNT_PLACES}}})?"
 
 # --- the output of one batch line ----------------------------------------------------------
 
-MAX_RECORD_BYTES = 16 << 20
-"""Bytes of the record one ``batch`` line gives. Decisions stay far below it by
-construction (``docs/integration.md``: at most about 8 MiB for 1,000 items with the
-longest identifiers); a record past it would be replaced by an error record."""
+MAX_RECORD_BYTES = 10 << 20
+"""Bytes of the record one ``batch`` line gives (10 MiB). Decisions stay below it by
+construction: the largest we could build, ``MAX_ITEMS`` items whose identifiers hold
+``MAX_ID_LENGTH`` control characters (six bytes each in JSON), is 9.5 MB. A record past
+it would be replaced by the line's error record."""
 
 # --- policy terms and versions ---------------------------------------------------------
 
