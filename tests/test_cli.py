@@ -201,6 +201,10 @@ def test_bad_jobs_and_missing_case_file(capsys: pytest.CaptureFixture[str]) -> N
     """`--jobs 0` and a missing case file are usage/input errors with exit 2."""
     assert main(["batch", "x.jsonl", "--jobs", "0"]) == 2
     assert "from 1 to 64" in capsys.readouterr().err
+    assert main(["batch", "x.jsonl", "--jobs", "\uff12"]) == 2  # a full-width 2
+    assert "from 1 to 64" in capsys.readouterr().err
+    assert main(["diff", "--candidate", "x.toml", "x.jsonl", "--limit", "\u0662"]) == 2
+    assert "must be a whole number" in capsys.readouterr().err
     assert main(["evaluate", "/nonexistent/case.json"]) == 2
     assert "a readable file" in capsys.readouterr().err
 

@@ -76,6 +76,10 @@ class Weekday(Rule):
         ({"version": ""}, "version"),
         ({"effective_date": "2025-01-12"}, "effective_date"),
         ({"eligible_channels": "website"}, "eligible_channels"),
+        ({"eligible_channels": 5}, "eligible_channels"),  # not a set at all
+        ({"eligible_channels": [{}]}, "eligible_channels"),
+        ({"version": "2026\r\n"}, "version"),
+        ({"support_email": "help@example.com\x00"}, "support_email"),
         ({"defect_remedy_covers_custom": "yes"}, "defect_remedy_covers_custom"),
         ({"store_timezone": 5}, "store_timezone"),
         ({"store_timezone": "Mars/Olympus_Mons"}, "store_timezone"),

@@ -238,8 +238,10 @@ class BusinessCalendar:
             raise InputError.single("subdiv", "a subdivision code or None", self.subdiv, ctx)
         if self.weekend is not None:
             days = self.weekend
-            if isinstance(days, str | bytes) or not all(
-                type(d) is int and 0 <= d <= 6 for d in days
+            if (
+                isinstance(days, str | bytes)
+                or not isinstance(days, Iterable)
+                or not all(type(d) is int and 0 <= d <= 6 for d in days)
             ):
                 raise InputError.single("weekend", "weekday numbers 0 (Mon) to 6 (Sun)", days, ctx)
             object.__setattr__(self, "weekend", frozenset(days))

@@ -11,7 +11,7 @@ in ``docs/interpretation.md``. A variant is one call away::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
 from functools import cache
@@ -126,7 +126,11 @@ class PolicyTerms:
         if not isinstance(self.effective_date, date):
             raise InputError.single("effective_date", "a date", self.effective_date, ctx)
         channels = self.eligible_channels
-        if isinstance(channels, str) or not all(isinstance(c, SalesChannel) for c in channels):
+        if (
+            not isinstance(channels, Iterable)
+            or isinstance(channels, str | bytes)
+            or not all(isinstance(c, SalesChannel) for c in channels)
+        ):
             raise InputError.single("eligible_channels", "a set of SalesChannel", channels, ctx)
         object.__setattr__(self, "eligible_channels", frozenset(channels))
         if type(self.defect_remedy_covers_custom) is not bool:
