@@ -149,3 +149,10 @@ def test_dateutil_fallback_opens_nothing_for_hostile_names(monkeypatch: pytest.M
         assert touched == []
     finally:
         terms_module._zones.cache_clear()
+
+
+def test_every_zone_of_the_database_passes_the_name_gate() -> None:
+    """The syntax gate refuses paths, never a real zone: every listed name passes it."""
+    names, _ = terms_module._zones()
+    assert "America/New_York" in names
+    assert all(terms_module._ZONE_NAME.fullmatch(name) for name in names)
