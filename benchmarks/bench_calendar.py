@@ -1,6 +1,6 @@
 """Benchmark: BusinessCalendar.add_business_days against the alternatives.
 
-Run ``python benchmarks/bench_calendar.py`` (needs numpy: ``pip install '.[bench]'``).
+Run ``python benchmarks/bench_calendar.py`` (needs numpy, from the ``bench`` dependency group).
 Not part of the test suite. For n = 7, 10, 250 and 2500 business days, from a fixed
 set of start dates, all with warm caches, it times:
 

@@ -1,6 +1,7 @@
 """Benchmark: return-request eligibility, ours against rule-engine, zen-engine and plain ``if``s.
 
-Run ``python benchmarks/peers.py`` (needs the ``bench`` extra: ``pip install -e '.[bench]'``).
+Run ``python benchmarks/peers.py`` (needs the ``bench`` dependency group:
+``python scripts/group.py bench | pip install -r /dev/stdin``).
 
 The eight checks of issue 6 item 1 (website purchase; custom or personalized;
 engraved, resized or altered; sale unless a confirmed defect; the 7-day window from

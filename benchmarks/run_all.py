@@ -1,6 +1,7 @@
 """Run every benchmark of issue 6 and record the results.
 
-Usage (from the repository root, after ``pip install -e '.[bench]'``)::
+Usage (from the repository root, after ``pip install -e .`` and the ``bench``
+dependency group, ``python scripts/group.py bench | pip install -r /dev/stdin``)::
 
     .venv/bin/python benchmarks/run_all.py            # full: 1,000,000 batch cases
     .venv/bin/python benchmarks/run_all.py --quick    # minutes: 20,000 batch cases

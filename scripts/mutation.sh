@@ -12,7 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q -e '.[test,mutation]'
+.venv/bin/pip install -q -e '.[test]'
+.venv/bin/python scripts/group.py mutation | .venv/bin/pip install -q -r /dev/stdin
 
 # 50 Hypothesis examples per property test instead of 200 (tests/conftest.py).
 export HYPOTHESIS_PROFILE="${HYPOTHESIS_PROFILE:-dev}"

@@ -480,6 +480,9 @@ def test_conflicting_extra_days_raise_input_error() -> None:
         ({"extra_closed": 20251224}, "extra_closed"),
         ({"extra_closed": [datetime(2025, 12, 24, 9)]}, "extra_closed[]"),
         ({"extra_open": ["2025-12-24"]}, "extra_open[]"),
+        ({"weekend": 5}, "weekend"),  # not a set at all
+        ({"subdiv": ""}, "subdiv"),  # holidays would read "" as no subdivision
+        ({"subdiv": "NY\x00"}, "subdiv"),
     ],
 )
 def test_bad_configuration_raises_input_error(kwargs: dict[str, object], field: str) -> None:

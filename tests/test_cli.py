@@ -130,7 +130,7 @@ def test_batch_stdin_stdout(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`batch -` reads standard input and writes to standard output."""
-    monkeypatch.setattr("sys.stdin", io.StringIO(PARCEL + "\n"))
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(PARCEL.encode() + b"\n")))
     assert main(["batch", "-"]) == 0
     assert json.loads(capsys.readouterr().out)["outcome"] == "no_refund_parcel_lost"
 
@@ -201,6 +201,10 @@ def test_bad_jobs_and_missing_case_file(capsys: pytest.CaptureFixture[str]) -> N
     """`--jobs 0` and a missing case file are usage/input errors with exit 2."""
     assert main(["batch", "x.jsonl", "--jobs", "0"]) == 2
     assert "from 1 to 64" in capsys.readouterr().err
+    assert main(["batch", "x.jsonl", "--jobs", "\uff12"]) == 2  # a full-width 2
+    assert "from 1 to 64" in capsys.readouterr().err
+    assert main(["diff", "--candidate", "x.toml", "x.jsonl", "--limit", "\u0662"]) == 2
+    assert "must be a whole number" in capsys.readouterr().err
     assert main(["evaluate", "/nonexistent/case.json"]) == 2
     assert "a readable file" in capsys.readouterr().err
 
@@ -208,7 +212,8 @@ def test_bad_jobs_and_missing_case_file(capsys: pytest.CaptureFixture[str]) -> N
 def test_batch_many_chunks_progress_and_bad_bytes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A batch of many chunks on a terminal shows progress; a non-UTF-8 file is refused with exit 2."""
+    """A batch of many chunks on a terminal shows progress; a line that is not UTF-8 is that
+    line's error record, and the lines around it are decided."""
     src = _jsonl(tmp_path, [PARCEL] * 2600)
     monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
     assert main(["batch", str(src), "-o", str(tmp_path / "o.jsonl"), "--jobs", "2"]) == 0
@@ -216,9 +221,16 @@ def test_batch_many_chunks_progress_and_bad_bytes(
     assert "\r2600 cases" in err
     assert "2600 no refund parcel lost" in err
     bad = tmp_path / "bad.jsonl"
-    bad.write_bytes(PARCEL.encode() + b"\n\xff\xfe\n")
-    assert main(["batch", str(bad), "-o", str(tmp_path / "o2.jsonl")]) == 2
-    assert "UTF-8" in capsys.readouterr().err
+    bad.write_bytes(PARCEL.encode() + b"\n\xff\xfe\n" + PARCEL.encode())
+    out = tmp_path / "o2.jsonl"
+    assert main(["batch", str(bad), "-o", str(out)]) == 0
+    first, second, third = (json.loads(line) for line in out.read_text().splitlines())
+    assert (first["line"], second["line"], third["line"]) == (1, 2, 3)
+    assert second["problems"] == [
+        {"field": "(document)", "expected": "UTF-8 text", "given": "a byte 0xff at offset 0"}
+    ]
+    assert third["outcome"] == "no_refund_parcel_lost"
+    assert "3 cases: 1 error, 2 no refund parcel lost" in capsys.readouterr().err
 
 
 def test_deadlines_delivery_only(capsys: pytest.CaptureFixture[str]) -> None:
@@ -317,7 +329,8 @@ def test_diff_against_versions_from_stdin(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A candidate of [[versions]]: a 2025 purchase keeps the text's 7 days; `--limit 0`."""
-    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(json.loads(EXAMPLE)) + "\n"))
+    line = json.dumps(json.loads(EXAMPLE)) + "\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(line.encode())))
     assert main(["diff", "--candidate", VERSIONS, "-", "--limit", "0"]) == 0
     out = capsys.readouterr().out
     assert "(versions 2025-01-12, 2026-01-01)" in out
@@ -348,9 +361,11 @@ def test_diff_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert main(["diff", "--candidate", FOURTEEN, str(src), "--format", "jsonl"]) == 0
     assert "at most 1048576 bytes" in capsys.readouterr().out
     latin = tmp_path / "latin.jsonl"
-    latin.write_bytes(b"\xff\n")
-    assert main(["diff", "--candidate", FOURTEEN, str(latin)]) == 2
-    assert "UTF-8" in capsys.readouterr().err
+    latin.write_bytes(b"\xff\n" + PARCEL.encode() + b"\n")
+    assert main(["diff", "--candidate", FOURTEEN, str(latin), "--format", "jsonl"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out.split("\n")[0])["problems"][0]["expected"] == "UTF-8 text"
+    assert "2 cases, 1 decision" in captured.err
 
 
 def test_evaluate_under_versions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

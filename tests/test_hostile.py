@@ -5,13 +5,15 @@ from __future__ import annotations
 import copy
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from atlier_policy import DateOutOfRangeError, InputError, OrderDecision, evaluate
 from atlier_policy.cli import main
-from atlier_policy.jsonio import case_from_json
+from atlier_policy.jsonio import case_from_dict, case_from_json
+from atlier_policy.limits import MAX_ITEMS
 
 ROOT = Path(__file__).parent.parent
 RETURN = json.loads((ROOT / "examples" / "return_request_eligible.json").read_text())
@@ -42,21 +44,23 @@ def test_refund_window_beyond_the_holiday_data() -> None:
     assert message.endswith("(got '2500-06-01')")
 
 
-def test_ten_thousand_items() -> None:
-    """The largest accepted request (10,000 items) is decided, item by item."""
+def test_the_most_items() -> None:
+    """The largest accepted request (MAX_ITEMS, 1,000 items) is decided, item by item."""
     doc = copy.deepcopy(RETURN)
-    doc["items"] = doc["items"] * 10_000
+    doc["items"] = doc["items"] * MAX_ITEMS
     result = evaluate(doc)
     assert isinstance(result, OrderDecision)
-    assert result.counts == {"eligible_pending_inspection": 10_000}
+    assert result.counts == {"eligible_pending_inspection": MAX_ITEMS}
 
 
 def test_one_item_too_many() -> None:
-    """10,001 items are refused before any evaluation."""
+    """MAX_ITEMS + 1 items are refused before any evaluation, by the codec and the class."""
     doc = copy.deepcopy(RETURN)
-    doc["items"] = doc["items"] * 10_001
-    with pytest.raises(InputError, match="at most 10000 entries"):
+    doc["items"] = doc["items"] * (MAX_ITEMS + 1)
+    with pytest.raises(InputError, match=f"at most {MAX_ITEMS} entries"):
         evaluate(doc)
+    with pytest.raises(InputError, match=f"a tuple of 1 to {MAX_ITEMS} ReturnItem"):
+        replace(case_from_dict(RETURN), items=case_from_dict(RETURN).items * (MAX_ITEMS + 1))
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import pickle
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from atlier_policy import (
 from atlier_policy.cli import main
 from atlier_policy.jsonio import case_from_dict, case_from_json, case_to_dict, decision_from_dict
 from atlier_policy.schema import case_schema, decision_schema
+from atlier_policy.termsfile import load_policy
 from strategies import any_complete_case
 
 ROOT = Path(__file__).parent.parent
@@ -103,17 +105,55 @@ def test_malformed_document_python(name: str) -> None:
         case_from_json(data)
     fields = [p[0] for p in info.value.problems]
     assert EXPECTED[name] in fields, (fields, str(info.value))
-    assert "\n" not in str(info.value)
+    assert not UNSAFE.search(str(info.value)), repr(str(info.value))
+
+
+def assert_one_clean_line(err: str) -> None:
+    """``err`` is exactly one line of our error, with no control or separator character."""
+    assert err.startswith("atlier-policy: error: ")
+    assert err.endswith("\n")
+    assert not UNSAFE.search(err[:-1]), repr(err)
+    assert len(err[:-1].splitlines()) == 1  # str.splitlines also splits at U+2028, NEL...
+
+
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED), ids=sorted(EXPECTED))
 def test_malformed_document_cli(name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    """The CLI answers each malformed document with exit 2 and exactly one line on stderr."""
+    """The CLI answers each malformed document with exit 2 and exactly one clean line on stderr,
+    naming the field path."""
     assert main(["evaluate", str(CORPUS / name)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.count("\n") == 1
-    assert captured.err.startswith("atlier-policy: error: ")
+    assert_one_clean_line(captured.err)
+    assert f"`{CLI_FIELD.get(name, EXPECTED[name])}`" in captured.err
+
+
+# The command refuses an empty file before parsing it: the file is named, not the document.
+CLI_FIELD = {"001-empty-file.json": "file", "002-whitespace-only.json": "file"}
+TERMS_CORPUS = CORPUS / "terms"
+TERMS_EXPECTED: dict[str, str] = json.loads((TERMS_CORPUS / "expected.json").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(TERMS_EXPECTED), ids=sorted(TERMS_EXPECTED))
+def test_malformed_terms_file(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each malformed terms file raises our InputError naming its key, and the CLI answers it
+    with exit 2 and one clean line."""
+    with pytest.raises(InputError) as info:
+        load_policy(TERMS_CORPUS / name)
+    assert TERMS_EXPECTED[name] in [p[0] for p in info.value.problems], str(info.value)
+    case = str(ROOT / "examples" / "lost_parcel_lost.json")
+    assert main(["evaluate", case, "--versions", str(TERMS_CORPUS / name)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert_one_clean_line(captured.err)
+    assert f"`{TERMS_EXPECTED[name]}`" in captured.err
+
+
+def test_terms_corpus_is_complete() -> None:
+    """Every terms file of the corpus has its expected key."""
+    assert {p.name for p in TERMS_CORPUS.glob("*.toml")} == set(TERMS_EXPECTED)
 
 
 def test_corpus_is_large_enough() -> None:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import json
+import re
 import subprocess
 import sys
+import tomllib
 import types
+from pathlib import Path
 
 import pytest
 
@@ -53,3 +56,53 @@ def test_import_loads_the_core_only() -> None:
     assert not any(m.startswith("holidays") for m in loaded)
     for lazy in ("jsonio", "cli", "schema", "whatif", "termsfile", "messages", "qualify"):
         assert f"atlier_policy.{lazy}" not in loaded
+
+
+ROOT = Path(__file__).parent.parent
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_version_option(capsys: pytest.CaptureFixture[str]) -> None:
+    """`atlier-policy --version` prints the package's version and exits 0."""
+    from atlier_policy.cli import main
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"atlier-policy {atlier_policy.__version__}\n"
+
+
+def test_license_file_matches_the_metadata() -> None:
+    """An MIT LICENSE file ships with the package (license-files), as `license` says."""
+    assert PYPROJECT["project"]["license"] == "MIT"
+    assert PYPROJECT["project"]["license-files"] == ["LICENSE"]
+    text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License\n")
+    assert "Permission is hereby granted, free of charge" in text
+
+
+def test_developer_tools_are_groups_not_extras() -> None:
+    """Users are offered the `test` extra only; lint, bench and mutation are dependency groups,
+    and scripts/group.py lists a group for pip versions without `--group`."""
+    assert set(PYPROJECT["project"]["optional-dependencies"]) == {"test"}
+    groups = PYPROJECT["dependency-groups"]
+    assert set(groups) == {"lint", "bench", "mutation"}
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "group.py"), "lint"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.splitlines() == groups["lint"]
+
+
+def test_classifiers_name_the_pythons_ci_runs() -> None:
+    """The classifiers claim exactly the Python versions .ci/run tests on."""
+    claimed = {
+        c.rsplit(" ", 1)[1]
+        for c in PYPROJECT["project"]["classifiers"]
+        if c.startswith("Programming Language :: Python :: 3.")
+    }
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "python3 -m venv .venv" in ci  # 3.11, checked by the script itself
+    assert "sys.version_info[:2] != (3, 11)" in ci
+    tested = {"3.11"} | set(re.findall(r"for want in ([\d. ]+); do", ci)[0].split())
+    assert claimed == tested == {"3.11", "3.12", "3.13"}

@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfoNotFoundError
 
 import pytest
 
@@ -77,6 +76,10 @@ class Weekday(Rule):
         ({"version": ""}, "version"),
         ({"effective_date": "2025-01-12"}, "effective_date"),
         ({"eligible_channels": "website"}, "eligible_channels"),
+        ({"eligible_channels": 5}, "eligible_channels"),  # not a set at all
+        ({"eligible_channels": [{}]}, "eligible_channels"),
+        ({"version": "2026\r\n"}, "version"),
+        ({"support_email": "help@example.com\x00"}, "support_email"),
         ({"defect_remedy_covers_custom": "yes"}, "defect_remedy_covers_custom"),
         ({"store_timezone": 5}, "store_timezone"),
         ({"store_timezone": "Mars/Olympus_Mons"}, "store_timezone"),
@@ -93,14 +96,18 @@ def test_bad_terms(changes: dict[str, Any], field: str) -> None:
 def test_zone_falls_back_to_dateutil(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without a system zone database the store zone comes from dateutil's own copy."""
 
-    def missing(name: str) -> Any:
-        raise ZoneInfoNotFoundError(name)
+    from atlier_policy import terms as module
 
-    monkeypatch.setattr("atlier_policy.terms.ZoneInfo", missing)
-    terms = PolicyTerms(store_timezone="Europe/Paris")
-    assert terms.tz.utcoffset(datetime(2025, 7, 1)) == timedelta(hours=2)
-    with pytest.raises(InputError, match="store_timezone"):
-        PolicyTerms(store_timezone="Nowhere")
+    monkeypatch.setattr("zoneinfo.available_timezones", set)  # no database, no tzdata
+    module._zones.cache_clear()
+    try:
+        terms = PolicyTerms(store_timezone="Europe/Paris")
+        assert type(terms.tz).__module__.startswith("dateutil")
+        assert terms.tz.utcoffset(datetime(2025, 7, 1)) == timedelta(hours=2)
+        with pytest.raises(InputError, match="store_timezone"):
+            PolicyTerms(store_timezone="Nowhere")
+    finally:
+        module._zones.cache_clear()
 
 
 def test_terms_mapping_and_pickle() -> None:

@@ -31,6 +31,8 @@ from itertools import repeat
 from typing import TYPE_CHECKING
 
 from atlier_policy.errors import DateOutOfRangeError, InputError
+from atlier_policy.limits import MAX_NAME_LENGTH
+from atlier_policy.strings import valid_text
 
 if TYPE_CHECKING:
     from holidays import HolidayBase
@@ -231,12 +233,15 @@ class BusinessCalendar:
             raise InputError.single(
                 "country", "an ISO 3166 country code supported by holidays", self.country, ctx
             )
-        if self.subdiv is not None and not isinstance(self.subdiv, str):
+        if self.subdiv is not None and not valid_text(self.subdiv, MAX_NAME_LENGTH, controls=False):
+            # An empty code would silently mean "no subdivision" to holidays.
             raise InputError.single("subdiv", "a subdivision code or None", self.subdiv, ctx)
         if self.weekend is not None:
             days = self.weekend
-            if isinstance(days, str | bytes) or not all(
-                type(d) is int and 0 <= d <= 6 for d in days
+            if (
+                isinstance(days, str | bytes)
+                or not isinstance(days, Iterable)
+                or not all(type(d) is int and 0 <= d <= 6 for d in days)
             ):
                 raise InputError.single("weekend", "weekday numbers 0 (Mon) to 6 (Sun)", days, ctx)
             object.__setattr__(self, "weekend", frozenset(days))

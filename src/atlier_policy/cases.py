@@ -6,8 +6,8 @@ or "needs review", never an approval. A fact that must be able to say "not yet"
 or "none" has an explicit value for it (:data:`NOT_YET`, ``SaleEvent.NONE``,
 ``ProofOfPurchase.NONE``...), so that ``None`` is never read as one. Instants
 are timezone-aware datetimes (naive ones are refused); they are turned into
-calendar dates in the store's time zone by the clauses. Money is :class:`Money`
-(``Decimal`` with an ISO 4217 currency).
+calendar dates in the store's time zone by the clauses. Money is
+:class:`~atlier_policy.money.Money` (``Decimal`` with an ISO 4217 currency).
 
 Values are frozen, slotted and keyword-only; build variants with
 ``dataclasses.replace``.
@@ -16,13 +16,17 @@ Values are frozen, slotted and keyword-only; build variants with
 from __future__ import annotations
 
 import enum
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from atlier_policy.errors import InputError
+from atlier_policy.limits import FIRST_YEAR as _FIRST_YEAR
+from atlier_policy.limits import LAST_YEAR as _LAST_YEAR
+from atlier_policy.limits import MAX_ID_LENGTH
+from atlier_policy.limits import MAX_ITEMS as _MAX_ITEMS
+from atlier_policy.money import Money
+from atlier_policy.strings import valid_text
 
 __all__ = [
     "NOT_YET",
@@ -141,62 +145,6 @@ class ProductionStatus(enum.StrEnum):
     STARTED = "started"
 
 
-_CURRENCY = re.compile(r"[A-Z]{3}")
-_MAX_AMOUNT = Decimal("1e9")  # no single jewelry order line is worth a billion
-
-
-@dataclass(frozen=True, slots=True)
-class Money:
-    """An amount in a currency.
-
-    >>> Money(Decimal("120.50"), "EUR") - Money(Decimal("100"), "EUR")
-    Money(amount=Decimal('20.50'), currency='EUR')
-    >>> Money(120.5, "EUR")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    atlier_policy.errors.InputError: money: `amount` must be a Decimal (got 120.5)
-    """
-
-    amount: Decimal
-    currency: str
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.amount, Decimal):
-            raise InputError.single("amount", "a Decimal", self.amount, "money")
-        if not self.amount.is_finite() or abs(self.amount) >= _MAX_AMOUNT:
-            raise InputError.single(
-                "amount", f"finite and below {_MAX_AMOUNT:,f}", self.amount, "money"
-            )
-        if not isinstance(self.currency, str) or not _CURRENCY.fullmatch(self.currency):
-            raise InputError.single(
-                "currency", "an ISO 4217 code like 'USD'", self.currency, "money"
-            )
-
-    def _same(self, other: Money) -> None:
-        if other.currency != self.currency:
-            raise InputError.single(
-                "currency", f"{self.currency} like the other amount", other.currency, "money"
-            )
-
-    def __add__(self, other: Money) -> Money:
-        self._same(other)
-        return Money(self.amount + other.amount, self.currency)
-
-    def __sub__(self, other: Money) -> Money:
-        self._same(other)
-        return Money(self.amount - other.amount, self.currency)
-
-    def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
-
-    def __str__(self) -> str:
-        return f"{self.amount:,.2f} {self.currency}"
-
-    @classmethod
-    def zero(cls, currency: str) -> Money:
-        return cls(Decimal("0.00"), currency)
-
-
 def before(a: datetime, b: datetime) -> bool:
     """Whether instant ``a`` is strictly earlier than instant ``b``.
 
@@ -237,9 +185,6 @@ def _aware(
         )
 
 
-_FIRST_YEAR, _LAST_YEAR = 1900, 2999
-
-
 def _opt(value: object, kind: type | tuple[type, ...], name: str, ctx: str, what: str) -> None:
     if value is not None and (
         type(value) is not kind if kind is bool else not isinstance(value, kind)
@@ -254,8 +199,11 @@ def _req(value: object, kind: type | tuple[type, ...], name: str, ctx: str, what
 
 
 def _text(value: object, name: str, ctx: str) -> None:
-    if not isinstance(value, str) or not value.strip() or len(value) > 200:
-        raise InputError.single(name, "a non-empty string of at most 200 characters", value, ctx)
+    if not valid_text(value, MAX_ID_LENGTH):
+        raise InputError.single(name, _TEXT, value, ctx)
+
+
+_TEXT = f"a non-empty string of at most {MAX_ID_LENGTH} characters (Unicode text)"
 
 
 def _enum(value: object, cls: type[E], name: str, ctx: str) -> None:
@@ -376,9 +324,6 @@ class ReturnItem:
             reason=self.reason,
             defect_confirmed=self.defect_confirmed,
         )
-
-
-_MAX_ITEMS = 10_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -13,18 +13,24 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
+import stat
 import sys
+import tempfile
+import typing
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from importlib import resources
-from typing import IO, Any
+from typing import Any, BinaryIO
 
 from atlier_policy.api import evaluate
 from atlier_policy.decision import OrderDecision
 from atlier_policy.errors import AtlierPolicyError, InputError
 from atlier_policy.jsonio import case_from_dict, dumps, loads
+from atlier_policy.limits import MAX_CASE_BYTES, MAX_RECORD_BYTES
 from atlier_policy.policy import default_policy
+from atlier_policy.strings import one_line
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.termsfile import load_policy
 from atlier_policy.versions import PolicyVersions, default_evaluator, default_versions, policy_named
@@ -32,8 +38,8 @@ from atlier_policy.whatif import Comparison, DecisionChange, compare_case
 
 __all__ = ["MAX_CASE_BYTES", "main"]
 
-MAX_CASE_BYTES = 1 << 20  # one case document (a file, or a line of a batch): 1 MiB
 _CHUNK = 500  # cases per unit of work in a batch
+_CHUNK_BYTES = 4 << 20  # and at most this many bytes of them
 
 
 class _UsageError(Exception):
@@ -56,19 +62,22 @@ def _iso_date(text: str) -> date:
 
 
 def _positive(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 64:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 64:
         raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 64 (got {text!r})")
     return int(text)
 
 
 def _count(text: str) -> int:
-    if not text.isdigit() or len(text) > 9:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise argparse.ArgumentTypeError(f"must be a whole number (got {text!r})")
     return int(text)
 
 
 def _build_parser() -> _Parser:
+    from atlier_policy import __version__
+
     parser = _Parser(prog="atlier-policy", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"atlier-policy {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ev = sub.add_parser("evaluate", help="evaluate one case document (JSON) and print the decision")
@@ -92,9 +101,26 @@ def _build_parser() -> _Parser:
         help="judge under the version in force on DATE (default: the purchase date)",
     )
 
-    ba = sub.add_parser("batch", help="evaluate a JSON Lines file of cases, one decision per line")
+    ba = sub.add_parser(
+        "batch",
+        help="evaluate a JSON Lines file of cases, one decision per line",
+        description="One record per line of FILE, in order, numbered as the file numbers its "
+        "lines (lines end at \\n only): a decision, or an error record for a line that gives "
+        "none; a bad line never stops the run. Blank lines (only spaces, tabs, CRs) get no "
+        "record and are counted in the summary on stderr. A line holds at most "
+        f"{MAX_CASE_BYTES} bytes and gives at most {MAX_RECORD_BYTES} bytes. Ctrl-C stops the "
+        "run with exit status 130.",
+    )
     ba.add_argument("file", help="cases, one JSON document per line (- for standard input)")
-    ba.add_argument("-o", "--output", default="-", help="where to write decisions (default stdout)")
+    ba.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        help="where to write decisions (default stdout). The file is written whole or not at "
+        "all: to a temporary file in its folder, renamed at the end; a run that is "
+        "interrupted or fails leaves OUTPUT as it was and keeps no partial output. OUTPUT "
+        "must not be the input.",
+    )
     ba.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
 
     di = sub.add_parser(
@@ -175,53 +201,116 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- batch ------------------------------------------------------------------------------
+# --- JSON Lines: batch and diff ---------------------------------------------------------
 
 
-def _decide_line(lineno: int, text: str) -> tuple[str, tuple[str, ...]]:
-    """One JSON Lines record for one input line, and the outcomes (or "error") to count."""
-    try:
-        if len(text) > MAX_CASE_BYTES:
-            raise InputError.single("line", f"at most {MAX_CASE_BYTES} bytes", "a longer line")
-        result = evaluate(case_from_dict(loads(text)))
-    except AtlierPolicyError as exc:
-        problems = getattr(exc, "problems", ())
-        record = {
-            "line": lineno,
-            "error": str(exc),
-            "problems": [{"field": f, "expected": e, "given": g} for f, e, g in problems],
-        }
-        return dumps(record), ("error",)
-    items = result.items if isinstance(result, OrderDecision) else (result,)
-    return dumps({"line": lineno, **result.to_dict()}), tuple(d.outcome.value for d in items)
+class _Lines:
+    """The physical lines of a JSON Lines file, numbered as the file numbers them.
+
+    A line ends at ``\\n`` only: a CR elsewhere is part of its line. A *blank* line
+    holds nothing but JSON whitespace (spaces, tabs, CRs); it gets no record and is
+    counted in :attr:`blank`. Every other line is yielded once as ``(number, bytes)``,
+    undecoded (a bad byte is that line's error), or as ``(number, None)`` when it is
+    longer than ``MAX_CASE_BYTES``: no more of it than that is ever held in memory.
+    """
+
+    __slots__ = ("blank", "stream")
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.blank = 0
+
+    def __iter__(self) -> Iterator[tuple[int, bytes | None]]:
+        read = self.stream.readline
+        number = 0
+        while data := read(MAX_CASE_BYTES + 1):
+            number += 1
+            if len(data) > MAX_CASE_BYTES and not data.endswith(b"\n"):
+                while (rest := read(1 << 16)) and not rest.endswith(b"\n"):
+                    pass  # the rest of a line too long to read
+                yield number, None
+            elif data.strip(b" \t\r\n"):
+                yield number, data
+            else:
+                self.blank += 1
 
 
-def _work(chunk: list[tuple[int, str]]) -> list[tuple[str, tuple[str, ...]]]:
-    return [_decide_line(n, t) for n, t in chunk]
-
-
-def _numbered(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
-    chunk: list[tuple[int, str]] = []
-    for n, line in enumerate(lines, 1):
-        if line.strip():
-            chunk.append((n, line))
-        if len(chunk) >= _CHUNK:
+def _chunks(lines: Iterable[tuple[int, bytes | None]]) -> Iterator[list[tuple[int, bytes | None]]]:
+    """Lines in units of work: at most _CHUNK lines or _CHUNK_BYTES bytes each."""
+    chunk: list[tuple[int, bytes | None]] = []
+    size = 0
+    for line in lines:
+        chunk.append(line)
+        size += len(line[1] or b"")
+        if len(chunk) >= _CHUNK or size >= _CHUNK_BYTES:
             yield chunk
-            chunk = []
+            chunk, size = [], 0
     if chunk:
         yield chunk
 
 
+def _case_of(data: bytes | None) -> Any:
+    """The typed case of one line; any problem is our input error."""
+    if data is None:
+        raise InputError.single("line", f"at most {MAX_CASE_BYTES} bytes", "a longer line")
+    return case_from_dict(loads(data))
+
+
+def _error_record(key: str, lineno: int, exc: Exception) -> dict[str, Any]:
+    """The record of a line that gave no decision: our input error, or a bug (named)."""
+    if isinstance(exc, AtlierPolicyError):
+        problems = getattr(exc, "problems", ())
+        return {
+            key: lineno,
+            "error": str(exc),
+            "problems": [{"field": f, "expected": e, "given": g} for f, e, g in problems],
+        }
+    return {key: lineno, "error": one_line(f"internal error: {type(exc).__name__}: {exc}")}
+
+
+def _decide_line(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
+    """One JSON Lines record for one input line, and the outcomes (or error kind) to count.
+
+    Never raises (but for KeyboardInterrupt and the like): a line that gives no decision
+    gives an error record, and the run goes on.
+    """
+    try:
+        result = evaluate(_case_of(data))
+        record = dumps({"line": lineno, **result.to_dict()})
+        if len(record) > MAX_RECORD_BYTES // 4 and len(record.encode()) > MAX_RECORD_BYTES:
+            raise InputError.single(
+                "line", f"a case whose decision is at most {MAX_RECORD_BYTES} bytes", "a larger one"
+            )
+    except Exception as exc:
+        kind = "error" if isinstance(exc, AtlierPolicyError) else "internal error"
+        return dumps(_error_record("line", lineno, exc)), (kind,)
+    items = result.items if isinstance(result, OrderDecision) else (result,)
+    return record, tuple(d.outcome.value for d in items)
+
+
+def _work(chunk: list[tuple[int, bytes | None]]) -> list[tuple[str, tuple[str, ...]]]:
+    return [_decide_line(n, data) for n, data in chunk]
+
+
 def _results(
-    chunks: Iterator[list[tuple[int, str]]], jobs: int
+    chunks: Iterator[list[tuple[int, bytes | None]]], jobs: int
 ) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
     if jobs == 1:
         yield from map(_work, chunks)
         return
     import multiprocessing
+    import signal
 
-    # A bounded window of chunks in flight keeps memory flat on any input size.
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+    # Workers start with SIGINT ignored (a disposition that survives exec, and that
+    # Python keeps): Ctrl-C reaches the whole process group, and only this process
+    # answers it. Leaving the `with` terminates the workers.
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pool = multiprocessing.get_context("spawn").Pool(jobs)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    with pool:
+        # A bounded window of chunks in flight keeps memory flat on any input size.
         window: deque[Any] = deque()
         for chunk in chunks:
             window.append(pool.apply_async(_work, (chunk,)))
@@ -233,61 +322,110 @@ def _results(
 
 def _batch(args: argparse.Namespace) -> int:
     counts: Counter[str] = Counter()
-    lines = 0
+    cases = 0
     progress = sys.stderr.isatty()
     with contextlib.ExitStack() as stack:
         # Only files we opened are closed; stdin and stdout stay open.
-        source = sys.stdin if args.file == "-" else stack.enter_context(_open(args.file, "r"))
-        sink = sys.stdout if args.output == "-" else stack.enter_context(_open(args.output, "w"))
-        try:
-            for results in _results(_numbered(source), args.jobs):
-                for record, kinds in results:
-                    sink.write(record + "\n")
-                    counts.update(kinds)
-                lines += len(results)
-                if progress:
-                    print(f"\r{lines} cases", end="", file=sys.stderr, flush=True)
-        except UnicodeDecodeError:
-            raise InputError.single("file", "UTF-8 text", "other bytes") from None
+        source = _source(args.file, stack)
+        sink = (
+            sys.stdout.buffer
+            if args.output == "-"
+            else stack.enter_context(_replacing(args.output, source))
+        )
+        lines = _Lines(source)
+        for results in _results(_chunks(lines), args.jobs):
+            for record, kinds in results:
+                sink.write(record.encode() + b"\n")
+                counts.update(kinds)
+            cases += len(results)
+            if progress:
+                print(f"\r{cases} cases", end="", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
-    print(f"atlier-policy batch: {lines} cases: {summary or 'none'}", file=sys.stderr)
-    return 0
+    blank = f"{lines.blank} blank line" + ("" if lines.blank == 1 else "s")
+    print(f"atlier-policy batch: {cases} cases: {summary or 'none'}; {blank}", file=sys.stderr)
+    return 1 if counts["internal error"] else 0
 
 
-def _open(path: str, mode: str) -> IO[str]:
+def _source(path: str, stack: contextlib.ExitStack) -> BinaryIO:
+    """The input of batch or diff, as bytes: decoding is each line's own business."""
+    if path == "-":
+        return typing.cast(BinaryIO, sys.stdin.buffer)
     try:
-        return open(path, mode, encoding="utf-8", newline="")
+        return stack.enter_context(open(path, "rb"))
     except OSError as exc:
-        raise InputError.single(
-            "file",
-            "a readable file" if mode == "r" else "a writable path",
-            f"{path} ({exc.strerror})",
-        ) from None
+        raise InputError.single("file", "a readable file", f"{path} ({exc.strerror})") from None
 
 
-# --- diff -------------------------------------------------------------------------------
+class _WriteError(Exception):
+    """The output could not be written (a full disk, a lost permission): exit 1."""
+
+
+@contextlib.contextmanager
+def _replacing(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
+    """``-o PATH``: a temporary file in PATH's folder, renamed over PATH at the end.
+
+    PATH is replaced whole or not at all: on any failure or interrupt the temporary file
+    is removed and PATH is left as it was (no partial output is kept). The input itself
+    is refused as PATH, by whatever name (compared by device and inode).
+    """
+    try:
+        target: os.stat_result | None = os.stat(path)
+    except OSError:
+        target = None
+    if target is not None and _same_file(target, source):
+        raise InputError.single("output", "a file other than the input", path)
+    if target is not None and stat.S_ISDIR(target.st_mode):
+        raise InputError.single("output", "a file path, not a folder", path)
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, temp = tempfile.mkstemp(
+            dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".partial"
+        )
+    except OSError as exc:
+        raise InputError.single("output", "a writable path", f"{path} ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(temp, stat.S_IMODE(target.st_mode) if target else _new_file_mode())
+        os.replace(temp, path)
+    except OSError as exc:
+        _remove(temp)
+        raise _WriteError(f"cannot write {path} ({exc.strerror}): it is left as it was") from None
+    except BaseException:
+        _remove(temp)
+        raise
+
+
+def _same_file(target: os.stat_result, source: BinaryIO) -> bool:
+    try:
+        opened = os.fstat(source.fileno())
+    except (OSError, ValueError):  # a stream without a file (tests, pipes of objects)
+        return False
+    return (opened.st_dev, opened.st_ino) == (target.st_dev, target.st_ino)
+
+
+def _new_file_mode() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def _compare_line(
-    lineno: int, text: str, baseline: Any, candidate: Any
-) -> tuple[DecisionChange, ...] | AtlierPolicyError:
+    lineno: int, data: bytes | None, baseline: Any, candidate: Any
+) -> tuple[DecisionChange, ...] | Exception:
     try:
-        if len(text) > MAX_CASE_BYTES:
-            raise InputError.single("line", f"at most {MAX_CASE_BYTES} bytes", "a longer line")
-        return compare_case(case_from_dict(loads(text)), baseline, candidate, label=lineno)
-    except AtlierPolicyError as exc:
+        return compare_case(_case_of(data), baseline, candidate, label=lineno)
+    except Exception as exc:  # the line's error record, whatever went wrong
         return exc
-
-
-def _error_record(lineno: int, exc: AtlierPolicyError) -> dict[str, Any]:
-    problems = getattr(exc, "problems", ())
-    return {
-        "case": lineno,
-        "error": str(exc),
-        "problems": [{"field": f, "expected": e, "given": g} for f, e, g in problems],
-    }
 
 
 def _diff(args: argparse.Namespace) -> int:
@@ -301,24 +439,20 @@ def _diff(args: argparse.Namespace) -> int:
     errors: list[tuple[int, str]] = []
     cases = 0
     with contextlib.ExitStack() as stack:
-        source = sys.stdin if args.file == "-" else stack.enter_context(_open(args.file, "r"))
-        try:
-            for lineno, line in enumerate(source, 1):
-                if not line.strip():
-                    continue
-                cases += 1
-                result = _compare_line(lineno, line, baseline, candidate)
-                if isinstance(result, AtlierPolicyError):
-                    errors.append((lineno, str(result)))
-                    if args.format == "jsonl":
-                        print(dumps(_error_record(lineno, result)))
-                    continue
+        lines = _Lines(_source(args.file, stack))
+        for lineno, data in lines:
+            cases += 1
+            result = _compare_line(lineno, data, baseline, candidate)
+            if isinstance(result, Exception):
+                record = _error_record("case", lineno, result)
+                errors.append((lineno, record["error"]))
                 if args.format == "jsonl":
-                    for change in result:
-                        print(dumps(change.to_record()))
-                pairs.extend(result)
-        except UnicodeDecodeError:
-            raise InputError.single("file", "UTF-8 text", "other bytes") from None
+                    print(dumps(record))
+                continue
+            if args.format == "jsonl":
+                for change in result:
+                    print(dumps(change.to_record()))
+            pairs.extend(result)
     comparison = Comparison(
         baseline=names[0],
         candidate=names[1],
@@ -331,7 +465,7 @@ def _diff(args: argparse.Namespace) -> int:
     elif args.format == "text":
         print(comparison.summary(limit=args.limit))
     else:
-        headline = comparison.summary().splitlines()[1]
+        headline = comparison.summary().split("\n")[1]
         print(f"atlier-policy diff: {headline}", file=sys.stderr)
     return 0
 
@@ -438,12 +572,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _build_parser().parse_args(argv)
         return _COMMANDS[args.command](args)
+    except SystemExit as exc:  # --help and --version: printed, nothing else to do
+        return int(exc.code or 0)
     except (_UsageError, AtlierPolicyError) as exc:
-        message = str(exc).replace("\n", " ")
-        print(f"atlier-policy: error: {message}", file=sys.stderr)
+        print(f"atlier-policy: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
+    except _WriteError as exc:
+        print(f"atlier-policy: error: {one_line(str(exc))}", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # e.g. `atlier-policy batch ... | head`
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: one line, the shell's status for SIGINT
+        print("atlier-policy: interrupted", file=sys.stderr)
+        return 130
     except Exception as exc:  # the promise: no traceback reaches a user
-        print(f"atlier-policy: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        message = one_line(f"{type(exc).__name__}: {exc}")
+        print(f"atlier-policy: internal error: {message}", file=sys.stderr)
         return 1

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeAlias
 
-from atlier_policy.cases import Money
 from atlier_policy.errors import InputError
+from atlier_policy.money import Money
 from atlier_policy.rules import Evaluation, Finding, Record
+from atlier_policy.strings import one_line
 
 __all__ = [
     "CancellationOutcome",
@@ -374,7 +375,8 @@ class Decision:
             lines.append(f"  customer pays {s.customer_pays}, store refunds {s.store_refunds}")
         lines += [f"  note: {n.message}" for n in ob.notices]
         lines.append(f"  policy version {self.policy_version}")
-        return "\n".join(lines)
+        # One line each, whatever the case's strings hold (escaped, never raw).
+        return "\n".join(map(one_line, lines))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -424,7 +426,8 @@ class OrderDecision:
 
     def __str__(self) -> str:
         summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(self.counts.items()))
-        return "\n".join([f"order {self.order_id}: {summary}", *(str(d) for d in self.items)])
+        head = one_line(f"order {self.order_id}: {summary}")
+        return "\n".join([head, *(str(d) for d in self.items)])
 
 
 Explainer: TypeAlias = Callable[

@@ -13,10 +13,15 @@ purpose derives from :class:`AtlierPolicyError`::
                                               a policy or rule built wrongly
                                               (e.g. ``rule_a and rule_b``)
 
-Messages are one line: ``context: `field` must be <expected> (got <given>)``.
+Messages are one line: ``context: `field` must be <expected> (got <given>)``. Every
+part of a problem is escaped with :func:`~atlier_policy.strings.one_line` as the error is
+built, so neither ``problems`` nor the message can hold a control character, a line
+separator or a lone surrogate, whatever key or value was given.
 """
 
 from __future__ import annotations
+
+from atlier_policy.strings import one_line
 
 __all__ = [
     "AtlierPolicyError",
@@ -31,11 +36,13 @@ class AtlierPolicyError(Exception):
 
 
 def _shown(value: object) -> str:
-    """Quote a user-given value for a message, kept short and on one line."""
-    text = repr(value)
-    if len(text) > 80:
-        text = text[:77] + "..."
-    return text.replace("\n", "\\n")
+    """Quote a user-given value for a message, kept short (escaped by :class:`InputError`)."""
+    if isinstance(value, int) and value.bit_length() > 256:
+        # repr() of an integer past Python's digit limit raises; its size is what matters.
+        text = f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    else:
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class InputError(AtlierPolicyError, ValueError):
@@ -53,6 +60,8 @@ class InputError(AtlierPolicyError, ValueError):
     context: str
 
     def __init__(self, problems: tuple[tuple[str, str, str], ...], context: str = "") -> None:
+        problems = tuple((one_line(f), one_line(e), one_line(g)) for f, e, g in problems)
+        context = one_line(context)
         self.problems = problems
         self.context = context
         parts = [

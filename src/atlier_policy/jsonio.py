@@ -20,9 +20,10 @@ import json
 import re
 import types
 import typing
+from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import cache
 from typing import Any, Union, get_args, get_origin
 
@@ -32,7 +33,6 @@ from atlier_policy.cases import (
     ExchangeRequest,
     Inspection,
     LostParcelReport,
-    Money,
     ReturnRequest,
 )
 from atlier_policy.decision import (
@@ -46,7 +46,16 @@ from atlier_policy.decision import (
     ReturnOutcome,
     Stage,
 )
-from atlier_policy.errors import InputError
+from atlier_policy.errors import InputError, _shown
+from atlier_policy.limits import (
+    AMOUNT_PATTERN,
+    MAX_AMOUNT,
+    MAX_DATETIME_LENGTH,
+    MAX_ITEMS,
+    MAX_STRING,
+)
+from atlier_policy.money import CURRENCIES, Money
+from atlier_policy.strings import has_surrogates
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -78,9 +87,7 @@ OUTCOMES: dict[Stage, type[enum.Enum]] = {
     Stage.EXCHANGE: ExchangeOutcome,
 }
 
-MAX_STRING = 1000
-MAX_ITEMS = 10_000
-_AMOUNT = re.compile(r"\d{1,12}(\.\d{1,6})?")  # no sign: amounts in documents are >= 0
+_AMOUNT = re.compile(AMOUNT_PATTERN)  # ASCII digits, no sign: amounts in documents are >= 0
 _STAGES = ", ".join(repr(s.value) for s in Stage)
 
 
@@ -94,7 +101,7 @@ def _given(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = json.dumps(value) if isinstance(value, str | int | float) else repr(value)
+    text = json.dumps(value) if isinstance(value, str | float) else _shown(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -186,7 +193,7 @@ def _decode(tp: Any, value: object, path: str, problems: _Problems) -> Any:
 def _describe(tp: Any) -> str:
     origin = get_origin(tp)
     if origin in (Union, types.UnionType):
-        parts = [_describe(a) for a in get_args(tp) if a is not type(None)]
+        parts = dict.fromkeys(_describe(a) for a in get_args(tp) if a is not type(None))
         return " or ".join(parts) + (" or null" if type(None) in get_args(tp) else "")
     if origin is tuple:
         return "an array"
@@ -218,7 +225,7 @@ def _decode_union(
         return _MISSING
     by_stage = {STAGE_OF[o].value: o for o in options}
     stage = value.get("stage")
-    if stage not in by_stage:
+    if not isinstance(stage, str) or stage not in by_stage:  # an object or array: unhashable
         choices = ", ".join(repr(s) for s in by_stage)
         problems.add(_join(path, "stage"), f"one of {choices}", stage)
         return _MISSING
@@ -280,9 +287,9 @@ def _decode_enum(cls: type[enum.Enum], value: object, path: str, problems: _Prob
 
 
 def _decode_str(value: object, path: str, problems: _Problems) -> Any:
-    if isinstance(value, str) and len(value) <= MAX_STRING:
+    if isinstance(value, str) and len(value) <= MAX_STRING and not has_surrogates(value):
         return value
-    problems.add(path, f"a string of at most {MAX_STRING} characters", value)
+    problems.add(path, f"a string of at most {MAX_STRING} characters (Unicode text)", value)
     return _MISSING
 
 
@@ -302,7 +309,7 @@ def _decode_int(value: object, path: str, problems: _Problems) -> Any:
 
 def _decode_datetime(value: object, path: str, problems: _Problems) -> Any:
     expected = "an ISO 8601 date-time with an offset, e.g. '2025-03-03T14:00:00-05:00'"
-    if isinstance(value, str) and 10 <= len(value) <= 40:
+    if isinstance(value, str) and 10 <= len(value) <= MAX_DATETIME_LENGTH and value.isascii():
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
@@ -317,7 +324,7 @@ def _decode_datetime(value: object, path: str, problems: _Problems) -> Any:
 
 
 def _decode_date(value: object, path: str, problems: _Problems) -> Any:
-    if isinstance(value, str) and len(value) == 10:
+    if isinstance(value, str) and len(value) == 10 and value.isascii():
         try:
             return date.fromisoformat(value)
         except ValueError:
@@ -333,18 +340,16 @@ def _decode_money(value: object, path: str, problems: _Problems) -> Any:
     amount, currency = value["amount"], value["currency"]
     ok = True
     if not isinstance(amount, str) or not _AMOUNT.fullmatch(amount):
-        problems.add(_join(path, "amount"), "a decimal string like '240.00'", amount)
+        problems.add(_join(path, "amount"), _AMOUNT_EXPECTED, amount)
         ok = False
-    if not isinstance(currency, str) or not re.fullmatch(r"[A-Z]{3}", currency):
-        problems.add(_join(path, "currency"), "an ISO 4217 code like 'USD'", currency)
+    if not isinstance(currency, str) or currency not in CURRENCIES:
+        problems.add(_join(path, "currency"), "an ISO 4217 currency code like 'USD'", currency)
         ok = False
-    if not ok:
-        return _MISSING
-    try:
-        return Money(Decimal(amount), currency)
-    except (InputError, InvalidOperation):
-        problems.add(_join(path, "amount"), "a decimal amount below 1,000,000,000", amount)
-        return _MISSING
+    # The pattern admits only amounts Money accepts: below MAX_AMOUNT, ASCII digits.
+    return Money(Decimal(amount), currency) if ok else _MISSING
+
+
+_AMOUNT_EXPECTED = f"a decimal string like '240.00', below {MAX_AMOUNT:,f}"
 
 
 _SCALARS: dict[type, Callable[[object, str, _Problems], Any]] = {
@@ -379,7 +384,7 @@ def case_from_dict(doc: object) -> Any:
     ...     for problem in err.problems:
     ...         print(problem)
     ('colour', 'absent (unknown key)', '"red"')
-    ('order_id', 'a string of at most 1000 characters', '7')
+    ('order_id', 'a string of at most 1000 characters (Unicode text)', '7')
     """
     if not isinstance(doc, dict):
         raise InputError((("(document)", "a JSON object with a `stage`", _given(doc)),), "case")
@@ -406,11 +411,27 @@ def case_from_json(text: str | bytes) -> Any:
 
 
 def loads(text: str | bytes) -> Any:
-    """``json.loads`` with every failure turned into our input error."""
+    """``json.loads`` with every failure turned into our input error.
+
+    Also refused: a key given twice in one object (parsers disagree on which one wins),
+    named by its path, and ``NaN`` or ``Infinity``.
+    """
+    twice: list[_Twice] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) == len(items):
+            return obj
+        marked = _Twice(obj)
+        counts = Counter(key for key, _ in items)
+        marked.keys_twice = sorted(key for key, n in counts.items() if n > 1)
+        twice.append(marked)
+        return marked
+
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
-        return json.loads(text, parse_constant=_no_constant)
+        doc = json.loads(text, parse_constant=_no_constant, object_pairs_hook=pairs)
     except UnicodeDecodeError as exc:
         raise InputError(
             (
@@ -436,6 +457,33 @@ def loads(text: str | bytes) -> Any:
         raise InputError(
             (("(document)", "numbers of sensible size", str(exc).split(";")[0]),), "JSON"
         ) from None
+    if twice:
+        raise InputError(
+            tuple((path, "given once in its object", "a duplicate key") for path in _twice(doc)),
+            "JSON",
+        )
+    return doc
+
+
+class _Twice(dict[str, Any]):
+    """A parsed JSON object in which some keys were given more than once."""
+
+    keys_twice: list[str]
+
+
+def _twice(doc: Any) -> list[str]:
+    """The paths of the keys given twice, found without recursion (any depth)."""
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+        elif isinstance(value, dict):
+            stack.extend((v, _join(path, k)) for k, v in value.items())
+            if isinstance(value, _Twice):
+                found.extend(_join(path, key) for key in value.keys_twice)
+    return sorted(found)
 
 
 def _no_constant(name: str) -> None:
@@ -641,13 +689,25 @@ def _decision_body_class() -> type:
         ],
         kw_only=True,
         frozen=True,
-        namespace={"__module__": Decision.__module__},
     )
 
 
 _DecisionBody = _decision_body_class()
+# Its annotations name the decision module's classes ("Reason", ...): type hints resolve
+# in the module a class names. make_dataclass ignores a namespace's __module__ from
+# Python 3.12 on, and its `module=` argument is new in 3.12; setting the attribute
+# afterwards works on every version.
+_DecisionBody.__module__ = Decision.__module__
 
 
 def dumps(doc: Mapping[str, Any]) -> str:
-    """Compact, key-order-stable JSON text."""
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    """Compact, key-order-stable JSON text of one line: every character that could end a
+    line for some reader (U+2028, U+2029, NEL and the other C1 controls), DEL and lone
+    surrogates are written as ``\\u`` escapes, like the C0 controls always are."""
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return text if text.isascii() and "\x7f" not in text else text.translate(_JSON_ESCAPES)
+
+
+_JSON_ESCAPES = {
+    c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029, *range(0xD800, 0xE000))
+}

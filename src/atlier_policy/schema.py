@@ -14,17 +14,10 @@ import types
 from datetime import date, datetime
 from typing import Any, Union, get_args, get_origin
 
-from atlier_policy.cases import Money
 from atlier_policy.decision import Decision, Stage
-from atlier_policy.jsonio import (
-    CASE_CLASSES,
-    MAX_ITEMS,
-    MAX_STRING,
-    OUTCOMES,
-    SCHEMA_VERSION,
-    STAGE_OF,
-    _spec,
-)
+from atlier_policy.jsonio import CASE_CLASSES, OUTCOMES, SCHEMA_VERSION, STAGE_OF, _spec
+from atlier_policy.limits import AMOUNT_PATTERN, MAX_ID_LENGTH, MAX_ITEMS, MAX_STRING
+from atlier_policy.money import CURRENCIES, Money
 
 __all__ = ["case_schema", "decision_schema"]
 
@@ -32,14 +25,17 @@ _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _MONEY = {
     "type": "object",
     "properties": {
-        "amount": {"type": "string", "pattern": r"^\d{1,12}(\.\d{1,6})?$"},
-        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+        # The decoder's own pattern (ASCII digits; JSON Schema's \d may match others).
+        "amount": {"type": "string", "pattern": f"^{AMOUNT_PATTERN}$"},
+        "currency": {"type": "string", "enum": sorted(CURRENCIES)},
     },
     "required": ["amount", "currency"],
     "additionalProperties": False,
 }
+# Strings of a case are identifiers (order_id, sku, wanted_sku); a decision's are texts.
+_ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH}
+_TEXT = {"type": "string", "maxLength": MAX_STRING}
 _SCALARS: dict[Any, dict[str, Any]] = {
-    str: {"type": "string", "maxLength": MAX_STRING},
     bool: {"type": "boolean"},
     int: {"type": "integer"},
     # An offset is required; JSON Schema's "date-time" format says so too.
@@ -49,11 +45,17 @@ _SCALARS: dict[Any, dict[str, Any]] = {
 }
 
 
-def _type_schema(tp: Any, defs: dict[str, Any], stage_tag: bool = False) -> dict[str, Any]:
+def _type_schema(
+    tp: Any, defs: dict[str, Any], stage_tag: bool = False, text: dict[str, Any] = _TEXT
+) -> dict[str, Any]:
     origin = get_origin(tp)
+    if tp is str:
+        return dict(text)
     if origin in (Union, types.UnionType):
         args = get_args(tp)
-        options = [_type_schema(a, defs, stage_tag=True) for a in args if a is not type(None)]
+        options = [
+            _type_schema(a, defs, stage_tag=True, text=text) for a in args if a is not type(None)
+        ]
         if type(None) in args:
             options.append({"type": "null"})
         return options[0] if len(options) == 1 else {"anyOf": options}
@@ -61,7 +63,11 @@ def _type_schema(tp: Any, defs: dict[str, Any], stage_tag: bool = False) -> dict
         item = get_args(tp)[0]
         if item == tuple[str, str]:
             return {"type": "object", "additionalProperties": {"type": "string"}}
-        return {"type": "array", "items": _type_schema(item, defs), "maxItems": MAX_ITEMS}
+        return {
+            "type": "array",
+            "items": _type_schema(item, defs, text=text),
+            "maxItems": MAX_ITEMS,
+        }
     if tp in _SCALARS:
         if tp is Money:
             defs["Money"] = _MONEY
@@ -73,19 +79,22 @@ def _type_schema(tp: Any, defs: dict[str, Any], stage_tag: bool = False) -> dict
         name = tp.__name__ + ("Case" if stage_tag and tp in STAGE_OF else "")
         if name not in defs:
             defs[name] = {}  # reserve: recursive references resolve to it
-            defs[name] = _object_schema(tp, defs, stage=STAGE_OF.get(tp) if stage_tag else None)
+            stage = STAGE_OF.get(tp) if stage_tag else None
+            defs[name] = _object_schema(tp, defs, stage=stage, text=text)
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"no schema for {tp!r}")
 
 
-def _object_schema(cls: type, defs: dict[str, Any], stage: Stage | None = None) -> dict[str, Any]:
+def _object_schema(
+    cls: type, defs: dict[str, Any], stage: Stage | None = None, text: dict[str, Any] = _TEXT
+) -> dict[str, Any]:
     props: dict[str, Any] = {}
     required: list[str] = []
     if stage is not None:
         props["stage"] = {"const": stage.value}
         required.append("stage")
     for name, tp, needed in _spec(cls):
-        props[name] = _type_schema(tp, defs)
+        props[name] = _type_schema(tp, defs, text=text)
         if needed:
             required.append(name)
     doc = (cls.__doc__ or "").strip().splitlines()
@@ -103,7 +112,7 @@ def case_schema() -> dict[str, Any]:
     defs: dict[str, Any] = {}
     options = []
     for stage, cls in CASE_CLASSES.items():
-        ref = _type_schema(cls, defs, stage_tag=True)
+        ref = _type_schema(cls, defs, stage_tag=True, text=_ID)
         options.append(ref)
         body = defs[ref["$ref"].rsplit("/", 1)[1]]
         body["properties"]["schema_version"] = {"const": SCHEMA_VERSION}

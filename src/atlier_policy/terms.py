@@ -10,33 +10,76 @@ in ``docs/interpretation.md``. A variant is one call away::
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
 
 from atlier_policy.calendar import BusinessCalendar
 from atlier_policy.cases import SalesChannel
 from atlier_policy.errors import InputError
+from atlier_policy.limits import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
+from atlier_policy.strings import valid_text
 
 __all__ = ["SUPPORT_EMAIL", "SUPPORT_PHONE", "PolicyTerms"]
 
 SUPPORT_EMAIL = "support@atlierjewelry.com"  # §3, §6
 SUPPORT_PHONE = "+00 012 345 6789"  # §6
 
+# An IANA zone name: components of ASCII letters, digits, "_", "+" and "-" (not first),
+# joined by "/". No path can be written so: no leading "/", no "." or "..", no "\\",
+# no "file:" URL.
+_ZONE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_][A-Za-z0-9_+-]*)*")
 
-def _zone(name: str) -> tzinfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        # Machines without a system zone database: dateutil ships its own copy.
-        from dateutil.tz import gettz
 
-        zone: tzinfo | None = gettz(name) if "/" in name or name == "UTC" else None
-        if zone is None:
-            raise InputError.single(
-                "store_timezone", "an IANA time zone like 'America/New_York'", name, "policy terms"
-            ) from None
-        return zone
+@cache
+def _zones() -> tuple[frozenset[str], Callable[[str], tzinfo]]:
+    """The zone names the time-zone database holds, and how to open one by name.
+
+    Computed once, on first use (walking the database costs tens of milliseconds): the
+    system's database or the ``tzdata`` package through ``zoneinfo``, else the copy that
+    ``python-dateutil`` bundles. ``localtime`` (a link to the machine's own zone, not an
+    IANA name) is left out.
+    """
+    from zoneinfo import ZoneInfo, available_timezones
+
+    names = available_timezones() - {"localtime"}
+    if names:
+        return frozenset(names), ZoneInfo
+    from dateutil.zoneinfo import get_zonefile_instance
+
+    bundled = get_zonefile_instance().zones  # read from inside the dateutil package
+    return frozenset(bundled), bundled.__getitem__
+
+
+def _zone(name: object) -> tzinfo:
+    """The zone of an IANA name; anything else is refused before any file is opened."""
+    if isinstance(name, str) and len(name) <= MAX_NAME_LENGTH and _ZONE_NAME.fullmatch(name):
+        names, open_zone = _zones()
+        if name in names:
+            return open_zone(name)
+    raise InputError.single(
+        "store_timezone",
+        "an IANA time zone name of the tz database, like 'America/New_York'",
+        name,
+        "policy terms",
+    )
+
+
+def _email(value: object) -> bool:
+    """An e-mail address: one ``@`` between a local part and a dotted domain, no spaces
+    or control characters."""
+    if not isinstance(value, str) or not valid_text(value, MAX_EMAIL_LENGTH, controls=False):
+        return False
+    local, _, domain = value.partition("@")
+    labels = domain.split(".")
+    spaced = any(c.isspace() for c in value)
+    return bool(local) and "@" not in domain and len(labels) > 1 and all(labels) and not spaced
+
+
+_EMAIL = "an e-mail address like support@example.com"
+_NAME = f"a non-empty string of at most {MAX_NAME_LENGTH} characters, no control characters"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,12 +121,16 @@ class PolicyTerms:
             raise InputError.single(
                 "refund_min_business_days", f"at most refund_max_business_days ({hi})", lo, ctx
             )
-        if not isinstance(self.version, str) or not self.version:
-            raise InputError.single("version", "a non-empty string", self.version, ctx)
+        if not valid_text(self.version, MAX_NAME_LENGTH, controls=False):
+            raise InputError.single("version", _NAME, self.version, ctx)
         if not isinstance(self.effective_date, date):
             raise InputError.single("effective_date", "a date", self.effective_date, ctx)
         channels = self.eligible_channels
-        if isinstance(channels, str) or not all(isinstance(c, SalesChannel) for c in channels):
+        if (
+            not isinstance(channels, Iterable)
+            or isinstance(channels, str | bytes)
+            or not all(isinstance(c, SalesChannel) for c in channels)
+        ):
             raise InputError.single("eligible_channels", "a set of SalesChannel", channels, ctx)
         object.__setattr__(self, "eligible_channels", frozenset(channels))
         if type(self.defect_remedy_covers_custom) is not bool:
@@ -93,9 +140,12 @@ class PolicyTerms:
                 self.defect_remedy_covers_custom,
                 ctx,
             )
-        if not isinstance(self.store_timezone, str):
+        if not _email(self.support_email):
             raise InputError.single(
-                "store_timezone", "an IANA time zone name", self.store_timezone, ctx
+                "support_email",
+                "an e-mail address like support@example.com",
+                self.support_email,
+                ctx,
             )
         object.__setattr__(self, "_tz", _zone(self.store_timezone))
         object.__setattr__(

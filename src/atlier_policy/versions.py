@@ -55,6 +55,7 @@ from atlier_policy.deadlines import store_date
 from atlier_policy.decision import Decision, Obligations, OrderDecision, Reason
 from atlier_policy.errors import InputError
 from atlier_policy.jsonio import case_from_dict
+from atlier_policy.limits import MAX_VERSION_EVALUATIONS, MAX_VERSIONS
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Finding
 from atlier_policy.terms import PolicyTerms
@@ -92,6 +93,10 @@ class PolicyVersions:
         given = self.policies
         if not isinstance(given, tuple) or not given:
             raise InputError.single("policies", "a non-empty tuple of Policy", given, _CTX)
+        if len(given) > MAX_VERSIONS:
+            raise InputError.single(
+                "policies", f"at most {MAX_VERSIONS} versions", f"{len(given)} versions", _CTX
+            )
         for i, policy in enumerate(given):
             if not isinstance(policy, Policy):
                 raise InputError.single(f"policies[{i}]", "a Policy", type(policy).__name__, _CTX)
@@ -207,6 +212,16 @@ class PolicyVersions:
         if early:
             return _too_early(self.policies[0], typed, min(early), known=not unknown)
         candidates = sorted(chosen.values(), key=lambda p: p.terms.effective_date)
+        if len(candidates) * max(len(items), 1) > MAX_VERSION_EVALUATIONS:
+            # The case is evaluated under each candidate: bounded work, or a clear refusal.
+            raise InputError.single(
+                "purchased_at",
+                f"known, or fewer versions x items to evaluate the case under "
+                f"(at most {MAX_VERSION_EVALUATIONS:,})",
+                f"{'unknown' if unknown else 'dates under several versions'}: "
+                f"{len(candidates)} versions x {len(items)} items",
+                _CTX,
+            )
         decisions = [p.evaluate(typed) for p in candidates]
         if len(decisions) == 1:
             return decisions[0]

@@ -31,6 +31,7 @@ from atlier_policy.errors import InputError
 from atlier_policy.jsonio import case_from_dict
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Finding
+from atlier_policy.strings import one_line
 from atlier_policy.versions import PolicyVersions
 
 _CTX = "compare"
@@ -242,7 +243,7 @@ class Comparison:
             if len(listed) > limit:
                 lines.append(f"  ... and {len(listed) - limit} more")
         lines += [f"  error in case {n}: {message}" for n, message in self.errors]
-        return "\n".join(lines)
+        return "\n".join(map(one_line, lines))  # one line each, whatever the strings hold
 
     def __str__(self) -> str:
         return self.summary()

@@ -1,0 +1,90 @@
+"""Every limit on input, declared once.
+
+The case classes, the JSON codec, the published JSON Schema, the terms and the command
+line all read their limits here; ``docs/json.md`` lists them and the tests check each
+one at its edge and one past it. A value past a limit is refused with an
+:class:`~atlier_policy.errors.InputError` naming the field, never truncated.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+__all__ = [
+    "AMOUNT_DIGITS",
+    "AMOUNT_PATTERN",
+    "AMOUNT_PLACES",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "MAX_AMOUNT",
+    "MAX_CASE_BYTES",
+    "MAX_DATETIME_LENGTH",
+    "MAX_EMAIL_LENGTH",
+    "MAX_ID_LENGTH",
+    "MAX_ITEMS",
+    "MAX_NAME_LENGTH",
+    "MAX_RECORD_BYTES",
+    "MAX_STRING",
+    "MAX_TERMS_BYTES",
+    "MAX_VERSIONS",
+    "MAX_VERSION_EVALUATIONS",
+]
+
+# --- a case --------------------------------------------------------------------------
+
+MAX_CASE_BYTES = 1 << 20
+"""One case document: a file for ``evaluate``, one line of a ``batch`` or ``diff`` file."""
+
+MAX_ITEMS = 1_000
+"""Items of one return request (and entries of any array of a case document)."""
+
+MAX_ID_LENGTH = 200
+"""Characters of an identifier: ``order_id``, ``sku``, ``wanted_sku``."""
+
+MAX_STRING = 1_000
+"""Characters of any other string of a JSON document (a decision's messages and facts)."""
+
+MAX_DATETIME_LENGTH = 40
+"""Characters of an ISO 8601 date-time in a document."""
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""Years an instant of a case may fall in (every deadline stays computable)."""
+
+AMOUNT_DIGITS = 9
+"""Digits of an amount before the decimal point: every amount is below 1,000,000,000."""
+
+AMOUNT_PLACES = 6
+"""Digits of an amount after the decimal point."""
+
+MAX_AMOUNT = Decimal(10) ** AMOUNT_DIGITS
+"""Every amount (a refund or a price difference included) is below this in magnitude."""
+
+AMOUNT_PATTERN = rf"[0-9]{{1,{AMOUNT_DIGITS}}}(\.[0-9]{{1,{AMOUNT_PLACES}}})?"
+"""An amount in a document: ASCII digits only, no sign, no exponent (code and schema)."""
+
+# --- the output of one batch line ----------------------------------------------------------
+
+MAX_RECORD_BYTES = 10 << 20
+"""Bytes of the record one ``batch`` line gives (10 MiB). Decisions stay below it by
+construction: the largest we could build, ``MAX_ITEMS`` items whose identifiers hold
+``MAX_ID_LENGTH`` control characters (six bytes each in JSON), is 9.5 MB. A record past
+it would be replaced by the line's error record."""
+
+# --- policy terms and versions ---------------------------------------------------------
+
+MAX_TERMS_BYTES = 1 << 16
+"""A terms or versions file (TOML)."""
+
+MAX_VERSIONS = 100
+"""Versions in one registry (``[[versions]]`` tables of one file)."""
+
+MAX_VERSION_EVALUATIONS = 10_000
+"""Items times versions that may apply, for a case whose purchase date is unknown (it is
+evaluated under each of them): past it the case is refused, naming ``purchased_at``."""
+
+MAX_NAME_LENGTH = 64
+"""Characters of a name in the terms: ``version``, ``calendar_country``,
+``calendar_subdiv``, ``store_timezone``."""
+
+MAX_EMAIL_LENGTH = 254
+"""Characters of ``support_email`` (the longest address SMTP carries)."""

@@ -1,0 +1,106 @@
+"""Money: a ``Decimal`` amount in an ISO 4217 currency.
+
+The currency must be a current ISO 4217 code, and an amount is shown with as many
+decimals as the currency's minor unit::
+
+    >>> for amount, code in [("240", "USD"), ("2400", "JPY"), ("24", "BHD")]:
+    ...     print(Money(Decimal(amount), code))
+    240.00 USD
+    2,400 JPY
+    24.000 BHD
+    >>> Money(Decimal("1"), "ZZZ")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    atlier_policy.errors.InputError: money: `currency` must be an ISO 4217 currency code ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from types import MappingProxyType
+
+from atlier_policy.errors import InputError
+from atlier_policy.limits import MAX_AMOUNT
+
+__all__ = ["CURRENCIES", "ISO_4217_PUBLISHED", "Money"]
+
+ISO_4217_PUBLISHED = "2026-01-01"
+"""The edition of ISO 4217 List One that :data:`CURRENCIES` copies."""
+
+# ISO 4217 List One, published 2026-01-01: every current code, by its minor unit (the
+# number of decimals). Left out: the codes whose minor unit is "N.A." (precious metals
+# XAU XAG XPD XPT, the SDR XDR, bond-market units XBA-XBD, XSU, XUA, and XTS and XXX):
+# no price is written in them.
+_BY_MINOR_UNIT = {
+    0: "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF",
+    2: """
+        AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BMD BND BOB BOV BRL BSD BTN BWP BYN
+        BZD CAD CDF CHE CHF CHW CNY COP COU CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD
+        FKP GBP GEL GHS GIP GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW
+        KYD KZT LAK LBP LKR LRD LSL MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR
+        MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN QAR RON RSD RUB SAR SBD SCR SDG
+        SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD TWD TZS UAH USD
+        USN UYU UZS VED VES WST XAD XCD XCG YER ZAR ZMW ZWG
+    """,
+    3: "BHD IQD JOD KWD LYD OMR TND",
+    4: "CLF UYW",
+}
+CURRENCIES: Mapping[str, int] = MappingProxyType(
+    {code: unit for unit, codes in _BY_MINOR_UNIT.items() for code in codes.split()}
+)
+"""Each ISO 4217 currency code and its minor unit (decimals shown): ``USD`` 2, ``JPY`` 0."""
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in a currency.
+
+    >>> Money(Decimal("120.50"), "EUR") - Money(Decimal("100"), "EUR")
+    Money(amount=Decimal('20.50'), currency='EUR')
+    >>> Money(120.5, "EUR")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    atlier_policy.errors.InputError: money: `amount` must be a Decimal (got 120.5)
+    """
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise InputError.single("amount", "a Decimal", self.amount, "money")
+        if not self.amount.is_finite() or abs(self.amount) >= MAX_AMOUNT:
+            raise InputError.single(
+                "amount", f"finite and below {MAX_AMOUNT:,f}", self.amount, "money"
+            )
+        if not isinstance(self.currency, str) or self.currency not in CURRENCIES:
+            raise InputError.single(
+                "currency", "an ISO 4217 currency code like 'USD'", self.currency, "money"
+            )
+
+    def _same(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise InputError.single(
+                "currency", f"{self.currency} like the other amount", other.currency, "money"
+            )
+
+    def __add__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._same(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __str__(self) -> str:
+        """The amount rounded to the currency's minor unit, with thousands separators."""
+        return f"{self.amount:,.{CURRENCIES[self.currency]}f} {self.currency}"
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(Decimal("0.00"), currency)

@@ -1,0 +1,73 @@
+"""Strings from outside: what a text field may hold, and how any string is shown.
+
+:func:`one_line` is the one place where user-given text is made safe to print: error
+messages (:class:`~atlier_policy.errors.InputError` builds every message with it) and
+the command line's text output use it, so a key or a value can neither break the "one
+line" promise nor send an escape sequence to a terminal::
+
+    >>> print(one_line("A-1\\r\\x1b[2J\\u2028B"))
+    A-1\\r\\x1b[2J\\u2028B
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["has_controls", "has_surrogates", "one_line", "valid_text"]
+
+
+def _escape(code: int) -> str:
+    named = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r"}
+    if code in named:
+        return named[code]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# C0 controls, DEL, C1 controls (NEL, U+0085, among them), the Unicode line and
+# paragraph separators, the bidirectional formatting characters (they reorder what a
+# terminal shows) and lone surrogates (they cannot be written as UTF-8 at all).
+_UNSAFE = (
+    *range(0x20),
+    *range(0x7F, 0xA0),
+    0x2028,
+    0x2029,
+    0x061C,
+    0x200E,
+    0x200F,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+    *range(0xD800, 0xE000),
+)
+_TABLE = {code: _escape(code) for code in _UNSAFE}
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control, separator, bidi and surrogate character escaped.
+
+    Idempotent on its own output; leaves printable text (``§``, ``–``, accents) alone.
+    """
+    return text if text.isascii() and text.isprintable() else text.translate(_TABLE)
+
+
+def has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (text that is not valid Unicode)."""
+    return not text.isascii() and _SURROGATES.search(text) is not None
+
+
+def has_controls(text: str) -> bool:
+    """Whether ``text`` holds a C0 or C1 control character, DEL, U+2028 or U+2029."""
+    return _CONTROLS.search(text) is not None
+
+
+def valid_text(value: object, max_length: int, *, controls: bool = True) -> bool:
+    """Whether ``value`` is a string with a visible character, of at most ``max_length``
+    characters, valid Unicode, and (unless ``controls``) free of control characters."""
+    return (
+        isinstance(value, str)
+        and len(value) <= max_length
+        and bool(value.strip())
+        and not has_surrogates(value)
+        and (controls or not has_controls(value))
+    )

@@ -1,0 +1,377 @@
+"""`batch` and `diff`: one record per physical line, always, and -o never half-written."""
+
+from __future__ import annotations
+
+import errno
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from atlier_policy import cli
+from atlier_policy.cli import main
+
+ROOT = Path(__file__).parent.parent
+PARCEL = '{"stage": "lost_parcel", "order_id": "P-1", "status": "lost"}'
+MULTI = json.dumps(json.loads((ROOT / "examples" / "return_request_multi_item.json").read_text()))
+FOURTEEN = str(ROOT / "examples" / "terms" / "fourteen-day-window.toml")
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_bytes().split(b"\n") if line]
+
+
+def _physical(data: bytes) -> list[tuple[int, bytes]]:
+    """The non-blank physical lines of a file: split at \\n only, blank = JSON whitespace."""
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return [(n, line) for n, line in enumerate(lines, 1) if line.strip(b" \t\r")]
+
+
+def test_a_bare_cr_does_not_split_a_line(tmp_path: Path) -> None:
+    """A CR inside a line is part of it: the lines after it keep the file's numbers."""
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(PARCEL.encode() + b"\r" + PARCEL.encode() + b"\n" + PARCEL.encode() + b"\r\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(src), "-o", str(out)]) == 0
+    first, second = _records(out)
+    assert (first["line"], first["problems"][0]["field"]) == (1, "(document)")
+    assert (second["line"], second["outcome"]) == (2, "no_refund_parcel_lost")  # CRLF is fine
+
+
+def test_blank_lines_are_json_whitespace_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only spaces, tabs and CRs make a blank line (no record, counted); a line of Unicode
+    spaces, NUL, form feed or U+2028 is a line like any other and gets its error record."""
+    lines = ["", " \t\r", PARCEL, "\u3000\u00a0", "\x00", "\x0c", "\u2028", "\x85", PARCEL]
+    src = tmp_path / "in.jsonl"
+    src.write_bytes("\n".join(lines).encode() + b"\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(src), "-o", str(out)]) == 0
+    records = _records(out)
+    assert [r["line"] for r in records] == [3, 4, 5, 6, 7, 8, 9]
+    assert [r.get("outcome", "error") for r in records] == ["no_refund_parcel_lost"] + [
+        "error"
+    ] * 5 + ["no_refund_parcel_lost"]
+    err = capsys.readouterr().err
+    assert err == "atlier-policy batch: 7 cases: 5 error, 2 no refund parcel lost; 2 blank lines\n"
+    assert main(["batch", str(tmp_path / "out.jsonl"), "-o", str(tmp_path / "x.jsonl")]) == 0
+    assert capsys.readouterr().err.endswith("; 0 blank lines\n")
+
+
+def test_nested_stage_and_bad_bytes_are_line_errors_with_two_jobs(tmp_path: Path) -> None:
+    """With --jobs 2, a nested `stage` object, an array and invalid UTF-8 are each their line's
+    error record; every other line is decided, in order."""
+    inspection = json.loads((ROOT / "examples" / "inspection_refund_approved.json").read_text())
+    nested = json.dumps({**inspection, "request": {**inspection["request"], "stage": {"a": 1}}})
+    listed = json.dumps({**inspection, "request": {**inspection["request"], "stage": [1]}})
+    data = "\n".join([PARCEL, nested, listed, PARCEL]).encode() + b"\n\xff\xfe\n" + MULTI.encode()
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(data)
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["batch", str(src), "-o", str(one)]) == 0
+    assert main(["batch", str(src), "-o", str(two), "--jobs", "2"]) == 0
+    assert one.read_bytes() == two.read_bytes()
+    records = _records(two)
+    assert [r["line"] for r in records] == [1, 2, 3, 4, 5, 6]
+    assert [p["field"] for p in records[1]["problems"]] == ["request.stage"]
+    assert [p["field"] for p in records[2]["problems"]] == ["request.stage"]
+    assert records[4]["problems"][0]["expected"] == "UTF-8 text"
+    assert records[5]["kind"] == "order_decision"
+
+
+def test_diff_reads_each_line_on_its_own(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`diff`: invalid UTF-8, a nested stage and a bare CR are errors of their own lines."""
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"\xff\n" + PARCEL.encode() + b"\r" + b"x\n\n" + PARCEL.encode() + b"\n")
+    assert main(["diff", "--candidate", FOURTEEN, str(src), "--format", "jsonl"]) == 0
+    captured = capsys.readouterr()
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    assert [(r["case"], "error" in r) for r in records] == [(1, True), (2, True), (4, False)]
+    assert captured.err == (
+        "atlier-policy diff: 3 cases, 1 decision: 0 change outcome, 0 change reasons only, "
+        "0 change obligations only, 1 unchanged; 2 cases with errors\n"
+    )
+
+
+def test_a_line_that_fails_unexpectedly_is_its_own_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug met on one line is that line's record (named, one line); the run goes on and
+    exits 1 so that a pipeline notices."""
+    real = cli.evaluate
+
+    def flaky(case: Any) -> Any:
+        if case.order_id == "BUG":
+            raise RuntimeError("boom\nand more")
+        return real(case)
+
+    monkeypatch.setattr(cli, "evaluate", flaky)
+    src = tmp_path / "in.jsonl"
+    src.write_text(PARCEL.replace("P-1", "BUG") + "\n" + PARCEL + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(src), "-o", str(out)]) == 1
+    first, second = _records(out)
+    assert first == {"line": 1, "error": "internal error: RuntimeError: boom\\nand more"}
+    assert second["outcome"] == "no_refund_parcel_lost"
+    assert "1 internal error" in capsys.readouterr().err
+    monkeypatch.setattr("atlier_policy.cli.compare_case", lambda *_, **__: 1 / 0)
+    assert main(["diff", "--candidate", FOURTEEN, str(src), "--format", "jsonl"]) == 0
+    assert "internal error: ZeroDivisionError" in capsys.readouterr().out
+
+
+def test_an_oversized_decision_becomes_an_error_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A decision over MAX_RECORD_BYTES is replaced by the line's error record."""
+    monkeypatch.setattr(cli, "MAX_RECORD_BYTES", 400)
+    src = tmp_path / "in.jsonl"
+    src.write_text(PARCEL + "\n" + PARCEL.replace("P-1", "P-" + "é" * 150) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(src), "-o", str(out)]) == 0
+    for record in _records(out):
+        assert record["problems"][0]["expected"] == "a case whose decision is at most 400 bytes"
+
+
+def test_a_line_of_megabytes_is_skipped_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 3 MiB line (no newline for megabytes) is one error record; the next line keeps its
+    number. Standard input without a file behind it is read the same way."""
+    data = b"[" + b" " * (3 << 20) + b"]\n" + PARCEL.encode() + b"\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+    assert main(["batch", "-", "-o", str(out)]) == 0
+    first, second = _records(out)
+    assert (first["line"], first["problems"][0]["field"]) == (1, "line")
+    assert (second["line"], second["outcome"]) == (2, "no_refund_parcel_lost")
+    assert "2 cases: 1 error, 1 no refund parcel lost" in capsys.readouterr().err
+
+
+def test_chunks_are_bounded_in_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Units of work for the worker processes hold at most _CHUNK_BYTES of input."""
+    monkeypatch.setattr(cli, "_CHUNK_BYTES", 10)
+    lines: list[tuple[int, bytes | None]] = [(1, b"x" * 6), (2, b"y" * 6), (3, None), (4, b"z")]
+    assert list(cli._chunks(lines)) == [lines[:2], lines[2:]]
+
+
+# --- the output file ----------------------------------------------------------------------
+
+
+def _partials(folder: Path) -> list[Path]:
+    return sorted(folder.glob(".*.partial"))
+
+
+@pytest.mark.parametrize("how", ["same path", "other spelling", "symlink", "hard link", "stdin"])
+def test_output_may_not_be_the_input(
+    how: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`batch X -o X` is refused before anything is written, whatever name reaches X."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    output = {
+        "same path": str(src),
+        "other spelling": str(tmp_path / "." / ".." / tmp_path.name / "cases.jsonl"),
+        "symlink": str(tmp_path / "link.jsonl"),
+        "hard link": str(tmp_path / "hard.jsonl"),
+        "stdin": str(src),
+    }[how]
+    if how == "symlink":
+        os.symlink(src, output)
+    if how == "hard link":
+        os.link(src, output)
+    argv = ["batch", str(src), "-o", output]
+    if how == "stdin":
+        monkeypatch.setattr("sys.stdin", io.TextIOWrapper(open(src, "rb")))  # noqa: SIM115
+        argv = ["batch", "-", "-o", output]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("atlier-policy: error: `output` must be a file other than the input")
+    assert src.read_text() == PARCEL + "\n"
+    assert _partials(tmp_path) == []
+
+
+def test_output_that_cannot_be_created(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder, or a path in a missing folder: exit 2, one line, nothing written."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    assert main(["batch", str(src), "-o", str(tmp_path)]) == 2
+    assert "`output` must be a file path, not a folder" in capsys.readouterr().err
+    assert main(["batch", str(src), "-o", str(tmp_path / "missing" / "out.jsonl")]) == 2
+    assert "`output` must be a writable path" in capsys.readouterr().err
+
+
+def test_output_replaced_whole_keeps_its_permissions(tmp_path: Path) -> None:
+    """The new output replaces the old one at once and keeps its mode; a new file gets the
+    usual mode (0666 less the umask), not the temporary file's 0600."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    old = tmp_path / "old.jsonl"
+    old.write_text("previous\n")
+    old.chmod(0o640)
+    assert main(["batch", str(src), "-o", str(old)]) == 0
+    assert _records(old)[0]["outcome"] == "no_refund_parcel_lost"
+    assert old.stat().st_mode & 0o777 == 0o640
+    new = tmp_path / "new.jsonl"
+    mask = os.umask(0o027)
+    try:
+        assert main(["batch", str(src), "-o", str(new)]) == 0
+    finally:
+        os.umask(mask)
+    assert new.stat().st_mode & 0o777 == 0o640
+    assert _partials(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("target", "code"),
+    [("os.fsync", errno.ENOSPC), ("os.replace", errno.EACCES), ("os.chmod", errno.EPERM)],
+    ids=["disk full", "permission denied", "chmod refused"],
+)
+def test_a_failed_write_leaves_the_previous_output(
+    target: str,
+    code: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A full disk or a denied write: exit 1 with one line, the previous output intact and no
+    temporary file left. (Root ignores folder permissions, so the failure is injected.)"""
+    src = tmp_path / "cases.jsonl"
+    src.write_text((PARCEL + "\n") * 50)
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+
+    def fail(*_: Any) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(target, fail)
+    assert main(["batch", str(src), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"atlier-policy: error: cannot write {out} ({os.strerror(code)}): it is left as it was\n"
+    )
+    assert out.read_text() == "previous\n"
+    assert _partials(tmp_path) == []
+
+
+def test_interrupt_in_process_removes_the_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C in the middle of a run: exit 130, one line, the old output kept."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text((PARCEL + "\n") * 3)
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+    real = cli._decide_line
+
+    def interrupted(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
+        if lineno == 2:
+            raise KeyboardInterrupt
+        return real(lineno, data)
+
+    monkeypatch.setattr(cli, "_decide_line", interrupted)
+    assert main(["batch", str(src), "-o", str(out)]) == 130
+    assert capsys.readouterr().err == "atlier-policy: interrupted\n"
+    assert out.read_text() == "previous\n"
+    assert _partials(tmp_path) == []
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigint_of_a_real_run(jobs: str, tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the whole process group) during a real `batch -o` run: exit 130,
+    exactly one line on stderr, no traceback from any process, the previous output intact."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text((MULTI + "\n") * 20_000)
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "atlier_policy", "batch", str(src), "-o", str(out), "--jobs", jobs],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, as a terminal's job is
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.stat().st_size > 0 for p in _partials(tmp_path)):  # decisions are flowing
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err == b"atlier-policy: interrupted\n"
+    assert out.read_text() == "previous\n"
+    assert _partials(tmp_path) == []
+
+
+# --- arbitrary bytes ------------------------------------------------------------------------
+
+FRAGMENTS = [
+    PARCEL.encode(),
+    MULTI.encode(),
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b" ",
+    b"\t",
+    b"\x00",
+    b"\xff",
+    b"\xc3",  # a truncated two-byte character
+    "\u3000".encode(),
+    "\u00a0".encode(),
+    "\u2028".encode(),
+    "\x85".encode(),
+    b"{",
+    b'{"stage": {"a": 1}}',
+    b'{"a": 1, "a": 2}',
+    b"[]",
+    b"\xed\xa0\x80",  # an encoded surrogate: not UTF-8
+]
+BATCH_FILES = st.one_of(
+    st.binary(max_size=300),
+    st.lists(st.sampled_from(FRAGMENTS), max_size=25).map(b"".join),
+)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=BATCH_FILES, previous=st.booleans())
+def test_arbitrary_bytes_give_one_record_per_line(
+    data: bytes, previous: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Any bytes as a batch file (invalid UTF-8, CR, NUL, Unicode spaces): one record per
+    non-blank physical line, numbered as the file numbers it, exit 0, no traceback, and -o
+    complete (or, had the run failed, untouched)."""
+    with tempfile.TemporaryDirectory() as folder:
+        src, out = Path(folder, "in.jsonl"), Path(folder, "out.jsonl")
+        src.write_bytes(data)
+        if previous:
+            out.write_bytes(b"previous\n")
+        status = main(["batch", str(src), "-o", str(out)])
+        err = capsys.readouterr().err
+        assert status in (0, 2)
+        assert "Traceback" not in err
+        assert err.count("\n") == 1
+        if status != 0:  # pragma: no cover - no bytes make the run fail
+            assert out.read_bytes() == b"previous\n" if previous else not out.exists()
+            return
+        records = _records(out)
+        assert out.read_bytes().count(b"\n") == len(records)
+        assert [r["line"] for r in records] == [n for n, _ in _physical(data)]
+        assert _partials(Path(folder)) == []
