@@ -32,9 +32,9 @@ from typing import Any
 
 from _common import ROOT, report, table
 from atlier_policy.api import evaluate
+from atlier_policy.codec import case_from_dict, decision_to_dict, dumps, loads
 from atlier_policy.decision import OrderDecision
 from atlier_policy.errors import AtlierPolicyError
-from atlier_policy.jsonio import case_from_dict, dumps, loads
 
 TIME = shutil.which("time") if Path("/usr/bin/time").exists() else None
 
@@ -162,7 +162,7 @@ def split_time(path: Path, lines: int) -> dict[str, Any]:
             result = evaluate(case)
             t3 = clock()
             items = result.items if isinstance(result, OrderDecision) else (result,)
-            dumps({"line": lineno, **result.to_dict()})
+            dumps({"line": lineno, **decision_to_dict(result)})
             tuple(d.outcome.value for d in items)
             t4 = clock()
             spent["JSON parsing"] += t1 - t0

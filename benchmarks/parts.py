@@ -18,8 +18,9 @@ from collections.abc import Callable
 from typing import Any
 
 from _common import git_commit, load_examples, materialize
-from atlier_policy import Context, default_policy
-from atlier_policy.jsonio import case_from_dict
+from atlier_policy import default_policy
+from atlier_policy.codec import case_from_dict
+from atlier_policy.rules import Context
 
 
 def _best(fn: Callable[[], object], number: int, repeat: int) -> float:

@@ -41,20 +41,9 @@ import rule_engine
 import zen
 
 from _common import materialize, report, side_by_side, table
-from atlier_policy import (
-    Condition,
-    Finding,
-    Item,
-    ItemKind,
-    Money,
-    ProofOfPurchase,
-    ReturnItem,
-    ReturnReason,
-    ReturnRequest,
-    SaleEvent,
-    SalesChannel,
-    default_policy,
-)
+from atlier_policy import Condition, Item, Money, ReturnItem, ReturnRequest, default_policy
+from atlier_policy.cases import ItemKind, ProofOfPurchase, ReturnReason, SaleEvent, SalesChannel
+from atlier_policy.rules import Finding
 
 STORE_TZ = ZoneInfo("America/New_York")
 ZONES = tuple(

@@ -26,7 +26,7 @@ from _common import (
     table,
 )
 from atlier_policy import default_policy
-from atlier_policy.jsonio import case_from_dict
+from atlier_policy.codec import case_from_dict
 
 STAGES = ("return_request", "defect_claim", "lost_parcel", "inspection", "cancellation", "exchange")
 SIZES = (1, 10, 100, 1000)

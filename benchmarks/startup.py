@@ -29,7 +29,7 @@ def _first_decision(example: str) -> str:
     return (
         "import atlier_policy\n"
         "t_import = time.perf_counter()\n"
-        "from atlier_policy.jsonio import case_from_dict\n"
+        "from atlier_policy.codec import case_from_dict\n"
         f"doc = json.loads(open({str(EXAMPLES / example)!r}, encoding='utf-8').read())\n"
         "d = atlier_policy.evaluate(case_from_dict(doc))\n"
         "for x in getattr(d, 'items', (d,)):\n"

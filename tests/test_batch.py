@@ -22,7 +22,7 @@ from atlier_policy import cli
 from atlier_policy.cli import main
 
 ROOT = Path(__file__).parent.parent
-PARCEL = '{"stage": "lost_parcel", "order_id": "P-1", "status": "lost"}'
+PARCEL = '{"stage": "lost_parcel", "order_id": "P-1", "status": "lost", "shipped_at": "2025-03-06T12:00:00-05:00"}'
 MULTI = json.dumps(json.loads((ROOT / "examples" / "return_request_multi_item.json").read_text()))
 FOURTEEN = str(ROOT / "examples" / "terms" / "fourteen-day-window.toml")
 

@@ -16,11 +16,10 @@ from atlier_policy import (
     Inspection,
     Item,
     Money,
-    ProductionStatus,
     ReturnItem,
     ReturnRequest,
-    SaleEvent,
 )
+from atlier_policy.cases import ProductionStatus, SaleEvent
 from builders import at, cancellation, defect_claim, item, return_item, usd
 
 

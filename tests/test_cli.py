@@ -84,7 +84,7 @@ def _jsonl(tmp_path, lines):  # type: ignore[no-untyped-def]
 
 
 EXAMPLE = (Path(__file__).parent.parent / "examples" / "return_request_late.json").read_text()
-PARCEL = '{"stage": "lost_parcel", "order_id": "P-1", "status": "lost"}'
+PARCEL = '{"stage": "lost_parcel", "order_id": "P-1", "status": "lost", "shipped_at": "2025-03-06T12:00:00-05:00"}'
 
 
 def test_batch_keeps_going_and_names_bad_lines(

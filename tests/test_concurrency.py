@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from atlier_policy import Decision, OrderDecision, Policy, default_policy
-from atlier_policy.jsonio import case_from_dict
+from atlier_policy.codec import case_from_dict
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.json"))
 # A calendar country no other test uses, so its business-day table starts empty here.

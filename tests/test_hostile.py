@@ -12,7 +12,7 @@ import pytest
 
 from atlier_policy import DateOutOfRangeError, InputError, OrderDecision, evaluate
 from atlier_policy.cli import main
-from atlier_policy.jsonio import case_from_dict, case_from_json
+from atlier_policy.codec import case_from_dict, case_from_json
 from atlier_policy.limits import MAX_ITEMS
 
 ROOT = Path(__file__).parent.parent
@@ -96,7 +96,8 @@ def test_cli_refuses_oversized_batch_line(
     src.write_text(
         '{"stage": "lost_parcel", "order_id": "'
         + "x" * (1 << 20)
-        + '"}\n{"stage": "lost_parcel", "order_id": "B", "status": "lost"}\n'
+        + '"}\n{"stage": "lost_parcel", "order_id": "B", "status": "lost",'
+        ' "shipped_at": "2025-03-06T12:00:00-05:00"}\n'
     )
     out = tmp_path / "out.jsonl"
     assert main(["batch", str(src), "-o", str(out)]) == 0

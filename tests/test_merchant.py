@@ -8,17 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from atlier_policy import (
-    Check,
-    Clause,
-    Context,
-    PolicyDefinitionError,
-    ReturnLine,
-    ReturnOutcome,
-    default_policy,
-)
+from atlier_policy import PolicyDefinitionError, default_policy
+from atlier_policy.cases import ReturnLine
 from atlier_policy.clauses import eligibility
 from atlier_policy.deadlines import store_date
+from atlier_policy.decision import ReturnOutcome
+from atlier_policy.rules import Check, Clause, Context
 from builders import at, item, return_item, return_request, usd
 
 HOLIDAY = "Pieces delivered from 15 November to 24 December may be returned until 15 January."

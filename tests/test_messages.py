@@ -17,17 +17,9 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from atlier_policy import (
-    Check,
-    Clause,
-    Finding,
-    InputError,
-    OrderDecision,
-    ParcelStatus,
-    SaleEvent,
-    default_policy,
-    evaluate,
-)
+from atlier_policy import InputError, OrderDecision, default_policy, evaluate
+from atlier_policy.cases import ParcelStatus, SaleEvent
+from atlier_policy.codec import case_from_dict
 from atlier_policy.messages import (
     DEFAULT_TEMPLATES,
     Templates,
@@ -35,6 +27,7 @@ from atlier_policy.messages import (
     customer_message,
     reason_message,
 )
+from atlier_policy.rules import Check, Clause, Finding
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.versions import default_versions
 from builders import (
@@ -64,7 +57,8 @@ def test_golden_wording(path: Path) -> None:
     """The customer message and the agent view of each example equal their golden text."""
     doc = json.loads(path.read_text(encoding="utf-8"))
     d = evaluate(doc)
-    text = customer_message(d, case=doc) + "\n--- support agent view ---\n" + agent_view(d)
+    text = customer_message(d, case=case_from_dict(doc)) + "\n--- support agent view ---\n"
+    text += agent_view(d)
     golden = GOLDEN / f"{path.stem}.txt"
     if UPDATE and (not golden.exists() or golden.read_text(encoding="utf-8") != text):
         golden.write_text(text, encoding="utf-8")

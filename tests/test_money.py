@@ -8,7 +8,7 @@ import pytest
 
 from atlier_policy import InputError, Money
 from atlier_policy import cases as cases_module
-from atlier_policy.jsonio import case_from_dict
+from atlier_policy.codec import case_from_dict
 from atlier_policy.money import CURRENCIES, ISO_4217_PUBLISHED
 
 

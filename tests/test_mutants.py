@@ -22,36 +22,35 @@ import pytest
 
 from atlier_policy import (
     NOT_YET,
-    AllOf,
-    AnyOf,
     BusinessCalendar,
-    CancellationOutcome,
-    Check,
-    Clause,
-    Context,
     DateOutOfRangeError,
-    DefectCause,
-    DefectClaimOutcome,
-    ExchangeOutcome,
-    Finding,
     InputError,
-    InspectionOutcome,
-    ItemKind,
     Money,
-    ParcelOutcome,
-    ParcelStatus,
     Policy,
     PolicyDefinitionError,
+    default_policy,
+)
+from atlier_policy.cases import (
+    DefectCause,
+    ItemKind,
+    ParcelStatus,
     ProductionStatus,
-    ReturnOutcome,
     ReturnReason,
     SaleEvent,
     SalesChannel,
-    ShippingPayer,
-    default_policy,
 )
 from atlier_policy.clauses import eligibility
 from atlier_policy.deadlines import last_day_to_report_defect, last_day_to_request_return
+from atlier_policy.decision import (
+    CancellationOutcome,
+    DefectClaimOutcome,
+    ExchangeOutcome,
+    InspectionOutcome,
+    ParcelOutcome,
+    ReturnOutcome,
+    ShippingPayer,
+)
+from atlier_policy.rules import AllOf, AnyOf, Check, Clause, Context, Finding
 from builders import (
     at,
     cancellation,
@@ -961,10 +960,11 @@ def test_return_window_names_the_missing_dates() -> None:
 
 
 def test_evaluate_refuses_what_is_not_a_case() -> None:
-    """Policy.evaluate names the field, the six stages and what it got instead of a case."""
+    """Policy.evaluate names the field, the stages of its table and what it got instead of a case."""
     with pytest.raises(InputError) as info:
         POLICY.evaluate("a return, please")  # type: ignore[arg-type]
-    assert info.value.problems == (("case", "a case of one of the six stages", "'str'"),)
+    names = "return_request, defect_claim, lost_parcel, inspection, cancellation, exchange"
+    assert info.value.problems == (("case", f"a case of one of the stages ({names})", "'str'"),)
     assert info.value.context == "evaluate"
 
 

@@ -23,18 +23,36 @@ def test_version_matches_the_installed_metadata() -> None:
 
 
 def test_every_public_name_resolves() -> None:
-    """Each name in `__all__` is importable, the lazily loaded ones included; `dir()` lists them.
+    """Each name in `__all__` is importable without a warning; `dir()` lists them. No
+    public name is also a submodule's name (importing it would replace the name)."""
+    import warnings
 
-    No public name is also a submodule's name: importing the submodule would
-    otherwise replace the function by the module (as `timeline` once did).
-    """
-    for module in atlier_policy._LAZY:
-        importlib.import_module(module)
-    for name in atlier_policy.__all__:
-        value = getattr(atlier_policy, name)
-        assert value is not None, name
-        assert not isinstance(value, types.ModuleType), name
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in atlier_policy.__all__:
+            value = getattr(atlier_policy, name)
+            assert value is not None, name
+            assert not isinstance(value, types.ModuleType), name
     assert dir(atlier_policy) == sorted(atlier_policy.__all__)
+
+
+def test_the_top_level_is_curated() -> None:
+    """About 25 names: the case types, evaluate, the policy, the calendar, the decisions,
+    the errors. Each is listed once."""
+    names = atlier_policy.__all__
+    assert len(names) == len(set(names)) <= 25
+    assert {"evaluate", "default_policy", "Policy", "BusinessCalendar", "Decision"} <= set(names)
+    assert {"ReturnRequest", "Inspection", "ExchangeRequest", "InputError"} <= set(names)
+
+
+@pytest.mark.parametrize("name", sorted(atlier_policy._MOVED_FROM))
+def test_a_moved_name_resolves_with_a_warning_naming_its_module(name: str) -> None:
+    """The names the top level used to hold still resolve, for one release, with a
+    DeprecationWarning naming the module they live in now."""
+    module = atlier_policy._MOVED_FROM[name]
+    with pytest.warns(DeprecationWarning, match=f"import it from {module}"):
+        value = getattr(atlier_policy, name)
+    assert value is getattr(importlib.import_module(module), name)
 
 
 def test_unknown_attribute_is_an_attribute_error() -> None:
@@ -54,7 +72,7 @@ def test_import_loads_the_core_only() -> None:
     ).stdout
     loaded = set(json.loads(out))
     assert not any(m.startswith("holidays") for m in loaded)
-    for lazy in ("jsonio", "cli", "schema", "whatif", "termsfile", "messages", "qualify"):
+    for lazy in ("codec", "cli", "schema", "whatif", "termsfile", "messages", "qualify"):
         assert f"atlier_policy.{lazy}" not in loaded
 
 

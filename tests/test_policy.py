@@ -11,28 +11,17 @@ from typing import Any
 import pytest
 
 from atlier_policy import (
-    AllOf,
-    Check,
-    Clause,
-    Context,
-    DefectClaimOutcome,
-    Evaluation,
-    ExchangeOutcome,
-    Finding,
-    Focus,
     InputError,
-    ItemKind,
     Money,
     Policy,
     PolicyDefinitionError,
     PolicyTerms,
-    ReturnOutcome,
-    Rule,
-    SalesChannel,
-    ShippingPayer,
     default_policy,
 )
+from atlier_policy.cases import ItemKind, SalesChannel
 from atlier_policy.clauses import eligibility
+from atlier_policy.decision import DefectClaimOutcome, ExchangeOutcome, ReturnOutcome, ShippingPayer
+from atlier_policy.rules import AllOf, Check, Clause, Context, Evaluation, Finding, Focus, Rule
 from builders import (
     at,
     cancellation,

@@ -17,8 +17,9 @@ from typing import get_args
 import pytest
 
 import atlier_policy.clauses
-from atlier_policy import Clause, PolicyTerms, Provision, default_policy
+from atlier_policy import PolicyTerms, default_policy
 from atlier_policy.policy import RuleSet
+from atlier_policy.rules import Clause, Provision
 from atlier_policy.text import POLICY_TEXT, sentences
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,20 +14,17 @@ from hypothesis import strategies as st
 
 from atlier_policy import (
     Decision,
-    DefectCause,
     DefectClaim,
     ExchangeRequest,
-    Finding,
     OrderDecision,
-    ReturnReason,
     ReturnRequest,
-    SaleEvent,
     default_policy,
 )
+from atlier_policy.cases import DefectCause, ReturnReason, SaleEvent
+from atlier_policy.codec import case_from_dict
 from atlier_policy.deadlines import store_date
 from atlier_policy.decision import Settlement
-from atlier_policy.jsonio import case_from_dict
-from atlier_policy.policy import explain
+from atlier_policy.rules import Finding, explain
 from atlier_policy.text import POLICY_TEXT
 from builders import defect_inspection
 from strategies import (
@@ -313,11 +310,11 @@ def _fresh(policy: Any, case: Any) -> list[Any]:
     if isinstance(case, CustomOrderCancellation):
         return [policy.cancellation_rule.evaluate(ctx(case))]
     if isinstance(case, ExchangeRequest):
-        return [policy._exchange.evaluate(ctx(case))]
+        return [policy.rule("exchange").evaluate(ctx(case))]
     assert isinstance(case, Inspection)
     if isinstance(case.request, ReturnRequest):
-        return [policy._inspected_return.evaluate(ctx(case))]
-    return [policy._inspected_defect.evaluate(ctx(case))]
+        return [policy.rule("inspected_return").evaluate(ctx(case))]
+    return [policy.rule("inspected_claim").evaluate(ctx(case))]
 
 
 @given(any_complete_case)

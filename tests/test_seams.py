@@ -22,30 +22,28 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atlier_policy import (
-    NOT_YET,
-    CancellationOutcome,
+from atlier_policy import NOT_YET, InputError, Inspection, default_policy, evaluate
+from atlier_policy.cases import (
     DefectCause,
-    DefectClaimOutcome,
-    ExchangeOutcome,
-    InputError,
-    Inspection,
-    InspectionOutcome,
     NoticeChannel,
     ProductionStatus,
-    ReturnOutcome,
     ReturnReason,
+    ReturnRequest,
     SaleEvent,
-    ShippingPayer,
-    default_policy,
-    evaluate,
-    how_to_qualify,
-    timeline,
 )
-from atlier_policy.cases import ReturnRequest
 from atlier_policy.clauses import defects
-from atlier_policy.decision import Decision, OrderDecision
-from atlier_policy.qualify import FixKind
+from atlier_policy.decision import (
+    CancellationOutcome,
+    Decision,
+    DefectClaimOutcome,
+    ExchangeOutcome,
+    InspectionOutcome,
+    OrderDecision,
+    ReturnOutcome,
+    ShippingPayer,
+)
+from atlier_policy.qualify import FixKind, how_to_qualify
+from atlier_policy.timelines import timeline
 from builders import (
     at,
     cancellation,

@@ -12,28 +12,29 @@ from typing import Any
 
 import pytest
 
-from atlier_policy import (
-    NOT_YET,
-    CancellationOutcome,
+from atlier_policy import NOT_YET, default_policy
+from atlier_policy.cases import (
     DefectCause,
-    DefectClaimOutcome,
-    ExchangeOutcome,
-    Finding,
-    InspectionOutcome,
     ItemKind,
     NoticeChannel,
-    ParcelOutcome,
     ParcelStatus,
     ProductionStatus,
     ProofOfPurchase,
-    ReturnOutcome,
     ReturnReason,
     SaleEvent,
     SalesChannel,
-    ShippingPayer,
-    default_policy,
 )
-from atlier_policy.decision import Decision
+from atlier_policy.decision import (
+    CancellationOutcome,
+    Decision,
+    DefectClaimOutcome,
+    ExchangeOutcome,
+    InspectionOutcome,
+    ParcelOutcome,
+    ReturnOutcome,
+    ShippingPayer,
+)
+from atlier_policy.rules import Finding
 from builders import (
     DELIVERED,
     UTC,

@@ -76,7 +76,14 @@ def test_huge_integers_are_shown_by_size() -> None:
 
 def test_decision_text_escapes_the_case_strings() -> None:
     """`str(decision)` keeps one line per entry, whatever the order id and sku hold."""
-    parcel = evaluate({"stage": "lost_parcel", "order_id": "A\n\x1b[2J", "status": "lost"})
+    parcel = evaluate(
+        {
+            "stage": "lost_parcel",
+            "order_id": "A\n\x1b[2J",
+            "status": "lost",
+            "shipped_at": "2025-03-06T12:00:00-05:00",
+        }
+    )
     assert isinstance(parcel, Decision)
     text = str(parcel)
     assert text.split("\n")[0] == "lost parcel (order A\\n\\x1b[2J): no refund parcel lost"

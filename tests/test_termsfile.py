@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from atlier_policy import InputError, Policy, PolicyTerms, SalesChannel
+from atlier_policy import InputError, Policy, PolicyTerms
+from atlier_policy.cases import SalesChannel
 from atlier_policy.termsfile import (
     MAX_TERMS_BYTES,
     load_policy,

@@ -17,16 +17,9 @@ from hypothesis import strategies as st
 from tests import builders as b
 from tests.strategies import any_complete_case
 
-from atlier_policy import (
-    Decision,
-    DefectClaimOutcome,
-    InputError,
-    OrderDecision,
-    ReturnOutcome,
-    Stage,
-    default_policy,
-)
-from atlier_policy.decision import POSITIVE
+from atlier_policy import Decision, InputError, OrderDecision, default_policy
+from atlier_policy.codec import case_from_dict
+from atlier_policy.decision import DefectClaimOutcome, ReturnOutcome, Role, Stage
 from atlier_policy.policy import Case
 from atlier_policy.versions import default_versions
 from atlier_policy.whatif import Comparison, compare, compare_case
@@ -115,7 +108,7 @@ def test_reasons_only_change() -> None:
 def test_records_for_a_dataframe() -> None:
     """One flat row per item decision; multi-item orders give one row per item."""
     docs = [json.loads(p.read_text("utf-8")) for p in EXAMPLES]
-    result = compare(docs, TEXT, FOURTEEN)
+    result = compare([case_from_dict(d) for d in docs], TEXT, FOURTEEN)
     rows = result.to_records()
     items = sum(len(d.get("items", [None])) if d["stage"] == "return_request" else 1 for d in docs)
     assert len(rows) == len(result.decisions) == items
@@ -189,10 +182,15 @@ def test_errors_are_listed() -> None:
 
 
 def test_dict_cases_and_bad_cases() -> None:
-    """Cases may be JSON documents; a bad one raises an InputError naming its position."""
+    """Cases given as JSON documents still work (deprecated: decode with the codec); a bad
+    one raises an InputError naming its position."""
     doc = {"stage": "lost_parcel", "order_id": "P-1", "status": "lost"}
-    assert compare([doc], TEXT, FOURTEEN).decisions[0].stage is Stage.LOST_PARCEL
-    with pytest.raises(InputError, match=r"^case 1: case: `stage` must be one of"):
+    with pytest.warns(DeprecationWarning, match="atlier_policy.codec.case_from_dict"):
+        assert compare([doc], TEXT, FOURTEEN).decisions[0].stage is Stage.LOST_PARCEL
+    with (
+        pytest.warns(DeprecationWarning, match="codec"),
+        pytest.raises(InputError, match=r"^case 1: case: `stage` must be one of"),
+    ):
         compare([doc, {"stage": "x"}], TEXT, FOURTEEN)
     with pytest.raises(InputError, match=r"^case 0: evaluate: `case` must be a case"):
         compare(["not a case"], TEXT, FOURTEEN)  # type: ignore[list-item]
@@ -266,7 +264,7 @@ def test_a_wider_window_never_takes_a_grant_away(batch: list[Any], window: int) 
     """§1: lengthening the return window can only make more requests timely."""
     result = compare(batch, TEXT, default_policy(return_window_days=window))
     for d in result.decisions:
-        assert d.baseline not in POSITIVE or d.candidate in POSITIVE
+        assert d.baseline.role is not Role.GRANTED or d.candidate.role is Role.GRANTED
 
 
 # --- the documentation's examples ---------------------------------------------------------

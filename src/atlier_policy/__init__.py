@@ -1,8 +1,18 @@
 """atlier_policy: Atlier Jewelry's Return & Refund Policy as code.
 
+The top level holds what a caller needs to judge a case: the case types, ``evaluate``,
+the policy and its terms, the business calendar, the decisions and the errors. The
+rest lives in its own module: the enums of the facts in :mod:`atlier_policy.cases`, the
+outcomes in :mod:`atlier_policy.decision`, the rule algebra in
+:mod:`atlier_policy.rules`, the stage table in :mod:`atlier_policy.stages`, the tools
+(:mod:`~atlier_policy.timelines`, :mod:`~atlier_policy.qualify`,
+:mod:`~atlier_policy.messages`, :mod:`~atlier_policy.whatif`,
+:mod:`~atlier_policy.versions`, :mod:`~atlier_policy.termsfile`) and the adapters
+(:mod:`~atlier_policy.codec`, :mod:`~atlier_policy.records`, :mod:`~atlier_policy.cli`).
+
 >>> from datetime import datetime, timezone
->>> from atlier_policy import default_policy, DefectClaim, Item, DefectKind, NoticeChannel
->>> from atlier_policy import SalesChannel
+>>> from atlier_policy import DefectClaim, Item, default_policy
+>>> from atlier_policy.cases import DefectKind, NoticeChannel, SalesChannel
 >>> utc = timezone.utc
 >>> delivered = datetime(2025, 3, 3, 15, tzinfo=utc)
 >>> ring = Item(sku="RING-7", channel=SalesChannel.WEBSITE, delivered_at=delivered)
@@ -20,7 +30,9 @@
 [§3 s3.photos] clear photos of the issue are needed by 2025-03-06
 """
 
-from typing import TYPE_CHECKING, Any
+import importlib
+import warnings
+from typing import Any
 
 from atlier_policy.api import evaluate
 from atlier_policy.calendar import BusinessCalendar
@@ -28,104 +40,103 @@ from atlier_policy.cases import (
     NOT_YET,
     Condition,
     CustomOrderCancellation,
-    DefectCause,
     DefectClaim,
-    DefectKind,
     ExchangeRequest,
     Inspection,
     Item,
-    ItemKind,
     LostParcelReport,
-    Money,
-    NoticeChannel,
-    NotYet,
-    ParcelStatus,
-    ProductionStatus,
-    ProofOfPurchase,
     ReturnItem,
-    ReturnLine,
-    ReturnReason,
     ReturnRequest,
-    SaleEvent,
-    SalesChannel,
 )
-from atlier_policy.decision import (
-    CancellationOutcome,
-    Decision,
-    DefectClaimOutcome,
-    ExchangeOutcome,
-    InspectionOutcome,
-    Notice,
-    Obligations,
-    OrderDecision,
-    Outcome,
-    ParcelOutcome,
-    Reason,
-    RemedyOption,
-    ReturnOutcome,
-    Settlement,
-    ShippingPayer,
-    Stage,
-    TraceEntry,
-    to_records,
-)
+from atlier_policy.decision import Decision, OrderDecision
 from atlier_policy.errors import (
     AtlierPolicyError,
     DateOutOfRangeError,
     InputError,
     PolicyDefinitionError,
 )
-from atlier_policy.policy import Case, Policy, RuleSet, default_policy
-from atlier_policy.rules import (
-    AllOf,
-    AnyOf,
-    Check,
-    Clause,
-    Context,
-    Evaluation,
-    Finding,
-    Focus,
-    Not,
-    Provision,
-    Rule,
-    Unless,
-)
+from atlier_policy.money import Money
+from atlier_policy.policy import Policy, default_policy
 from atlier_policy.terms import PolicyTerms
-
-if TYPE_CHECKING:
-    from atlier_policy.messages import (
-        DEFAULT_TEMPLATES,
-        Templates,
-        agent_view,
-        customer_message,
-        reason_message,
-    )
-    from atlier_policy.qualify import (
-        Blocker,
-        Change,
-        FixKind,
-        Qualification,
-        Suggestion,
-        format_qualification,
-        how_to_qualify,
-    )
-    from atlier_policy.termsfile import load_policy, load_terms, load_versions, terms_from_toml
-    from atlier_policy.timelines import (
-        TimelineEntry,
-        TimelineKind,
-        format_timeline,
-        timeline,
-        timeline_of_dates,
-    )
-    from atlier_policy.versions import PolicyVersions, default_versions
-    from atlier_policy.whatif import Comparison, DecisionChange, Group, compare
 
 __version__ = "0.1.0"  # the same as pyproject.toml's (a test checks it)
 
-# The tools around the core (versions, what-if, TOML terms, customer messages,
-# "how to qualify", timelines) load on first use: evaluating a case needs none of
-# them, and importing them all would double the package's import time.
-_LAZY = {
+__all__ = [
+    "NOT_YET",
+    "AtlierPolicyError",
+    "BusinessCalendar",
+    "Condition",
+    "CustomOrderCancellation",
+    "DateOutOfRangeError",
+    "Decision",
+    "DefectClaim",
+    "ExchangeRequest",
+    "InputError",
+    "Inspection",
+    "Item",
+    "LostParcelReport",
+    "Money",
+    "OrderDecision",
+    "Policy",
+    "PolicyDefinitionError",
+    "PolicyTerms",
+    "ReturnItem",
+    "ReturnRequest",
+    "__version__",
+    "default_policy",
+    "evaluate",
+]
+
+# The names the top level used to hold, and the module each lives in now: they still
+# resolve, with a DeprecationWarning naming the new place, for one release.
+_MOVED = {
+    "atlier_policy.cases": (
+        "DefectCause",
+        "DefectKind",
+        "ItemKind",
+        "NoticeChannel",
+        "NotYet",
+        "ParcelStatus",
+        "ProductionStatus",
+        "ProofOfPurchase",
+        "ReturnLine",
+        "ReturnReason",
+        "SaleEvent",
+        "SalesChannel",
+    ),
+    "atlier_policy.decision": (
+        "CancellationOutcome",
+        "DefectClaimOutcome",
+        "ExchangeOutcome",
+        "InspectionOutcome",
+        "Notice",
+        "Obligations",
+        "Outcome",
+        "ParcelOutcome",
+        "RemedyOption",
+        "ReturnOutcome",
+        "Settlement",
+        "ShippingPayer",
+        "Stage",
+    ),
+    "atlier_policy.rules": (
+        "AllOf",
+        "AnyOf",
+        "Check",
+        "Clause",
+        "Context",
+        "Evaluation",
+        "Finding",
+        "Focus",
+        "Not",
+        "Provision",
+        "Reason",
+        "Rule",
+        "TraceEntry",
+        "Unless",
+    ),
+    "atlier_policy.policy": ("Case", "RuleSet"),
+    "atlier_policy.records": ("to_records",),
     "atlier_policy.messages": (
         "DEFAULT_TEMPLATES",
         "Templates",
@@ -153,113 +164,20 @@ _LAZY = {
     "atlier_policy.versions": ("PolicyVersions", "default_versions"),
     "atlier_policy.whatif": ("Comparison", "DecisionChange", "Group", "compare"),
 }
-_LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
+_MOVED_FROM = {name: module for module, names in _MOVED.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY_NAMES.get(name)
+    module = _MOVED_FROM.get(name)
     if module is None:
         raise AttributeError(f"module 'atlier_policy' has no attribute {name!r}")
-    import importlib
-
+    warnings.warn(
+        f"atlier_policy.{name} is deprecated: import it from {module}",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     return getattr(importlib.import_module(module), name)
 
 
 def __dir__() -> list[str]:
     return sorted(__all__)
-
-
-__all__ = [
-    "DEFAULT_TEMPLATES",
-    "NOT_YET",
-    "AllOf",
-    "AnyOf",
-    "AtlierPolicyError",
-    "Blocker",
-    "BusinessCalendar",
-    "CancellationOutcome",
-    "Case",
-    "Change",
-    "Check",
-    "Clause",
-    "Comparison",
-    "Condition",
-    "Context",
-    "CustomOrderCancellation",
-    "DateOutOfRangeError",
-    "Decision",
-    "DecisionChange",
-    "DefectCause",
-    "DefectClaim",
-    "DefectClaimOutcome",
-    "DefectKind",
-    "Evaluation",
-    "ExchangeOutcome",
-    "ExchangeRequest",
-    "Finding",
-    "FixKind",
-    "Focus",
-    "Group",
-    "InputError",
-    "Inspection",
-    "InspectionOutcome",
-    "Item",
-    "ItemKind",
-    "LostParcelReport",
-    "Money",
-    "Not",
-    "NotYet",
-    "Notice",
-    "NoticeChannel",
-    "Obligations",
-    "OrderDecision",
-    "Outcome",
-    "ParcelOutcome",
-    "ParcelStatus",
-    "Policy",
-    "PolicyDefinitionError",
-    "PolicyTerms",
-    "PolicyVersions",
-    "ProductionStatus",
-    "ProofOfPurchase",
-    "Provision",
-    "Qualification",
-    "Reason",
-    "RemedyOption",
-    "ReturnItem",
-    "ReturnLine",
-    "ReturnOutcome",
-    "ReturnReason",
-    "ReturnRequest",
-    "Rule",
-    "RuleSet",
-    "SaleEvent",
-    "SalesChannel",
-    "Settlement",
-    "ShippingPayer",
-    "Stage",
-    "Suggestion",
-    "Templates",
-    "TimelineEntry",
-    "TimelineKind",
-    "TraceEntry",
-    "Unless",
-    "__version__",
-    "agent_view",
-    "compare",
-    "customer_message",
-    "default_policy",
-    "default_versions",
-    "evaluate",
-    "format_qualification",
-    "format_timeline",
-    "how_to_qualify",
-    "load_policy",
-    "load_terms",
-    "load_versions",
-    "reason_message",
-    "terms_from_toml",
-    "timeline",
-    "timeline_of_dates",
-    "to_records",
-]

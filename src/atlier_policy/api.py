@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from atlier_policy.decision import Decision, OrderDecision
 from atlier_policy.policy import Case, Policy
+from atlier_policy.stages import STAGES
 
 if TYPE_CHECKING:
     from atlier_policy.versions import PolicyVersions
@@ -27,15 +28,17 @@ def evaluate(
 
     ``case`` is a typed case object or a JSON document (a ``dict`` with a ``stage``).
 
-    >>> d = evaluate({"stage": "lost_parcel", "order_id": "A-7", "status": "lost"})
+    >>> d = evaluate({"stage": "lost_parcel", "order_id": "A-7", "status": "lost",
+    ...               "shipped_at": "2025-03-06T12:00:00-05:00"})
     >>> d.outcome.value, d.reasons[0].code
     ('no_refund_parcel_lost', 'return_parcel_lost')
     """
     typed: Case
     if isinstance(case, Mapping):
-        from atlier_policy.jsonio import case_from_dict  # only JSON callers need the decoder
+        from atlier_policy.codec import case_from_dict  # only JSON callers need the decoder
 
-        typed = case_from_dict(dict(case))
+        stages = policy.stages if isinstance(policy, Policy) else STAGES
+        typed = case_from_dict(dict(case), stages=stages)
     else:
         typed = case
     if policy is None:

@@ -25,9 +25,9 @@ from importlib import resources
 from typing import Any, BinaryIO
 
 from atlier_policy.api import evaluate
+from atlier_policy.codec import case_from_dict, decision_to_dict, dumps, loads, to_json
 from atlier_policy.decision import OrderDecision
 from atlier_policy.errors import AtlierPolicyError, InputError
-from atlier_policy.jsonio import case_from_dict, dumps, loads
 from atlier_policy.limits import MAX_CASE_BYTES, MAX_RECORD_BYTES
 from atlier_policy.policy import default_policy
 from atlier_policy.strings import one_line
@@ -197,7 +197,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     else:
         decision = policy.evaluate(case)
     fmt = args.format or ("text" if sys.stdout.isatty() else "json")
-    print(str(decision) if fmt == "text" else decision.to_json())
+    print(str(decision) if fmt == "text" else to_json(decision))
     return 0
 
 
@@ -276,7 +276,7 @@ def _decide_line(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]
     """
     try:
         result = evaluate(_case_of(data))
-        record = dumps({"line": lineno, **result.to_dict()})
+        record = dumps({"line": lineno, **decision_to_dict(result)})
         if len(record) > MAX_RECORD_BYTES // 4 and len(record.encode()) > MAX_RECORD_BYTES:
             raise InputError.single(
                 "line", f"a case whose decision is at most {MAX_RECORD_BYTES} bytes", "a larger one"

@@ -6,24 +6,30 @@ its finding; ``obligations`` says what follows (who pays return shipping, where
 the refund goes and by when, the last days to act). Every reason and
 obligation cites the clause (id, section, quoted sentence) it comes from.
 
-An evaluator's decision keeps the record of its evaluation and derives
-``reasons``, ``trace`` and ``missing`` from it on first access (a caller that
-only needs the outcome and obligations never pays for them); the values, the
-equality, the pickled form and the JSON document are the same as if they had
-been computed up front.
+A decision keeps its :class:`~atlier_policy.rules.Explanation`: the reasons, trace
+and missing facts are derived from the evaluation on first read (a caller that needs
+only the outcome and obligations never pays for them), and are equal, hashed and
+pickled alike however the decision was made. Each outcome declares its role (granted,
+refused, incomplete, review): the stage table lists the outcomes of each stage.
+
+Formats are adapters around these values: JSON in :mod:`atlier_policy.codec`, flat
+records in :mod:`atlier_policy.records`.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping
+import importlib
+import warnings
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeAlias
+from html import escape
+from typing import Any, Self
 
 from atlier_policy.errors import InputError
 from atlier_policy.money import Money
-from atlier_policy.rules import Evaluation, Finding, Record
+from atlier_policy.rules import Explanation, Reason, TraceEntry
 from atlier_policy.strings import one_line
 
 __all__ = [
@@ -40,16 +46,17 @@ __all__ = [
     "Reason",
     "RemedyOption",
     "ReturnOutcome",
+    "Role",
     "Settlement",
     "ShippingPayer",
     "Stage",
     "TraceEntry",
-    "to_records",
 ]
 
 
 class Stage(enum.StrEnum):
-    """The six stages at which the policy is applied."""
+    """The names of the six stages of the text (the stage table, ``atlier_policy.stages``,
+    holds what each one is; a stage defined outside the library has a name of its own)."""
 
     RETURN_REQUEST = "return_request"
     DEFECT_CLAIM = "defect_claim"
@@ -59,82 +66,91 @@ class Stage(enum.StrEnum):
     EXCHANGE = "exchange"
 
 
-class ReturnOutcome(enum.StrEnum):
-    """Stage 1. At request time the best outcome is "eligible, pending inspection" (§1)."""
+class Role(enum.Enum):
+    """The role an outcome plays: only a granted outcome grants anything."""
 
-    ELIGIBLE_PENDING_INSPECTION = "eligible_pending_inspection"
-    NOT_ELIGIBLE = "not_eligible"
-    INCOMPLETE = "incomplete"
-    NEEDS_REVIEW = "needs_review"
-
-
-class DefectClaimOutcome(enum.StrEnum):
-    """Stage 2."""
-
-    ACCEPTED_PENDING_INSPECTION = "accepted_pending_inspection"
-    NOT_COVERED = "not_covered"
-    INCOMPLETE = "incomplete"
-    NEEDS_REVIEW = "needs_review"
-
-
-class ParcelOutcome(enum.StrEnum):
-    """Stage 3."""
-
-    PROCEED_TO_INSPECTION = "proceed_to_inspection"
-    AWAITING_PARCEL = "awaiting_parcel"
-    NO_REFUND_PARCEL_LOST = "no_refund_parcel_lost"
-    NEEDS_REVIEW = "needs_review"
-
-
-class InspectionOutcome(enum.StrEnum):
-    """Stage 4: the quality team's result."""
-
-    REFUND_APPROVED = "refund_approved"
-    REFUND_REJECTED = "refund_rejected"
-    REPAIR_OR_REPLACE = "repair_or_replace"
-    PARTIAL_REFUND_OR_STORE_CREDIT = "partial_refund_or_store_credit"
-    NEEDS_REVIEW = "needs_review"
-
-
-class CancellationOutcome(enum.StrEnum):
-    """Stage 5."""
-
-    REFUNDABLE = "refundable"
-    NOT_REFUNDABLE = "not_refundable"
-    NEEDS_REVIEW = "needs_review"
-
-
-class ExchangeOutcome(enum.StrEnum):
-    """Stage 6."""
-
-    APPROVED_PENDING_INSPECTION = "approved_pending_inspection"
+    GRANTED = "granted"
     REFUSED = "refused"
     INCOMPLETE = "incomplete"
-    NEEDS_REVIEW = "needs_review"
+    REVIEW = "review"
 
 
-Outcome: TypeAlias = (
-    ReturnOutcome
-    | DefectClaimOutcome
-    | ParcelOutcome
-    | InspectionOutcome
-    | CancellationOutcome
-    | ExchangeOutcome
-)
+class Outcome(enum.StrEnum):
+    """An outcome of a stage, declared with its role: ``NAME = "value", Role.GRANTED``.
 
-# Outcomes that grant something (eligibility, approval, a remedy, a refund).
-POSITIVE: frozenset[Outcome] = frozenset(
-    {
-        ReturnOutcome.ELIGIBLE_PENDING_INSPECTION,
-        DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION,
-        ParcelOutcome.PROCEED_TO_INSPECTION,
-        InspectionOutcome.REFUND_APPROVED,
-        InspectionOutcome.REPAIR_OR_REPLACE,
-        InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT,
-        CancellationOutcome.REFUNDABLE,
-        ExchangeOutcome.APPROVED_PENDING_INSPECTION,
-    }
-)
+    A member that names no role plays the review role: nothing is granted by omission.
+
+    >>> class Toy(Outcome):
+    ...     YES = "yes", Role.GRANTED
+    ...     LATER = "later"
+    >>> Toy.YES.role, Toy.LATER.role, Toy("yes") is Toy.YES
+    (<Role.GRANTED: 'granted'>, <Role.REVIEW: 'review'>, True)
+    """
+
+    _value_: str
+    role: Role
+
+    def __new__(cls, value: str, role: Role = Role.REVIEW) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.role = role
+        return member
+
+
+class ReturnOutcome(Outcome):
+    """Stage 1. At request time the best outcome is "eligible, pending inspection" (§1)."""
+
+    ELIGIBLE_PENDING_INSPECTION = "eligible_pending_inspection", Role.GRANTED
+    NOT_ELIGIBLE = "not_eligible", Role.REFUSED
+    INCOMPLETE = "incomplete", Role.INCOMPLETE
+    NEEDS_REVIEW = "needs_review", Role.REVIEW
+
+
+class DefectClaimOutcome(Outcome):
+    """Stage 2."""
+
+    ACCEPTED_PENDING_INSPECTION = "accepted_pending_inspection", Role.GRANTED
+    NOT_COVERED = "not_covered", Role.REFUSED
+    INCOMPLETE = "incomplete", Role.INCOMPLETE
+    NEEDS_REVIEW = "needs_review", Role.REVIEW
+
+
+class ParcelOutcome(Outcome):
+    """Stage 3."""
+
+    PROCEED_TO_INSPECTION = "proceed_to_inspection", Role.GRANTED
+    NO_REFUND_PARCEL_LOST = "no_refund_parcel_lost", Role.REFUSED
+    NEEDS_REVIEW = "needs_review", Role.REVIEW
+    # Selected by the parcel clause while the parcel is on its way (the first outcome of
+    # a role is the role's default: this one never is).
+    AWAITING_PARCEL = "awaiting_parcel", Role.REVIEW
+
+
+class InspectionOutcome(Outcome):
+    """Stage 4: the quality team's result."""
+
+    REFUND_APPROVED = "refund_approved", Role.GRANTED
+    REFUND_REJECTED = "refund_rejected", Role.REFUSED
+    REPAIR_OR_REPLACE = "repair_or_replace", Role.GRANTED
+    PARTIAL_REFUND_OR_STORE_CREDIT = "partial_refund_or_store_credit", Role.GRANTED
+    NEEDS_REVIEW = "needs_review", Role.REVIEW
+
+
+class CancellationOutcome(Outcome):
+    """Stage 5."""
+
+    REFUNDABLE = "refundable", Role.GRANTED
+    NOT_REFUNDABLE = "not_refundable", Role.REFUSED
+    NEEDS_REVIEW = "needs_review", Role.REVIEW
+
+
+class ExchangeOutcome(Outcome):
+    """Stage 6."""
+
+    APPROVED_PENDING_INSPECTION = "approved_pending_inspection", Role.GRANTED
+    REFUSED = "refused", Role.REFUSED
+    INCOMPLETE = "incomplete", Role.INCOMPLETE
+    NEEDS_REVIEW = "needs_review", Role.REVIEW
 
 
 class ShippingPayer(enum.StrEnum):
@@ -145,33 +161,6 @@ class ShippingPayer(enum.StrEnum):
     # A defect claimed but not yet confirmed: the customer pays now and is
     # reimbursed if the inspection confirms the defect.
     CUSTOMER_UNTIL_CONFIRMED = "customer_until_confirmed"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Reason:
-    """Why a decision came out as it did: one clause's finding on the case."""
-
-    code: str
-    finding: Finding
-    clause_id: str
-    section: str
-    sentence: str
-    message: str
-    facts: tuple[tuple[str, str], ...] = ()
-    missing: tuple[str, ...] = ()
-
-    def __str__(self) -> str:
-        return f"[§{self.section} {self.clause_id}] {self.message}"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TraceEntry:
-    """One rule evaluated, at its depth in the rule tree."""
-
-    depth: int
-    rule: str
-    finding: Finding
-    message: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -246,112 +235,108 @@ class Obligations:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Decision:
-    """The policy's decision on one item (or one report) at one stage."""
+    """The policy's decision on one item (or one report) at one stage.
 
-    stage: Stage
+    ``stage`` is the stage's name (a :class:`Stage` for the text's six);
+    ``explanation`` holds the reasons, the trace and the missing facts, read through
+    the properties of the same names.
+    """
+
+    stage: str
     outcome: Outcome
     order_id: str
     sku: str | None
-    reasons: tuple[Reason, ...]
-    trace: tuple[TraceEntry, ...]
     obligations: Obligations
-    missing: tuple[str, ...] = ()
     settlement: Settlement | None = None
     policy_version: str
+    explanation: Explanation
 
-    @classmethod
-    def _of_record(
-        cls,
-        record: Record,
-        explain: Explainer,
-        stage: Stage,
-        outcome: Outcome,
-        order_id: str,
-        sku: str | None,
-        obligations: Obligations,
-        settlement: Settlement | None,
-        policy_version: str,
-        missing: tuple[str, ...] = (),
-    ) -> Decision:
-        """An evaluator's decision: ``explain`` derives its reasons, trace and missing from
-        ``record``'s evaluation when they are first read; ``missing`` adds the facts its
-        obligations lack (an unknown price to refund)."""
-        pending: Any = _Pending(record, explain, missing)
-        return cls(
-            stage=stage,
-            outcome=outcome,
-            order_id=order_id,
-            sku=sku,
-            reasons=pending,
-            trace=pending,
-            obligations=obligations,
-            missing=pending,
-            settlement=settlement,
-            policy_version=policy_version,
-        )
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """The determining reasons: every failing clause, or every one that passed."""
+        return self.explanation.reasons
+
+    @property
+    def trace(self) -> tuple[TraceEntry, ...]:
+        """Every rule evaluated, with its finding, depth first."""
+        return self.explanation.trace
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The facts the decision needed and did not have."""
+        return self.explanation.missing
 
     @property
     def granted(self) -> bool:
         """Whether the outcome grants something (eligibility, approval, a remedy)."""
-        return self.outcome in POSITIVE
+        return self.outcome.role is Role.GRANTED
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable, versioned JSON document of this decision."""
-        from atlier_policy.jsonio import decision_to_dict
-
-        return decision_to_dict(self)
+        """Deprecated: ``atlier_policy.codec.decision_to_dict(decision)``."""
+        return _codec("Decision.to_dict", "decision_to_dict")(self)  # type: ignore[no-any-return]
 
     def to_json(self) -> str:
-        from atlier_policy.jsonio import dumps
-
-        return dumps(self.to_dict())
+        """Deprecated: ``atlier_policy.codec.to_json(decision)``."""
+        return _codec("Decision.to_json", "to_json")(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> Decision:
-        """Decode a decision document back to an equal value."""
-        from atlier_policy.jsonio import decision_from_dict
-
-        result = decision_from_dict(dict(doc))
+        """Deprecated: ``atlier_policy.codec.decision_from_dict(doc)``."""
+        result = _codec("Decision.from_dict", "decision_from_dict")(dict(doc))
         if not isinstance(result, Decision):
             raise InputError.single("kind", "'decision'", "order_decision", "decision")
         return result
 
     def to_record(self) -> dict[str, Any]:
-        """One flat row (scalars only) for a DataFrame; see :func:`to_records`."""
-        ob = self.obligations
-        return {
-            "stage": self.stage.value,
-            "order_id": self.order_id,
-            "sku": self.sku,
-            "outcome": self.outcome.value,
-            "granted": self.granted,
-            "reason_codes": ";".join(
-                r.code for r in self.reasons if r.finding is not Finding.PASSED
-            ),
-            "clause_ids": ";".join(r.clause_id for r in self.reasons),
-            "missing": ";".join(self.missing),
-            "return_shipping_paid_by": ob.return_shipping_paid_by
-            and ob.return_shipping_paid_by.value,
-            "refund_amount": ob.refund_amount and ob.refund_amount.amount,
-            "refund_currency": ob.refund_amount and ob.refund_amount.currency,
-            "refund_earliest": ob.refund_earliest,
-            "refund_latest": ob.refund_latest,
-            "last_day_to_request_return": ob.last_day_to_request_return,
-            "last_day_to_report_defect": ob.last_day_to_report_defect,
-            "customer_pays": self.settlement and self.settlement.customer_pays.amount,
-            "store_refunds": self.settlement and self.settlement.store_refunds.amount,
-            "policy_version": self.policy_version,
-        }
+        """Deprecated: ``atlier_policy.records.to_record(decision)``."""
+        return _adapter("records", "Decision.to_record", "to_record")(self)  # type: ignore[no-any-return]
 
     def _repr_html_(self) -> str:
         """A readable table in Jupyter: outcome, reasons with clauses, obligations."""
-        from atlier_policy.display import decision_html
-
-        return decision_html(self)
+        ob = self.obligations
+        head = (
+            f"<b>{escape(self.stage.replace('_', ' '))}</b> &middot; order {escape(self.order_id)}"
+            + (f" &middot; item {escape(self.sku)}" if self.sku else "")
+            + f" &middot; <b>{escape(self.outcome.value.replace('_', ' '))}</b>"
+        )
+        reasons = "".join(
+            f"<tr><td style='color:{_COLOURS[r.finding.value]}'>{escape(r.finding.value)}</td>"
+            f"<td>§{escape(r.section)}</td><td><code>{escape(r.clause_id)}</code></td>"
+            f"<td>{escape(r.message)}</td></tr>"
+            for r in self.reasons
+        )
+        rows = [
+            _row(label, value)
+            for label, value in (
+                ("missing", ", ".join(self.missing) or None),
+                ("last day to request a return", ob.last_day_to_request_return),
+                ("last day to report a defect", ob.last_day_to_report_defect),
+                (
+                    "return shipping paid by",
+                    ob.return_shipping_paid_by and ob.return_shipping_paid_by.value,
+                ),
+                ("refund", ob.refund_amount),
+                ("refund to", ob.refund_to),
+                (
+                    "refund window",
+                    ob.refund_earliest and f"{ob.refund_earliest} – {ob.refund_latest}",
+                ),
+                ("settlement", self.settlement and _settled(self.settlement)),
+                ("policy version", self.policy_version),
+            )
+            if value is not None
+        ]
+        rows += [_row("option", o.message) for o in ob.options]
+        rows += [_row("note", n.message) for n in ob.notices]
+        return (
+            f"<div class='atlier-decision'><p>{head}</p><table><thead><tr><th>finding</th>"
+            f"<th>§</th><th>clause</th><th>reason</th></tr></thead><tbody>{reasons}</tbody>"
+            f"</table><table>{''.join(rows)}</table></div>"
+        )
 
     def __str__(self) -> str:
         subject = f"order {self.order_id}" + (f", item {self.sku}" if self.sku else "")
-        stage, outcome = self.stage.value, self.outcome.value
+        stage, outcome = self.stage, self.outcome.value
         lines = [f"{stage.replace('_', ' ')} ({subject}): {outcome.replace('_', ' ')}"]
         lines += [f"  - {r}" for r in self.reasons]
         if self.missing:
@@ -371,8 +356,7 @@ class Decision:
             if value is not None:
                 lines.append(f"  {label}: {value}")
         if self.settlement is not None:
-            s = self.settlement
-            lines.append(f"  customer pays {s.customer_pays}, store refunds {s.store_refunds}")
+            lines.append(f"  {_settled(self.settlement)}")
         lines += [f"  note: {n.message}" for n in ob.notices]
         lines.append(f"  policy version {self.policy_version}")
         # One line each, whatever the case's strings hold (escaped, never raw).
@@ -384,7 +368,7 @@ class OrderDecision:
     """Decisions for every item of a multi-item return request, with a summary."""
 
     order_id: str
-    stage: Stage
+    stage: str
     items: tuple[Decision, ...]
     policy_version: str
 
@@ -401,28 +385,27 @@ class OrderDecision:
         return all(d.granted for d in self.items)
 
     def to_dict(self) -> dict[str, Any]:
-        from atlier_policy.jsonio import decision_to_dict
-
-        return decision_to_dict(self)
+        """Deprecated: ``atlier_policy.codec.decision_to_dict(decision)``."""
+        return _codec("OrderDecision.to_dict", "decision_to_dict")(self)  # type: ignore[no-any-return]
 
     def to_json(self) -> str:
-        from atlier_policy.jsonio import dumps
-
-        return dumps(self.to_dict())
+        """Deprecated: ``atlier_policy.codec.to_json(decision)``."""
+        return _codec("OrderDecision.to_json", "to_json")(self)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> OrderDecision:
-        from atlier_policy.jsonio import decision_from_dict
-
-        result = decision_from_dict(dict(doc))
+        """Deprecated: ``atlier_policy.codec.decision_from_dict(doc)``."""
+        result = _codec("OrderDecision.from_dict", "decision_from_dict")(dict(doc))
         if not isinstance(result, OrderDecision):
             raise InputError.single("kind", "'order_decision'", "decision", "decision")
         return result
 
     def _repr_html_(self) -> str:
-        from atlier_policy.display import order_html
-
-        return order_html(self)
+        counts = ", ".join(
+            f"{n} {escape(k.replace('_', ' '))}" for k, n in sorted(self.counts.items())
+        )
+        items = "".join(d._repr_html_() for d in self.items)
+        return f"<div><p><b>order {escape(self.order_id)}</b>: {counts}</p>{items}</div>"
 
     def __str__(self) -> str:
         summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(self.counts.items()))
@@ -430,56 +413,43 @@ class OrderDecision:
         return "\n".join([head, *(str(d) for d in self.items)])
 
 
-Explainer: TypeAlias = Callable[
-    [Evaluation], tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]]
-]
+_COLOURS = {
+    "passed": "#1a7f37",
+    "failed": "#cf222e",
+    "unknown": "#9a6700",
+    "not_applicable": "#57606a",
+}
 
 
-class _Pending:
-    """Stands in a decision's reasons, trace and missing until they are first read."""
-
-    __slots__ = ("explain", "missing", "record")
-
-    def __init__(self, record: Record, explain: Explainer, missing: tuple[str, ...]) -> None:
-        self.record = record
-        self.explain = explain
-        self.missing = missing
-
-    def values(self) -> tuple[object, ...]:
-        reasons, trace, missing = self.explain(self.record.evaluation())
-        return reasons, trace, tuple(dict.fromkeys((*missing, *self.missing)))
+def _row(label: str, value: object) -> str:
+    return f"<tr><th style='text-align:left'>{escape(label)}</th><td>{escape(str(value))}</td></tr>"
 
 
-_LAZY = ("reasons", "trace", "missing")
+def _settled(s: Settlement) -> str:
+    return f"customer pays {s.customer_pays}, store refunds {s.store_refunds}"
 
 
-def _lazy_field(name: str) -> property:
-    slot = Decision.__dict__[name]  # the slot's own descriptor
-
-    def get(self: Decision) -> Any:
-        value = slot.__get__(self, Decision)
-        if type(value) is _Pending:
-            # Idempotent: two threads that race here store equal values.
-            for field_name, computed in zip(_LAZY, value.values(), strict=True):
-                Decision.__dict__[field_name].__set__(self, computed)
-            value = slot.__get__(self, Decision)
-        return value
-
-    return property(get, slot.__set__, doc=f"The decision's {name} (computed on first access).")
+# --- deprecated: formats moved to adapters (removed in the next release) ---------------
 
 
-for _name in _LAZY:
-    setattr(Decision, _name, _lazy_field(_name))
+def _adapter(module: str, old: str, new: str) -> Any:
+    """A function of an adapter module, for a deprecated method that delegates to it.
+
+    The values import no adapter; a deprecated path finds it at run time instead, so
+    that no import cycle exists while the old methods still work for one release.
+    """
+    warnings.warn(
+        f"{old} is deprecated: use atlier_policy.{module}.{new}",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return getattr(importlib.import_module(f"atlier_policy.{module}"), new)
+
+
+def _codec(old: str, new: str) -> Any:
+    return _adapter("codec", old, new)
 
 
 def to_records(decisions: Iterable[Decision | OrderDecision]) -> list[dict[str, Any]]:
-    """Flat rows, one per item decision, that load straight into a DataFrame.
-
-    ``pandas.DataFrame(to_records(decisions))``; no pandas dependency here.
-    """
-    rows: list[dict[str, Any]] = []
-    for d in decisions:
-        rows.extend(
-            item.to_record() for item in (d.items if isinstance(d, OrderDecision) else (d,))
-        )
-    return rows
+    """Deprecated: ``atlier_policy.records.to_records(decisions)``."""
+    return _adapter("records", "atlier_policy.decision.to_records", "to_records")(decisions)  # type: ignore[no-any-return]

@@ -1,75 +1,22 @@
-"""Notebook display: decisions as readable HTML tables (no dependency needed)."""
+"""Deprecated: a decision shows itself in a notebook (``Decision._repr_html_``); these
+functions remain for one release."""
 
 from __future__ import annotations
 
-from html import escape
-from typing import TYPE_CHECKING
+import warnings
 
-if TYPE_CHECKING:
-    from atlier_policy.decision import Decision, OrderDecision
+from atlier_policy.decision import Decision, OrderDecision
 
 __all__ = ["decision_html", "order_html"]
 
-_COLOURS = {
-    "passed": "#1a7f37",
-    "failed": "#cf222e",
-    "unknown": "#9a6700",
-    "not_applicable": "#57606a",
-}
-
-
-def _row(label: str, value: object) -> str:
-    return f"<tr><th style='text-align:left'>{escape(label)}</th><td>{escape(str(value))}</td></tr>"
-
-
-def _settlement(d: Decision) -> str:
-    s = d.settlement
-    assert s is not None
-    return f"customer pays {s.customer_pays}, store refunds {s.store_refunds}"
-
 
 def decision_html(d: Decision) -> str:
-    """One decision: header, reasons (clause, section, message), obligations."""
-    ob = d.obligations
-    head = (
-        f"<b>{escape(d.stage.value.replace('_', ' '))}</b> &middot; order {escape(d.order_id)}"
-        + (f" &middot; item {escape(d.sku)}" if d.sku else "")
-        + f" &middot; <b>{escape(d.outcome.value.replace('_', ' '))}</b>"
-    )
-    reasons = "".join(
-        f"<tr><td style='color:{_COLOURS[r.finding.value]}'>{escape(r.finding.value)}</td>"
-        f"<td>§{escape(r.section)}</td><td><code>{escape(r.clause_id)}</code></td>"
-        f"<td>{escape(r.message)}</td></tr>"
-        for r in d.reasons
-    )
-    rows = [
-        _row(label, value)
-        for label, value in (
-            ("missing", ", ".join(d.missing) or None),
-            ("last day to request a return", ob.last_day_to_request_return),
-            ("last day to report a defect", ob.last_day_to_report_defect),
-            (
-                "return shipping paid by",
-                ob.return_shipping_paid_by and ob.return_shipping_paid_by.value,
-            ),
-            ("refund", ob.refund_amount),
-            ("refund to", ob.refund_to),
-            ("refund window", ob.refund_earliest and f"{ob.refund_earliest} – {ob.refund_latest}"),
-            ("settlement", d.settlement and _settlement(d)),
-            ("policy version", d.policy_version),
-        )
-        if value is not None
-    ]
-    rows += [_row("note", n.message) for n in ob.notices]
-    return (
-        f"<div class='atlier-decision'><p>{head}</p>"
-        f"<table><thead><tr><th>finding</th><th>§</th><th>clause</th><th>reason</th></tr></thead>"
-        f"<tbody>{reasons}</tbody></table><table>{''.join(rows)}</table></div>"
-    )
+    """Deprecated: ``decision._repr_html_()``."""
+    warnings.warn("display.decision_html is deprecated", DeprecationWarning, stacklevel=2)
+    return d._repr_html_()
 
 
 def order_html(od: OrderDecision) -> str:
-    """An order: a summary line, then each item's decision."""
-    counts = ", ".join(f"{n} {escape(k.replace('_', ' '))}" for k, n in sorted(od.counts.items()))
-    items = "".join(decision_html(d) for d in od.items)
-    return f"<div><p><b>order {escape(od.order_id)}</b>: {counts}</p>{items}</div>"
+    """Deprecated: ``order_decision._repr_html_()``."""
+    warnings.warn("display.order_html is deprecated", DeprecationWarning, stacklevel=2)
+    return od._repr_html_()

@@ -24,7 +24,8 @@ of the decision's reasons (``delivered``, ``requested``, ``last_day_to_request``
 ``sale_event``...); a reason's template sees its own facts first.
 
 >>> from atlier_policy import evaluate
->>> d = evaluate({"stage": "lost_parcel", "order_id": "A-7", "status": "in_transit"})
+>>> d = evaluate({"stage": "lost_parcel", "order_id": "A-7", "status": "in_transit",
+...               "shipped_at": "2025-03-06T12:00:00-05:00"})
 >>> print(customer_message(d).splitlines()[2])
 Your return parcel for order A-7 is still on its way to us. We will inspect it as soon as it arrives.
 """
@@ -39,21 +40,12 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from atlier_policy.cases import ExchangeRequest, Inspection, ReturnRequest
 from atlier_policy.deadlines import store_date
-from atlier_policy.decision import (
-    Decision,
-    DefectClaimOutcome,
-    ExchangeOutcome,
-    InspectionOutcome,
-    OrderDecision,
-    ReturnOutcome,
-    ShippingPayer,
-    Stage,
-)
+from atlier_policy.decision import Decision, OrderDecision
 from atlier_policy.errors import InputError
 from atlier_policy.policy import Case, Policy
-from atlier_policy.rules import Finding
+from atlier_policy.rules import Clause, Finding
+from atlier_policy.stages import PROVISIONS
 from atlier_policy.terms import SUPPORT_PHONE, PolicyTerms
 from atlier_policy.versions import PolicyVersions, _typed, policy_named
 
@@ -122,6 +114,9 @@ class Templates:
         return key in self._index
 
     def keys(self) -> Iterator[str]:
+        return iter(self._index)
+
+    def __iter__(self) -> Iterator[str]:
         return iter(self._index)
 
     def render(self, key: str, values: Mapping[str, object]) -> str:
@@ -333,7 +328,7 @@ def _context(d: Decision, t: Templates, terms: PolicyTerms) -> dict[str, object]
 
 
 def _reason_key(
-    stage: Stage,
+    stage: str,
     code: str,
     finding: Finding,
     missing: tuple[str, ...],
@@ -343,40 +338,10 @@ def _reason_key(
     if finding is Finding.UNKNOWN and any(m.endswith("delivered_at") for m in missing):
         return "reason.delivered_at.unknown"
     key = f"reason.{code}.{finding.value}"
-    for candidate in (f"{key}.{variant}", f"{key}.{stage.value}", key):
+    for candidate in (f"{key}.{variant}", f"{key}.{stage}", key):
         if candidate in t:
             return candidate
     return "reason.other"
-
-
-# The granted outcomes after which the customer still acts: ship the piece back, or
-# choose between a partial refund and store credit. Their messages close with §6.
-_CUSTOMER_ACTS = frozenset(
-    {
-        ReturnOutcome.ELIGIBLE_PENDING_INSPECTION,
-        DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION,
-        ExchangeOutcome.APPROVED_PENDING_INSPECTION,
-        InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT,
-    }
-)
-
-
-def _asked_on(case: Case | None, terms: PolicyTerms) -> date | None:
-    """The store date of the customer's request, when the case is given."""
-    if isinstance(case, Inspection):
-        return _asked_on(case.request, terms)
-    if isinstance(case, ReturnRequest | ExchangeRequest):
-        return store_date(case.requested_at, terms.tz)
-    return None
-
-
-def _variant(d: Decision, code: str, finding: Finding, asked: date | None) -> str | None:
-    """``past`` / ``open`` for the sale exclusion: is the defect route still open at the
-    request (interpretation 9)? Without the case, neither: the neutral wording."""
-    last = d.obligations.last_day_to_report_defect
-    if code != "sale_item" or finding is not Finding.FAILED or asked is None or last is None:
-        return None
-    return "past" if asked > last else "open"
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,20 +353,41 @@ class _Render:
     policy: Policy | PolicyVersions | None
     case: Case | None
 
+    def policy_of(self, d: Decision) -> Policy:
+        """The policy of the version ``d`` was made under (the ``terms`` given, if any)."""
+        if self.terms is not None:
+            return Policy(self.terms)
+        return policy_named(self.policy, d.policy_version, "messages")
+
     def terms_of(self, d: Decision) -> PolicyTerms:
         """The terms of the version ``d`` was made under (or the ``terms`` given)."""
-        if self.terms is not None:
-            return self.terms
-        return policy_named(self.policy, d.policy_version, "messages").terms
+        return self.terms if self.terms is not None else self.policy_of(d).terms
+
+    def asked(self, d: Decision) -> date | None:
+        """The store date on which the customer asked, when the case is given."""
+        if self.case is None:
+            return None
+        policy = self.policy_of(d)
+        spec = policy.stage_of(self.case)
+        at = spec.asked(self.case) if spec.asked is not None else None
+        return None if at is None else store_date(at, policy.terms.tz)
 
     def reason(self, d: Decision, index: int) -> str:
         terms, r = self.terms_of(d), d.reasons[index]
         values = _context(d, self.t, terms)
         values.update({name: _shown(name, text, self.t) for name, text in r.facts})
         values["message"] = r.message
-        variant = _variant(d, r.code, r.finding, _asked_on(self.case, terms))
+        clause = _clauses(self.policy_of(d)).get(r.clause_id)
+        wording = clause.wording if clause is not None else None
+        variant = wording(r, d, self.asked(d)) if wording is not None else None
         key = _reason_key(d.stage, r.code, r.finding, r.missing, self.t, variant)
         return self.t.render(key, values)
+
+    def customer_acts(self, d: Decision) -> bool:
+        """Whether the customer still acts after ``d``'s outcome (its stage says)."""
+        specs = {s.name: s for s in self.policy_of(d).stages}
+        spec = specs.get(d.stage)
+        return spec is not None and d.outcome in spec.customer_acts
 
 
 def _render(
@@ -416,8 +402,15 @@ def _render(
         raise InputError.single("terms", "PolicyTerms or None", type(terms).__name__, _CTX)
     if terms is not None and policy is not None:
         raise InputError.single("terms", "absent when a policy is given", "both", _CTX)
-    typed = None if case is None else _typed(case)
+    typed = None if case is None else _typed(case, policy if isinstance(policy, Policy) else None)
     return _Render(templates, terms, policy, typed)
+
+
+def _clauses(policy: Policy) -> dict[str, Clause]:
+    return {c.id: c for c in policy.clauses()}
+
+
+_PROVISIONS = {p.id: p for p in PROVISIONS}
 
 
 def _decision(decision: object) -> Decision | OrderDecision:
@@ -445,50 +438,32 @@ def reason_message(
     return _render(templates, terms, policy, case).reason(decision, index)
 
 
-def _notice_key(code: str, d: Decision, t: Templates) -> str:
-    """``notice.<code>``, worded for the outcome or the stage where the set has a variant."""
-    base = f"notice.{code}"
-    for candidate in (f"{base}.{d.outcome.value}", f"{base}.{d.stage.value}"):
+def _variant_of(base: str, d: Decision, t: Templates) -> str:
+    """``base``, worded for the outcome or the stage where the set has a variant."""
+    for candidate in (f"{base}.{d.outcome.value}", f"{base}.{d.stage}"):
         if candidate in t:
             return candidate
     return base
 
 
 def _notice_keys(d: Decision, t: Templates) -> list[str]:
-    ob, keys = d.obligations, []
-    for n in ob.notices:
-        if n.code == "return_shipping":
-            payer = ob.return_shipping_paid_by
-            assert payer is not None  # the notice is added with a payer
-            keys.append(f"notice.return_shipping.{payer.value}")
-            if payer is ShippingPayer.STORE and ob.return_shipping_reimbursed is not None:
-                keys.append("notice.shipping_reimbursed")
-        elif n.code == "insured_shipping" and d.stage is Stage.LOST_PARCEL:
-            insured = dict(d.reasons[0].facts).get("insured") == "yes"
-            keys.append("notice.parcel_insured" if insured else "notice.parcel_not_insured")
-        elif n.code == "price_difference":
-            s = d.settlement
-            assert s is not None  # the notice comes with a settlement
-            variant = (
-                "customer_pays"
-                if s.customer_pays.amount > 0
-                else "store_refunds"
-                if s.store_refunds.amount > 0
-                else "none"
-            )
-            keys.append(f"notice.price_difference.{variant}")
-        elif n.code == "contact" or (n.code == "decision_email" and d.stage is Stage.INSPECTION):
-            continue  # the contact line closes the message; at inspection, this is the e-mail
+    """The templates of ``d``'s notices: as each cited provision words it, else
+    ``notice.<code>``; each with an outcome or stage variant where the set has one."""
+    keys: list[str] = []
+    for n in d.obligations.notices:
+        provision = _PROVISIONS.get(n.clause_id)
+        if provision is not None and provision.wording is not None:
+            keys += provision.wording(n, d)
         else:
-            keys.append(_notice_key(n.code, d, t))
-    return keys
+            keys.append(f"notice.{n.code}")
+    return [_variant_of(key, d, t) for key in keys]
 
 
 def _body(d: Decision, r: _Render) -> tuple[list[str], bool]:
     """The paragraphs for one decision, and whether the customer should be given the contact."""
     t = r.t
     values = _context(d, t, r.terms_of(d))
-    lines = [t.render(f"outcome.{d.stage.value}.{d.outcome.value}", values)]
+    lines = [t.render(f"outcome.{d.stage}.{d.outcome.value}", values)]
     if not d.granted:
         seen: dict[str, None] = {}
         for i in range(len(d.reasons)):  # a refusal's reasons are the failing ones
@@ -497,7 +472,7 @@ def _body(d: Decision, r: _Render) -> tuple[list[str], bool]:
     notes = [t.render(key, values) for key in _notice_keys(d, t)]
     if notes:
         lines.append(" ".join(notes))
-    return lines, not d.granted or d.outcome in _CUSTOMER_ACTS
+    return lines, not d.granted or r.customer_acts(d)
 
 
 def customer_message(
@@ -555,7 +530,7 @@ def customer_message(
 def _agent_one(d: Decision) -> list[str]:
     subject = f"order {d.order_id}" + (f", item {d.sku}" if d.sku else "")
     out = [
-        f"{d.stage.value} ({subject}): {d.outcome.value} [policy {d.policy_version}]",
+        f"{d.stage} ({subject}): {d.outcome.value} [policy {d.policy_version}]",
         "reasons:",
     ]
     for r in d.reasons:

@@ -65,10 +65,10 @@ from atlier_policy.deadlines import (
     last_day_to_request_return,
     store_date,
 )
-from atlier_policy.decision import POSITIVE, Decision, OrderDecision, Outcome, Reason, Stage
+from atlier_policy.decision import Decision, OrderDecision, Outcome, Role, Stage
 from atlier_policy.errors import InputError
 from atlier_policy.policy import Policy
-from atlier_policy.rules import Finding
+from atlier_policy.rules import Finding, Reason
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.versions import PolicyVersions, _typed, default_evaluator, policy_named
 
@@ -137,7 +137,7 @@ class Blocker:
 class Qualification:
     """How one item decision could qualify: suggestions, blockers, the changed case."""
 
-    stage: Stage
+    stage: str
     order_id: str
     sku: str | None
     outcome: Outcome
@@ -149,7 +149,7 @@ class Qualification:
     @property
     def granted_already(self) -> bool:
         """Whether the decision already grants something (nothing to change)."""
-        return self.outcome in POSITIVE
+        return self.outcome.role is Role.GRANTED
 
     @property
     def cannot_qualify(self) -> bool:
@@ -250,7 +250,7 @@ class _Ctx:
     reason: Reason
     view: _View
     terms: PolicyTerms
-    stage: Stage
+    stage: str
     given: Any  # the case as given: what the customer can still do is judged on it
 
     def at(self, path: str) -> Any:
@@ -819,10 +819,10 @@ def how_to_qualify(
     under the version in force at its purchase date, and the suggestions use that
     version's terms)."""
     policy = default_evaluator(policy, "how to qualify")
-    case = _typed(case)
-    result = policy.evaluate(case)
+    typed = _typed(case, policy if isinstance(policy, Policy) else None)
+    result = policy.evaluate(typed)
     items = result.items if isinstance(result, OrderDecision) else (result,)
-    return tuple(_qualify(case, i, d, policy) for i, d in enumerate(items))
+    return tuple(_qualify(typed, i, d, policy) for i, d in enumerate(items))
 
 
 def format_qualification(q: Qualification) -> str:

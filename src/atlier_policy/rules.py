@@ -1,4 +1,5 @@
-"""The rule algebra: three-valued findings, leaf clauses and their combinators.
+"""The rule algebra: three-valued findings, leaf clauses, their combinators, and the one
+evaluation path from a rule to the reasons, trace and missing facts of a decision.
 
 A rule looks at the facts of a case (through a :class:`Context`) and gives a
 :class:`Finding`: ``PASSED``, ``FAILED``, ``UNKNOWN`` (a fact is missing or
@@ -8,11 +9,16 @@ not cover the case). Rules compose:
 - ``a & b`` all of (strong Kleene "and"; not-applicable parts are ignored),
 - ``a | b`` any of,
 - ``~a`` not,
-- ``a.unless(b)`` "a, unless b": ``a`` may fail only while ``b`` does not hold.
+- ``a.unless(b)`` "a, unless b": ``a`` may fail only while ``b`` does not hold,
+- ``a.then(b)`` "a, and once it passes, b decides" (a claim, then its remedy).
 
 Composition flattens (``(a & b) & c`` is one all-of of three parts) and
 ``str(rule)`` reads like the expression. Python's ``and``/``or``/``not`` cannot
 be overloaded and would silently drop a rule, so ``bool(rule)`` raises.
+
+A rule is evaluated once, into an :class:`Evaluation` (the tree of what each part
+found); :func:`explain` derives the determining reasons, the trace and the missing
+facts from it, and an :class:`Explanation` does so on first read.
 
 >>> yes = Clause("demo.yes", "0", "Always.", "never_fails", lambda ctx: Check.passed("ok"))
 >>> no = Clause("demo.no", "0", "Never.", "always_fails", lambda ctx: Check.failed("no"))
@@ -31,7 +37,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, tzinfo
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from atlier_policy.errors import PolicyDefinitionError
 
@@ -41,14 +47,19 @@ __all__ = [
     "Check",
     "Clause",
     "Context",
+    "Deadline",
     "Evaluation",
+    "Explanation",
     "Finding",
     "Focus",
     "Not",
     "Provision",
-    "Record",
+    "Reason",
     "Rule",
+    "Then",
+    "TraceEntry",
     "Unless",
+    "explain",
 ]
 
 C = TypeVar("C")
@@ -99,6 +110,8 @@ class Check:
     the clause's reason code when one clause can fail in several ways.
     ``customer_action`` marks an unknown that the customer can supply (photos,
     proof of purchase): the case is then "incomplete" rather than "needs review".
+    ``outcome`` names the outcome of the stage this result selects when it decides
+    (a parcel still in transit is awaited rather than reviewed).
     """
 
     finding: Finding
@@ -107,6 +120,7 @@ class Check:
     missing: tuple[str, ...] = ()
     code: str | None = None
     customer_action: bool = False
+    outcome: str | None = None
 
     @classmethod
     def passed(cls, message: str, **facts: object) -> Check:
@@ -150,11 +164,12 @@ def _fact_text(value: object) -> str:
     return str(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    """A rule's finding on a case, with the evaluations of its parts.
+class Evaluation(NamedTuple):
+    """A rule's finding on a case, with the evaluations of its parts: the one record of
+    an evaluation, from which reasons, trace and missing facts are derived.
 
-    ``check`` is set on leaves (whose ``rule`` is a :class:`Clause`).
+    ``check`` is set on leaves (whose ``rule`` is a :class:`Clause`). A light,
+    immutable tuple: one is built per rule node evaluated.
     """
 
     rule: Rule
@@ -193,12 +208,35 @@ class Provision:
     """A sentence that gives an obligation or advice rather than a finding.
 
     Decisions cite provisions in their obligations (who pays return shipping,
-    the refund window, what to tell the customer).
+    the refund window, what to tell the customer). ``fix`` (optional) says how a
+    reason citing the provision can be lifted, as a clause's does; ``wording``
+    (optional) gives the message templates of a notice citing it, ``wording(notice,
+    decision)``, where they depend on the decision (who pays, a settlement...).
     """
 
     id: str
     section: str
     sentence: str
+    fix: Callable[[Any], Any] | None = field(default=None, kw_only=True, compare=False)
+    wording: Callable[[Any, Any], tuple[str, ...]] | None = field(
+        default=None, kw_only=True, compare=False
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """When a clause applies on a timeline: the last day it allows, counted from the
+    delivery (``last(delivered, terms)``), named ``key`` and labelled ``label``.
+
+    ``gated_by`` names the policy's rule set a piece must not fail for good (a final
+    failure) for the deadline to apply to it: a piece §2 excludes has no last day to
+    request a return.
+    """
+
+    key: str
+    label: str
+    last: Callable[[date, Any], date]
+    gated_by: str | None = None
 
 
 class Rule(ABC):
@@ -208,20 +246,7 @@ class Rule(ABC):
 
     @abstractmethod
     def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        """Evaluate the rule on the case in ``ctx``."""
-
-    # The hot path (see Record): ``_run`` evaluates without building the tree and
-    # appends to ``out`` what ``_rebuild`` needs to build it later, in the same
-    # order. A rule type of a merchant's own only implements ``evaluate``: it is
-    # recorded whole, as its evaluation.
-    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
-        ev = self.evaluate(ctx)
-        out.append(ev)
-        return ev.finding
-
-    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
-        ev: Evaluation = next(results)
-        return ev
+        """Evaluate the rule on the case in ``ctx``, once, into its evaluation tree."""
 
     def _determining(self, ev: Evaluation) -> Iterator[Evaluation]:
         for part in ev.parts:
@@ -260,27 +285,15 @@ class Rule(ABC):
         """``self``, except that it cannot fail while ``exception`` holds."""
         return Unless(self, _rule(exception, "unless"))
 
+    def then(self, decides: Rule) -> Rule:
+        """``self``, and once it passes, ``decides`` gives the finding."""
+        return Then(self, _rule(decides, "then"))
+
     def __bool__(self) -> bool:
         raise TypeError(
             f"a rule has no truth value: use `&`, `|` and `~` to combine rules, "
             f"not `and`, `or`, `not` (rule: {self})"
         )
-
-
-class _Recorded(Rule):
-    """A rule that implements the hot path (``_run``/``_rebuild``); its tree is rebuilt
-    from its record, so ``evaluate`` and a decision's trace agree by construction."""
-
-    __slots__ = ()
-
-    def evaluate(self, ctx: Context[Any]) -> Evaluation:
-        return Record.of(self, ctx).evaluation()
-
-    @abstractmethod
-    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding: ...
-
-    @abstractmethod
-    def _rebuild(self, results: Iterator[Any]) -> Evaluation: ...
 
 
 def _rule(value: object, op: str) -> Rule:
@@ -292,7 +305,7 @@ def _rule(value: object, op: str) -> Rule:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Clause(_Recorded):
+class Clause(Rule):
     """A leaf rule: one sentence of the policy (or of a merchant's addition).
 
     ``id`` is stable (reason codes and the clause map refer to it), ``section``
@@ -301,13 +314,18 @@ class Clause(_Recorded):
     it fails, and ``check`` is a pure function of the context.
 
     What the clause means beyond its check is declared with it, so that the
-    evaluators and tools read it instead of matching on the id:
+    evaluator and the tools read it instead of matching on the id:
 
     - ``outcome``: for a clause of a ladder (an any-of whose first passing part
       picks the result, like §3's remedies), the value of the outcome it selects;
     - ``final``: a failure is a fact of the piece that no later act lifts (custom,
-      engraved, worn, bought elsewhere...): a timeline marks the return deadline
-      of such a piece as not applying.
+      engraved, worn, bought elsewhere...);
+    - ``fix``: how a failing or unknown reason of the clause can be lifted, for "how
+      to qualify" (a function of an :class:`~atlier_policy.advice.FixContext`);
+    - ``deadline``: the last day the clause allows, for a timeline;
+    - ``wording``: the variant of its message template for a reason of a decision
+      (``reason.<code>.<finding>.<variant>``), when the wording depends on the case:
+      ``wording(reason, decision, asked)``, ``asked`` the day the customer asked.
 
     A clause with the same check under a new id (``dataclasses.replace(c, id=...)``)
     keeps these declarations, and with them every outcome.
@@ -320,15 +338,15 @@ class Clause(_Recorded):
     check: Callable[[Context[Any]], Check] = field(repr=False)
     outcome: str | None = field(default=None, kw_only=True)
     final: bool = field(default=False, kw_only=True)
+    fix: Callable[[Any], Any] | None = field(default=None, kw_only=True, repr=False)
+    deadline: Deadline | None = field(default=None, kw_only=True, repr=False)
+    wording: Callable[[Any, Any, Any], str | None] | None = field(
+        default=None, kw_only=True, repr=False
+    )
 
-    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
         result = self.check(ctx)
-        out.append(result)
-        return result.finding
-
-    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
-        result: Check = next(results)
-        return Evaluation(self, result.finding, check=result)
+        return Evaluation(self, result.finding, (), result)
 
     def clauses(self) -> Iterator[Clause]:
         yield self
@@ -340,8 +358,8 @@ class Clause(_Recorded):
     def __str__(self) -> str:
         return self.id
 
-    # Clauses are identified by their id (their check is a function, which
-    # would otherwise make equal clauses unequal after pickling).
+    # Clauses are identified by their id and declarations (their check is a function,
+    # which would otherwise make equal clauses unequal after pickling).
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Clause) and self._key() == other._key()
 
@@ -373,7 +391,7 @@ def _combine_any(findings: list[Finding]) -> Finding:
 
 
 @dataclass(frozen=True, slots=True)
-class AllOf(_Recorded):
+class AllOf(Rule):
     """All parts must pass; a failure anywhere fails; not-applicable parts are ignored."""
 
     rules: tuple[Rule, ...]
@@ -388,11 +406,8 @@ class AllOf(_Recorded):
     def parts(self) -> tuple[Rule, ...]:
         return self.rules
 
-    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
-        return _combine_all([r._run(ctx, out) for r in self.rules])
-
-    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
-        evs = tuple(r._rebuild(results) for r in self.rules)
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        evs = tuple([r.evaluate(ctx) for r in self.rules])
         return Evaluation(self, _combine_all([e.finding for e in evs]), evs)
 
     @property
@@ -404,7 +419,7 @@ class AllOf(_Recorded):
 
 
 @dataclass(frozen=True, slots=True)
-class AnyOf(_Recorded):
+class AnyOf(Rule):
     """At least one part must pass."""
 
     rules: tuple[Rule, ...]
@@ -419,11 +434,8 @@ class AnyOf(_Recorded):
     def parts(self) -> tuple[Rule, ...]:
         return self.rules
 
-    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
-        return _combine_any([r._run(ctx, out) for r in self.rules])
-
-    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
-        evs = tuple(r._rebuild(results) for r in self.rules)
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        evs = tuple([r.evaluate(ctx) for r in self.rules])
         return Evaluation(self, _combine_any([e.finding for e in evs]), evs)
 
     @property
@@ -435,7 +447,7 @@ class AnyOf(_Recorded):
 
 
 @dataclass(frozen=True, slots=True)
-class Not(_Recorded):
+class Not(Rule):
     """Passes when the rule fails and fails when it passes; unknown stays unknown."""
 
     rule: Rule
@@ -443,11 +455,8 @@ class Not(_Recorded):
     def parts(self) -> tuple[Rule, ...]:
         return (self.rule,)
 
-    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
-        return ~self.rule._run(ctx, out)
-
-    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
-        ev = self.rule._rebuild(results)
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        ev = self.rule.evaluate(ctx)
         return Evaluation(self, ~ev.finding, (ev,))
 
     def _determining(self, ev: Evaluation) -> Iterator[Evaluation]:
@@ -475,7 +484,7 @@ def _lift(rule: Finding, exception: Finding) -> Finding:
 
 
 @dataclass(frozen=True, slots=True)
-class Unless(_Recorded):
+class Unless(Rule):
     """``rule`` unless ``exception``: the exception can only lift a failure.
 
     ========  =========  ========
@@ -497,17 +506,11 @@ class Unless(_Recorded):
     def parts(self) -> tuple[Rule, ...]:
         return (self.rule, self.exception)
 
-    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
-        finding = self.rule._run(ctx, out)
-        if finding in _SETTLED:
-            return finding
-        return _lift(finding, self.exception._run(ctx, out))
-
-    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
-        ev = self.rule._rebuild(results)
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        ev = self.rule.evaluate(ctx)
         if ev.finding in _SETTLED:
-            return Evaluation(self, ev.finding, (ev,))  # the exception was not asked
-        exc = self.exception._rebuild(results)
+            return Evaluation(self, ev.finding, (ev,))  # the exception is not asked
+        exc = self.exception.evaluate(ctx)
         return Evaluation(self, _lift(ev.finding, exc.finding), (ev, exc))
 
     def _determining(self, ev: Evaluation) -> Iterator[Evaluation]:
@@ -530,7 +533,34 @@ class Unless(_Recorded):
 
 
 @dataclass(frozen=True, slots=True)
-class Focus(_Recorded):
+class Then(Rule):
+    """``first``, and once it passes, ``decides`` gives the finding (a defect claim, then
+    the remedy ladder). A ``first`` that does not pass is the whole evaluation;
+    otherwise both show, under an "all of" node with ``decides``'s finding."""
+
+    first: Rule
+    decides: Rule
+
+    def parts(self) -> tuple[Rule, ...]:
+        return (self.first, self.decides)
+
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        ev = self.first.evaluate(ctx)
+        if ev.finding is not Finding.PASSED:
+            return ev
+        then = self.decides.evaluate(ctx)
+        return Evaluation(self, then.finding, (ev, then))
+
+    @property
+    def label(self) -> str:
+        return "all of"
+
+    def __str__(self) -> str:
+        return f"({self.first} then {self.decides})"
+
+
+@dataclass(frozen=True, slots=True)
+class Focus(Rule):
     """Evaluate ``rule`` on a view of the case, e.g. the §1 rules on an inspected item.
 
     ``view`` must be a module-level function (or method) so that policies pickle.
@@ -543,12 +573,8 @@ class Focus(_Recorded):
     def parts(self) -> tuple[Rule, ...]:
         return (self.rule,)
 
-    def _run(self, ctx: Context[Any], out: list[Any]) -> Finding:
-        view = Context(self.view(ctx.case), ctx.terms, ctx.calendar, ctx.tz)
-        return self.rule._run(view, out)
-
-    def _rebuild(self, results: Iterator[Any]) -> Evaluation:
-        inner = self.rule._rebuild(results)
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        inner = self.rule.evaluate(Context(self.view(ctx.case), ctx.terms, ctx.calendar, ctx.tz))
         return Evaluation(self, inner.finding, (inner,))
 
     @property
@@ -559,30 +585,145 @@ class Focus(_Recorded):
         return f"{self.name}:{self.rule}"
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """A rule's finding on a case, with what its leaves found, in evaluation order.
+# --- explanation: derived from the evaluation -------------------------------------------
 
-    This is what a decision keeps: the finding costs one pass over the clauses and
-    no tree; :meth:`evaluation` rebuilds the full :class:`Evaluation` (the same as
-    ``rule.evaluate(ctx)``) from the leaves' results only when the reasons or the
-    trace are asked for.
 
-    >>> yes = Clause("demo.yes", "0", "Always.", "ok", lambda ctx: Check.passed("ok"))
-    >>> record = Record.of(yes & ~yes, Context(case=None))
-    >>> record.finding, record.evaluation().finding
-    (<Finding.FAILED: 'failed'>, <Finding.FAILED: 'failed'>)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reason:
+    """Why a decision came out as it did: one clause's finding on the case."""
+
+    code: str
+    finding: Finding
+    clause_id: str
+    section: str
+    sentence: str
+    message: str
+    facts: tuple[tuple[str, str], ...] = ()
+    missing: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return f"[§{self.section} {self.clause_id}] {self.message}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TraceEntry:
+    """One rule evaluated, at its depth in the rule tree."""
+
+    depth: int
+    rule: str
+    finding: Finding
+    message: str = ""
+
+
+def explain(
+    ev: Evaluation,
+) -> tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]]:
+    """The determining reasons, the full trace and the missing facts of an evaluation."""
+    seen: dict[tuple[str, str], Reason] = {}
+    for leaf in ev.determining():
+        r = _reason(leaf)
+        seen.setdefault((r.clause_id, r.message), r)
+    trace = tuple(
+        [
+            TraceEntry(
+                depth=depth,
+                rule=node.rule.label,
+                finding=node.finding,
+                message=node.check.message if node.check is not None else "",
+            )
+            for depth, node in ev.walk()
+        ]
+    )
+    missing: dict[str, None] = {}
+    for leaf in ev.leaves():
+        if leaf.check is not None and leaf.finding is Finding.UNKNOWN:
+            missing.update(dict.fromkeys(leaf.check.missing))
+    return tuple(seen.values()), trace, tuple(missing)
+
+
+def _reason(leaf: Evaluation) -> Reason:
+    clause, check = leaf.rule, leaf.check
+    assert isinstance(clause, Clause)  # a leaf is a clause's, with its check
+    assert check is not None
+    return Reason(
+        code=check.code or clause.code,
+        finding=check.finding,
+        clause_id=clause.id,
+        section=clause.section,
+        sentence=clause.sentence,
+        message=check.message,
+        facts=check.facts,
+        missing=check.missing,
+    )
+
+
+class Explanation:
+    """A decision's reasons, trace and missing facts: derived from its evaluation when
+    first read (a caller that needs only the outcome never pays for them), or given.
+
+    A value: equal, hashed and pickled by the three tuples, whichever way it was made.
+    ``missing`` adds, after the evaluation's own, the facts a decision's obligations lack
+    (an unknown price to refund).
     """
 
-    rule: Rule
-    finding: Finding
-    results: tuple[Any, ...]
+    __slots__ = ("_evaluation", "_extra", "_value")
+
+    def __init__(self, evaluation: Evaluation, missing: tuple[str, ...] = ()) -> None:
+        self._evaluation: Evaluation | None = evaluation
+        self._extra = missing
+        self._value: tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]] | None
+        self._value = None
 
     @classmethod
-    def of(cls, rule: Rule, ctx: Context[Any]) -> Record:
-        out: list[Any] = []
-        finding = rule._run(ctx, out)
-        return cls(rule, finding, tuple(out))
+    def given(
+        cls,
+        reasons: tuple[Reason, ...],
+        trace: tuple[TraceEntry, ...] = (),
+        missing: tuple[str, ...] = (),
+    ) -> Explanation:
+        """An explanation stated outright (a decoded document, a decision reviewed)."""
+        made = cls.__new__(cls)
+        made._evaluation, made._extra = None, ()
+        made._value = (tuple(reasons), tuple(trace), tuple(missing))
+        return made
 
-    def evaluation(self) -> Evaluation:
-        return self.rule._rebuild(iter(self.results))
+    def _values(self) -> tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]]:
+        value = self._value
+        if value is None:
+            assert self._evaluation is not None  # set until the value is derived
+            reasons, trace, missing = explain(self._evaluation)
+            # Idempotent: two threads that race here store equal values.
+            value = (reasons, trace, tuple(dict.fromkeys((*missing, *self._extra))))
+            self._value = value
+        return value
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return self._values()[0]
+
+    @property
+    def trace(self) -> tuple[TraceEntry, ...]:
+        return self._values()[1]
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return self._values()[2]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Explanation) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_given, self._values())
+
+    def __repr__(self) -> str:
+        reasons, _, missing = self._values()
+        return f"Explanation(reasons={reasons!r}, missing={missing!r})"
+
+
+def _given(
+    reasons: tuple[Reason, ...], trace: tuple[TraceEntry, ...], missing: tuple[str, ...]
+) -> Explanation:
+    return Explanation.given(reasons, trace, missing)

@@ -14,10 +14,10 @@ import types
 from datetime import date, datetime
 from typing import Any, Union, get_args, get_origin
 
-from atlier_policy.decision import Decision, Stage
-from atlier_policy.jsonio import CASE_CLASSES, OUTCOMES, SCHEMA_VERSION, STAGE_OF, _spec
+from atlier_policy.codec import SCHEMA_VERSION, _DecisionBody, _spec
 from atlier_policy.limits import AMOUNT_PATTERN, MAX_ID_LENGTH, MAX_ITEMS, MAX_STRING
 from atlier_policy.money import CURRENCIES, Money
+from atlier_policy.stages import STAGES
 
 __all__ = ["case_schema", "decision_schema"]
 
@@ -76,22 +76,25 @@ def _type_schema(
         defs[tp.__name__] = {"type": "string", "enum": [m.value for m in tp]}
         return {"$ref": f"#/$defs/{tp.__name__}"}
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        name = tp.__name__ + ("Case" if stage_tag and tp in STAGE_OF else "")
+        stage = _STAGE_OF.get(tp) if stage_tag else None
+        name = tp.__name__ + ("Case" if stage is not None else "")
         if name not in defs:
             defs[name] = {}  # reserve: recursive references resolve to it
-            stage = STAGE_OF.get(tp) if stage_tag else None
             defs[name] = _object_schema(tp, defs, stage=stage, text=text)
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"no schema for {tp!r}")
 
 
+_STAGE_OF = {spec.case: spec.name for spec in STAGES}
+
+
 def _object_schema(
-    cls: type, defs: dict[str, Any], stage: Stage | None = None, text: dict[str, Any] = _TEXT
+    cls: type, defs: dict[str, Any], stage: str | None = None, text: dict[str, Any] = _TEXT
 ) -> dict[str, Any]:
     props: dict[str, Any] = {}
     required: list[str] = []
     if stage is not None:
-        props["stage"] = {"const": stage.value}
+        props["stage"] = {"const": stage}
         required.append("stage")
     for name, tp, needed in _spec(cls):
         props[name] = _type_schema(tp, defs, text=text)
@@ -108,15 +111,15 @@ def _object_schema(
 
 
 def case_schema() -> dict[str, Any]:
-    """The schema of a case document: one of six stages, selected by ``stage``."""
+    """The schema of a case document: one of the table's stages, selected by ``stage``."""
     defs: dict[str, Any] = {}
     options = []
-    for stage, cls in CASE_CLASSES.items():
-        ref = _type_schema(cls, defs, stage_tag=True, text=_ID)
+    for spec in STAGES:
+        ref = _type_schema(spec.case, defs, stage_tag=True, text=_ID)
         options.append(ref)
         body = defs[ref["$ref"].rsplit("/", 1)[1]]
         body["properties"]["schema_version"] = {"const": SCHEMA_VERSION}
-        assert body["properties"]["stage"] == {"const": stage.value}
+        assert body["properties"]["stage"] == {"const": spec.name}
     return {
         "$schema": _DIALECT,
         "$id": f"https://atlierjewelry.com/schemas/atlier-policy/case-{SCHEMA_VERSION}.json",
@@ -135,13 +138,16 @@ def decision_schema() -> dict[str, Any]:
         "granted": {"type": "boolean"},
     }
     required = ["schema_version", "kind", "granted"]
-    for name, tp, _needed in _spec(Decision):
-        if name == "outcome":
-            values = sorted({m.value for cls in OUTCOMES.values() for m in cls})
-            props[name] = {"type": "string", "enum": values}
-        else:
+    # The document's keys in its order: the stage and its outcome, then the body's.
+    defs["Stage"] = {"type": "string", "enum": [spec.name for spec in STAGES]}
+    props["stage"] = {"$ref": "#/$defs/Stage"}
+    values = sorted({m.value for spec in STAGES for m in spec.outcomes})
+    props["outcome"] = {"type": "string", "enum": values}
+    required += ["stage", "outcome"]
+    for name, tp, _needed in _spec(_DecisionBody):
+        if name != "stage":
             props[name] = _type_schema(tp, defs)
-        required.append(name)
+            required.append(name)
     defs["Decision"] = {
         "type": "object",
         "properties": props,

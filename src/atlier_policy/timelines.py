@@ -22,28 +22,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from atlier_policy.cases import (
-    CustomOrderCancellation,
-    DefectClaim,
-    ExchangeRequest,
-    Inspection,
-    Item,
-    LostParcelReport,
-    NotYet,
-    ReturnItem,
-    ReturnRequest,
-)
-from atlier_policy.deadlines import (
-    last_day_to_report_defect,
-    last_day_to_request_return,
-    ordinal,
-    refund_window,
-    store_date,
-)
+from atlier_policy.cases import Item, ReturnItem
+from atlier_policy.deadlines import ordinal, refund_window, store_date
 from atlier_policy.decision import Decision, OrderDecision
 from atlier_policy.errors import DateOutOfRangeError, InputError
 from atlier_policy.policy import Case, Policy
-from atlier_policy.rules import Clause, Finding
+from atlier_policy.rules import Clause, Deadline, Finding
+from atlier_policy.stages import StageSpec
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.versions import (
     NO_VERSION,
@@ -54,7 +39,6 @@ from atlier_policy.versions import (
 )
 
 _CTX = "timeline"
-
 
 __all__ = ["TimelineEntry", "TimelineKind", "format_timeline", "timeline", "timeline_of_dates"]
 
@@ -89,47 +73,50 @@ def _e(
     return TimelineEntry(date=day, key=key, label=label, kind=kind, section=section)
 
 
+def _deadlines(policy: Policy) -> list[tuple[Clause, Deadline]]:
+    """The policy's clauses that declare a last day, in the policy's order of them, the
+    notice window (the earlier day) first."""
+    found = [(c, c.deadline) for c in policy.clauses() if c.deadline is not None]
+    return sorted(found, key=lambda pair: pair[0].section != "3")
+
+
 def _delivery(
-    terms: PolicyTerms, delivered: date, suffix: str = "", *, excluded_by: str = ""
+    policy: Policy, delivered: date, suffix: str = "", *, piece: ReturnItem | None = None
 ) -> list[TimelineEntry]:
-    """The delivery and the last days counted from it; ``excluded_by`` (the sections that
-    exclude the piece from returns, e.g. "§2") marks the last day to request a return as
-    not applying."""
-    return [
-        _e(delivered, "delivered", f"delivered{suffix}", TimelineKind.EVENT),
-        _e(
-            last_day_to_report_defect(delivered, terms),
-            "last_day_to_report_defect",
-            f"last day to report a defect (§3){suffix}",
-            TimelineKind.DEADLINE,
-            "3",
-        ),
-        TimelineEntry(
-            date=last_day_to_request_return(delivered, terms),
-            key="last_day_to_request_return",
-            label=f"last day to request a return (§1{_applies(excluded_by)}){suffix}",
-            kind=TimelineKind.DEADLINE,
-            section="1",
-            applies=not excluded_by,
-        ),
-    ]
+    """The delivery and the last days the policy's clauses count from it; a deadline that a
+    rule set gates (``Deadline.gated_by``) does not apply to a piece that rule set excludes
+    for good."""
+    out = [_e(delivered, "delivered", f"delivered{suffix}", TimelineKind.EVENT)]
+    for clause, deadline in _deadlines(policy):
+        excluded = ""
+        if deadline.gated_by is not None and piece is not None:
+            excluded = _excluded_by(policy, deadline.gated_by, piece)
+        out.append(
+            TimelineEntry(
+                date=deadline.last(delivered, policy.terms),
+                key=deadline.key,
+                label=f"{deadline.label} (§{clause.section}{_applies(excluded)}){suffix}",
+                kind=TimelineKind.DEADLINE,
+                section=clause.section,
+                applies=not excluded,
+            )
+        )
+    return out
 
 
 def _applies(excluded_by: str) -> str:
     return f"; does not apply: {excluded_by} excludes this piece" if excluded_by else ""
 
 
-def _excluded_by(policy: Policy, line: ReturnItem) -> str:
-    """Whether §1's return deadline can matter for the piece: the policy's own return
-    rule, judged as if the return were asked for on the delivery day, finds no *final*
+def _excluded_by(policy: Policy, rule_set: str, piece: ReturnItem) -> str:
+    """The sections of the clauses that exclude ``piece`` for good: the policy's own rule
+    set, judged as if the piece were asked back on the delivery day, finds a *final*
     failure (a clause that declares that no later act lifts it: custom, engraved, worn,
-    bought elsewhere, a sale piece without a defect...). A merchant's removed, swapped
-    or added clause is followed as the decision follows it. The sections of those
-    clauses ("§2"), or "" when the deadline applies."""
-    delivered = line.item.delivered_at
-    if delivered is None:
-        return ""  # no delivery date: no deadline is drawn
-    ev = policy.record("return_rule", line.line(delivered, None)).evaluation()
+    bought elsewhere, a sale piece without a defect...). A merchant's removed, swapped or
+    added clause is followed as the decision follows it. "" when the deadline applies."""
+    delivered = piece.item.delivered_at
+    assert delivered is not None  # a deadline is drawn from a delivery
+    ev = policy.record(rule_set, piece.line(delivered, None))
     sections = {
         leaf.rule.section
         for leaf in ev.determining()
@@ -189,7 +176,7 @@ def timeline_of_dates(
     entries: list[TimelineEntry] = []
     if delivered is not None:
         try:
-            entries += _delivery(terms, delivered)
+            entries += _delivery(Policy(terms), delivered)
         except OverflowError:
             last = max(terms.return_window_days, terms.defect_notice_days)
             raise InputError.single(
@@ -214,70 +201,32 @@ def timeline_of_dates(
     return _sorted(entries)
 
 
-def _item(
-    terms: PolicyTerms, item: Item, suffix: str = "", *, excluded_by: str = ""
-) -> list[TimelineEntry]:
+def _item(policy: Policy, piece: ReturnItem, suffix: str = "") -> list[TimelineEntry]:
+    item: Item = piece.item
     out = []
     if item.purchased_at is not None:
-        day = store_date(item.purchased_at, terms.tz)
+        day = store_date(item.purchased_at, policy.terms.tz)
         out.append(_e(day, "purchased", f"purchased{suffix}", TimelineKind.EVENT))
     if item.delivered_at is not None:
-        day = store_date(item.delivered_at, terms.tz)
-        out += _delivery(terms, day, suffix, excluded_by=excluded_by)
+        day = store_date(item.delivered_at, policy.terms.tz)
+        out += _delivery(policy, day, suffix, piece=piece)
     return out
 
 
-def _line(policy: Policy, line: ReturnItem, suffix: str = "") -> list[TimelineEntry]:
-    return _item(policy.terms, line.item, suffix, excluded_by=_excluded_by(policy, line))
-
-
-def _piece(policy: Policy, item: Item) -> list[TimelineEntry]:
-    """A piece outside a return (claimed defective, or a cancelled order)."""
-    return _line(policy, ReturnItem(item=item))
-
-
-def _event(
-    terms: PolicyTerms, at: datetime | NotYet | None, key: str, label: str
-) -> list[TimelineEntry]:
-    if not isinstance(at, datetime):  # unknown, or not yet happened
-        return []
-    return [_e(store_date(at, terms.tz), key, label, TimelineKind.EVENT)]
-
-
-def _facts(case: Case, policy: Policy) -> list[TimelineEntry]:
-    terms = policy.terms
-    if isinstance(case, ReturnRequest):
-        per_item = [_line(policy, line) for line in case.items]
-        out = per_item[0]
-        if any(entries != out for entries in per_item):
-            # Items with their own dates: each line names its item.
-            out = [e for line in case.items for e in _line(policy, line, f" ({line.item.sku})")]
-        return out + _event(terms, case.requested_at, "requested", "return requested")
-    if isinstance(case, DefectClaim):
-        return [
-            *_piece(policy, case.item),
-            *_event(terms, case.reported_at, "reported", "defect reported"),
-            *_event(terms, case.photos_sent_at, "photos_sent", "photos received"),
-        ]
-    if isinstance(case, Inspection):
-        return [
-            *_facts(case.request, policy),
-            *_event(terms, case.inspected_at, "inspected", "inspected by the quality team"),
-        ]
-    if isinstance(case, CustomOrderCancellation):
-        return [
-            *_piece(policy, case.item),
-            *_event(terms, case.production_started_at, "production_started", "production began"),
-            *_event(terms, case.cancelled_at, "cancelled", "order cancelled"),
-        ]
-    if isinstance(case, ExchangeRequest):
-        return [
-            *_line(policy, case.item),
-            *_event(terms, case.requested_at, "requested", "exchange requested"),
-            *_event(terms, case.returned_at, "returned", "piece sent back"),
-        ]
-    assert isinstance(case, LostParcelReport)  # the cases were checked by _typed
-    return _event(terms, case.shipped_at, "shipped", "return parcel shipped")
+def _facts(case: Case, policy: Policy, spec: StageSpec) -> list[TimelineEntry]:
+    """The stage's dated facts: its pieces (bought, delivered, last days), then its
+    events, in the order the stage table gives them."""
+    pieces = spec.pieces(case)
+    per_piece = [_item(policy, piece) for piece in pieces]
+    out = per_piece[0] if per_piece else []
+    if any(entries != out for entries in per_piece):
+        # Pieces with their own dates: each line names its piece.
+        out = [e for p in pieces for e in _item(policy, p, f" ({p.item.sku})")]
+    for event in spec.events(case):
+        if isinstance(event.at, datetime):  # not unknown, nor not yet happened
+            day = store_date(event.at, policy.terms.tz)
+            out.append(_e(day, event.key, event.label, TimelineKind.EVENT))
+    return out
 
 
 def timeline(
@@ -296,7 +245,7 @@ def timeline(
     excludes are found, under the version the decision names (``policy_version``).
     """
     policy = default_evaluator(policy, _CTX)
-    typed = _typed(case)
+    typed = _typed(case, policy if isinstance(policy, Policy) else None)
     if decision is None:
         decision = policy.evaluate(typed)
     elif not isinstance(decision, Decision | OrderDecision):
@@ -305,8 +254,7 @@ def timeline(
         )
     named = policy_named(policy, decision.policy_version, _CTX)
     terms = named.terms
-    case = typed
-    entries = _facts(case, named)
+    entries = _facts(typed, named, named.stage_of(typed))
     if decision.policy_version == NO_VERSION:
         # Judged under no known version: no deadline is known either, as the decision says.
         return _sorted(e for e in entries if e.kind is TimelineKind.EVENT)
@@ -314,7 +262,9 @@ def timeline(
     if ob is not None and ob.refund_earliest is not None and ob.refund_latest is not None:
         # At an inspection the refund is approved that day; a cancellation's window
         # counts from the cancellation, already on the timeline.
-        on = store_date(case.inspected_at, terms.tz) if isinstance(case, Inspection) else None
+        # The approval day is the inspection's, where the case has one.
+        inspected = getattr(typed, "inspected_at", None)
+        on = store_date(inspected, terms.tz) if inspected is not None else None
         entries = [e for e in entries if not (on is not None and e.key == "inspected")]
         entries += _refund(terms, ob.refund_earliest, ob.refund_latest, approved=on)
     elif ob is not None:

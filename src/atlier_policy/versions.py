@@ -32,32 +32,25 @@ Fail closed (``docs/versions.md``):
 
 from __future__ import annotations
 
+import importlib
+import warnings
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from itertools import pairwise
 from typing import Any
 
-from atlier_policy.cases import (
-    CustomOrderCancellation,
-    DefectClaim,
-    ExchangeRequest,
-    Inspection,
-    Item,
-    LostParcelReport,
-    NotYet,
-    ReturnRequest,
-)
+from atlier_policy.cases import Item
 from atlier_policy.clauses import LAST_UPDATED
 from atlier_policy.deadlines import store_date
-from atlier_policy.decision import Decision, Obligations, OrderDecision, Reason
+from atlier_policy.decision import Decision, Obligations, OrderDecision, Role
 from atlier_policy.errors import InputError
-from atlier_policy.jsonio import case_from_dict
 from atlier_policy.limits import MAX_VERSION_EVALUATIONS, MAX_VERSIONS
 from atlier_policy.policy import Case, Policy
-from atlier_policy.rules import Finding
+from atlier_policy.rules import Explanation, Finding, Reason
+from atlier_policy.stages import StageSpec
 from atlier_policy.terms import PolicyTerms
 
 __all__ = [
@@ -187,21 +180,24 @@ class PolicyVersions:
         self, case: Case | Mapping[str, Any], *, on: date | None = None
     ) -> Decision | OrderDecision:
         """Evaluate ``case`` under the version in force on ``on`` or else on its purchase date."""
-        typed = _typed(case)
+        typed = _typed(case, self.policies[0])
         if on is not None:
             return self.for_date(on).evaluate(typed)
         tz = self.policies[0].terms.tz
-        items = _items(typed)
+        spec = self.policies[0].stage_of(typed)
+        items = tuple(piece.item for piece in spec.pieces(typed))
         known = [store_date(i.purchased_at, tz) for i in items if i.purchased_at is not None]
         unknown = not known
-        if unknown and items and self.policies[0].terms.effective_date > EARLIEST_PURCHASE:
-            # Fail closed: an undated purchase may precede every version we hold.
+        later = [store_date(t, tz) for t in _after_purchase(typed, items, spec)]
+        bound = min(later, default=None)
+        open_ended = self.policies[0].terms.effective_date > EARLIEST_PURCHASE
+        if unknown and open_ended and (items or bound is None):
+            # Fail closed: an undated purchase may precede every version we hold (a case
+            # naming no piece, a lost parcel, is dated by its own facts, if it has any).
             return _undated(self.policies[0], typed)
         early = [d for d in known if self._in_force(d) is None]
         chosen = {p.version: p for p in (self._in_force(d) for d in known) if p is not None}
         if unknown:
-            later = [store_date(t, tz) for t in _after_purchase(typed) if t is not None]
-            bound = min(later, default=None)
             if bound is not None and self._in_force(bound) is None:
                 early.append(bound)
             chosen.update(
@@ -269,53 +265,27 @@ def _as_policy(version: Policy | PolicyTerms) -> Policy:
     return Policy(version) if isinstance(version, PolicyTerms) else version
 
 
-_CASES = (
-    ReturnRequest,
-    DefectClaim,
-    LostParcelReport,
-    Inspection,
-    CustomOrderCancellation,
-    ExchangeRequest,
-)
-
-
-def _typed(case: Case | Mapping[str, Any]) -> Case:
-    typed: object = case_from_dict(dict(case)) if isinstance(case, Mapping) else case
-    if not isinstance(typed, _CASES):
-        raise InputError.single(
-            "case", "a case of one of the six stages", type(case).__name__, "evaluate"
+def _typed(case: Any, policy: Policy | None = None) -> Any:
+    """A typed case; a JSON document (deprecated here: decode it with the codec first)."""
+    if isinstance(case, Mapping):
+        warnings.warn(
+            "passing a JSON document to a tool is deprecated: decode it with "
+            "atlier_policy.codec.case_from_dict",
+            DeprecationWarning,
+            stacklevel=3,
         )
-    return typed
+        codec = importlib.import_module("atlier_policy.codec")  # the adapter, at run time
+        stages = (policy or Policy()).stages
+        case = codec.case_from_dict(dict(case), stages=stages)
+    (policy or Policy()).stage_of(case)  # a case of a stage the policy knows, or our error
+    return case
 
 
-def _items(case: Case) -> tuple[Item, ...]:
-    """The purchased items of a case (a lost parcel report names none)."""
-    if isinstance(case, ReturnRequest):
-        return tuple(line.item for line in case.items)
-    if isinstance(case, ExchangeRequest):
-        return (case.item.item,)
-    if isinstance(case, LostParcelReport):
-        return ()
-    return (case.item,)
-
-
-def _after_purchase(case: Case) -> Iterable[datetime | None]:
+def _after_purchase(case: Any, items: tuple[Item, ...], spec: StageSpec) -> Iterator[datetime]:
     """Instants that cannot precede the purchase: they bound an unknown purchase date."""
-    yield from (i.delivered_at for i in _items(case))
-    if isinstance(case, ReturnRequest | ExchangeRequest):
-        yield case.requested_at
-    if isinstance(case, ExchangeRequest) and not isinstance(case.returned_at, NotYet):
-        yield case.returned_at
-    if isinstance(case, DefectClaim):
-        yield case.reported_at
-    if isinstance(case, LostParcelReport):
-        yield case.shipped_at
-    if isinstance(case, Inspection):
-        yield case.inspected_at
-        yield from _after_purchase(case.request)
-    if isinstance(case, CustomOrderCancellation):
-        yield case.cancelled_at
-        yield case.production_started_at
+    for instant in (*(i.delivered_at for i in items), *(e.at for e in spec.events(case))):
+        if isinstance(instant, datetime):
+            yield instant
 
 
 # --- fail-closed results ------------------------------------------------------------------
@@ -325,11 +295,9 @@ def _review(d: Decision, reason: Reason, version: str) -> Decision:
     """``d`` turned into "needs review" for ``reason``: no obligations, no deadlines."""
     return replace(
         d,
-        outcome=type(d.outcome)("needs_review"),
-        reasons=(reason,),
-        trace=(),
+        outcome=next(o for o in type(d.outcome) if o.role is Role.REVIEW),
+        explanation=Explanation.given((reason,), (), reason.missing),
         obligations=Obligations(),
-        missing=reason.missing,
         settlement=None,
         policy_version=version,
     )

@@ -26,13 +26,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from atlier_policy.decision import Decision, OrderDecision, Outcome, Stage
+from atlier_policy.decision import Decision, OrderDecision, Outcome
 from atlier_policy.errors import InputError
-from atlier_policy.jsonio import case_from_dict
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Finding
 from atlier_policy.strings import one_line
-from atlier_policy.versions import PolicyVersions
+from atlier_policy.versions import PolicyVersions, _typed
 
 _CTX = "compare"
 
@@ -56,7 +55,7 @@ class DecisionChange:
     case: int
     order_id: str
     sku: str | None
-    stage: Stage
+    stage: str
     baseline: Outcome
     candidate: Outcome
     baseline_reasons: tuple[str, ...]
@@ -90,7 +89,7 @@ class DecisionChange:
             "case": self.case,
             "order_id": self.order_id,
             "sku": self.sku,
-            "stage": self.stage.value,
+            "stage": self.stage,
             "baseline_outcome": self.baseline.value,
             "candidate_outcome": self.candidate.value,
             "changed": self.changed,
@@ -124,7 +123,7 @@ class Group:
     A change with several differing codes counts once under each.
     """
 
-    stage: Stage
+    stage: str
     baseline: Outcome
     candidate: Outcome
     code: str
@@ -133,7 +132,7 @@ class Group:
 
     def to_record(self) -> dict[str, Any]:
         return {
-            "stage": self.stage.value,
+            "stage": self.stage,
             "baseline_outcome": self.baseline.value,
             "candidate_outcome": self.candidate.value,
             "reason_code": self.code,
@@ -169,14 +168,14 @@ class Comparison:
         return tuple(d for d in self.decisions if d.obligations_changed and not d.changed)
 
     @property
-    def transitions(self) -> dict[tuple[Stage, Outcome, Outcome], int]:
+    def transitions(self) -> dict[tuple[str, Outcome, Outcome], int]:
         """How many item decisions go from each outcome to each, unchanged ones included."""
         return dict(Counter((d.stage, d.baseline, d.candidate) for d in self.decisions))
 
     @property
     def groups(self) -> tuple[Group, ...]:
         """Changed decisions counted by (stage, from, to, reason code), most frequent first."""
-        counts: Counter[tuple[Stage, Outcome, Outcome, str, str]] = Counter()
+        counts: Counter[tuple[str, Outcome, Outcome, str, str]] = Counter()
         for d in self.changes:
             keys = [(c, "added") for c in d.reasons_added]
             keys += [(c, "removed") for c in d.reasons_removed]
@@ -203,7 +202,7 @@ class Comparison:
             "outcome_changed": sum(d.outcome_changed for d in self.decisions),
             "obligations_only": len(self.obligation_changes),
             "transitions": [
-                {"stage": s.value, "baseline_outcome": b.value, "candidate_outcome": c.value}
+                {"stage": s, "baseline_outcome": b.value, "candidate_outcome": c.value}
                 | {"count": n}
                 for (s, b, c), n in sorted(self.transitions.items())
             ],
@@ -270,7 +269,7 @@ def compare_case(
     case: Case | Mapping[str, Any], baseline: Evaluator, candidate: Evaluator, *, label: int = 0
 ) -> tuple[DecisionChange, ...]:
     """One case under both policies: a pair of decisions per item."""
-    typed: Case = case_from_dict(dict(case)) if isinstance(case, Mapping) else case
+    typed: Case = _typed(case)
     before, after = _items(baseline.evaluate(typed)), _items(candidate.evaluate(typed))
     return tuple(
         DecisionChange(

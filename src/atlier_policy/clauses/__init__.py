@@ -13,7 +13,16 @@ from atlier_policy.terms import SUPPORT_EMAIL, SUPPORT_PHONE
 
 __all__ = ["CONTACT", "LAST_UPDATED", "SUPPORT_EMAIL", "SUPPORT_PHONE"]
 
+
+def _closes(notice: object, decision: object) -> tuple[str, ...]:
+    """The contact closes the message (its ``contact`` template): no notice of its own."""
+    return ()
+
+
 CONTACT = Provision(
-    "s6.contact", "6", "For return or refund inquiries, please reach out to our support team:"
+    "s6.contact",
+    "6",
+    "For return or refund inquiries, please reach out to our support team:",
+    wording=_closes,
 )
 LAST_UPDATED = Provision("h.last_updated", "header", "Last Updated: 01/12/2025")

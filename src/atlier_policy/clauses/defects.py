@@ -25,7 +25,7 @@ from atlier_policy.cases import (
 )
 from atlier_policy.deadlines import last_day_to_report_defect, store_date
 from atlier_policy.decision import RemedyOption
-from atlier_policy.rules import AllOf, AnyOf, Check, Clause, Context
+from atlier_policy.rules import AllOf, AnyOf, Check, Clause, Context, Deadline
 
 __all__ = [
     "CAUSE_COVERED",
@@ -103,7 +103,16 @@ def _notice(ctx: Context[DefectClaim]) -> Check:
     return Check.failed(f"reported too late: {text}", code="defect_notice_late", **facts)
 
 
-NOTICE_WINDOW = Clause("s3.notice_window", "3", NOTICE, "defect_notice", _notice)
+NOTICE_WINDOW = Clause(
+    "s3.notice_window",
+    "3",
+    NOTICE,
+    "defect_notice",
+    _notice,
+    deadline=Deadline(
+        "last_day_to_report_defect", "last day to report a defect", last_day_to_report_defect
+    ),
+)
 
 
 def _email(ctx: Context[DefectClaim]) -> Check:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from atlier_policy.cases import Inspection, ProofOfPurchase, ReturnLine, SalesChannel
 from atlier_policy.clauses._kit import flag_clause, tabulate
 from atlier_policy.deadlines import last_day_to_request_return, store_date
-from atlier_policy.rules import AllOf, Check, Clause, Context, Finding
+from atlier_policy.rules import AllOf, Check, Clause, Context, Deadline, Finding
 
 __all__ = [
     "ACCESSORIES",
@@ -86,7 +86,20 @@ def _window(ctx: Context[ReturnLine]) -> Check:
     )
 
 
-RETURN_WINDOW = Clause("s1.return_window", "1", WINDOW, "return_window", _window)
+RETURN_WINDOW = Clause(
+    "s1.return_window",
+    "1",
+    WINDOW,
+    "return_window",
+    _window,
+    # On a timeline: the last day to request a return, for a piece §1/§2 do not exclude.
+    deadline=Deadline(
+        "last_day_to_request_return",
+        "last day to request a return",
+        last_day_to_request_return,
+        gated_by="return_rule",
+    ),
+)
 
 UNUSED = flag_clause(
     "s1.unused",

@@ -6,6 +6,8 @@ rules apply to it as to a return; these clauses add what §5 asks on top.
 
 from __future__ import annotations
 
+from typing import Any
+
 from atlier_policy.cases import ExchangeRequest, NotYet, before
 from atlier_policy.deadlines import store_date
 from atlier_policy.rules import AllOf, Check, Clause, Context, Provision
@@ -76,7 +78,22 @@ def _prices(ctx: Context[ExchangeRequest]) -> Check:
 
 
 PRICES_KNOWN = Clause("s5.prices_known", "5", TERMS, "exchange_prices", _prices)
-PRICE_DIFFERENCE = Provision("s5.price_difference", "5", TERMS)
+
+
+def _difference(notice: Any, decision: Any) -> tuple[str, ...]:
+    """Who pays the price difference, if anyone."""
+    s = decision.settlement
+    variant = (
+        "customer_pays"
+        if s.customer_pays.amount > 0
+        else "store_refunds"
+        if s.store_refunds.amount > 0
+        else "none"
+    )
+    return (f"notice.price_difference.{variant}",)
+
+
+PRICE_DIFFERENCE = Provision("s5.price_difference", "5", TERMS, wording=_difference)
 
 RULE = AllOf.of(CONTACT_FIRST, AVAILABILITY, PRICES_KNOWN)
 """What §5 adds to the §1/§2 eligibility of the item."""

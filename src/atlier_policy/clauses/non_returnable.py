@@ -11,6 +11,8 @@ confirm or overturn them.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
+from typing import Any
 
 from atlier_policy.cases import (
     CustomOrderCancellation,
@@ -25,7 +27,7 @@ from atlier_policy.clauses._kit import flag_clause, tabulate
 from atlier_policy.clauses.defects import cause_words, confirms_defect
 from atlier_policy.clauses.shipping import ERROR_UNCONFIRMED
 from atlier_policy.deadlines import store_date
-from atlier_policy.rules import AllOf, Check, Clause, Context
+from atlier_policy.rules import AllOf, Check, Clause, Context, Finding
 
 __all__ = [
     "ALTERED",
@@ -134,7 +136,16 @@ def _sale(ctx: Context[ReturnLine]) -> Check:
     return result
 
 
-SALE_ITEM = Clause("s2.sale_item", "2", SALE, "sale_item", _sale, final=True)
+def _sale_wording(reason: Any, decision: Any, asked: date | None) -> str | None:
+    """``past`` / ``open`` for the sale exclusion: is the defect route still open on the
+    day the customer asked (interpretation 9)? Without that day, the neutral wording."""
+    last = decision.obligations.last_day_to_report_defect
+    if reason.finding is not Finding.FAILED or asked is None or last is None:
+        return None
+    return "past" if asked > last else "open"
+
+
+SALE_ITEM = Clause("s2.sale_item", "2", SALE, "sale_item", _sale, final=True, wording=_sale_wording)
 
 
 _RECORDED = flag_clause(

@@ -5,6 +5,9 @@ References: policy §4; header "Free shipping on all orders!".
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from atlier_policy.cases import (
     Inspection,
     LostParcelReport,
@@ -14,7 +17,7 @@ from atlier_policy.cases import (
     ReturnRequest,
 )
 from atlier_policy.clauses.defects import confirms_defect
-from atlier_policy.decision import ShippingPayer
+from atlier_policy.decision import Role, ShippingPayer
 from atlier_policy.rules import Check, Clause, Context, Provision
 
 __all__ = [
@@ -37,10 +40,34 @@ WINDOW = (
     "Approved refunds will be processed within 7–10 business days to your original payment method."
 )
 
+
+def _who_pays(notice: Any, decision: Any) -> tuple[str, ...]:
+    """Who pays the return shipping, and what the store reimburses if it does."""
+    ob = decision.obligations
+    payer = ob.return_shipping_paid_by
+    keys: tuple[str, ...] = (f"notice.return_shipping.{payer.value}",)
+    if payer is ShippingPayer.STORE and ob.return_shipping_reimbursed is not None:
+        keys += ("notice.shipping_reimbursed",)
+    return keys
+
+
+def _insured(notice: Any, decision: Any) -> tuple[str, ...]:
+    """After a lost parcel, whether it was insured; before it, the advice to insure."""
+    if decision.outcome.role is not Role.REFUSED or not decision.reasons:
+        return (f"notice.{notice.code}",)
+    insured = dict(decision.reasons[0].facts).get("insured") == "yes"
+    return ("notice.parcel_insured" if insured else "notice.parcel_not_insured",)
+
+
+def _decision_email(notice: Any, decision: Any) -> tuple[str, ...]:
+    """After an inspection the message itself is this e-mail: nothing to announce."""
+    return () if decision.stage == "inspection" else (f"notice.{notice.code}",)
+
+
 FREE_SHIPPING = Provision("h.free_shipping", "header", "Free shipping on all orders!")
-RETURN_SHIPPING = Provision("s4.return_shipping", "4", RETURN_COST)
-INSURED_SHIPPING = Provision("s4.insured_shipping", "4", LOST)
-DECISION_EMAIL = Provision("s4.decision_email", "4", EMAIL)
+RETURN_SHIPPING = Provision("s4.return_shipping", "4", RETURN_COST, wording=_who_pays)
+INSURED_SHIPPING = Provision("s4.insured_shipping", "4", LOST, wording=_insured)
+DECISION_EMAIL = Provision("s4.decision_email", "4", EMAIL, wording=_decision_email)
 REFUND_WINDOW = Provision("s4.refund_window", "4", WINDOW)
 
 
@@ -56,7 +83,7 @@ def _received(ctx: Context[LostParcelReport]) -> Check:
             **facts,
         )
     waiting = case.status is ParcelStatus.IN_TRANSIT
-    return Check.unknown(
+    unknown = Check.unknown(
         "the return parcel is still in transit"
         if waiting
         else "the return parcel's status is not known",
@@ -65,6 +92,8 @@ def _received(ctx: Context[LostParcelReport]) -> Check:
         tracked=case.tracked,
         insured=case.insured,
     )
+    # A parcel on its way is awaited, not reviewed: this result selects that outcome.
+    return replace(unknown, outcome="awaiting_parcel") if waiting else unknown
 
 
 PARCEL_RECEIVED = Clause("s4.parcel_received", "4", LOST, "return_parcel", _received)

@@ -14,16 +14,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from atlier_policy import (
-    Decision,
-    InputError,
-    OrderDecision,
-    default_policy,
-    evaluate,
-    to_records,
-)
+from atlier_policy import Decision, InputError, OrderDecision, default_policy, evaluate
 from atlier_policy.cli import main
-from atlier_policy.jsonio import case_from_dict, case_from_json, case_to_dict, decision_from_dict
+from atlier_policy.codec import (
+    case_from_dict,
+    case_from_json,
+    case_to_dict,
+    decision_from_dict,
+    decision_to_dict,
+    to_json,
+)
+from atlier_policy.records import to_record, to_records
 from atlier_policy.schema import case_schema, decision_schema
 from atlier_policy.termsfile import load_policy
 from strategies import any_complete_case
@@ -55,7 +56,7 @@ def test_case_round_trip(case: Any) -> None:
 def test_decision_round_trip(case: Any) -> None:
     """decision -> JSON text -> decision gives an equal value, and validates against the schema."""
     decision = POLICY.evaluate(case)
-    doc = _wire(decision.to_dict())
+    doc = _wire(decision_to_dict(decision))
     DECISION_VALIDATOR.validate(doc)
     assert decision_from_dict(doc) == decision
     assert doc["schema_version"] == "1.0"
@@ -72,14 +73,14 @@ def test_shipped_schemas_are_current() -> None:
 
 def test_examples_cover_every_stage_and_outcome() -> None:
     """examples/ has a case for every stage and every outcome kind of it."""
-    from atlier_policy.jsonio import OUTCOMES
+    from atlier_policy.stages import STAGES
 
     seen: set[tuple[str, str]] = set()
     for path in EXAMPLES:
         result = evaluate(json.loads(path.read_text()))
         for d in result.items if isinstance(result, OrderDecision) else (result,):
-            seen.add((d.stage.value, d.outcome.value))
-    wanted = {(stage.value, o.value) for stage, cls in OUTCOMES.items() for o in cls}
+            seen.add((d.stage, d.outcome.value))
+    wanted = {(spec.name, o.value) for spec in STAGES for o in spec.outcomes}
     assert wanted <= seen, sorted(wanted - seen)
 
 
@@ -272,19 +273,27 @@ def test_html_display() -> None:
 
 def test_decision_documents_refuse_bad_shapes() -> None:
     """Decoding a stored decision reports bad kinds, stages, outcomes, facts and depths."""
-    good = evaluate(json.loads((ROOT / "examples" / "lost_parcel_lost.json").read_text())).to_dict()
-    order = evaluate(
-        json.loads((ROOT / "examples" / "return_request_late.json").read_text())
-    ).to_dict()
+    good = decision_to_dict(
+        evaluate(json.loads((ROOT / "examples" / "lost_parcel_lost.json").read_text()))
+    )
+    order = decision_to_dict(
+        evaluate(json.loads((ROOT / "examples" / "return_request_late.json").read_text()))
+    )
     with pytest.raises(InputError, match="kind"):
         decision_from_dict({"kind": "verdict"})
     with pytest.raises(InputError, match="kind"):
         decision_from_dict([good])
-    with pytest.raises(InputError, match="'decision'"):
+    with (
+        pytest.warns(DeprecationWarning, match="codec"),
+        pytest.raises(InputError, match="'decision'"),
+    ):
         Decision.from_dict(order)
-    with pytest.raises(InputError, match="'order_decision'"):
+    with (
+        pytest.warns(DeprecationWarning, match="codec"),
+        pytest.raises(InputError, match="'order_decision'"),
+    ):
         OrderDecision.from_dict(good)
-    assert OrderDecision.from_dict(order).to_dict() == order
+    assert decision_to_dict(decision_from_dict(order)) == order
     bad_items = {**order, "items": {"0": order["items"][0]}}
     with pytest.raises(InputError, match="items"):
         decision_from_dict(bad_items)
@@ -310,10 +319,10 @@ def test_null_request_and_programming_errors() -> None:
         case_from_dict({**doc, "request": "AJ-100231"})
     with pytest.raises(InputError, match="encode"):
         case_to_dict("a case")
-    from atlier_policy import jsonio, schema
+    from atlier_policy import codec, schema
 
     with pytest.raises(TypeError, match="no JSON decoder"):
-        jsonio._decode(complex, 1, "x", jsonio._Problems())
+        codec._decode(complex, 1, "x", codec._Problems())
     with pytest.raises(TypeError, match="no schema"):
         schema._type_schema(complex, {})
 
@@ -327,19 +336,33 @@ def test_exchange_html_shows_settlement() -> None:
     assert "customer pays 75.00 USD, store refunds 0.00 USD" in d._repr_html_()
 
 
-def test_decision_round_trip_through_classes() -> None:
-    """Decision.from_dict and OrderDecision.from_dict give back equal values."""
+def test_the_deprecated_methods_still_work_for_one_release() -> None:
+    """Decision.to_dict/to_json/from_dict/to_record and OrderDecision's warn, and delegate
+    to the codec and records adapters (the values import no adapter)."""
     d = evaluate(json.loads((ROOT / "examples" / "inspection_refund_approved.json").read_text()))
+    od = evaluate(json.loads((ROOT / "examples" / "return_request_late.json").read_text()))
     assert isinstance(d, Decision)
-    assert Decision.from_dict(d.to_dict()) == d
-    assert json.loads(d.to_json()) == _wire(d.to_dict())
+    assert isinstance(od, OrderDecision)
+    with pytest.warns(DeprecationWarning, match="atlier_policy.codec.decision_to_dict"):
+        doc = d.to_dict()
+    with pytest.warns(DeprecationWarning, match="atlier_policy.codec"):
+        assert Decision.from_dict(doc) == d
+    with pytest.warns(DeprecationWarning, match="atlier_policy.codec"):
+        assert json.loads(d.to_json()) == _wire(doc)
+    with pytest.warns(DeprecationWarning, match="atlier_policy.records.to_record"):
+        assert d.to_record() == to_record(d)
+    with pytest.warns(DeprecationWarning, match="atlier_policy.codec"):
+        assert OrderDecision.from_dict(od.to_dict()) == od
+    with pytest.warns(DeprecationWarning, match="atlier_policy.codec"):
+        assert json.loads(od.to_json()) == decision_to_dict(od)
+    assert json.loads(to_json(d)) == _wire(decision_to_dict(d))
 
 
 @pytest.mark.parametrize("bad", ["2025-13-01", "2025-12-1", 20251201])
 def test_decision_dates_are_checked(bad: object) -> None:
     """Dates in a stored decision must be ISO 8601 dates."""
     d = evaluate(json.loads((ROOT / "examples" / "inspection_refund_approved.json").read_text()))
-    doc = d.to_dict()
+    doc = decision_to_dict(d)
     doc["obligations"]["refund_earliest"] = bad
     with pytest.raises(InputError, match=r"obligations\.refund_earliest"):
         decision_from_dict(doc)
@@ -349,10 +372,10 @@ def test_typing_constructs_are_programming_errors() -> None:
     """A field type the decoder does not know (not even a class) is a programming error."""
     from typing import Literal
 
-    from atlier_policy import jsonio
+    from atlier_policy import codec
 
     with pytest.raises(TypeError, match="no JSON decoder"):
-        jsonio._decode(Literal["x"], "x", "x", jsonio._Problems())
+        codec._decode(Literal["x"], "x", "x", codec._Problems())
 
 
 @pytest.mark.parametrize("given", [5, True, ["lost"], {"value": "lost"}])

@@ -1,0 +1,704 @@
+"""The codec: JSON in, JSON out, both ways in one place; a thin, strict adapter around
+the typed core.
+
+A case document is a JSON object whose ``stage`` names a stage of the stage table
+(``atlier_policy.stages``; a policy's own table with ``stages=``); its other keys are
+the fields of that stage's case class (``docs/json.md``). Dates are ISO
+8601 (instants with an offset), money is ``{"amount": "240.00", "currency":
+"USD"}`` with the amount as a decimal *string*, enums are lower-case strings,
+``null`` is an unknown fact. Optional keys may be omitted (their default
+applies); unknown keys are refused. Every problem of a document is reported at
+once, each with its field path (``items[2].item.delivered_at``).
+
+Decisions encode to a stable, versioned document (``schema_version`` and the
+policy version inside) and decode back to equal values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import re
+import types
+import typing
+from collections import Counter
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any, Union, get_args, get_origin
+
+from atlier_policy.decision import Decision, Obligations, OrderDecision, Settlement
+from atlier_policy.errors import InputError, _shown
+from atlier_policy.limits import (
+    AMOUNT_PATTERN,
+    MAX_AMOUNT,
+    MAX_DATETIME_LENGTH,
+    MAX_ITEMS,
+    MAX_STRING,
+)
+from atlier_policy.money import CURRENCIES, Money
+from atlier_policy.rules import Explanation, Reason, TraceEntry
+from atlier_policy.stages import STAGES, StageSpec
+from atlier_policy.strings import has_surrogates
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "case_from_dict",
+    "case_from_json",
+    "case_to_dict",
+    "decision_from_dict",
+    "decision_to_dict",
+    "dumps",
+    "loads",
+    "to_json",
+]
+
+SCHEMA_VERSION = "1.0"
+
+_AMOUNT = re.compile(AMOUNT_PATTERN)  # ASCII digits, no sign: amounts in documents are >= 0
+
+
+def _names(stages: tuple[StageSpec, ...]) -> str:
+    return ", ".join(repr(s.name) for s in stages)
+
+
+def _by_name(stages: tuple[StageSpec, ...]) -> dict[str, StageSpec]:
+    return {s.name: s for s in stages}
+
+
+def _stage_name(case: object, stages: tuple[StageSpec, ...] = STAGES) -> str | None:
+    return next((s.name for s in stages if type(case) is s.case), None)
+
+
+def _given(value: object) -> str:
+    """A JSON-ish, short rendering of what was given, for messages."""
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = json.dumps(value) if isinstance(value, str | float) else _shown(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class _Problems:
+    """Collects every problem of a document before raising once."""
+
+    __slots__ = ("items",)
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str, str]] = []
+
+    def add(self, path: str, expected: str, value: object) -> None:
+        self.items.append((path or "(document)", expected, _given(value)))
+
+
+_MISSING = object()
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+@cache
+def _spec(cls: type) -> tuple[tuple[str, Any, bool], ...]:
+    """(name, type, required) for each init field of a dataclass, cached per class."""
+    hints = typing.get_type_hints(cls)
+    return tuple(
+        (
+            f.name,
+            hints[f.name],
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+        )
+        for f in dataclasses.fields(cls)
+        if f.init and not f.name.startswith("_")
+    )
+
+
+@cache
+def _plan(tp: Any) -> tuple[str, Any]:
+    """How to decode a value of type ``tp``, worked out once per type."""
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        args = get_args(tp)
+        rest = tuple(a for a in args if a is not type(None))
+        return ("union", (type(None) in args, rest, _describe(tp)))
+    if origin is tuple:
+        item_tp = get_args(tp)[0]
+        return ("pairs", None) if item_tp == tuple[str, str] else ("array", item_tp)
+    if isinstance(tp, type):
+        if tp in _SCALARS:
+            return ("scalar", _SCALARS[tp])
+        if issubclass(tp, enum.Enum):
+            return ("enum", tp)
+        if dataclasses.is_dataclass(tp):
+            return ("object", tp)
+    raise TypeError(f"no JSON decoder for {tp!r}")  # a programming error, not bad input
+
+
+def _decode(tp: Any, value: object, path: str, problems: _Problems) -> Any:
+    kind, how = _plan(tp)
+    if kind == "scalar":
+        return how(value, path, problems)
+    if kind == "union":
+        nullable, rest, described = how
+        if value is None:
+            if nullable:
+                return None
+            problems.add(path, described, value)
+            return _MISSING
+        if len(rest) == 1:
+            return _decode(rest[0], value, path, problems)
+        return _decode_union(list(rest), value, path, problems, described)
+    if kind == "enum":
+        return _decode_enum(how, value, path, problems)
+    if kind == "object":
+        return _decode_object(how, value, path, problems)
+    if kind == "pairs":
+        return _decode_pairs(value, path, problems)
+    if not isinstance(value, list):
+        problems.add(path, "an array", value)
+        return _MISSING
+    if len(value) > MAX_ITEMS:
+        problems.add(path, f"at most {MAX_ITEMS} entries", f"{len(value)} entries")
+        return _MISSING
+    out = [_decode(how, v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+    return _MISSING if _MISSING in out else tuple(out)
+
+
+def _describe(tp: Any) -> str:
+    origin = get_origin(tp)
+    if origin in (Union, types.UnionType):
+        parts = dict.fromkeys(_describe(a) for a in get_args(tp) if a is not type(None))
+        return " or ".join(parts) + (" or null" if type(None) in get_args(tp) else "")
+    if origin is tuple:
+        return "an array"
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return "one of " + ", ".join(repr(m.value) for m in tp)
+    return _NAMES.get(tp, "an object")
+
+
+def _decode_union(
+    options: list[Any], value: object, path: str, problems: _Problems, described: str
+) -> Any:
+    enums = [o for o in options if isinstance(o, type) and issubclass(o, enum.Enum)]
+    if enums:
+        # An instant or its explicit "not yet" (``datetime | NotYet``): the enum's
+        # values are words, never instants, so the value itself selects.
+        for cls in enums:
+            if isinstance(value, str) and value in {m.value for m in cls}:
+                return cls(value)
+        (scalar,) = (o for o in options if o not in enums)
+        attempt = _Problems()
+        decoded = _decode(scalar, value, path, attempt)
+        if attempt.items:
+            problems.add(path, described, value)
+            return _MISSING
+        return decoded
+    # Otherwise a union of case classes (Inspection.request): the nested `stage` selects.
+    if not isinstance(value, dict):
+        problems.add(path, "an object", value)
+        return _MISSING
+    by_stage = {spec.name: spec.case for spec in STAGES if spec.case in options}
+    stage = value.get("stage")
+    if not isinstance(stage, str) or stage not in by_stage:  # an object or array: unhashable
+        choices = ", ".join(repr(s) for s in by_stage)
+        problems.add(_join(path, "stage"), f"one of {choices}", stage)
+        return _MISSING
+    body = {k: v for k, v in value.items() if k not in ("stage", "schema_version")}
+    return _decode_object(by_stage[stage], body, path, problems)
+
+
+@cache
+def _known(cls: type) -> frozenset[str]:
+    return frozenset(name for name, _, _ in _spec(cls))
+
+
+def _decode_object(cls: type, value: object, path: str, problems: _Problems) -> Any:
+    if not isinstance(value, dict):
+        problems.add(path, "an object", value)
+        return _MISSING
+    known = _known(cls)
+    if not known.issuperset(value):
+        for key in value:
+            if key not in known:
+                problems.add(_join(path, str(key)), "absent (unknown key)", value[key])
+    kwargs: dict[str, Any] = {}
+    failed = False
+    for name, tp, required in _spec(cls):
+        if name not in value:
+            if required:
+                problems.add(_join(path, name), f"present ({_describe(tp)})", "nothing")
+            continue
+        decoded = _decode(tp, value[name], _join(path, name), problems)
+        if decoded is _MISSING:
+            failed = True
+        else:
+            kwargs[name] = decoded
+    if failed or problems.items:
+        return _MISSING
+    try:
+        return cls(**kwargs)
+    except InputError as exc:  # cross-field checks of the case class itself
+        for field, expected, given in exc.problems:
+            problems.items.append((_join(path, field), expected, given))
+        return _MISSING
+
+
+def _decode_pairs(value: object, path: str, problems: _Problems) -> Any:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        problems.add(path, "an object of strings", value)
+        return _MISSING
+    return tuple(value.items())
+
+
+def _decode_enum(cls: type[enum.Enum], value: object, path: str, problems: _Problems) -> Any:
+    if isinstance(value, str):
+        try:
+            return cls(value)
+        except ValueError:
+            pass
+    problems.add(path, _describe(cls), value)
+    return _MISSING
+
+
+def _decode_str(value: object, path: str, problems: _Problems) -> Any:
+    if isinstance(value, str) and len(value) <= MAX_STRING and not has_surrogates(value):
+        return value
+    problems.add(path, f"a string of at most {MAX_STRING} characters (Unicode text)", value)
+    return _MISSING
+
+
+def _decode_bool(value: object, path: str, problems: _Problems) -> Any:
+    if isinstance(value, bool):
+        return value
+    problems.add(path, "true, false or null", value)
+    return _MISSING
+
+
+def _decode_int(value: object, path: str, problems: _Problems) -> Any:
+    if type(value) is int and -(10**9) < value < 10**9:
+        return value
+    problems.add(path, "a whole number", value)
+    return _MISSING
+
+
+def _decode_datetime(value: object, path: str, problems: _Problems) -> Any:
+    expected = "an ISO 8601 date-time with an offset, e.g. '2025-03-03T14:00:00-05:00'"
+    if isinstance(value, str) and 10 <= len(value) <= MAX_DATETIME_LENGTH and value.isascii():
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None and parsed.utcoffset() is not None:
+                return parsed
+            problems.add(path, expected, f"{value} (no offset)")
+            return _MISSING
+    problems.add(path, expected, value)
+    return _MISSING
+
+
+def _decode_date(value: object, path: str, problems: _Problems) -> Any:
+    if isinstance(value, str) and len(value) == 10 and value.isascii():
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    problems.add(path, "an ISO 8601 date, e.g. '2025-03-03'", value)
+    return _MISSING
+
+
+def _decode_money(value: object, path: str, problems: _Problems) -> Any:
+    if not isinstance(value, dict) or set(value) != {"amount", "currency"}:
+        problems.add(path, 'an object {"amount": "240.00", "currency": "USD"}', value)
+        return _MISSING
+    amount, currency = value["amount"], value["currency"]
+    ok = True
+    if not isinstance(amount, str) or not _AMOUNT.fullmatch(amount):
+        problems.add(_join(path, "amount"), _AMOUNT_EXPECTED, amount)
+        ok = False
+    if not isinstance(currency, str) or currency not in CURRENCIES:
+        problems.add(_join(path, "currency"), "an ISO 4217 currency code like 'USD'", currency)
+        ok = False
+    # The pattern admits only amounts Money accepts: below MAX_AMOUNT, ASCII digits.
+    return Money(Decimal(amount), currency) if ok else _MISSING
+
+
+_AMOUNT_EXPECTED = f"a decimal string like '240.00', below {MAX_AMOUNT:,f}"
+
+
+_SCALARS: dict[type, Callable[[object, str, _Problems], Any]] = {
+    str: _decode_str,
+    bool: _decode_bool,
+    int: _decode_int,
+    datetime: _decode_datetime,
+    date: _decode_date,
+    Money: _decode_money,
+}
+_NAMES: dict[Any, str] = {
+    str: "a string",
+    bool: "true or false",
+    int: "a whole number",
+    datetime: "an ISO 8601 date-time with an offset",
+    date: "an ISO 8601 date",
+    Money: "a money object",
+}
+
+
+# --- cases ------------------------------------------------------------------------------
+
+
+def case_from_dict(doc: object, *, stages: tuple[StageSpec, ...] = STAGES) -> Any:
+    """The typed case a JSON document describes; every problem reported at once.
+
+    ``stages`` is the stage table the ``stage`` is looked up in (a policy's
+    ``stages``, for a stage defined outside the library).
+
+    >>> case_from_dict({"stage": "lost_parcel", "order_id": "A-1", "status": "lost"}).status
+    <ParcelStatus.LOST: 'lost'>
+    >>> try:
+    ...     case_from_dict({"stage": "lost_parcel", "order_id": 7, "colour": "red"})
+    ... except InputError as err:
+    ...     for problem in err.problems:
+    ...         print(problem)
+    ('colour', 'absent (unknown key)', '"red"')
+    ('order_id', 'a string of at most 1000 characters (Unicode text)', '7')
+    """
+    if not isinstance(doc, dict):
+        raise InputError((("(document)", "a JSON object with a `stage`", _given(doc)),), "case")
+    stage_value = doc.get("stage")
+    spec = _by_name(stages).get(stage_value) if isinstance(stage_value, str) else None
+    if spec is None:
+        raise InputError(
+            (("stage", f"one of {_names(stages)}", _given(stage_value)),), "case"
+        ) from None
+    body = {k: v for k, v in doc.items() if k not in ("stage", "schema_version")}
+    version = doc.get("schema_version", SCHEMA_VERSION)
+    problems = _Problems()
+    if version != SCHEMA_VERSION:
+        problems.add("schema_version", f"{SCHEMA_VERSION!r}", version)
+    case = _decode_object(spec.case, body, "", problems)
+    if problems.items:
+        problems.items.sort(key=lambda p: p[0])
+        raise InputError(tuple(problems.items), f"{spec.name} case")
+    return case
+
+
+def case_from_json(text: str | bytes, *, stages: tuple[StageSpec, ...] = STAGES) -> Any:
+    """Parse and decode one case document; malformed JSON is our input error too."""
+    return case_from_dict(loads(text), stages=stages)
+
+
+def loads(text: str | bytes) -> Any:
+    """``json.loads`` with every failure turned into our input error.
+
+    Also refused: a key given twice in one object (parsers disagree on which one wins),
+    named by its path, and ``NaN`` or ``Infinity``.
+    """
+    twice: list[_Twice] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) == len(items):
+            return obj
+        marked = _Twice(obj)
+        counts = Counter(key for key, _ in items)
+        marked.keys_twice = sorted(key for key, n in counts.items() if n > 1)
+        twice.append(marked)
+        return marked
+
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        doc = json.loads(text, parse_constant=_no_constant, object_pairs_hook=pairs)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            (
+                (
+                    "(document)",
+                    "UTF-8 text",
+                    f"a byte 0x{exc.object[exc.start]:02x} at offset {exc.start}",
+                ),
+            ),
+            "JSON",
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            (("(document)", "valid JSON", f"{exc.msg} at line {exc.lineno} column {exc.colno}"),),
+            "JSON",
+        ) from None
+    except RecursionError:
+        raise InputError(
+            (("(document)", "JSON nested at most a few hundred levels deep", "deeper nesting"),),
+            "JSON",
+        ) from None
+    except ValueError as exc:  # e.g. integers longer than Python's digit limit
+        raise InputError(
+            (("(document)", "numbers of sensible size", str(exc).split(";")[0]),), "JSON"
+        ) from None
+    if twice:
+        raise InputError(
+            tuple((path, "given once in its object", "a duplicate key") for path in _twice(doc)),
+            "JSON",
+        )
+    return doc
+
+
+class _Twice(dict[str, Any]):
+    """A parsed JSON object in which some keys were given more than once."""
+
+    keys_twice: list[str]
+
+
+def _twice(doc: Any) -> list[str]:
+    """The paths of the keys given twice, found without recursion (any depth)."""
+    found: list[str] = []
+    stack: list[tuple[Any, str]] = [(doc, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in enumerate(value))
+        elif isinstance(value, dict):
+            stack.extend((v, _join(path, k)) for k, v in value.items())
+            if isinstance(value, _Twice):
+                found.extend(_join(path, key) for key in value.keys_twice)
+    return sorted(found)
+
+
+def _no_constant(name: str) -> None:
+    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
+
+
+def _encode(value: Any, stages: tuple[StageSpec, ...] = STAGES) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Money):
+        return {"amount": str(value.amount), "currency": value.currency}
+    if isinstance(value, tuple):
+        return [_encode(v, stages) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {}
+        stage = _stage_name(value, stages)
+        if stage is not None:
+            out["stage"] = stage
+        for name, _, _ in _spec(type(value)):
+            out[name] = _encode(getattr(value, name), stages)
+        return out
+    return value
+
+
+def case_to_dict(case: Any, *, stages: tuple[StageSpec, ...] = STAGES) -> dict[str, Any]:
+    """The JSON document of a typed case (``case_from_dict`` inverts it)."""
+    if _stage_name(case, stages) is None:
+        raise InputError.single(
+            "case", f"a case of one of the stages ({_names(stages)})", type(case).__name__, "encode"
+        )
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, **_encode(case, stages)}
+    return doc
+
+
+# --- decisions --------------------------------------------------------------------------
+
+
+def decision_to_dict(decision: Decision | OrderDecision) -> dict[str, Any]:
+    """A stable, versioned document of a decision."""
+    if isinstance(decision, OrderDecision):
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": "order_decision",
+            "stage": decision.stage,
+            "order_id": decision.order_id,
+            "policy_version": decision.policy_version,
+            "counts": decision.counts,
+            "all_granted": decision.all_granted,
+            "items": [_decision_body(d) for d in decision.items],
+        }
+    return {"schema_version": SCHEMA_VERSION, "kind": "decision", **_decision_body(decision)}
+
+
+def _money(m: Money | None) -> dict[str, str] | None:
+    return None if m is None else {"amount": str(m.amount), "currency": m.currency}
+
+
+def _day(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def _decision_body(d: Decision) -> dict[str, Any]:
+    # Written out field by field (not by reflection): this runs once per decision
+    # in a batch. Key order is the schema's and stays stable.
+    ob = d.obligations
+    s = d.settlement
+    return {
+        "stage": d.stage,
+        "outcome": d.outcome.value,
+        "order_id": d.order_id,
+        "sku": d.sku,
+        "reasons": [
+            {
+                "code": r.code,
+                "finding": r.finding.value,
+                "clause_id": r.clause_id,
+                "section": r.section,
+                "sentence": r.sentence,
+                "message": r.message,
+                "facts": dict(r.facts),
+                "missing": list(r.missing),
+            }
+            for r in d.reasons
+        ],
+        "trace": [
+            {"depth": t.depth, "rule": t.rule, "finding": t.finding.value, "message": t.message}
+            for t in d.trace
+        ],
+        "obligations": {
+            "return_shipping_paid_by": ob.return_shipping_paid_by
+            and ob.return_shipping_paid_by.value,
+            "return_shipping_reimbursed": _money(ob.return_shipping_reimbursed),
+            "refund_amount": _money(ob.refund_amount),
+            "refund_to": ob.refund_to,
+            "refund_earliest": _day(ob.refund_earliest),
+            "refund_latest": _day(ob.refund_latest),
+            "last_day_to_request_return": _day(ob.last_day_to_request_return),
+            "last_day_to_report_defect": _day(ob.last_day_to_report_defect),
+            "notices": [
+                {
+                    "code": n.code,
+                    "clause_id": n.clause_id,
+                    "section": n.section,
+                    "message": n.message,
+                }
+                for n in ob.notices
+            ],
+            "options": [
+                {
+                    "code": o.code,
+                    "clause_id": o.clause_id,
+                    "section": o.section,
+                    "message": o.message,
+                    "refund_to": o.refund_to,
+                    "refund_earliest": _day(o.refund_earliest),
+                    "refund_latest": _day(o.refund_latest),
+                }
+                for o in ob.options
+            ],
+        },
+        "missing": list(d.missing),
+        "settlement": s
+        and {"customer_pays": _money(s.customer_pays), "store_refunds": _money(s.store_refunds)},
+        "policy_version": d.policy_version,
+        "granted": d.granted,
+    }
+
+
+def to_json(decision: Decision | OrderDecision) -> str:
+    """The decision's document as compact JSON text."""
+    return dumps(decision_to_dict(decision))
+
+
+def decision_from_dict(
+    doc: object, *, stages: tuple[StageSpec, ...] = STAGES
+) -> Decision | OrderDecision:
+    """Decode a decision document (e.g. one stored earlier) back to an equal value."""
+    if not isinstance(doc, dict) or doc.get("kind") not in ("decision", "order_decision"):
+        raise InputError(
+            (
+                (
+                    "kind",
+                    "'decision' or 'order_decision'",
+                    _given(doc.get("kind") if isinstance(doc, dict) else doc),
+                ),
+            ),
+            "decision",
+        )
+    problems = _Problems()
+    if doc["kind"] == "order_decision":
+        items = doc.get("items")
+        decoded = [
+            _decision_from_body(b, f"items[{i}]", problems, stages)
+            for i, b in enumerate(items if isinstance(items, list) else [])
+        ]
+        if not isinstance(items, list):
+            problems.add("items", "an array", items)
+        result: Any = _MISSING
+        if not problems.items:
+            result = OrderDecision(
+                order_id=str(doc.get("order_id")),
+                stage=str(doc.get("stage")),
+                items=tuple(decoded),
+                policy_version=str(doc.get("policy_version")),
+            )
+    else:
+        body = {k: v for k, v in doc.items() if k not in ("schema_version", "kind")}
+        result = _decision_from_body(body, "", problems, stages)
+    if problems.items:
+        raise InputError(tuple(problems.items), "decision")
+    return typing.cast(Decision | OrderDecision, result)
+
+
+def _decision_from_body(
+    body: object, path: str, problems: _Problems, stages: tuple[StageSpec, ...]
+) -> Any:
+    if not isinstance(body, dict):
+        problems.add(path, "an object", body)
+        return _MISSING
+    body = dict(body)
+    body.pop("granted", None)  # derived from the outcome's role
+    stage = body.get("stage")
+    spec = _by_name(stages).get(stage) if isinstance(stage, str) else None
+    if spec is None:
+        problems.add(_join(path, "stage"), f"one of {_names(stages)}", stage)
+        return _MISSING
+    outcome = _decode_enum(
+        spec.outcomes, body.pop("outcome", None), _join(path, "outcome"), problems
+    )
+    rest = _decode_object(_DecisionBody, body, path, problems)
+    if rest is _MISSING or outcome is _MISSING:
+        return _MISSING
+    return Decision(
+        stage=spec.name,
+        outcome=outcome,
+        order_id=rest.order_id,
+        sku=rest.sku,
+        obligations=rest.obligations,
+        settlement=rest.settlement,
+        policy_version=rest.policy_version,
+        explanation=Explanation.given(rest.reasons, rest.trace, rest.missing),
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class _DecisionBody:
+    """A decision document's fields less ``outcome`` (whose enum is the stage's), as the
+    document writes them: the explanation's three parts each under its own key."""
+
+    stage: str
+    order_id: str
+    sku: str | None
+    reasons: tuple[Reason, ...]
+    trace: tuple[TraceEntry, ...]
+    obligations: Obligations
+    missing: tuple[str, ...] = ()
+    settlement: Settlement | None = None
+    policy_version: str
+
+
+def dumps(doc: Mapping[str, Any]) -> str:
+    """Compact, key-order-stable JSON text of one line: every character that could end a
+    line for some reader (U+2028, U+2029, NEL and the other C1 controls), DEL and lone
+    surrogates are written as ``\\u`` escapes, like the C0 controls always are."""
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return text if text.isascii() and "\x7f" not in text else text.translate(_JSON_ESCAPES)
+
+
+_JSON_ESCAPES = {
+    c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029, *range(0xD800, 0xE000))
+}

@@ -1,0 +1,48 @@
+"""Flat records of decisions, one row per item decision, for DataFrames (an adapter).
+
+``pandas.DataFrame(to_records(decisions))``; no pandas dependency here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from atlier_policy.decision import Decision, OrderDecision
+from atlier_policy.rules import Finding
+
+__all__ = ["to_record", "to_records"]
+
+
+def to_record(d: Decision) -> dict[str, Any]:
+    """One flat row (scalars only): the outcome, the determining codes and clauses, the
+    missing facts, who pays, the refund and its window, the last days, the settlement."""
+    ob = d.obligations
+    return {
+        "stage": d.stage,
+        "order_id": d.order_id,
+        "sku": d.sku,
+        "outcome": d.outcome.value,
+        "granted": d.granted,
+        "reason_codes": ";".join(r.code for r in d.reasons if r.finding is not Finding.PASSED),
+        "clause_ids": ";".join(r.clause_id for r in d.reasons),
+        "missing": ";".join(d.missing),
+        "return_shipping_paid_by": ob.return_shipping_paid_by and ob.return_shipping_paid_by.value,
+        "refund_amount": ob.refund_amount and ob.refund_amount.amount,
+        "refund_currency": ob.refund_amount and ob.refund_amount.currency,
+        "refund_earliest": ob.refund_earliest,
+        "refund_latest": ob.refund_latest,
+        "last_day_to_request_return": ob.last_day_to_request_return,
+        "last_day_to_report_defect": ob.last_day_to_report_defect,
+        "customer_pays": d.settlement and d.settlement.customer_pays.amount,
+        "store_refunds": d.settlement and d.settlement.store_refunds.amount,
+        "policy_version": d.policy_version,
+    }
+
+
+def to_records(decisions: Iterable[Decision | OrderDecision]) -> list[dict[str, Any]]:
+    """Flat rows, one per item decision, that load straight into a DataFrame."""
+    rows: list[dict[str, Any]] = []
+    for d in decisions:
+        rows.extend(to_record(item) for item in (d.items if isinstance(d, OrderDecision) else (d,)))
+    return rows

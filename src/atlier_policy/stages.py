@@ -1,0 +1,655 @@
+"""The stages at which the policy applies: one table, one entry per stage.
+
+A :class:`StageSpec` holds everything the evaluator and the tools need to know of a
+stage: its case class and outcome enum (each outcome declares its role: granted,
+refused, incomplete, review), the rule set that judges it and how its items are
+reached, what follows from each outcome (obligations), and its dated facts (the
+pieces bought and the events of the case). :data:`STAGES` lists the text's six;
+everything that loops over stages reads it, and a stage defined outside the library
+joins a policy with ``Policy.with_stage`` (tests/test_stages.py adds a toy one).
+
+The obligations of the text's stages are written here, next to their stage: §4's
+return shipping, refund window and decision e-mail, §5's price difference, §3's
+remedies, §6's contact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from functools import cache
+from typing import Any, NamedTuple
+
+from atlier_policy import clauses as _sec
+from atlier_policy.cases import (
+    CustomOrderCancellation,
+    DefectClaim,
+    ExchangeRequest,
+    Inspection,
+    Item,
+    LostParcelReport,
+    ReturnItem,
+    ReturnLine,
+    ReturnRequest,
+)
+from atlier_policy.clauses import defects, exchanges, shipping
+from atlier_policy.deadlines import (
+    last_day_to_report_defect,
+    last_day_to_request_return,
+    ordinal,
+    refund_window,
+    store_date,
+)
+from atlier_policy.decision import (
+    CancellationOutcome,
+    DefectClaimOutcome,
+    ExchangeOutcome,
+    InspectionOutcome,
+    Notice,
+    Obligations,
+    Outcome,
+    ParcelOutcome,
+    RemedyOption,
+    ReturnOutcome,
+    Role,
+    Settlement,
+    ShippingPayer,
+    Stage,
+)
+from atlier_policy.errors import DateOutOfRangeError
+from atlier_policy.money import Money
+from atlier_policy.rules import Provision, Rule
+from atlier_policy.terms import PolicyTerms
+
+__all__ = [
+    "PROVISIONS",
+    "REFUND_TO",
+    "STAGES",
+    "Consequence",
+    "Event",
+    "StageSpec",
+    "claim_at_inspection",
+    "exchange_line",
+    "inspected_line",
+]
+
+REFUND_TO = "original payment method"  # §4
+
+
+class Consequence(NamedTuple):
+    """What follows from one item's outcome: obligations, a settlement, and the facts a
+    granted payment lacks (named in the decision's ``missing``)."""
+
+    obligations: Obligations
+    settlement: Settlement | None = None
+    missing: tuple[str, ...] = ()
+
+
+class Event(NamedTuple):
+    """A dated fact of a case: ``key`` is stable, ``label`` the English text."""
+
+    key: str
+    label: str
+    at: object  # an aware datetime, NOT_YET or None (only instants are drawn)
+
+
+@dataclass(frozen=True, slots=True)
+class StageSpec:
+    """One stage of the policy.
+
+    - ``name``, ``case``: the stage's name (``stage`` in documents and decisions) and
+      its case class; ``outcomes``: its outcome enum, each member with its role;
+    - ``rule_set``: the name of the policy's rule set that judges an item (a function
+      of the case where the route depends on it), or ``rule``: the stage's own rule
+      set, for a stage defined outside the library;
+    - ``items``: the values the rule set judges, one decision each (``per_item``: an
+      order decision with one decision per item); ``subject``: the order id and sku of
+      an item's decision;
+    - ``grant``: the granted outcome when the rule set passes and no clause selects
+      one (``None``: a clause must select it, else a person reviews);
+    - ``consequence``: what follows from an outcome (obligations);
+    - ``pieces``: the pieces bought, as return lines (purchase and delivery dates,
+      deadlines); ``events``: the other dated facts, in the order the policy meets
+      them; ``asked``: when the customer asked (a request, a report), if they did;
+      ``customer_acts``: granted outcomes after which the customer still acts (ships
+      the piece, chooses a remedy).
+    """
+
+    name: str
+    case: type
+    outcomes: type[Outcome]
+    items: Callable[[Any], tuple[Any, ...]]
+    subject: Callable[[Any, Any], tuple[str, str | None]]
+    consequence: Callable[[PolicyTerms, Any, Any, Any], Consequence]
+    pieces: Callable[[Any], tuple[ReturnItem, ...]]
+    events: Callable[[Any], tuple[Event, ...]]
+    rule_set: str | Callable[[Any], str] = ""
+    grant: Callable[[Any], Outcome | None] | None = None
+    asked: Callable[[Any], datetime | None] | None = None
+    per_item: bool = False
+    customer_acts: frozenset[Outcome] = frozenset()
+    rule: Rule | None = None
+
+    def rule_set_of(self, case: Any) -> str:
+        return self.rule_set if isinstance(self.rule_set, str) else self.rule_set(case)
+
+    def granted(self, case: Any) -> Outcome | None:
+        """The outcome a passing rule set gives when no clause selects one."""
+        if self.grant is not None:
+            return self.grant(case)
+        return next((o for o in self.outcomes if o.role is Role.GRANTED), None)
+
+
+# --- views: the §1/§2 and §3 rules judged again at later stages ---------------------
+
+
+def inspected_line(insp: Inspection) -> ReturnLine:
+    """The returned item as the quality team found it: their findings decide.
+
+    The team's condition replaces the customer's declaration; its ``cause`` and
+    ``store_error_confirmed`` confirm or overturn the defect record and the store
+    error claimed with the request (§2 "(unless defective)", §4 "confirmed defect
+    or error on our part").
+    """
+    assert isinstance(insp.request, ReturnRequest)  # the return route only
+    return replace(
+        insp.request.lines()[0],
+        condition=insp.condition,
+        inspected=True,
+        cause=insp.cause,
+        store_error_confirmed=insp.store_error_confirmed,
+    )
+
+
+def claim_at_inspection(insp: Inspection) -> DefectClaim:
+    """The defect claim, judged as of the inspection."""
+    assert isinstance(insp.request, DefectClaim)  # the claim route only
+    return replace(insp.request, as_of=insp.inspected_at)
+
+
+def exchange_line(req: ExchangeRequest) -> ReturnLine:
+    """An exchange is for an eligible item: the §1/§2 view of it."""
+    return req.line()
+
+
+# --- obligations: what follows from each stage's outcomes --------------------------------
+
+
+def _notice(provision: Provision, code: str, message: str) -> Notice:
+    return Notice(code=code, clause_id=provision.id, section=provision.section, message=message)
+
+
+# The notices that do not depend on the case are built once.
+_SHIPPING_NOTICES = {
+    payer: _notice(shipping.RETURN_SHIPPING, "return_shipping", message)
+    for payer, message in {
+        ShippingPayer.CUSTOMER: "the customer pays the return shipping",
+        ShippingPayer.STORE: (
+            "the store bears the return shipping (confirmed defect or store error)"
+        ),
+        ShippingPayer.CUSTOMER_UNTIL_CONFIRMED: (
+            "the customer pays the return shipping now and is reimbursed "
+            "if the defect or error is confirmed"
+        ),
+    }.items()
+}
+_DECISION_EMAIL = _notice(
+    shipping.DECISION_EMAIL,
+    "decision_email",
+    "e-mail the customer the approval or rejection of the refund",
+)
+_DECISION_EMAIL_ONLY = Obligations(notices=(_DECISION_EMAIL,))
+_AMOUNT_UNKNOWN = _notice(
+    shipping.REFUND_WINDOW,
+    "refund_amount_unknown",
+    "refund the price paid for the item, which the case does not state (see missing)",
+)
+_CARRIER_CLAIM = _notice(
+    shipping.INSURED_SHIPPING,
+    "insured_shipping",
+    "the parcel was insured: its insurance is a matter between the customer and the carrier",
+)
+_INSURE_NEXT_TIME = _notice(
+    shipping.INSURED_SHIPPING,
+    "insured_shipping",
+    "insured, trackable shipping is recommended for returns",
+)
+_SHIPPING_ADVICE = (
+    _notice(
+        shipping.INSURED_SHIPPING,
+        "insured_shipping",
+        "use insured, trackable shipping: the store cannot be held responsible for lost packages",
+    ),
+    _notice(
+        shipping.DECISION_EMAIL,
+        "decision_email",
+        "an e-mail will confirm approval or rejection once the item is received and inspected",
+    ),
+)
+
+
+@cache
+def _contact(email: str) -> tuple[Notice, ...]:
+    """§6: whom to ask (built once per support address)."""
+    return (_notice(_sec.CONTACT, "contact", f"questions: {email}, {_sec.SUPPORT_PHONE}"),)
+
+
+def _after_request(terms: PolicyTerms, granted: bool) -> tuple[Notice, ...]:
+    """What to tell the customer after a request: how to ship, or whom to ask."""
+    return _SHIPPING_ADVICE if granted else _contact(terms.support_email)
+
+
+def _obligations(
+    terms: PolicyTerms,
+    payer: ShippingPayer | None,
+    notices: tuple[Notice, ...],
+    delivered_at: datetime | None = None,
+    **more: Any,
+) -> Obligations:
+    """Obligations with §4's shipping notice first and the last days to act, if delivered."""
+    if payer is not None:
+        # Every obligation cites its provision: §4 for who pays return shipping.
+        notices = (_SHIPPING_NOTICES[payer], *notices)
+    if delivered_at is not None:
+        day0 = store_date(delivered_at, terms.tz)
+        more["last_day_to_request_return"] = last_day_to_request_return(day0, terms)
+        more["last_day_to_report_defect"] = last_day_to_report_defect(day0, terms)
+    return Obligations(return_shipping_paid_by=payer, notices=notices, **more)
+
+
+def _window(terms: PolicyTerms, approved_on: date, field: str) -> tuple[date, date]:
+    """§4's refund window after ``approved_on``; ``field`` names that date in errors."""
+    try:
+        return refund_window(approved_on, terms)
+    except DateOutOfRangeError as exc:
+        # Report the case's own field and date: the calendar's argument (a
+        # business-day count) means nothing to whoever sent the case.
+        first, last = terms.calendar.supported_years
+        hi = terms.refund_max_business_days
+        raise DateOutOfRangeError.single(
+            field,
+            f"a day whose refund window (up to the {ordinal(hi)} business day after it) "
+            f"ends within the years {first}-{last} of the calendar's holiday data",
+            approved_on.isoformat(),
+            exc.context,
+        ) from None
+
+
+def _refund(
+    terms: PolicyTerms,
+    approved_on: date,
+    amount: Money | None,
+    payer: ShippingPayer | None,
+    shipping_cost: Money | None,
+    field: str,
+    then: tuple[Notice, ...] = (),
+) -> Obligations:
+    """An approved refund of ``amount`` within §4's window after ``approved_on``."""
+    lo, hi = terms.refund_min_business_days, terms.refund_max_business_days
+    earliest, latest = _window(terms, approved_on, field)
+    notices = [
+        _notice(
+            shipping.REFUND_WINDOW,
+            "refund_window",
+            f"refund to the {REFUND_TO} between {earliest} and {latest} "
+            f"({ordinal(lo)} to {ordinal(hi)} business day after {approved_on})",
+        )
+    ]
+    if amount is not None:
+        notices.append(
+            _notice(
+                shipping.FREE_SHIPPING,
+                "no_shipping_deducted",
+                f"{amount} refunded in full: delivery was free, so nothing is deducted",
+            )
+        )
+    else:
+        notices.append(_AMOUNT_UNKNOWN)
+    return _obligations(
+        terms,
+        payer,
+        (*notices, *then),
+        return_shipping_reimbursed=shipping_cost if payer is ShippingPayer.STORE else None,
+        refund_amount=amount,
+        refund_to=REFUND_TO,
+        refund_earliest=earliest,
+        refund_latest=latest,
+    )
+
+
+def _unpaid(obligations: Obligations, price: str, cost: str | None = None) -> tuple[str, ...]:
+    """The facts a granted payment lacks: the price to refund, the shipping to reimburse.
+
+    The outcome stands (the text owes the refund whatever its amount), and the
+    decision names what the store must fill in (docs/interpretation.md).
+    """
+    missing = []
+    if price and obligations.refund_to is not None and obligations.refund_amount is None:
+        missing.append(price)
+    store_pays = obligations.return_shipping_paid_by is ShippingPayer.STORE
+    if cost is not None and store_pays and obligations.return_shipping_reimbursed is None:
+        missing.append(cost)
+    return tuple(missing)
+
+
+def _option_notice(option: RemedyOption) -> Notice:
+    """A remedy the store may offer, as a notice citing its clause."""
+    verb = "or offer" if option.refund_to is None else "offer"
+    return Notice(
+        code=option.code,
+        clause_id=option.clause_id,
+        section=option.section,
+        message=f"{verb} {option.message}",
+    )
+
+
+def _return_line(terms: PolicyTerms, req: ReturnRequest, line: ReturnLine, o: Any) -> Consequence:
+    granted = o.role is Role.GRANTED
+    payer = shipping.payer_at_request(line.reason, line.defect_confirmed) if granted else None
+    return Consequence(
+        _obligations(terms, payer, _after_request(terms, granted), line.item.delivered_at)
+    )
+
+
+def _defect_claim(terms: PolicyTerms, claim: DefectClaim, _: Any, o: Any) -> Consequence:
+    granted = o.role is Role.GRANTED
+    payer = ShippingPayer.CUSTOMER_UNTIL_CONFIRMED if granted else None
+    return Consequence(
+        _obligations(terms, payer, _after_request(terms, granted), claim.item.delivered_at)
+    )
+
+
+def _lost_parcel(terms: PolicyTerms, report: LostParcelReport, _: Any, o: Any) -> Consequence:
+    if o is ParcelOutcome.NO_REFUND_PARCEL_LOST:
+        return Consequence(
+            Obligations(notices=(_CARRIER_CLAIM if report.insured else _INSURE_NEXT_TIME,))
+        )
+    return Consequence(Obligations())
+
+
+def _inspection(terms: PolicyTerms, insp: Inspection, _: Any, o: Any) -> Consequence:
+    approved_on = store_date(insp.inspected_at, terms.tz)
+    cost = insp.return_shipping_cost
+    if o is InspectionOutcome.REFUND_APPROVED:
+        payer = shipping.payer_at_inspection(inspected_line(insp))
+        ob = _refund(
+            terms, approved_on, insp.item.price, payer, cost, "inspected_at", (_DECISION_EMAIL,)
+        )
+        return Consequence(ob, None, _unpaid(ob, "item.price", "return_shipping_cost"))
+    if o is InspectionOutcome.REFUND_REJECTED:
+        # A defect or an error the team confirmed is the store's to ship, refund or not.
+        payer = (
+            shipping.payer_at_inspection(inspected_line(insp))
+            if isinstance(insp.request, ReturnRequest)
+            else ShippingPayer.CUSTOMER
+        )
+        ob = _obligations(
+            terms,
+            payer,
+            (_DECISION_EMAIL,),
+            return_shipping_reimbursed=cost if payer is ShippingPayer.STORE else None,
+        )
+        return Consequence(ob, None, _unpaid(ob, "", "return_shipping_cost"))
+    if o is InspectionOutcome.REPAIR_OR_REPLACE:
+        ob = _obligations(
+            terms,
+            ShippingPayer.STORE,
+            (_DECISION_EMAIL,),
+            return_shipping_reimbursed=cost,
+            options=defects.repair_options(insp),
+        )
+        return Consequence(ob, None, _unpaid(ob, "", "return_shipping_cost"))
+    if o is InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT:
+        # The store picks one; the partial amount is the store's to set, and the
+        # window applies only if it refunds.
+        options = defects.partial_options(REFUND_TO, _window(terms, approved_on, "inspected_at"))
+        ob = _obligations(
+            terms,
+            ShippingPayer.STORE,
+            (*(_option_notice(opt) for opt in options), _DECISION_EMAIL),
+            return_shipping_reimbursed=cost,
+            options=options,
+        )
+        return Consequence(ob, None, _unpaid(ob, "", "return_shipping_cost"))
+    return Consequence(_DECISION_EMAIL_ONLY)
+
+
+def _cancellation(
+    terms: PolicyTerms, cancel: CustomOrderCancellation, _: Any, o: Any
+) -> Consequence:
+    if o.role is not Role.GRANTED:
+        return Consequence(Obligations())
+    on = store_date(cancel.cancelled_at, terms.tz)
+    ob = _refund(terms, on, cancel.item.price, None, None, "cancelled_at")
+    return Consequence(ob, None, _unpaid(ob, "item.price"))
+
+
+def _exchange(terms: PolicyTerms, req: ExchangeRequest, _: Any, o: Any) -> Consequence:
+    granted = o.role is Role.GRANTED
+    payer, settlement, notices = None, None, _after_request(terms, granted)
+    if granted:
+        payer = shipping.payer_at_request(req.item.reason, req.item.defect_confirmed)
+        price, wanted = req.item.item.price, req.wanted_price
+        # Both prices are known unless a store removed the price clause.
+        if price is not None and wanted is not None:
+            settlement = Settlement.of(price, wanted)
+            difference = _notice(
+                exchanges.PRICE_DIFFERENCE,
+                "price_difference",
+                f"price difference, once the quality team approves the piece: customer "
+                f"pays {settlement.customer_pays}, store refunds {settlement.store_refunds}",
+            )
+            notices = (difference, *notices)
+    return Consequence(_obligations(terms, payer, notices, req.item.item.delivered_at), settlement)
+
+
+# --- items, subjects, pieces and events ----------------------------------------------------
+
+
+def _one(case: Any) -> tuple[Any, ...]:
+    return (case,)
+
+
+def _lines(req: ReturnRequest) -> tuple[ReturnLine, ...]:
+    return req.lines()
+
+
+def _line_subject(req: ReturnRequest, line: ReturnLine) -> tuple[str, str | None]:
+    return req.order_id, line.item.sku
+
+
+def _item_subject(case: Any, _: Any) -> tuple[str, str | None]:
+    return case.order_id, case.item.sku
+
+
+def _exchange_subject(req: ExchangeRequest, _: Any) -> tuple[str, str | None]:
+    return req.order_id, req.item.item.sku
+
+
+def _report_subject(report: LostParcelReport, _: Any) -> tuple[str, str | None]:
+    return report.order_id, None
+
+
+def _piece(item: Item) -> tuple[ReturnItem, ...]:
+    return (ReturnItem(item=item),)
+
+
+def _request_pieces(req: ReturnRequest) -> tuple[ReturnItem, ...]:
+    return req.items
+
+
+def _exchange_pieces(req: ExchangeRequest) -> tuple[ReturnItem, ...]:
+    return (req.item,)
+
+
+def _item_pieces(case: DefectClaim | CustomOrderCancellation) -> tuple[ReturnItem, ...]:
+    return _piece(case.item)
+
+
+def _no_pieces(_: Any) -> tuple[ReturnItem, ...]:
+    return ()
+
+
+def _inspection_pieces(insp: Inspection) -> tuple[ReturnItem, ...]:
+    return _spec_of_case(insp.request).pieces(insp.request)
+
+
+def _request_events(req: ReturnRequest) -> tuple[Event, ...]:
+    return (Event("requested", "return requested", req.requested_at),)
+
+
+def _claim_events(claim: DefectClaim) -> tuple[Event, ...]:
+    return (
+        Event("reported", "defect reported", claim.reported_at),
+        Event("photos_sent", "photos received", claim.photos_sent_at),
+    )
+
+
+def _parcel_events(report: LostParcelReport) -> tuple[Event, ...]:
+    return (Event("shipped", "return parcel shipped", report.shipped_at),)
+
+
+def _inspection_events(insp: Inspection) -> tuple[Event, ...]:
+    request = insp.request
+    return (
+        *_spec_of_case(request).events(request),
+        Event("inspected", "inspected by the quality team", insp.inspected_at),
+    )
+
+
+def _cancellation_events(cancel: CustomOrderCancellation) -> tuple[Event, ...]:
+    return (
+        Event("production_started", "production began", cancel.production_started_at),
+        Event("cancelled", "order cancelled", cancel.cancelled_at),
+    )
+
+
+def _exchange_events(req: ExchangeRequest) -> tuple[Event, ...]:
+    return (
+        Event("requested", "exchange requested", req.requested_at),
+        Event("returned", "piece sent back", req.returned_at),
+    )
+
+
+def _requested(case: ReturnRequest | ExchangeRequest) -> datetime:
+    return case.requested_at
+
+
+def _reported(claim: DefectClaim) -> datetime:
+    return claim.reported_at
+
+
+def _asked_by_request(insp: Inspection) -> datetime | None:
+    spec = _spec_of_case(insp.request)
+    return spec.asked(insp.request) if spec.asked is not None else None
+
+
+def _inspection_route(insp: Inspection) -> str:
+    """A return is judged on the inspected item; a defect claim, then its remedy."""
+    return "inspected_return" if isinstance(insp.request, ReturnRequest) else "inspected_claim"
+
+
+def _inspection_grant(insp: Inspection) -> Outcome | None:
+    # A claim's remedy is selected by the remedy clause that passed, never assumed.
+    return InspectionOutcome.REFUND_APPROVED if isinstance(insp.request, ReturnRequest) else None
+
+
+STAGES: tuple[StageSpec, ...] = (
+    StageSpec(
+        name=Stage.RETURN_REQUEST,
+        case=ReturnRequest,
+        outcomes=ReturnOutcome,
+        rule_set="return_rule",
+        items=_lines,
+        subject=_line_subject,
+        consequence=_return_line,
+        pieces=_request_pieces,
+        events=_request_events,
+        asked=_requested,
+        per_item=True,
+        customer_acts=frozenset({ReturnOutcome.ELIGIBLE_PENDING_INSPECTION}),
+    ),
+    StageSpec(
+        name=Stage.DEFECT_CLAIM,
+        case=DefectClaim,
+        outcomes=DefectClaimOutcome,
+        rule_set="defect_rule",
+        items=_one,
+        subject=_item_subject,
+        consequence=_defect_claim,
+        pieces=_item_pieces,
+        events=_claim_events,
+        asked=_reported,
+        customer_acts=frozenset({DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION}),
+    ),
+    StageSpec(
+        name=Stage.LOST_PARCEL,
+        case=LostParcelReport,
+        outcomes=ParcelOutcome,
+        rule_set="parcel_rule",
+        items=_one,
+        subject=_report_subject,
+        consequence=_lost_parcel,
+        pieces=_no_pieces,
+        events=_parcel_events,
+    ),
+    StageSpec(
+        name=Stage.INSPECTION,
+        case=Inspection,
+        outcomes=InspectionOutcome,
+        rule_set=_inspection_route,
+        items=_one,
+        subject=_item_subject,
+        consequence=_inspection,
+        pieces=_inspection_pieces,
+        events=_inspection_events,
+        grant=_inspection_grant,
+        asked=_asked_by_request,
+        customer_acts=frozenset({InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT}),
+    ),
+    StageSpec(
+        name=Stage.CANCELLATION,
+        case=CustomOrderCancellation,
+        outcomes=CancellationOutcome,
+        rule_set="cancellation_rule",
+        items=_one,
+        subject=_item_subject,
+        consequence=_cancellation,
+        pieces=_item_pieces,
+        events=_cancellation_events,
+    ),
+    StageSpec(
+        name=Stage.EXCHANGE,
+        case=ExchangeRequest,
+        outcomes=ExchangeOutcome,
+        rule_set="exchange",
+        items=_one,
+        subject=_exchange_subject,
+        consequence=_exchange,
+        pieces=_exchange_pieces,
+        events=_exchange_events,
+        asked=_requested,
+        customer_acts=frozenset({ExchangeOutcome.APPROVED_PENDING_INSPECTION}),
+    ),
+)
+"""The text's six stages."""
+
+PROVISIONS: tuple[Provision, ...] = (
+    shipping.FREE_SHIPPING,
+    shipping.RETURN_SHIPPING,
+    shipping.INSURED_SHIPPING,
+    shipping.DECISION_EMAIL,
+    shipping.REFUND_WINDOW,
+    exchanges.PRICE_DIFFERENCE,
+    _sec.CONTACT,
+    _sec.LAST_UPDATED,
+)
+"""The provisions the stages' obligations and the version registry cite."""
+
+_BY_CASE = {spec.case: spec for spec in STAGES}
+
+
+def _spec_of_case(case: Any) -> StageSpec:
+    # The request an inspection wraps is a case of one of the text's own stages.
+    return _BY_CASE[type(case)]

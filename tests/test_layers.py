@@ -1,0 +1,132 @@
+"""The import graph of src/: layers, downward only; no cycles; values free of adapters.
+
+Every ``from atlier_policy.X import`` and ``import atlier_policy.X`` counts, inside
+functions and ``TYPE_CHECKING`` blocks too. The layers are those of
+docs/architecture.md; a module may import from its own layer or the ones below it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "atlier_policy"
+
+LAYERS: dict[str, int] = {
+    # values: facts, money, business days, the policy's numbers, the text
+    "errors": 0,
+    "strings": 0,
+    "limits": 0,
+    "money": 0,
+    "cases": 0,
+    "calendar": 0,
+    "terms": 0,
+    "deadlines": 0,
+    "text": 0,
+    # rules: the algebra and its one evaluation; decisions (values of the outcome)
+    "rules": 1,
+    "decision": 1,
+    # the policy: the text as code, the stage table, the evaluation of a case
+    "clauses": 2,
+    "clauses._kit": 2,
+    "clauses.eligibility": 2,
+    "clauses.non_returnable": 2,
+    "clauses.defects": 2,
+    "clauses.shipping": 2,
+    "clauses.exchanges": 2,
+    "stages": 2,
+    "policy": 2,
+    # tools: mechanism over the clauses' declarations
+    "versions": 3,
+    "whatif": 3,
+    "qualify": 3,
+    "timelines": 3,
+    "messages": 3,
+    # adapters: formats (JSON, TOML terms, records, HTML), files and entry points
+    "termsfile": 4,
+    "codec": 4,
+    "jsonio": 4,
+    "schema": 4,
+    "records": 4,
+    "display": 4,
+    "api": 4,
+    "cli": 4,
+    "__main__": 4,
+    "__init__": 5,
+}
+ADAPTERS = {name for name, layer in LAYERS.items() if layer == 4}
+VALUES = {"cases", "rules", "decision", "calendar", "terms", "money", "errors"}
+
+
+def _module(path: Path) -> str:
+    name = ".".join(path.relative_to(SRC).with_suffix("").parts)
+    return "__init__" if name == "__init__" else name.removesuffix(".__init__")
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module.startswith("atlier_policy."):
+                found.add(node.module.removeprefix("atlier_policy."))
+            elif node.module == "atlier_policy":
+                found.update(alias.name for alias in node.names if alias.name in LAYERS)
+        elif isinstance(node, ast.Import):
+            found.update(
+                a.name.removeprefix("atlier_policy.")
+                for a in node.names
+                if a.name.startswith("atlier_policy.")
+            )
+    return found & set(LAYERS)
+
+
+GRAPH = {_module(p): _imports(p) for p in SRC.rglob("*.py")}
+
+
+def test_every_module_has_a_layer() -> None:
+    """The table above names every module of the package (a new one must be placed)."""
+    assert set(GRAPH) == set(LAYERS)
+
+
+def test_imports_go_downward_only() -> None:
+    """A module imports only from its own layer or the layers under it."""
+    upward = [
+        (module, dep)
+        for module, deps in GRAPH.items()
+        for dep in deps
+        if LAYERS[dep] > LAYERS[module]
+    ]
+    assert upward == []
+
+
+def test_the_import_graph_has_no_cycle() -> None:
+    """No module reaches itself through its imports."""
+
+    def reaches(start: str) -> bool:
+        seen: set[str] = set()
+        todo = list(GRAPH[start])
+        while todo:
+            module = todo.pop()
+            if module == start:
+                return True
+            if module not in seen:
+                seen.add(module)
+                todo.extend(GRAPH[module])
+        return False
+
+    assert [m for m in GRAPH if reaches(m)] == []
+
+
+def test_values_import_no_adapter() -> None:
+    """Cases, rules, decisions, calendar and terms import no JSON, HTML or CLI code."""
+    for module in VALUES:
+        assert GRAPH[module] & ADAPTERS == set(), module
+        text = (SRC / f"{module}.py").read_text(encoding="utf-8")
+        assert "import json" not in text, module
+
+
+def test_the_tools_import_no_adapter() -> None:
+    """Tools hold mechanism over the policy: they import no format either."""
+    for module, layer in LAYERS.items():
+        if layer == 3:
+            assert GRAPH[module] & ADAPTERS == set(), module

@@ -1,0 +1,266 @@
+"""The stage table (atlier_policy.stages), and a toy stage and a toy clause defined here.
+
+A stage is one entry: the toy stage below (a refund of gift wrapping, which the text
+does not have) works with evaluate, the JSON codec, the timeline and the customer
+messages without any change to the library.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from atlier_policy import InputError, Item, default_policy, evaluate
+from atlier_policy.cases import ReturnItem
+from atlier_policy.codec import case_from_dict, case_to_dict, decision_from_dict, decision_to_dict
+from atlier_policy.decision import (
+    Decision,
+    InspectionOutcome,
+    Notice,
+    Obligations,
+    Outcome,
+    ParcelOutcome,
+    ReturnOutcome,
+    Role,
+    Stage,
+)
+from atlier_policy.errors import PolicyDefinitionError
+from atlier_policy.messages import DEFAULT_TEMPLATES, Templates, customer_message
+from atlier_policy.policy import Policy
+from atlier_policy.rules import Check, Clause, Context, Deadline, Explanation, Finding, Then
+from atlier_policy.stages import STAGES, Consequence, Event, StageSpec
+from atlier_policy.terms import PolicyTerms
+from atlier_policy.timelines import timeline
+from builders import at, defect_inspection, item, parcel, return_request, usd
+
+# --- a toy stage, defined outside the library ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WrapRefund:
+    """A customer asks for the gift-wrapping fee back (the toy stage's case)."""
+
+    order_id: str
+    item: Item
+    asked_at: datetime
+    wrapping_opened: bool | None = None
+
+
+class WrapOutcome(Outcome):
+    REFUNDED = "refunded", Role.GRANTED
+    KEPT = "kept", Role.REFUSED
+    NEEDS_REVIEW = "needs_review", Role.REVIEW
+
+
+def _wrapping(ctx: Context[WrapRefund]) -> Check:
+    opened = ctx.case.wrapping_opened
+    if opened is None:
+        return Check.unknown("not known whether the wrapping was opened", "wrapping_opened")
+    if opened:
+        return Check.failed("the wrapping was opened", opened=True)
+    return Check.passed("the wrapping is unopened", opened=False)
+
+
+def _two_days(delivered: Any, terms: PolicyTerms) -> Any:
+    from datetime import timedelta
+
+    return delivered + timedelta(days=2)
+
+
+WRAP_CLAUSE = Clause(
+    "acme.unopened_wrapping",
+    "acme",
+    "The gift-wrapping fee is refunded if the wrapping is unopened.",
+    "wrapping_opened",
+    _wrapping,
+    deadline=Deadline("last_day_to_claim_wrapping", "last day to claim the wrapping", _two_days),
+)
+
+
+def _consequence(terms: PolicyTerms, case: WrapRefund, item: Any, o: Outcome) -> Consequence:
+    if o.role is not Role.GRANTED:
+        return Consequence(Obligations())
+    notice = Notice(code="wrap_refund", clause_id=WRAP_CLAUSE.id, section="acme", message="refund")
+    return Consequence(Obligations(refund_amount=usd("5.00"), notices=(notice,)))
+
+
+TOY = StageSpec(
+    name="wrap_refund",
+    case=WrapRefund,
+    outcomes=WrapOutcome,
+    rule=WRAP_CLAUSE,
+    items=lambda case: (case,),
+    subject=lambda case, _: (case.order_id, case.item.sku),
+    consequence=_consequence,
+    pieces=lambda case: (ReturnItem(item=case.item),),
+    events=lambda case: (Event("asked", "wrapping refund asked", case.asked_at),),
+)
+POLICY = default_policy().with_stage(TOY)
+CASE = WrapRefund(order_id="W-1", item=item(), asked_at=at("2025-03-04"), wrapping_opened=False)
+
+
+def test_a_toy_stage_is_judged_by_evaluate() -> None:
+    """One entry: its case is judged by its own rule set, with the outcome its role gives."""
+    d = evaluate(CASE, POLICY)
+    assert isinstance(d, Decision)
+    assert (d.stage, d.outcome, d.granted) == ("wrap_refund", WrapOutcome.REFUNDED, True)
+    assert d.obligations.refund_amount == usd("5.00")
+    kept = POLICY.evaluate(replace(CASE, wrapping_opened=True))
+    assert kept.outcome is WrapOutcome.KEPT
+    assert kept.reasons[0].clause_id == "acme.unopened_wrapping"
+    unknown = POLICY.evaluate(replace(CASE, wrapping_opened=None))
+    assert (unknown.outcome, unknown.missing) == (WrapOutcome.NEEDS_REVIEW, ("wrapping_opened",))
+
+
+def test_a_toy_stage_goes_through_the_codec() -> None:
+    """Cases and decisions of the toy stage encode and decode both ways with its table."""
+    doc = case_to_dict(CASE, stages=POLICY.stages)
+    assert doc["stage"] == "wrap_refund"
+    assert case_from_dict(doc, stages=POLICY.stages) == CASE
+    assert evaluate(doc, POLICY) == evaluate(CASE, POLICY)
+    decision = POLICY.evaluate(CASE)
+    assert decision_from_dict(decision_to_dict(decision), stages=POLICY.stages) == decision
+    with pytest.raises(InputError, match="`stage` must be one of"):
+        case_from_dict(doc)  # the text's own table does not know it
+
+
+def test_a_toy_stage_has_a_timeline() -> None:
+    """Its pieces, its events and its clause's own deadline, in order."""
+    entries = timeline(CASE, policy=POLICY)
+    keys = [e.key for e in entries]
+    assert keys.index("delivered") < keys.index("asked") < keys.index("last_day_to_claim_wrapping")
+    assert "last_day_to_request_return" in keys  # the text's deadlines for the same piece
+
+
+def test_a_toy_stage_has_its_messages() -> None:
+    """Templates for its outcomes are all it needs to be worded."""
+    templates = Templates.of(
+        "en",
+        {
+            **{k: DEFAULT_TEMPLATES[k] for k in DEFAULT_TEMPLATES},
+            "outcome.wrap_refund.refunded": "Your wrapping fee for {sku} is refunded.",
+            "notice.wrap_refund": "It comes back with your next statement.",
+        },
+    )
+    text = customer_message(POLICY.evaluate(CASE), templates, policy=POLICY)
+    assert "Your wrapping fee for RING-7 is refunded." in text
+    assert "It comes back with your next statement." in text
+
+
+def test_a_stage_is_added_once_with_its_own_rule() -> None:
+    """with_stage refuses a stage without a rule set of its own, or one that exists."""
+    with pytest.raises(PolicyDefinitionError, match="with a rule"):
+        default_policy().with_stage(replace(TOY, rule=None))
+    with pytest.raises(PolicyDefinitionError, match="exists already"):
+        POLICY.with_stage(TOY)
+    with pytest.raises(PolicyDefinitionError, match="`stages`"):
+        Policy(stages=("not a stage",))  # type: ignore[arg-type]
+
+
+def test_a_toy_stage_follows_clause_changes() -> None:
+    """Removing or replacing its clause reaches the stage's own rule set too."""
+    lenient = POLICY.replace_clause(
+        "acme.unopened_wrapping", replace(WRAP_CLAUSE, check=lambda ctx: Check.passed("ok"))
+    )
+    assert lenient.evaluate(replace(CASE, wrapping_opened=True)).granted
+    gone = POLICY.without_clause("acme.unopened_wrapping")
+    assert gone.evaluate(CASE).outcome is WrapOutcome.NEEDS_REVIEW  # nothing applicable
+
+
+# --- the text's table ------------------------------------------------------------------
+
+
+def test_the_table_lists_the_six_stages_once() -> None:
+    """One entry per stage of the text, named by Stage, each case class once."""
+    assert [s.name for s in STAGES] == list(Stage)
+    assert len({s.case for s in STAGES}) == len(STAGES)
+    for spec in STAGES:
+        roles = {o.role for o in spec.outcomes}
+        assert {Role.GRANTED, Role.REFUSED, Role.REVIEW} <= roles, spec.name
+
+
+def test_every_outcome_declares_its_role() -> None:
+    """Only a granted outcome grants; an outcome that names no role reviews."""
+    assert ReturnOutcome.ELIGIBLE_PENDING_INSPECTION.role is Role.GRANTED
+    assert ParcelOutcome.AWAITING_PARCEL.role is Role.REVIEW
+    assert [o for o in InspectionOutcome if o.role is Role.GRANTED] == [
+        InspectionOutcome.REFUND_APPROVED,
+        InspectionOutcome.REPAIR_OR_REPLACE,
+        InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT,
+    ]
+
+
+def test_a_check_selects_an_outcome_of_its_role() -> None:
+    """A parcel on its way is awaited (the check selects it); unknown status: review."""
+    assert default_policy().evaluate(parcel(status=None)).outcome is ParcelOutcome.NEEDS_REVIEW
+
+
+def test_the_stages_by_name_are_the_same_evaluation() -> None:
+    """Policy.return_request etc. are Policy.evaluate, with the case type checked."""
+    policy = default_policy()
+    assert policy.return_request(return_request()) == policy.evaluate(return_request())
+    with pytest.raises(InputError, match="a ReturnRequest"):
+        policy.return_request(parcel())  # type: ignore[arg-type]
+
+
+# --- the evaluation record -----------------------------------------------------------------
+
+
+def test_then_reads_and_rewrites_like_the_other_combinators() -> None:
+    """`a.then(b)`: a passes, then b decides; it prints, lists its parts and is rewritten."""
+    yes = Clause("t.yes", "0", "Yes.", "yes", lambda ctx: Check.passed("y"))
+    no = Clause("t.no", "0", "No.", "no", lambda ctx: Check.failed("n"))
+    rule = yes.then(no)
+    assert isinstance(rule, Then)
+    assert str(rule) == "(t.yes then t.no)"
+    assert rule.parts() == (yes, no)
+    assert rule.evaluate(Context(None)).finding is Finding.FAILED
+    assert no.then(yes).evaluate(Context(None)).finding is Finding.FAILED  # b not asked
+    assert len(no.then(yes).evaluate(Context(None)).parts) == 0
+
+
+def test_an_explanation_is_a_value() -> None:
+    """Equal, hashed and pickled by its three tuples, derived or given."""
+    d = default_policy().inspection(defect_inspection())
+    given = Explanation.given(d.reasons, d.trace, d.missing)
+    assert d.explanation == given
+    assert hash(d.explanation) == hash(given)
+    assert pickle.loads(pickle.dumps(d.explanation)) == d.explanation
+    assert "reasons=" in repr(given)
+
+
+def test_the_deprecated_display_helpers_delegate() -> None:
+    """display.decision_html and order_html warn and give the values' own HTML."""
+    from atlier_policy import display
+
+    d = default_policy().inspection(defect_inspection())
+    od = default_policy().return_request(return_request())
+    with pytest.warns(DeprecationWarning, match="deprecated"):
+        assert display.decision_html(d) == d._repr_html_()
+    with pytest.warns(DeprecationWarning, match="deprecated"):
+        assert display.order_html(od) == od._repr_html_()
+
+
+def test_the_deprecated_records_function_of_decision_delegates() -> None:
+    """decision.to_records warns and gives records.to_records' rows."""
+    from atlier_policy import decision, records
+
+    od = default_policy().return_request(return_request())
+    with pytest.warns(DeprecationWarning, match="atlier_policy.records.to_records"):
+        assert decision.to_records([od]) == records.to_records([od])
+
+
+def test_each_stage_says_when_the_customer_asked() -> None:
+    """A request's, a report's, an inspected request's day: what the messages date from."""
+    from atlier_policy.stages import STAGES as TABLE
+
+    by_name = {s.name: s for s in TABLE}
+    claim = defect_inspection().request
+    assert by_name["defect_claim"].asked(claim) == claim.reported_at  # type: ignore[misc]
+    insp = defect_inspection()
+    assert by_name["inspection"].asked(insp) == insp.request.reported_at  # type: ignore[misc,union-attr]
+    assert by_name["lost_parcel"].asked is None
