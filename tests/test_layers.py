@@ -23,9 +23,11 @@ LAYERS: dict[str, int] = {
     "terms": 0,
     "deadlines": 0,
     "text": 0,
-    # rules: the algebra and its one evaluation; decisions (values of the outcome)
+    # rules: the algebra and its one evaluation; decisions (values of the outcome);
+    # advice (values of a clause's fix)
     "rules": 1,
     "decision": 1,
+    "advice": 1,
     # the policy: the text as code, the stage table, the evaluation of a case
     "clauses": 2,
     "clauses._kit": 2,
@@ -55,7 +57,7 @@ LAYERS: dict[str, int] = {
     "__init__": 5,
 }
 ADAPTERS = {name for name, layer in LAYERS.items() if layer == 4}
-VALUES = {"cases", "rules", "decision", "calendar", "terms", "money", "errors"}
+VALUES = {"cases", "rules", "decision", "advice", "calendar", "terms", "money", "errors"}
 
 
 def _module(path: Path) -> str:

@@ -19,6 +19,7 @@ from atlier_policy import (
     ReturnRequest,
     default_policy,
 )
+from atlier_policy.advice import get_path
 from atlier_policy.cases import (
     DefectCause,
     DefectKind,
@@ -888,9 +889,7 @@ def _asked_on(case: Any) -> date | None:
 
 
 def _get(obj: Any, path: str) -> Any:
-    from atlier_policy.qualify import _get as get
-
-    return get(obj, path)
+    return get_path(obj, path)
 
 
 @given(any_complete_case)

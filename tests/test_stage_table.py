@@ -1,8 +1,8 @@
 """The stage table (atlier_policy.stages), and a toy stage and a toy clause defined here.
 
 A stage is one entry: the toy stage below (a refund of gift wrapping, which the text
-does not have) works with evaluate, the JSON codec, the timeline and the customer
-messages without any change to the library.
+does not have) works with evaluate, the JSON codec, the timeline, the customer
+messages and "how to qualify" without any change to the library.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from atlier_policy import InputError, Item, default_policy, evaluate
+from atlier_policy.advice import Blocker, FixContext, FixKind, Suggestion, View
 from atlier_policy.cases import ReturnItem
 from atlier_policy.codec import case_from_dict, case_to_dict, decision_from_dict, decision_to_dict
 from atlier_policy.decision import (
@@ -31,6 +32,7 @@ from atlier_policy.decision import (
 from atlier_policy.errors import PolicyDefinitionError
 from atlier_policy.messages import DEFAULT_TEMPLATES, Templates, customer_message
 from atlier_policy.policy import Policy
+from atlier_policy.qualify import how_to_qualify
 from atlier_policy.rules import Check, Clause, Context, Deadline, Explanation, Finding, Then
 from atlier_policy.stages import STAGES, Consequence, Event, StageSpec
 from atlier_policy.terms import PolicyTerms
@@ -65,6 +67,15 @@ def _wrapping(ctx: Context[WrapRefund]) -> Check:
     return Check.passed("the wrapping is unopened", opened=False)
 
 
+def _wrapping_fix(c: FixContext) -> Suggestion | Blocker:
+    """The toy clause's own fix: it knows how its reason is lifted, not the library."""
+    if c.failed:
+        return c.block("opened wrapping cannot be unopened")
+    return c.fix(
+        FixKind.RECORD, "record whether the wrapping was opened", ("wrapping_opened", False)
+    )
+
+
 def _two_days(delivered: Any, terms: PolicyTerms) -> Any:
     from datetime import timedelta
 
@@ -78,6 +89,7 @@ WRAP_CLAUSE = Clause(
     "wrapping_opened",
     _wrapping,
     deadline=Deadline("last_day_to_claim_wrapping", "last day to claim the wrapping", _two_days),
+    fix=_wrapping_fix,
 )
 
 
@@ -98,6 +110,7 @@ TOY = StageSpec(
     consequence=_consequence,
     pieces=lambda case: (ReturnItem(item=case.item),),
     events=lambda case: (Event("asked", "wrapping refund asked", case.asked_at),),
+    view=lambda case, index: View(item="item"),
 )
 POLICY = default_policy().with_stage(TOY)
 CASE = WrapRefund(order_id="W-1", item=item(), asked_at=at("2025-03-04"), wrapping_opened=False)
@@ -149,6 +162,27 @@ def test_a_toy_stage_has_its_messages() -> None:
     text = customer_message(POLICY.evaluate(CASE), templates, policy=POLICY)
     assert "Your wrapping fee for RING-7 is refunded." in text
     assert "It comes back with your next statement." in text
+
+
+def test_a_toy_stage_says_how_to_qualify() -> None:
+    """how_to_qualify calls the toy clause's own fix, applies it and evaluates again."""
+    (q,) = how_to_qualify(replace(CASE, wrapping_opened=None), policy=POLICY)
+    (s,) = q.suggestions
+    assert (s.clause_id, s.kind, s.message) == (
+        "acme.unopened_wrapping",
+        FixKind.RECORD,
+        "record whether the wrapping was opened",
+    )
+    assert (q.outcome, q.outcome_if_changed) == (WrapOutcome.NEEDS_REVIEW, WrapOutcome.REFUNDED)
+    assert q.case == CASE
+    (opened,) = how_to_qualify(replace(CASE, wrapping_opened=True), policy=POLICY)
+    assert [b.message for b in opened.blockers] == ["opened wrapping cannot be unopened"]
+    assert opened.case is None
+    # Without a fix of its own, the clause's reason is one nothing known lifts.
+    bare = POLICY.replace_clause("acme.unopened_wrapping", replace(WRAP_CLAUSE, fix=None))
+    (q,) = how_to_qualify(replace(CASE, wrapping_opened=None), policy=bare)
+    assert [b.code for b in q.blockers] == ["wrapping_opened"]
+    assert "no known change of facts lifts wrapping_opened" in q.blockers[0].message
 
 
 def test_a_stage_is_added_once_with_its_own_rule() -> None:

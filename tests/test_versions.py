@@ -24,6 +24,7 @@ from atlier_policy import (
     ReturnRequest,
     default_policy,
 )
+from atlier_policy.advice import get_path
 from atlier_policy.deadlines import store_date
 from atlier_policy.decision import Outcome, ReturnOutcome
 from atlier_policy.records import to_record
@@ -365,13 +366,7 @@ def _purchase_paths(case: Any) -> list[str]:
     return ["item.purchased_at"]
 
 
-def _get(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        name, _, index = part.partition("[")
-        obj = getattr(obj, name)
-        if index:
-            obj = obj[int(index[:-1])]
-    return obj
+_get = get_path
 
 
 def _purchase_days(case: Any) -> set[date]:

@@ -22,6 +22,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from atlier_policy import clauses as _sec
+from atlier_policy.advice import View
 from atlier_policy.cases import (
     CustomOrderCancellation,
     DefectClaim,
@@ -72,6 +73,7 @@ __all__ = [
     "claim_at_inspection",
     "exchange_line",
     "inspected_line",
+    "no_item",
 ]
 
 REFUND_TO = "original payment method"  # §4
@@ -94,6 +96,11 @@ class Event(NamedTuple):
     at: object  # an aware datetime, NOT_YET or None (only instants are drawn)
 
 
+def no_item(case: Any, index: int) -> View:
+    """The view of a case that names no piece (a lost parcel report, a toy stage)."""
+    return View()
+
+
 @dataclass(frozen=True, slots=True)
 class StageSpec:
     """One stage of the policy.
@@ -113,7 +120,8 @@ class StageSpec:
       deadlines); ``events``: the other dated facts, in the order the policy meets
       them; ``asked``: when the customer asked (a request, a report), if they did;
       ``customer_acts``: granted outcomes after which the customer still acts (ships
-      the piece, chooses a remedy).
+      the piece, chooses a remedy); ``view``: where the facts of the item of index ``i``
+      live in a case (for the clauses' fixes, "how to qualify").
     """
 
     name: str
@@ -130,6 +138,7 @@ class StageSpec:
     per_item: bool = False
     customer_acts: frozenset[Outcome] = frozenset()
     rule: Rule | None = None
+    view: Callable[[Any, int], View] = no_item
 
     def rule_set_of(self, case: Any) -> str:
         return self.rule_set if isinstance(self.rule_set, str) else self.rule_set(case)
@@ -171,6 +180,40 @@ def claim_at_inspection(insp: Inspection) -> DefectClaim:
 def exchange_line(req: ExchangeRequest) -> ReturnLine:
     """An exchange is for an eligible item: the §1/§2 view of it."""
     return req.line()
+
+
+# --- where an item's facts live, for the clauses' fixes ---------------------------------
+
+
+def _line_view(line: str, request: str = "") -> View:
+    return View(
+        item=f"{line}.item",
+        condition=f"{line}.condition",
+        defect_confirmed=f"{line}.defect_confirmed",
+        requested_at=f"{request}requested_at",
+        proof=f"{request}proof_of_purchase",
+        reason=f"{line}.reason",
+    )
+
+
+def _request_view(req: ReturnRequest, index: int) -> View:
+    return _line_view(f"items[{index}]")
+
+
+def _exchange_view(req: ExchangeRequest, index: int) -> View:
+    return _line_view("item")
+
+
+def _inspection_view(insp: Inspection, index: int) -> View:
+    if isinstance(insp.request, ReturnRequest):
+        # The team's condition replaces the customer's (inspected_line).
+        line = _line_view("request.items[0]", "request.")
+        return replace(line, condition="condition", inspected=True)
+    return View(item="request.item", claim="request.", inspected=True)
+
+
+def _item_view(case: DefectClaim | CustomOrderCancellation, index: int) -> View:
+    return View(item="item")
 
 
 # --- obligations: what follows from each stage's outcomes --------------------------------
@@ -566,6 +609,7 @@ STAGES: tuple[StageSpec, ...] = (
         consequence=_return_line,
         pieces=_request_pieces,
         events=_request_events,
+        view=_request_view,
         asked=_requested,
         per_item=True,
         customer_acts=frozenset({ReturnOutcome.ELIGIBLE_PENDING_INSPECTION}),
@@ -580,6 +624,7 @@ STAGES: tuple[StageSpec, ...] = (
         consequence=_defect_claim,
         pieces=_item_pieces,
         events=_claim_events,
+        view=_item_view,
         asked=_reported,
         customer_acts=frozenset({DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION}),
     ),
@@ -604,6 +649,7 @@ STAGES: tuple[StageSpec, ...] = (
         consequence=_inspection,
         pieces=_inspection_pieces,
         events=_inspection_events,
+        view=_inspection_view,
         grant=_inspection_grant,
         asked=_asked_by_request,
         customer_acts=frozenset({InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT}),
@@ -618,6 +664,7 @@ STAGES: tuple[StageSpec, ...] = (
         consequence=_cancellation,
         pieces=_item_pieces,
         events=_cancellation_events,
+        view=_item_view,
     ),
     StageSpec(
         name=Stage.EXCHANGE,
@@ -629,6 +676,7 @@ STAGES: tuple[StageSpec, ...] = (
         consequence=_exchange,
         pieces=_exchange_pieces,
         events=_exchange_events,
+        view=_exchange_view,
         asked=_requested,
         customer_acts=frozenset({ExchangeOutcome.APPROVED_PENDING_INSPECTION}),
     ),

@@ -8,6 +8,7 @@
 - §6 Contact Us: :data:`CONTACT` (the address and phone used in messages)
 """
 
+from atlier_policy.advice import Blocker, FixContext, FixKind, Suggestion
 from atlier_policy.rules import Provision
 from atlier_policy.terms import SUPPORT_EMAIL, SUPPORT_PHONE
 
@@ -25,4 +26,21 @@ CONTACT = Provision(
     "For return or refund inquiries, please reach out to our support team:",
     wording=_closes,
 )
-LAST_UPDATED = Provision("h.last_updated", "header", "Last Updated: 01/12/2025")
+
+
+def _version_fix(c: FixContext) -> Suggestion | Blocker:
+    """Which version of the policy applies follows from the purchase date."""
+    if c.reason.code == "no_policy_version_in_force":
+        return c.block(
+            "the piece was bought before the first known version of the policy: the terms "
+            "then in force are not known, and the support team decides"
+        )
+    return c.fix(
+        FixKind.RECORD,
+        "record the purchase date (the order confirmation shows it): it names the "
+        "version of the policy that applies",
+    )
+
+
+# The version registry cites it when no version of the policy can be chosen.
+LAST_UPDATED = Provision("h.last_updated", "header", "Last Updated: 01/12/2025", fix=_version_fix)

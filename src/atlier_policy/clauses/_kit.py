@@ -9,9 +9,10 @@ from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
+from atlier_policy.cases import Item, ItemKind
 from atlier_policy.rules import Check, Clause, Context, Finding
 
-__all__ = ["flag_clause", "tabulate"]
+__all__ = ["flag_clause", "ready_made_changes", "tabulate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +43,12 @@ def flag_clause(
     customer_supplies: bool = False,
     code: str | None = None,
     final: bool = False,
+    fix: Callable[[Any], Any] | None = None,
 ) -> Clause:
     """A clause that passes when the yes/no fact at ``path`` equals ``required``.
 
     An unknown fact gives ``UNKNOWN`` (the customer can supply it when
-    ``customer_supplies``): never a pass. ``final``: see :class:`Clause`.
+    ``customer_supplies``): never a pass. ``final`` and ``fix``: see :class:`Clause`.
     """
     name = path.rsplit(".", 1)[-1]
     unknown = Check.incomplete if customer_supplies else Check.unknown
@@ -60,7 +62,8 @@ def flag_clause(
         if_false=results[False],
         if_unknown=unknown(f"not known whether {when_true}", path, **{name: None}),
     )
-    return Clause(id, section, sentence, code or id.split(".", 1)[1], flag, final=final)
+    code = code or id.split(".", 1)[1]
+    return Clause(id, section, sentence, code, flag, final=final, fix=fix)
 
 
 def tabulate(check: Callable[..., Check], *domains: Iterable[Any]) -> Mapping[Any, Check]:
@@ -73,3 +76,14 @@ def tabulate(check: Callable[..., Check], *domains: Iterable[Any]) -> Mapping[An
     if len(domains) == 1:
         return MappingProxyType({v: check(v) for v in domains[0]})
     return MappingProxyType({args: check(*args) for args in itertools.product(*domains)})
+
+
+def ready_made_changes(at: str, item: Item, *flags: str) -> list[tuple[str, object]]:
+    """The changes that record an unknown kind as ready-made and each unknown yes/no
+    fact of ``flags`` (personalized, engraved...) as no: what a fix suggests for "not
+    known whether the piece is custom or modified"."""
+    changes: list[tuple[str, object]] = []
+    if item.kind is None:
+        changes.append((f"{at}.kind", ItemKind.READY_MADE))
+    changes += [(f"{at}.{name}", False) for name in flags if getattr(item, name) is None]
+    return changes

@@ -11,18 +11,21 @@ one that is merely unknown needs review.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
+from atlier_policy.advice import Blocker, FixContext, FixKind, Suggestion, get_path
 from atlier_policy.cases import (
     DefectCause,
     DefectClaim,
+    DefectKind,
     Inspection,
     ItemKind,
     NoticeChannel,
     NotYet,
     ReturnRequest,
 )
+from atlier_policy.clauses._kit import ready_made_changes
 from atlier_policy.deadlines import last_day_to_report_defect, store_date
 from atlier_policy.decision import RemedyOption
 from atlier_policy.rules import AllOf, AnyOf, Check, Clause, Context, Deadline
@@ -42,6 +45,7 @@ __all__ = [
     "cause_words",
     "confirms_defect",
     "partial_options",
+    "record_cause",
     "repair_options",
 ]
 
@@ -103,12 +107,69 @@ def _notice(ctx: Context[DefectClaim]) -> Check:
     return Check.failed(f"reported too late: {text}", code="defect_notice_late", **facts)
 
 
+# --- how a notice's reason is lifted (for "how to qualify") ----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Days:
+    """The claim's days to report as a fix sees them: ``at`` prefixes the claim's facts
+    in the case, ``open`` says whether the customer can still act by ``last`` (judged on
+    the case as given: as of its ``as_of``, or of the inspection)."""
+
+    at: str
+    claim: DefectClaim
+    last: date | None
+    open: bool
+
+    @property
+    def by(self) -> str:
+        return f" by {self.last}" if self.last is not None else ""
+
+
+def _days(c: FixContext) -> _Days:
+    at = c.view.claim
+    claim: DefectClaim = c.at(at[:-1]) if at else c.case
+    delivered = claim.item.delivered_at
+    last = last_day_to_report_defect(delivered, c.terms) if delivered is not None else None
+    given = c.given
+    judged = get_path(given, "inspected_at") if at else given.as_of or given.reported_at
+    return _Days(at, claim, last, last is None or c.day(judged) <= last)
+
+
+def _late(c: FixContext, days: _Days) -> bool:
+    return days.last is not None and c.asked(f"{days.at}reported_at") > days.last
+
+
+def _delivery_unknown(c: FixContext, days: _Days) -> Suggestion:
+    reported = days.claim.reported_at
+    return c.fix(
+        FixKind.RECORD,
+        f"record the delivery date: a report on {c.day(reported)} is in time for a "
+        f"delivery within the {c.terms.defect_notice_days} days before it",
+        (f"{c.view.item}.delivered_at", reported),
+    )
+
+
+def _notice_fix(c: FixContext) -> Suggestion:
+    days = _days(c)
+    if days.last is None:
+        return _delivery_unknown(c, days)
+    reported = c.in_time(days.last, days.claim.item.delivered_at)
+    return c.fix(
+        FixKind.WOULD_HAVE,
+        f"a defect reported by {days.last} would have been in time",
+        (f"{days.at}reported_at", reported),
+        deadline=days.last,
+    )
+
+
 NOTICE_WINDOW = Clause(
     "s3.notice_window",
     "3",
     NOTICE,
     "defect_notice",
     _notice,
+    fix=_notice_fix,
     deadline=Deadline(
         "last_day_to_report_defect", "last day to report a defect", last_day_to_report_defect
     ),
@@ -145,7 +206,35 @@ def _email(ctx: Context[DefectClaim]) -> Check:
     )
 
 
-NOTICE_BY_EMAIL = Clause("s3.notice_by_email", "3", NOTICE, "defect_notice_email", _email)
+def _email_fix(c: FixContext) -> Suggestion:
+    days, email = _days(c), c.terms.support_email
+    change = (f"{days.at}channel", NoticeChannel.EMAIL)
+    if c.reason.code == "defect_notice_channel_unknown":
+        return c.fix(
+            FixKind.RECORD,
+            f"record how the customer notified us: a notice by e-mail to {email}{days.by} "
+            "is in time",
+            change,
+            deadline=days.last,
+        )
+    if _late(c, days) or not days.open:  # the customer can no longer act by a past date
+        return c.fix(
+            FixKind.WOULD_HAVE,
+            f"a notice by e-mail to {email}{days.by} would have been in time",
+            change,
+            deadline=days.last,
+        )
+    return c.fix(
+        FixKind.ACT,
+        f"send the notice by e-mail to {email}{days.by}",
+        change,
+        deadline=days.last,
+    )
+
+
+NOTICE_BY_EMAIL = Clause(
+    "s3.notice_by_email", "3", NOTICE, "defect_notice_email", _email, fix=_email_fix
+)
 
 
 def _photos(ctx: Context[DefectClaim]) -> Check:
@@ -191,7 +280,39 @@ def _photos(ctx: Context[DefectClaim]) -> Check:
     )
 
 
-PHOTOS = Clause("s3.photos", "3", NOTICE, "defect_photos", _photos)
+def _photos_fix(c: FixContext) -> Suggestion:
+    days = _days(c)
+    last = days.last
+    if last is None:
+        return _delivery_unknown(c, days)
+    delivered = days.claim.item.delivered_at
+    reported = c.in_time(last, delivered) if _late(c, days) else days.claim.reported_at
+    # Photos are never suggested before the report (as given, or as moved in time).
+    change = (f"{days.at}photos_sent_at", c.in_time(last, reported))
+    email = c.terms.support_email
+    if c.reason.code == "defect_photos_unknown":
+        return c.fix(
+            FixKind.RECORD,
+            f"record whether clear photos reached us by {last}",
+            change,
+            deadline=last,
+        )
+    if days.open and not c.failed:
+        return c.fix(
+            FixKind.ACT,
+            f"send clear photos of the issue to {email} by {last} to complete the defect claim",
+            change,
+            deadline=last,
+        )
+    return c.fix(
+        FixKind.WOULD_HAVE,
+        f"clear photos sent by {last} would have completed the defect claim",
+        change,
+        deadline=last,
+    )
+
+
+PHOTOS = Clause("s3.photos", "3", NOTICE, "defect_photos", _photos, fix=_photos_fix)
 
 
 def _kind(ctx: Context[DefectClaim]) -> Check:
@@ -207,7 +328,25 @@ def _kind(ctx: Context[DefectClaim]) -> Check:
     return Check.unknown(what, "kind", code="defect_kind_unknown", as_of=_as_of(ctx))
 
 
-DEFECT_KIND = Clause("s3.defect_kind", "3", NOTICE, "defect_kind", _kind)
+def _kind_fix(c: FixContext) -> Suggestion:
+    days = _days(c)
+    change = (f"{days.at}kind", DefectKind.MANUFACTURING_DEFECT)
+    if days.open:
+        return c.fix(
+            FixKind.ACT,
+            f"say whether the piece arrived damaged or has a manufacturing defect{days.by}",
+            change,
+            deadline=days.last,
+        )
+    return c.fix(
+        FixKind.RECORD,
+        "the support team must read the notice: record whether it reports damage on "
+        "arrival or a manufacturing defect",
+        change,
+    )
+
+
+DEFECT_KIND = Clause("s3.defect_kind", "3", NOTICE, "defect_kind", _kind, fix=_kind_fix)
 
 
 def _covered_piece(ctx: Context[DefectClaim]) -> Check:
@@ -239,7 +378,39 @@ def _covered_piece(ctx: Context[DefectClaim]) -> Check:
 
 
 # Decide-and-document: §3 says "your jewelry"; PolicyTerms.defect_remedy_covers_custom.
-COVERED_PIECE = Clause("s3.covered_piece", "3", NOTICE, "defect_covered_piece", _covered_piece)
+def _covered_fix(c: FixContext) -> Suggestion | Blocker:
+    if c.failed:
+        return c.block("custom-made or modified pieces are not covered by the defect remedy")
+    flags = ("personalized", "engraved", "resized", "altered")
+    changes = ready_made_changes(c.view.item, c.at(c.view.item), *flags)
+    return c.fix(
+        FixKind.RECORD,
+        "record whether the piece is custom-made or modified: a ready-made, unmodified "
+        "piece is covered",
+        *changes,
+    )
+
+
+COVERED_PIECE = Clause(
+    "s3.covered_piece", "3", NOTICE, "defect_covered_piece", _covered_piece, fix=_covered_fix
+)
+
+
+def record_cause(c: FixContext) -> Suggestion:
+    """The fix of a finding the quality team has not recorded (the cause, at inspection)."""
+    return c.fix(
+        FixKind.RECORD,
+        "the quality team must record what it found: no defect, a manufacturing defect, "
+        "damage on arrival, or damage by misuse, an accident or wear",
+        ("cause", DefectCause.NONE_FOUND),
+    )
+
+
+def _finding_stands(c: FixContext) -> Blocker:
+    return c.block(
+        "the quality team's finding stands: only a manufacturing defect or damage on "
+        "arrival is covered, not misuse, accidents or normal wear and tear"
+    )
 
 
 def _return_cause(ctx: Context[Inspection]) -> Check:
@@ -270,7 +441,18 @@ def _return_cause(ctx: Context[Inspection]) -> Check:
     )
 
 
-RETURN_CAUSE = Clause("s3.return_cause", "3", EXCLUSIONS, "inspection_cause", _return_cause)
+def _return_cause_fix(c: FixContext) -> Suggestion | Blocker:
+    return _finding_stands(c) if c.failed else record_cause(c)
+
+
+RETURN_CAUSE = Clause(
+    "s3.return_cause",
+    "3",
+    EXCLUSIONS,
+    "inspection_cause",
+    _return_cause,
+    fix=_return_cause_fix,
+)
 
 
 def _cause(ctx: Context[Inspection]) -> Check:
@@ -290,7 +472,24 @@ def _cause(ctx: Context[Inspection]) -> Check:
     )
 
 
-CAUSE_COVERED = Clause("s3.cause_covered", "3", EXCLUSIONS, "defect_cause", _cause)
+def _cause_fix(c: FixContext) -> Suggestion | Blocker:
+    if c.failed:
+        return _finding_stands(c)
+    kind = c.case.request.kind
+    cause = (
+        DefectCause.ARRIVED_DAMAGED
+        if kind is DefectKind.ARRIVED_DAMAGED
+        else DefectCause.MANUFACTURING_DEFECT
+    )
+    return c.fix(
+        FixKind.RECORD,
+        "the quality team must record the cause: a manufacturing defect or damage on "
+        "arrival is covered",
+        ("cause", cause),
+    )
+
+
+CAUSE_COVERED = Clause("s3.cause_covered", "3", EXCLUSIONS, "defect_cause", _cause, fix=_cause_fix)
 
 
 def _repair(ctx: Context[Inspection]) -> Check:
@@ -314,8 +513,23 @@ def _repair(ctx: Context[Inspection]) -> Check:
     )
 
 
+def _repair_fix(c: FixContext) -> Suggestion:
+    return c.fix(
+        FixKind.RECORD,
+        "the quality team must record whether repair or replacement is possible "
+        "(if neither is, a partial refund or store credit is offered)",
+        *((name, False) for name in c.reason.missing),
+    )
+
+
 REPAIR_OR_REPLACE = Clause(
-    "s3.repair_or_replace", "3", REPAIR, "repair_or_replace", _repair, outcome="repair_or_replace"
+    "s3.repair_or_replace",
+    "3",
+    REPAIR,
+    "repair_or_replace",
+    _repair,
+    outcome="repair_or_replace",
+    fix=_repair_fix,
 )
 
 

@@ -6,6 +6,10 @@ sentence ("purchases made through our website").
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
+
+from atlier_policy.advice import Blocker, FixContext, FixKind, Suggestion
 from atlier_policy.cases import Inspection, ProofOfPurchase, ReturnLine, SalesChannel
 from atlier_policy.clauses._kit import flag_clause, tabulate
 from atlier_policy.deadlines import last_day_to_request_return, store_date
@@ -53,8 +57,27 @@ def _website(ctx: Context[ReturnLine]) -> Check:
 
 # The policy as a whole covers website purchases only; "ready-made" is the
 # complement of §2's custom-made exclusion, which judges it (no duplicate reason).
+def _website_fix(c: FixContext) -> Suggestion | Blocker:
+    if c.failed:
+        return c.block(
+            "only pieces bought directly on our website are covered: "
+            "nothing the customer can do changes where this one was bought"
+        )
+    return c.fix(
+        FixKind.RECORD,
+        "record where the piece was bought: a piece bought on our website is covered",
+        (f"{c.view.item}.channel", SalesChannel.WEBSITE),
+    )
+
+
 WEBSITE_PURCHASE = Clause(
-    "s1.website_purchase", "1", SCOPE, "website_purchase", _website, final=True
+    "s1.website_purchase",
+    "1",
+    SCOPE,
+    "website_purchase",
+    _website,
+    final=True,
+    fix=_website_fix,
 )
 
 
@@ -86,12 +109,35 @@ def _window(ctx: Context[ReturnLine]) -> Check:
     )
 
 
+def _window_fix(c: FixContext) -> Suggestion:
+    v = c.view
+    if c.failed:
+        delivered = c.at(f"{v.item}.delivered_at")
+        last = last_day_to_request_return(delivered, c.terms)
+        return c.fix(
+            FixKind.WOULD_HAVE,
+            f"a return requested by {last} would have been in time",
+            (v.requested_at, c.in_time(last, delivered)),
+            deadline=last,
+        )
+    # The delivery date is unknown (the request date never is).
+    asked = c.at(v.requested_at)
+    first = c.day(asked) - timedelta(days=c.terms.return_window_days)
+    return c.fix(
+        FixKind.RECORD,
+        f"record the delivery date: a request made on {c.day(asked)} "
+        f"is in time for a delivery on or after {first}",
+        (f"{v.item}.delivered_at", asked),
+    )
+
+
 RETURN_WINDOW = Clause(
     "s1.return_window",
     "1",
     WINDOW,
     "return_window",
     _window,
+    fix=_window_fix,
     # On a timeline: the last day to request a return, for a piece §1/§2 do not exclude.
     deadline=Deadline(
         "last_day_to_request_return",
@@ -100,6 +146,28 @@ RETURN_WINDOW = Clause(
         gated_by="return_rule",
     ),
 )
+
+
+def _condition_fix(name: str, words: str, c: FixContext) -> Suggestion | Blocker:
+    """A condition the customer declares, the quality team verifies; wear is final."""
+    path = f"{c.view.condition}.{name}"
+    if c.failed and name in ("unused", "unworn"):
+        worn = "used" if name == "unused" else "worn"
+        return c.block(f"a {worn} piece cannot be returned: nothing undoes wear")
+    if c.failed and c.view.inspected:
+        return c.fix(
+            FixKind.WOULD_HAVE, f"a piece returned {words} would have qualified", (path, True)
+        )
+    if c.failed:
+        return c.fix(FixKind.ACT, f"send the piece back {words}", (path, True))
+    if c.view.inspected:
+        return c.fix(
+            FixKind.RECORD,
+            f"the quality team must record whether the piece is {words}",
+            (path, True),
+        )
+    return c.fix(FixKind.ACT, f"confirm that the piece is {words}", (path, True))
+
 
 UNUSED = flag_clause(
     "s1.unused",
@@ -111,6 +179,7 @@ UNUSED = flag_clause(
     when_false="the piece has been used",
     customer_supplies=True,
     final=True,  # nothing undoes use or wear
+    fix=partial(_condition_fix, "unused", "unused"),
 )
 UNWORN = flag_clause(
     "s1.unworn",
@@ -122,6 +191,7 @@ UNWORN = flag_clause(
     when_false="the piece has been worn",
     customer_supplies=True,
     final=True,  # nothing undoes use or wear
+    fix=partial(_condition_fix, "unworn", "unworn"),
 )
 ORIGINAL_PACKAGING = flag_clause(
     "s1.original_packaging",
@@ -132,6 +202,7 @@ ORIGINAL_PACKAGING = flag_clause(
     when_true="the piece is in its original packaging",
     when_false="the original packaging is missing",
     customer_supplies=True,
+    fix=partial(_condition_fix, "original_packaging", "in its original packaging"),
 )
 CERTIFICATES = flag_clause(
     "s1.certificates",
@@ -142,6 +213,7 @@ CERTIFICATES = flag_clause(
     when_true="all certificates are included",
     when_false="certificates are missing",
     customer_supplies=True,
+    fix=partial(_condition_fix, "certificates_included", "complete with all its certificates"),
 )
 TAGS = flag_clause(
     "s1.tags",
@@ -152,6 +224,7 @@ TAGS = flag_clause(
     when_true="all tags are included",
     when_false="tags are missing",
     customer_supplies=True,
+    fix=partial(_condition_fix, "tags_included", "complete with all its tags"),
 )
 ACCESSORIES = flag_clause(
     "s1.accessories",
@@ -162,6 +235,7 @@ ACCESSORIES = flag_clause(
     when_true="all accessories are included",
     when_false="accessories are missing",
     customer_supplies=True,
+    fix=partial(_condition_fix, "accessories_included", "complete with all its accessories"),
 )
 
 
@@ -186,7 +260,18 @@ def _proof(ctx: Context[ReturnLine]) -> Check:
     return _PROOF[ctx.case.proof_of_purchase]
 
 
-PROOF_OF_PURCHASE = Clause("s1.proof_of_purchase", "1", PROOF, "proof_of_purchase", _proof)
+def _proof_fix(c: FixContext) -> Suggestion:
+    return c.fix(
+        FixKind.ACT,
+        "provide a proof of purchase (the order confirmation or the invoice) "
+        f"to {c.terms.support_email}",
+        (c.view.proof, ProofOfPurchase.ORDER_CONFIRMATION),
+    )
+
+
+PROOF_OF_PURCHASE = Clause(
+    "s1.proof_of_purchase", "1", PROOF, "proof_of_purchase", _proof, fix=_proof_fix
+)
 
 
 def _inspected(ctx: Context[Inspection]) -> Check:

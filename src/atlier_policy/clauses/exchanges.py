@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from atlier_policy.cases import ExchangeRequest, NotYet, before
+from atlier_policy.advice import FixContext, FixKind, Suggestion
+from atlier_policy.cases import NOT_YET, ExchangeRequest, Money, NotYet, before
 from atlier_policy.deadlines import store_date
 from atlier_policy.rules import AllOf, Check, Clause, Context, Provision
 
@@ -46,7 +47,25 @@ def _contact(ctx: Context[ExchangeRequest]) -> Check:
     )
 
 
-CONTACT_FIRST = Clause("s5.contact_first", "5", CONTACT, "exchange_contact", _contact)
+def _contact_fix(c: FixContext) -> Suggestion:
+    req: ExchangeRequest = c.case
+    if not c.failed:
+        return c.fix(
+            FixKind.RECORD,
+            "record whether the piece was already sent back: contact before returning qualifies",
+            ("returned_at", NOT_YET),
+        )
+    return c.fix(
+        FixKind.WOULD_HAVE,
+        f"a piece sent back after contacting us (on {c.day(req.requested_at)}) would have "
+        "qualified: contact us before returning a piece to exchange",
+        ("returned_at", req.requested_at),
+    )
+
+
+CONTACT_FIRST = Clause(
+    "s5.contact_first", "5", CONTACT, "exchange_contact", _contact, fix=_contact_fix
+)
 
 
 def _available(ctx: Context[ExchangeRequest]) -> Check:
@@ -62,7 +81,24 @@ def _available(ctx: Context[ExchangeRequest]) -> Check:
     )
 
 
-AVAILABILITY = Clause("s5.availability", "5", TERMS, "exchange_availability", _available)
+def _available_fix(c: FixContext) -> Suggestion:
+    wanted = c.case.wanted_sku
+    if c.failed:
+        # No change of facts names an available product: the customer chooses one.
+        return c.fix(
+            FixKind.ACT,
+            f"{wanted} is not available: choose an available product to exchange for",
+        )
+    return c.fix(
+        FixKind.RECORD,
+        f"record whether {wanted} is available: an available product qualifies",
+        ("wanted_available", True),
+    )
+
+
+AVAILABILITY = Clause(
+    "s5.availability", "5", TERMS, "exchange_availability", _available, fix=_available_fix
+)
 
 
 def _prices(ctx: Context[ExchangeRequest]) -> Check:
@@ -77,7 +113,22 @@ def _prices(ctx: Context[ExchangeRequest]) -> Check:
     return Check.passed(f"price {have}, wanted {want}", price=have, wanted_price=want)
 
 
-PRICES_KNOWN = Clause("s5.prices_known", "5", TERMS, "exchange_prices", _prices)
+def _prices_fix(c: FixContext) -> Suggestion:
+    have, want = c.case.item.item.price, c.case.wanted_price
+    changes: tuple[tuple[str, object], ...] = ()
+    if have is not None:
+        amount = want.amount if want is not None else have.amount
+        changes = (("wanted_price", Money(amount, have.currency)),)
+    elif want is not None:
+        changes = (("item.item.price", want),)
+    return c.fix(
+        FixKind.RECORD,
+        "record both prices, in one currency, to settle the price difference",
+        *changes,
+    )
+
+
+PRICES_KNOWN = Clause("s5.prices_known", "5", TERMS, "exchange_prices", _prices, fix=_prices_fix)
 
 
 def _difference(notice: Any, decision: Any) -> tuple[str, ...]:

@@ -11,9 +11,11 @@ confirm or overturn them.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
+from atlier_policy.advice import Blocker, FixContext, FixKind, Suggestion
 from atlier_policy.cases import (
     CustomOrderCancellation,
     ItemKind,
@@ -23,10 +25,10 @@ from atlier_policy.cases import (
     SaleEvent,
     before,
 )
-from atlier_policy.clauses._kit import flag_clause, tabulate
-from atlier_policy.clauses.defects import cause_words, confirms_defect
-from atlier_policy.clauses.shipping import ERROR_UNCONFIRMED
-from atlier_policy.deadlines import store_date
+from atlier_policy.clauses._kit import flag_clause, ready_made_changes, tabulate
+from atlier_policy.clauses.defects import cause_words, confirms_defect, record_cause
+from atlier_policy.clauses.shipping import ERROR_UNCONFIRMED, record_error
+from atlier_policy.deadlines import last_day_to_report_defect, store_date
 from atlier_policy.rules import AllOf, Check, Clause, Context, Finding
 
 __all__ = [
@@ -73,9 +75,37 @@ def _custom(ctx: Context[ReturnLine]) -> Check:
     return _CUSTOM[item.kind, item.personalized]
 
 
+def _custom_fix(c: FixContext) -> Suggestion | Blocker:
+    if c.failed:
+        return c.block("a custom-made or personalized piece cannot be returned")
+    changes = ready_made_changes(c.view.item, c.at(c.view.item), "personalized")
+    return c.fix(
+        FixKind.RECORD,
+        "record whether the piece is ready-made and not personalized: only such pieces qualify",
+        *changes,
+    )
+
+
 CUSTOM_OR_PERSONALIZED = Clause(
-    "s2.custom_or_personalized", "2", CUSTOM, "custom_or_personalized", _custom, final=True
+    "s2.custom_or_personalized",
+    "2",
+    CUSTOM,
+    "custom_or_personalized",
+    _custom,
+    final=True,
+    fix=_custom_fix,
 )
+
+
+def _modified_fix(name: str, words: str, c: FixContext) -> Suggestion | Blocker:
+    if c.failed:
+        return c.block(f"a piece that was {words} cannot be returned")
+    return c.fix(
+        FixKind.RECORD,
+        f"record whether the piece was {words}: only an unmodified piece qualifies",
+        (f"{c.view.item}.{name}", False),
+    )
+
 
 ENGRAVED = flag_clause(
     "s2.engraved",
@@ -86,6 +116,7 @@ ENGRAVED = flag_clause(
     when_true="the piece is engraved",
     final=True,
     when_false="the piece is not engraved",
+    fix=partial(_modified_fix, "engraved", "engraved"),
 )
 RESIZED = flag_clause(
     "s2.resized",
@@ -96,6 +127,7 @@ RESIZED = flag_clause(
     when_true="the piece was resized",
     final=True,
     when_false="the piece was not resized",
+    fix=partial(_modified_fix, "resized", "resized"),
 )
 ALTERED = flag_clause(
     "s2.altered",
@@ -106,6 +138,7 @@ ALTERED = flag_clause(
     when_true="the piece was altered from its original design",
     final=True,
     when_false="the piece was not altered",
+    fix=partial(_modified_fix, "altered", "altered"),
 )
 
 
@@ -145,7 +178,52 @@ def _sale_wording(reason: Any, decision: Any, asked: date | None) -> str | None:
     return "past" if asked > last else "open"
 
 
-SALE_ITEM = Clause("s2.sale_item", "2", SALE, "sale_item", _sale, final=True, wording=_sale_wording)
+def _sale_fix(c: FixContext) -> Suggestion | Blocker:
+    v = c.view
+    item = c.at(v.item)
+    if not c.failed:
+        return c.fix(
+            FixKind.RECORD,
+            "record whether the piece was bought in a sale, promotion or clearance event: "
+            "a full-price piece qualifies",
+            (f"{v.item}.sale_event", SaleEvent.NONE),
+        )
+    event = item.sale_event.value
+    if v.inspected:
+        return c.block(
+            "the quality team's finding stands: a piece bought in a "
+            f"{event} event is returned only if defective or sent in error"
+        )
+    delivered = item.delivered_at
+    report_by = last_day_to_report_defect(delivered, c.terms) if delivered is not None else None
+    days = c.terms.defect_notice_days
+    if report_by is not None and c.asked(v.requested_at) > report_by:
+        # Interpretation 9: the defect route is closed by lateness.
+        return c.block(
+            f"this item was bought in a {event} event: only a defect reported within "
+            f"{days} days of delivery qualifies, and the period to report a defect "
+            f"ended on {report_by}"
+        )
+    by = f" (by {report_by})" if report_by is not None else ""
+    return c.fix(
+        FixKind.DEFECT,
+        f"this item was bought in a {event} event: only a defect "
+        f"reported within {days} days of delivery{by} qualifies",
+        (v.defect_confirmed, True),
+        deadline=report_by,
+    )
+
+
+SALE_ITEM = Clause(
+    "s2.sale_item",
+    "2",
+    SALE,
+    "sale_item",
+    _sale,
+    final=True,
+    wording=_sale_wording,
+    fix=_sale_fix,
+)
 
 
 _RECORDED = flag_clause(
@@ -176,8 +254,18 @@ def _defective(ctx: Context[ReturnLine]) -> Check:
     return Check.failed(f"the quality team found {cause_words(cause)}: not defective", cause=cause)
 
 
+def _defective_fix(c: FixContext) -> Suggestion:
+    if c.view.inspected:
+        return record_cause(c)
+    return c.fix(
+        FixKind.DEFECT,
+        "record whether a defect was confirmed: a sale piece qualifies only with one",
+        (c.view.defect_confirmed, True),
+    )
+
+
 DEFECT_EXCEPTION = Clause(
-    "s2.sale_defect_exception", "2", SALE, "sale_defect_exception", _defective
+    "s2.sale_defect_exception", "2", SALE, "sale_defect_exception", _defective, fix=_defective_fix
 )
 
 
@@ -207,7 +295,25 @@ def _sent_in_error(ctx: Context[ReturnLine]) -> Check:
 
 
 # Our reading (docs/interpretation.md): a piece sent in error is not what was bought.
-SENT_IN_ERROR = Clause("s2.sale_sent_in_error", "2", SALE, "sale_sent_in_error", _sent_in_error)
+def _sent_in_error_fix(c: FixContext) -> Suggestion:
+    if "reason" in c.reason.missing:
+        return c.fix(
+            FixKind.RECORD,
+            "record why the piece is sent back: a sale piece qualifies only if defective "
+            "or sent in error",
+            (c.view.reason, ReturnReason.STORE_ERROR),
+        )
+    return record_error(c)
+
+
+SENT_IN_ERROR = Clause(
+    "s2.sale_sent_in_error",
+    "2",
+    SALE,
+    "sale_sent_in_error",
+    _sent_in_error,
+    fix=_sent_in_error_fix,
+)
 
 
 def _production(ctx: Context[CustomOrderCancellation]) -> Check:
@@ -251,8 +357,68 @@ def _production(ctx: Context[CustomOrderCancellation]) -> Check:
     )
 
 
+def _production_fix(c: FixContext) -> Suggestion | Blocker:
+    case: CustomOrderCancellation = c.case
+    finding = c.reason.finding
+    if finding is Finding.NOT_APPLICABLE:
+        return c.block(
+            "a ready-made piece is not a custom order: it follows the return policy (§1), "
+            "not the cancellation of a custom order"
+        )
+    if finding is Finding.FAILED:
+        return _would_have_cancelled(c, case)
+    if "item.kind" in c.reason.missing:
+        path, value = (
+            ("item.kind", ItemKind.CUSTOM_MADE)
+            if case.item.kind is None
+            else ("item.personalized", True)
+        )
+        return c.fix(
+            FixKind.RECORD,
+            "record whether this is a custom order: only a custom order is cancelled this way",
+            (path, value),
+        )
+    return c.fix(
+        FixKind.RECORD,
+        f"record whether production had begun when the order was cancelled on "
+        f"{c.day(case.cancelled_at)}: before production begins, a cancellation is refundable",
+        ("production", ProductionStatus.NOT_STARTED),
+    )
+
+
+def _would_have_cancelled(c: FixContext, case: CustomOrderCancellation) -> Suggestion | Blocker:
+    started = case.production_started_at
+    if started is None:
+        return c.block("custom jewelry orders are non-refundable once production has begun")
+    bought = case.item.purchased_at
+    cancel = started - timedelta(minutes=1)
+    if bought is not None and before(cancel, bought):
+        if not before(bought, started):
+            return c.block(
+                "production began when the order was placed: custom jewelry orders "
+                "are non-refundable once production has begun"
+            )
+        cancel = bought  # a cancellation cannot precede the purchase
+    day = c.day(started)
+    return c.fix(
+        FixKind.WOULD_HAVE,
+        f"a cancellation before production began on {day} would have been refundable",
+        # "started" is the status when cancelling: before the start it was not, and the
+        # start's instant says so (not_started would contradict that instant). Changes
+        # apply in order, each to a valid case: the status goes first.
+        *((("production", None),) if case.production is ProductionStatus.STARTED else ()),
+        ("cancelled_at", cancel),
+        deadline=day,
+    )
+
+
 PRODUCTION_NOT_BEGUN = Clause(
-    "s2.production_not_begun", "2", PRODUCTION, "production_begun", _production
+    "s2.production_not_begun",
+    "2",
+    PRODUCTION,
+    "production_begun",
+    _production,
+    fix=_production_fix,
 )
 
 RULE = AllOf.of(

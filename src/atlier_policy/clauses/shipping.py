@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from atlier_policy.advice import Blocker, FixContext, FixKind, Suggestion
 from atlier_policy.cases import (
     Inspection,
     LostParcelReport,
@@ -31,6 +32,7 @@ __all__ = [
     "RETURN_SHIPPING",
     "payer_at_inspection",
     "payer_at_request",
+    "record_error",
 ]
 
 RETURN_COST = "Customers are responsible for the return shipping cost, except in cases of a confirmed defect or error on our part."
@@ -96,7 +98,26 @@ def _received(ctx: Context[LostParcelReport]) -> Check:
     return replace(unknown, outcome="awaiting_parcel") if waiting else unknown
 
 
-PARCEL_RECEIVED = Clause("s4.parcel_received", "4", LOST, "return_parcel", _received)
+def _received_fix(c: FixContext) -> Suggestion | Blocker:
+    report: LostParcelReport = c.case
+    if c.failed:
+        return c.block(
+            "the store cannot be held responsible for lost packages"
+            + (": the parcel's insurance is a matter with the carrier" if report.insured else "")
+        )
+    return c.fix(
+        FixKind.RECORD,
+        "once the parcel reaches the store it goes to inspection"
+        if report.status is ParcelStatus.IN_TRANSIT
+        else "record the parcel's tracking status: a parcel delivered to the store goes "
+        "to inspection",
+        ("status", ParcelStatus.DELIVERED_TO_STORE),
+    )
+
+
+PARCEL_RECEIVED = Clause(
+    "s4.parcel_received", "4", LOST, "return_parcel", _received, fix=_received_fix
+)
 
 
 def payer_at_request(reason: ReturnReason | None, defect_recorded: bool | None) -> ShippingPayer:
@@ -157,6 +178,30 @@ def _error_confirmed(ctx: Context[Inspection]) -> Check:
     return ERROR_UNCONFIRMED
 
 
+def record_error(c: FixContext) -> Suggestion:
+    """The fix of an error on our part the quality team has not confirmed or ruled out."""
+    return c.fix(
+        FixKind.RECORD,
+        "the quality team must confirm or rule out the error on our part",
+        ("store_error_confirmed", True),
+    )
+
+
+def _error_fix(c: FixContext) -> Suggestion:
+    if c.reason.missing == ("store_error_confirmed",):
+        return record_error(c)
+    return c.fix(
+        FixKind.RECORD,
+        "record why the piece was sent back: a change of mind, or an error on our part",
+        (c.view.reason, ReturnReason.CHANGE_OF_MIND),
+    )
+
+
 ERROR_CONFIRMED = Clause(
-    "s4.error_on_our_part", "4", RETURN_COST, "store_error_confirmed", _error_confirmed
+    "s4.error_on_our_part",
+    "4",
+    RETURN_COST,
+    "store_error_confirmed",
+    _error_confirmed,
+    fix=_error_fix,
 )
