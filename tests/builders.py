@@ -49,6 +49,7 @@ def usd(amount: str) -> Money:
 
 
 DELIVERED = at("2025-03-03")  # a Monday
+UNKNOWN_DELIVERY = {"delivered_at": None, "purchased_at": None}  # item(**UNKNOWN_DELIVERY)
 
 
 def item(**changes: Any) -> Item:

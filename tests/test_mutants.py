@@ -65,14 +65,10 @@ from builders import (
     return_request,
     usd,
 )
+from tables import S1_CONDITION, S2_MODIFIED, S2_SALE, reason_of, return_line
 
 POLICY = default_policy()
 
-S1_CONDITION = "The jewelry must be unused, unworn, and in its original packaging, with all certificates, tags, and accessories included."
-S2_MODIFIED = "Engraved, resized, or altered items."
-S2_SALE = (
-    "Items purchased during special sales, promotions, or clearance events (unless defective)."
-)
 
 # (fact, clause id, sentence, message when the fact is against the customer,
 #  message when it is for them, whether the customer can supply it)
@@ -111,27 +107,19 @@ S2_FLAGS = [
 ]
 
 
-def _line(request: Any) -> Any:
-    (decision,) = POLICY.return_request(request).items
-    return decision
-
-
-def _reason(decision: Any, clause_id: str) -> Any:
-    (reason,) = [r for r in decision.reasons if r.clause_id == clause_id]
-    return reason
-
-
 def test_every_yes_no_condition_of_sections_1_and_2_decides_on_its_own() -> None:
     """§1 condition and §2 modification facts each refuse alone, cite their sentence, and pass when met."""
-    eligible = _line(return_request())
+    eligible = return_line(return_request())
     assert eligible.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
     passed = {r.clause_id: r for r in eligible.reasons}
 
     for fact, clause_id, against, for_customer in S1_FLAGS:
         # The customer declares the condition: "no" refuses, "not said" is incomplete.
-        refused = _line(return_request(items=(return_item(condition=condition(**{fact: False})),)))
+        refused = return_line(
+            return_request(items=(return_item(condition=condition(**{fact: False})),))
+        )
         assert refused.outcome is ReturnOutcome.NOT_ELIGIBLE, fact
-        reason = _reason(refused, clause_id)
+        reason = reason_of(refused, clause_id)
         assert (reason.code, reason.section, reason.sentence) == (
             clause_id.split(".")[1],
             "1",
@@ -146,9 +134,11 @@ def test_every_yes_no_condition_of_sections_1_and_2_decides_on_its_own() -> None
             for_customer,
             ((fact, "yes"),),
         )
-        unknown = _line(return_request(items=(return_item(condition=condition(**{fact: None})),)))
+        unknown = return_line(
+            return_request(items=(return_item(condition=condition(**{fact: None})),))
+        )
         assert unknown.outcome is ReturnOutcome.INCOMPLETE, fact
-        reason = _reason(unknown, clause_id)
+        reason = reason_of(unknown, clause_id)
         assert reason.finding is Finding.UNKNOWN
         assert reason.missing == (f"condition.{fact}",)
         assert reason.message == f"not known whether {for_customer}"
@@ -157,9 +147,9 @@ def test_every_yes_no_condition_of_sections_1_and_2_decides_on_its_own() -> None
 
     for fact, clause_id, against, for_customer in S2_FLAGS:
         # Modifications are recorded at purchase: "yes" refuses, unknown needs review.
-        refused = _line(return_request(items=(return_item(item=item(**{fact: True})),)))
+        refused = return_line(return_request(items=(return_item(item=item(**{fact: True})),)))
         assert refused.outcome is ReturnOutcome.NOT_ELIGIBLE, fact
-        reason = _reason(refused, clause_id)
+        reason = reason_of(refused, clause_id)
         assert (reason.code, reason.section, reason.sentence) == (
             clause_id.split(".")[1],
             "2",
@@ -170,16 +160,16 @@ def test_every_yes_no_condition_of_sections_1_and_2_decides_on_its_own() -> None
             for_customer,
             ((fact, "no"),),
         )
-        unknown = _line(return_request(items=(return_item(item=item(**{fact: None})),)))
+        unknown = return_line(return_request(items=(return_item(item=item(**{fact: None})),)))
         assert unknown.outcome is ReturnOutcome.NEEDS_REVIEW, fact
-        assert _reason(unknown, clause_id).missing == (f"item.{fact}",)
+        assert reason_of(unknown, clause_id).missing == (f"item.{fact}",)
 
     # "(unless defective)": a confirmed defect lifts the sale exclusion, an unknown one
     # leaves it open, a denied one keeps it.
     sale = item(sale_event=SaleEvent.CLEARANCE)
-    lifted = _line(return_request(items=(return_item(item=sale, defect_confirmed=True),)))
+    lifted = return_line(return_request(items=(return_item(item=sale, defect_confirmed=True),)))
     assert lifted.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
-    exception = _reason(lifted, "s2.sale_defect_exception")
+    exception = reason_of(lifted, "s2.sale_defect_exception")
     assert (exception.code, exception.section, exception.sentence) == (
         "sale_defect_exception",
         "2",
@@ -188,10 +178,10 @@ def test_every_yes_no_condition_of_sections_1_and_2_decides_on_its_own() -> None
     assert exception.message == (
         "a defect was recorded, which lifts the sale exclusion until the inspection"
     )
-    open_ = _line(return_request(items=(return_item(item=sale, defect_confirmed=None),)))
+    open_ = return_line(return_request(items=(return_item(item=sale, defect_confirmed=None),)))
     assert open_.outcome is ReturnOutcome.NEEDS_REVIEW
-    assert _reason(open_, "s2.sale_defect_exception").missing == ("defect_confirmed",)
-    kept = _line(return_request(items=(return_item(item=sale, defect_confirmed=False),)))
+    assert reason_of(open_, "s2.sale_defect_exception").missing == ("defect_confirmed",)
+    kept = return_line(return_request(items=(return_item(item=sale, defect_confirmed=False),)))
     assert kept.outcome is ReturnOutcome.NOT_ELIGIBLE
     assert [r.clause_id for r in kept.reasons] == ["s2.sale_item"]
 
@@ -397,7 +387,7 @@ def test_defect_notice_counts_from_the_new_york_delivery_date() -> None:
     decision = POLICY.defect_claim(claim)
     assert decision.obligations.last_day_to_report_defect == date(2025, 3, 6)
     assert decision.outcome is DefectClaimOutcome.NOT_COVERED
-    assert _reason(decision, "s3.notice_window").facts == (
+    assert reason_of(decision, "s3.notice_window").facts == (
         ("delivered", "2025-03-03"),
         ("last_day_to_report", "2025-03-06"),
         ("reported", "2025-03-07"),
@@ -492,7 +482,7 @@ def test_remedy_reason_says_which_free_remedy_is_possible() -> None:
             defect_inspection(repair_possible=repair, replacement_possible=replacement)
         )
         assert decision.outcome is InspectionOutcome.REPAIR_OR_REPLACE
-        reason = _reason(decision, "s3.repair_or_replace")
+        reason = reason_of(decision, "s3.repair_or_replace")
         assert reason.message == f"free {what} is possible"
         assert reason.facts == (
             ("repair_possible", "yes" if repair else "no"),
@@ -511,7 +501,7 @@ def test_replacing_one_clause_keeps_the_others() -> None:
         "s1.return_window"
     } | {"acme.thirty_days"}
     late = return_request(at("2025-03-20"))
-    assert _line(late).outcome is ReturnOutcome.NOT_ELIGIBLE
+    assert return_line(late).outcome is ReturnOutcome.NOT_ELIGIBLE
     assert policy.return_request(late).items[0].outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
     worn = return_request(at("2025-03-20"), items=(return_item(condition=condition(unworn=False)),))
     (decision,) = policy.return_request(worn).items
@@ -755,7 +745,7 @@ def test_remedy_waits_for_the_team_to_say_whether_repair_or_replacement_is_possi
         )
         assert decision.outcome is InspectionOutcome.NEEDS_REVIEW
         assert decision.missing == missing
-        reason = _reason(decision, "s3.repair_or_replace")
+        reason = reason_of(decision, "s3.repair_or_replace")
         assert reason.message == "not known whether repair or replacement is possible"
         assert reason.missing == missing
 
@@ -767,7 +757,7 @@ def test_without_the_partial_refund_rung_an_irreparable_piece_goes_to_review() -
         defect_inspection(repair_possible=False, replacement_possible=False)
     )
     assert decision.outcome is InspectionOutcome.NEEDS_REVIEW
-    reason = _reason(decision, "s3.repair_or_replace")
+    reason = reason_of(decision, "s3.repair_or_replace")
     assert reason.finding is Finding.FAILED
     assert reason.message == "neither repair nor replacement is possible"
     assert reason.facts == (("repair_possible", "no"), ("replacement_possible", "no"))
@@ -789,7 +779,7 @@ def test_inspection_needs_a_cause_before_a_defect_remedy() -> None:
     """§3 exclusions: until the quality team records a cause, the defect route needs review."""
     decision = POLICY.inspection(defect_inspection(cause=None))
     assert decision.outcome is InspectionOutcome.NEEDS_REVIEW
-    reason = _reason(decision, "s3.cause_covered")
+    reason = reason_of(decision, "s3.cause_covered")
     assert reason.message == "the quality team has not recorded a cause"
     assert reason.missing == ("cause",)
     assert reason.facts == (("cause", "unknown"),)
@@ -811,7 +801,7 @@ def test_inspection_date_is_the_new_york_date() -> None:
     evening = datetime(2025, 3, 15, 2, 0, tzinfo=UTC)  # Friday 14 March, 22:00 in New York
     decision = POLICY.inspection(inspection(inspected_at=evening))
     assert decision.outcome is InspectionOutcome.REFUND_APPROVED
-    approval = _reason(decision, "s1.inspected_and_approved")
+    approval = reason_of(decision, "s1.inspected_and_approved")
     assert approval.message == "inspected by the quality team on 2025-03-14"
     assert approval.facts == (("inspected", "2025-03-14"),)
     assert decision.obligations.refund_earliest == date(2025, 3, 25)
@@ -835,12 +825,12 @@ def test_exchange_contact_before_return_is_judged_on_new_york_dates() -> None:
     sent = datetime(2025, 3, 7, 3, 0, tzinfo=UTC)  # 6 March, 22:00 in New York
     decision = POLICY.exchange(exchange(requested_at=asked, returned_at=sent))
     assert decision.outcome is ExchangeOutcome.APPROVED_PENDING_INSPECTION
-    reason = _reason(decision, "s5.contact_first")
+    reason = reason_of(decision, "s5.contact_first")
     assert reason.message == "contacted us on 2025-03-05, before returning it on 2025-03-06"
     assert reason.facts == (("contacted", "2025-03-05"), ("returned", "2025-03-06"))
     refused = POLICY.exchange(exchange(requested_at=sent, returned_at=asked))
     assert refused.outcome is ExchangeOutcome.REFUSED
-    reason = _reason(refused, "s5.contact_first")
+    reason = reason_of(refused, "s5.contact_first")
     assert reason.message == "returned the piece on 2025-03-05 before contacting us on 2025-03-06"
 
 
@@ -854,12 +844,12 @@ def test_exchange_needs_both_prices_in_one_currency() -> None:
         case = exchange(item=return_item(item=item(price=have)), wanted_price=want)
         decision = POLICY.exchange(case)
         assert decision.outcome is ExchangeOutcome.NEEDS_REVIEW
-        reason = _reason(decision, "s5.prices_known")
+        reason = reason_of(decision, "s5.prices_known")
         assert reason.message == "both prices are needed to settle the difference"
         assert reason.missing == missing
     decision = POLICY.exchange(exchange(wanted_price=Money(Decimal("200.00"), "EUR")))
     assert decision.outcome is ExchangeOutcome.NEEDS_REVIEW
-    reason = _reason(decision, "s5.prices_known")
+    reason = reason_of(decision, "s5.prices_known")
     assert reason.message == "prices in different currencies (USD, EUR)"
     assert reason.missing == ("wanted_price",)
 
@@ -885,7 +875,7 @@ def test_defect_claim_must_say_damaged_or_defective() -> None:
     """§3 "arrives damaged or contains a manufacturing defect": a claim saying neither is incomplete."""
     decision = POLICY.defect_claim(defect_claim(kind=None))
     assert decision.outcome is DefectClaimOutcome.INCOMPLETE
-    reason = _reason(decision, "s3.defect_kind")
+    reason = reason_of(decision, "s3.defect_kind")
     assert reason.message == (
         "the claim does not say whether the piece arrived damaged or is defective: "
         "tell us by 2025-03-06"
@@ -899,7 +889,7 @@ def test_photos_can_still_come_late_on_the_last_new_york_day() -> None:
     claim = defect_claim(reported_at=last_evening, photos_sent_at=NOT_YET)
     decision = POLICY.defect_claim(claim)
     assert decision.outcome is DefectClaimOutcome.INCOMPLETE
-    reason = _reason(decision, "s3.photos")
+    reason = reason_of(decision, "s3.photos")
     assert reason.facts == (("last_day_to_report", "2025-03-06"), ("as_of", "2025-03-06"))
 
 
@@ -908,26 +898,26 @@ def test_defect_remedy_for_custom_pieces_when_the_terms_exclude_them() -> None:
     narrow = default_policy(defect_remedy_covers_custom=False)
     covered = narrow.defect_claim(defect_claim())
     assert covered.outcome is DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION
-    reason = _reason(covered, "s3.covered_piece")
+    reason = reason_of(covered, "s3.covered_piece")
     assert reason.message == "a ready-made, unmodified piece: covered by the defect remedy"
     assert reason.facts == (("custom", "no"),)
     for piece in (item(kind=ItemKind.CUSTOM_MADE), item(engraved=True), item(resized=True)):
         refused = narrow.defect_claim(defect_claim(item=piece))
         assert refused.outcome is DefectClaimOutcome.NOT_COVERED
-        reason = _reason(refused, "s3.covered_piece")
+        reason = reason_of(refused, "s3.covered_piece")
         assert reason.message == "custom or modified pieces are excluded from the defect remedy"
         assert reason.facts == (("custom", "yes"),)
     unknown = narrow.defect_claim(defect_claim(item=item(kind=None)))
     assert unknown.outcome is DefectClaimOutcome.NEEDS_REVIEW
-    reason = _reason(unknown, "s3.covered_piece")
+    reason = reason_of(unknown, "s3.covered_piece")
     assert reason.message == "not known whether the piece is custom or modified"
     assert reason.missing == ("item.kind",)
     for flag in ("personalized", "engraved", "resized", "altered"):
         unknown = narrow.defect_claim(defect_claim(item=item(**{flag: None})))
         assert unknown.outcome is DefectClaimOutcome.NEEDS_REVIEW
-        assert _reason(unknown, "s3.covered_piece").missing == (f"item.{flag}",)
+        assert reason_of(unknown, "s3.covered_piece").missing == (f"item.{flag}",)
     unknown = narrow.defect_claim(defect_claim(item=item(kind=None, engraved=None)))
-    assert _reason(unknown, "s3.covered_piece").missing == ("item.kind", "item.engraved")
+    assert reason_of(unknown, "s3.covered_piece").missing == ("item.kind", "item.engraved")
 
 
 def test_return_window_reports_the_new_york_delivery_date() -> None:
@@ -937,9 +927,9 @@ def test_return_window_reports_the_new_york_delivery_date() -> None:
         at("2025-03-10"),
         items=(return_item(item=item(delivered_at=late_evening)),),
     )
-    decision = _line(request)
+    decision = return_line(request)
     assert decision.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
-    assert _reason(decision, "s1.return_window").facts == (
+    assert reason_of(decision, "s1.return_window").facts == (
         ("delivered", "2025-03-03"),
         ("last_day_to_request", "2025-03-10"),
         ("requested", "2025-03-10"),
@@ -970,11 +960,11 @@ def test_evaluate_refuses_what_is_not_a_case() -> None:
 
 def test_scope_names_where_the_piece_was_bought() -> None:
     """Introduction and §1 "purchased directly from our website": the reason names the channel in words."""
-    refused = _line(
+    refused = return_line(
         return_request(items=(return_item(item=item(channel=SalesChannel.RETAIL_STORE)),))
     )
     assert refused.outcome is ReturnOutcome.NOT_ELIGIBLE
-    reason = _reason(refused, "s1.website_purchase")
+    reason = reason_of(refused, "s1.website_purchase")
     assert reason.message == "bought on the retail store, not directly from our website"
     assert reason.facts == (("channel", "retail_store"),)
     wider = default_policy(eligible_channels=frozenset(SalesChannel))
@@ -982,7 +972,7 @@ def test_scope_names_where_the_piece_was_bought() -> None:
         return_request(items=(return_item(item=item(channel=SalesChannel.RETAIL_STORE)),))
     ).items
     assert accepted.outcome is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
-    assert _reason(accepted, "s1.website_purchase").message == "bought on the retail store"
+    assert reason_of(accepted, "s1.website_purchase").message == "bought on the retail store"
 
 
 def _requested_on_a_business_day(ctx: Context[Any]) -> Check:

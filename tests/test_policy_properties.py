@@ -16,7 +16,6 @@ from atlier_policy import (
     Decision,
     DefectClaim,
     ExchangeRequest,
-    OrderDecision,
     ReturnRequest,
     default_policy,
 )
@@ -38,6 +37,7 @@ from strategies import (
     money,
     set_path,
 )
+from tables import decisions
 
 POLICY = default_policy()
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.json"))
@@ -72,10 +72,6 @@ EXCHANGE_REQUIRED = (
     + [f"item.item.{f}" for f in ITEM_FACTS]
     + [f"item.condition.{f}" for f in CONDITION_FACTS]
 )
-
-
-def decisions(result: Decision | OrderDecision) -> tuple[Decision, ...]:
-    return result.items if isinstance(result, OrderDecision) else (result,)
 
 
 def _blank(case: Any, path: str) -> Any:

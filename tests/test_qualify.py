@@ -12,11 +12,7 @@ from hypothesis import strategies as st
 
 from atlier_policy import (
     NOT_YET,
-    DefectClaim,
-    ExchangeRequest,
     InputError,
-    Inspection,
-    ReturnRequest,
     default_policy,
 )
 from atlier_policy.advice import get_path
@@ -33,19 +29,18 @@ from atlier_policy.cases import (
     SalesChannel,
 )
 from atlier_policy.deadlines import store_date
-from atlier_policy.decision import OrderDecision, ReturnOutcome, Role
+from atlier_policy.decision import ReturnOutcome, Role
 from atlier_policy.qualify import (
-    Blocker,
     FixKind,
-    Qualification,
     format_qualification,
     how_to_qualify,
 )
-from atlier_policy.rules import Check, Clause, Finding
+from atlier_policy.rules import Check, Clause
 from atlier_policy.versions import default_versions
 from builders import (
     DELIVERED,
     NY,
+    UNKNOWN_DELIVERY,
     at,
     cancellation,
     condition,
@@ -59,7 +54,9 @@ from builders import (
     return_request,
     usd,
 )
+from qualify_laws import FIX_ROW, check_fix, laws, one, only_suggestion
 from strategies import any_complete_case, set_path
+from tables import table
 from test_policy_properties import (
     DEFECT_REQUIRED,
     EXCHANGE_REQUIRED,
@@ -68,16 +65,6 @@ from test_policy_properties import (
 )
 
 POLICY = default_policy()
-
-
-def one(case: Any) -> Qualification:
-    (q,) = how_to_qualify(case)
-    return q
-
-
-def only_suggestion(q: Qualification) -> tuple[str, FixKind, dict[str, object]]:
-    (s,) = q.suggestions
-    return s.message, s.kind, {c.path: c.new for c in s.changes}
 
 
 # --- the issue's examples ------------------------------------------------------------
@@ -337,7 +324,6 @@ def test_changes_are_reported_against_the_given_case() -> None:
 # --- every reason code of every stage ---------------------------------------------------
 
 NARROW = default_policy(defect_remedy_covers_custom=False)  # §3 for ready-made pieces only
-UNKNOWN_DELIVERY = {"delivered_at": None, "purchased_at": None}
 
 CASES: list[tuple[str, Any, str, FixKind | None, str]] = [
     # (id, case, reason code, kind or None for a blocker, a fragment of the message)
@@ -785,24 +771,10 @@ CASES: list[tuple[str, Any, str, FixKind | None, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("case", "code", "kind", "fragment"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
-)
+@table(CASES, FIX_ROW)
 def test_each_reason(case: Any, code: str, kind: FixKind | None, fragment: str) -> None:
     """Each reason code gets its suggestion (with its kind) or its blocker, in plain words."""
-    case, policy = case if isinstance(case, tuple) else (case, POLICY)
-    (q,) = how_to_qualify(case, policy=policy)
-    found = [s for s in q.suggestions if s.code == code] + [b for b in q.blockers if b.code == code]
-    assert found, format_qualification(q)
-    fix = found[0]
-    if kind is None:
-        assert isinstance(fix, Blocker)
-        assert q.case is None
-    else:
-        assert not isinstance(fix, Blocker)
-        assert fix.kind is kind
-    assert fragment in fix.message
-    _laws(case, policy.evaluate(case), (q,), policy)
+    check_fix(case, code, kind, fragment)
 
 
 def test_prices_nobody_recorded() -> None:
@@ -836,60 +808,7 @@ def test_changes_that_do_not_fit_the_case() -> None:
 
 
 # --- the laws ---------------------------------------------------------------------------
-
-
-def _items(result: Any) -> tuple[Any, ...]:
-    return result.items if isinstance(result, OrderDecision) else (result,)
-
-
-def _laws(case: Any, result: Any, quals: tuple[Qualification, ...], policy: Any = POLICY) -> None:
-    decisions = _items(result)
-    assert len(quals) == len(decisions)
-    for i, (d, q) in enumerate(zip(decisions, quals, strict=True)):
-        assert (q.outcome, q.sku) == (d.outcome, d.sku)
-        if d.granted:
-            assert (q.suggestions, q.blockers, q.case) == ((), (), None)
-            continue
-        # 1. Every failing or unknown reason is answered: a suggestion or a blocker.
-        answered = {(s.clause_id, s.code) for s in q.suggestions}
-        answered |= {(b.clause_id, b.code) for b in q.blockers}
-        for r in d.reasons:
-            if r.finding is not Finding.PASSED:
-                assert (r.clause_id, r.code) in answered
-        # 2. The changed case is the given one with exactly the suggested changes,
-        #    and its outcome is the one reported -- and differs from the decision's.
-        if q.case is not None:
-            assert not q.blockers
-            for s in q.suggestions:
-                for ch in s.changes:
-                    assert _get(q.case, ch.path) == ch.new
-            (changed,) = [_items(policy.evaluate(q.case))[i]]
-            assert changed.outcome == q.outcome_if_changed != d.outcome
-        # 3. No blocker and every change named: the changes together grant the item.
-        if not q.blockers and all(s.changes for s in q.suggestions) and q.case is not None:
-            assert q.outcome_if_changed is not None
-            assert changed.granted, format_qualification(q)
-        # 4. Nothing asks the customer to act by a day already past when they asked
-        #    (interpretation 9: a sale item asked back after the defect window).
-        asked = _asked_on(case)
-        for s in q.suggestions:
-            if s.kind in (FixKind.ACT, FixKind.DEFECT) and s.deadline is not None:
-                assert asked is None or s.deadline >= asked, format_qualification(q)
-
-
-def _asked_on(case: Any) -> date | None:
-    """The store date on which the customer asked (request or report), if the case has one."""
-    if isinstance(case, Inspection):
-        return _asked_on(case.request)
-    if isinstance(case, ReturnRequest | ExchangeRequest):
-        return store_date(case.requested_at, NY)
-    if isinstance(case, DefectClaim):
-        return store_date(case.reported_at, NY)
-    return None
-
-
-def _get(obj: Any, path: str) -> Any:
-    return get_path(obj, path)
+# (stated once, in tests/qualify_laws.py: `laws`, which every fix row checks too)
 
 
 @given(any_complete_case)
@@ -897,7 +816,7 @@ def test_laws_on_complete_cases(case: Any) -> None:
     """For any case: every failing reason is answered; the changed case differs in outcome;
     with no blocker, applying all suggested changes grants the item."""
     quals = how_to_qualify(case, policy=POLICY)
-    _laws(case, POLICY.evaluate(case), quals)
+    laws(case, POLICY.evaluate(case), quals)
     for q in quals:
         event("changed case" if q.case is not None else "no changed case")
 
@@ -933,10 +852,10 @@ def test_laws_with_an_unknown_fact(data: st.DataObject, blank: tuple[str, str]) 
         "exchange": complete_exchanges(),
     }[stage]
     case = _blank(data.draw(drawn), path)
-    _laws(case, POLICY.evaluate(case), how_to_qualify(case, policy=POLICY))
+    laws(case, POLICY.evaluate(case), how_to_qualify(case, policy=POLICY))
     base = _blank(BUILD[stage](), path)
     q = how_to_qualify(base, policy=POLICY)
-    _laws(base, POLICY.evaluate(base), q)
+    laws(base, POLICY.evaluate(base), q)
     assert q[0].outcome_if_changed is not None
     assert q[0].outcome_if_changed.value in {
         "eligible_pending_inspection",
@@ -949,7 +868,7 @@ def test_set_path_agrees_with_strategies() -> None:
     """The qualify paths are the same dotted paths the test strategies use."""
     case = return_request()
     assert set_path(case, "items[0].item.engraved", True).items[0].item.engraved is True
-    assert _get(case, "items[0].item.engraved") is False
+    assert get_path(case, "items[0].item.engraved") is False
 
 
 # Assume-free construction of cases a change of facts can fix: the builders' granted
@@ -1008,7 +927,7 @@ def test_laws_on_fixable_cases(case: Any) -> None:
     """Cases only fixable facts keep from being granted: every one gets a changed case
     (laws 2 and 3 never skipped), and that case is granted."""
     quals = how_to_qualify(case, policy=POLICY)
-    _laws(case, POLICY.evaluate(case), quals)
+    laws(case, POLICY.evaluate(case), quals)
     (q,) = quals
     assert q.case is not None, format_qualification(q)
     assert q.outcome_if_changed is not None

@@ -64,24 +64,17 @@ from strategies import (
     complete_return_requests,
     set_path,
 )
+from tables import (
+    S2_PRODUCTION,
+    S2_SALE,
+    S3_EXCLUSIONS,
+    S3_NOTICE,
+    S4_COST,
+    S5_CONTACT,
+)
 
 POLICY = default_policy()
 
-S2_SALE = (
-    "Items purchased during special sales, promotions, or clearance events (unless defective)."
-)
-S2_MODIFIED = "Engraved, resized, or altered items."
-S2_PRODUCTION = "Custom jewelry orders are non-refundable once production has begun."
-S3_NOTICE = "If your jewelry arrives damaged or contains a manufacturing defect, please notify us within 3 days of delivery at support@atlierjewelry.com with clear photos of the issue."
-S3_PARTIAL = "Partial refund or store credit, if repair or replacement is not possible."
-S3_EXCLUSIONS = (
-    "Damage caused by misuse, accidents, or normal wear and tear is not covered under this policy."
-)
-S4_COST = "Customers are responsible for the return shipping cost, except in cases of a confirmed defect or error on our part."
-S4_WINDOW = (
-    "Approved refunds will be processed within 7–10 business days to your original payment method."
-)
-S5_CONTACT = "If you wish to exchange an eligible item for another product, please contact us before returning it."
 
 SALE = item(sale_event=SaleEvent.SALE)
 NOT_FOUND = (DefectCause.NONE_FOUND, DefectCause.MISUSE, DefectCause.ACCIDENT)

@@ -26,7 +26,6 @@ from atlier_policy.cases import (
 )
 from atlier_policy.decision import (
     CancellationOutcome,
-    Decision,
     DefectClaimOutcome,
     ExchangeOutcome,
     InspectionOutcome,
@@ -51,49 +50,28 @@ from builders import (
     return_request,
     usd,
 )
+from tables import (
+    S1_APPROVAL,
+    S1_CONDITION,
+    S1_PROOF,
+    S1_SCOPE,
+    S1_WINDOW,
+    S2_CUSTOM,
+    S2_MODIFIED,
+    S2_PRODUCTION,
+    S2_SALE,
+    S3_EXCLUSIONS,
+    S3_NOTICE,
+    S3_PARTIAL,
+    S3_REPAIR,
+    S4_LOST,
+    S5_CONTACT,
+    S5_TERMS,
+    check_row,
+    decided,
+)
 
 POLICY = default_policy()
-
-S1_SCOPE = "We accept returns for ready-made jewelry purchased directly from our website under the following conditions:"
-S1_WINDOW = "The item must be returned within 7 days of delivery."
-S1_CONDITION = "The jewelry must be unused, unworn, and in its original packaging, with all certificates, tags, and accessories included."
-S1_PROOF = "Proof of purchase (order confirmation or invoice) is required."
-S1_APPROVAL = "If your return meets the above conditions, we will issue a refund or exchange after the returned item has been inspected and approved by our quality team."
-S2_CUSTOM = "Custom-made or personalized jewelry, including any item made to your specifications or modified from its original design."
-S2_MODIFIED = "Engraved, resized, or altered items."
-S2_SALE = (
-    "Items purchased during special sales, promotions, or clearance events (unless defective)."
-)
-S2_PRODUCTION = "Custom jewelry orders are non-refundable once production has begun."
-S3_NOTICE = "If your jewelry arrives damaged or contains a manufacturing defect, please notify us within 3 days of delivery at support@atlierjewelry.com with clear photos of the issue."
-S3_REPAIR = "Free repair or replacement of the defective item."
-S3_PARTIAL = "Partial refund or store credit, if repair or replacement is not possible."
-S3_EXCLUSIONS = (
-    "Damage caused by misuse, accidents, or normal wear and tear is not covered under this policy."
-)
-S4_COST = "Customers are responsible for the return shipping cost, except in cases of a confirmed defect or error on our part."
-S4_LOST = "We recommend using insured, trackable shipping when returning items, as Atlier Jewelry cannot be held responsible for lost packages."
-S4_WINDOW = (
-    "Approved refunds will be processed within 7–10 business days to your original payment method."
-)
-S5_CONTACT = "If you wish to exchange an eligible item for another product, please contact us before returning it."
-S5_TERMS = (
-    "Exchange requests are accepted based on product availability and price differences (if any)."
-)
-
-
-def _one(decision: Any) -> Decision:
-    return decision.items[0] if hasattr(decision, "items") else decision
-
-
-def _check(decision: Decision, outcome: Any, clauses: tuple[str, ...], sentence: str) -> None:
-    assert decision.outcome is outcome, str(decision)
-    ids = [r.clause_id for r in decision.reasons]
-    for clause_id in clauses:
-        assert clause_id in ids, f"{clause_id} not among {ids}"
-    if clauses and not decision.granted:
-        # The sentence the row exercises is quoted by the reason it gives.
-        assert sentence in {r.sentence for r in decision.reasons if r.clause_id in clauses}
 
 
 ELIG = ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
@@ -296,12 +274,12 @@ def test_return_request(
     sentence: str, case: Any, outcome: ReturnOutcome, clauses: tuple[str, ...]
 ) -> None:
     """Stage 1: each §1/§2 sentence decides a return request as the text says."""
-    _check(_one(POLICY.return_request(case)), outcome, clauses, sentence)
+    check_row(decided(POLICY.return_request(case)), outcome, clauses, sentence)
 
 
 def test_late_request_reports_the_dates() -> None:
     """The refusal carries the delivery date, the last day to request and the request date."""
-    d = _one(POLICY.return_request(return_request(at("2025-03-11"))))
+    d = decided(POLICY.return_request(return_request(at("2025-03-11"))))
     (reason,) = d.reasons
     assert reason.code == "return_window_expired"
     assert (
@@ -320,7 +298,7 @@ def test_late_request_reports_the_dates() -> None:
 def test_utc_store_refuses_what_new_york_accepts() -> None:
     """The same instants decided in a UTC store fall on different dates and the request is late."""
     case = return_request(at("2025-03-11", 2, UTC))
-    assert _one(default_policy(store_timezone="UTC").return_request(case)).outcome is NOT
+    assert decided(default_policy(store_timezone="UTC").return_request(case)).outcome is NOT
 
 
 def test_every_failing_reason_is_reported() -> None:
@@ -328,7 +306,7 @@ def test_every_failing_reason_is_reported() -> None:
     bad = return_item(
         item=item(engraved=True, sale_event=SaleEvent.CLEARANCE), condition=condition(unworn=False)
     )
-    d = _one(POLICY.return_request(return_request(at("2025-03-12"), items=(bad,))))
+    d = decided(POLICY.return_request(return_request(at("2025-03-12"), items=(bad,))))
     assert d.outcome is NOT
     assert {r.clause_id for r in d.reasons} == {
         "s1.return_window",
@@ -348,7 +326,7 @@ def test_every_failing_reason_is_reported() -> None:
 )
 def test_return_shipping_payer(reason: ReturnReason, payer: ShippingPayer) -> None:
     """§4 (S4_COST): the customer pays return shipping; a stated store error is reimbursed once confirmed."""
-    d = _one(POLICY.return_request(return_request(items=(return_item(reason=reason),))))
+    d = decided(POLICY.return_request(return_request(items=(return_item(reason=reason),))))
     assert d.outcome is ELIG
     assert d.obligations.return_shipping_paid_by is payer
     assert d.obligations.notices[0].clause_id == "s4.return_shipping"
@@ -495,7 +473,7 @@ def test_defect_claim(
     sentence: str, case: Any, outcome: DefectClaimOutcome, clauses: tuple[str, ...]
 ) -> None:
     """Stage 2: the 3-day notice by e-mail with photos (§3)."""
-    _check(POLICY.defect_claim(case), outcome, clauses, sentence)
+    check_row(POLICY.defect_claim(case), outcome, clauses, sentence)
 
 
 def test_incomplete_defect_claim_says_by_when() -> None:
@@ -620,7 +598,7 @@ def test_inspection(
     sentence: str, case: Any, outcome: InspectionOutcome, clauses: tuple[str, ...]
 ) -> None:
     """Stage 4: the quality team's findings decide refund, rejection or remedy."""
-    _check(POLICY.inspection(case), outcome, clauses, sentence)
+    check_row(POLICY.inspection(case), outcome, clauses, sentence)
 
 
 @pytest.mark.parametrize(
@@ -694,7 +672,7 @@ PARCEL_ROWS = [
 def test_lost_parcel(case: Any, outcome: ParcelOutcome) -> None:
     """Stage 3 (S4_LOST): the store cannot be held responsible for lost packages."""
     d = POLICY.lost_parcel(case)
-    _check(d, outcome, ("s4.parcel_received",), S4_LOST)
+    check_row(d, outcome, ("s4.parcel_received",), S4_LOST)
 
 
 def test_lost_insured_parcel_advice() -> None:
@@ -736,7 +714,7 @@ CANCEL_ROWS = [
 )
 def test_cancellation(case: Any, outcome: CancellationOutcome) -> None:
     """Stage 5 (S2_PRODUCTION): custom orders are non-refundable once production has begun."""
-    _check(POLICY.cancellation(case), outcome, ("s2.production_not_begun",), S2_PRODUCTION)
+    check_row(POLICY.cancellation(case), outcome, ("s2.production_not_begun",), S2_PRODUCTION)
 
 
 def test_refundable_cancellation_refund() -> None:
@@ -813,7 +791,7 @@ def test_exchange(
     sentence: str, case: Any, outcome: ExchangeOutcome, clauses: tuple[str, ...]
 ) -> None:
     """Stage 6: exchanges of eligible items, prior contact, availability (§5)."""
-    _check(POLICY.exchange(case), outcome, clauses, sentence)
+    check_row(POLICY.exchange(case), outcome, clauses, sentence)
 
 
 @pytest.mark.parametrize(
@@ -832,7 +810,7 @@ def test_exchange_settlement(wanted: str, customer_pays: str, store_refunds: str
 
 def test_decision_str_is_readable() -> None:
     """str(decision) names the outcome, the clause, the dates and the policy version."""
-    text = str(_one(POLICY.return_request(return_request(at("2025-03-11")))))
+    text = str(decided(POLICY.return_request(return_request(at("2025-03-11")))))
     assert "not eligible" in text
     assert "[§1 s1.return_window]" in text
     assert "last day to request a return: 2025-03-10" in text
