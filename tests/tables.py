@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from atlier_policy import default_policy
-from atlier_policy.decision import Decision, OrderDecision
+from atlier_policy.decision import Decision, OrderDecision, ReturnOutcome
 
 # §1 Eligibility for Returns
 S1_SCOPE = "We accept returns for ready-made jewelry purchased directly from our website under the following conditions:"
@@ -48,6 +48,12 @@ S5_TERMS = (
 )
 
 ROW = ("sentence", "case", "outcome", "clauses")
+
+# The return tables' outcomes, short.
+ELIG = ReturnOutcome.ELIGIBLE_PENDING_INSPECTION
+NOT = ReturnOutcome.NOT_ELIGIBLE
+INC = ReturnOutcome.INCOMPLETE
+REV = ReturnOutcome.NEEDS_REVIEW
 
 POLICY = default_policy()
 

@@ -23,12 +23,9 @@ from atlier_policy.cases import (
     NoticeChannel,
     ParcelStatus,
     ProductionStatus,
-    ProofOfPurchase,
     ReturnReason,
     SaleEvent,
-    SalesChannel,
 )
-from atlier_policy.deadlines import store_date
 from atlier_policy.decision import ReturnOutcome, Role
 from atlier_policy.qualify import (
     FixKind,
@@ -39,11 +36,9 @@ from atlier_policy.rules import Check, Clause
 from atlier_policy.versions import default_versions
 from builders import (
     DELIVERED,
-    NY,
     UNKNOWN_DELIVERY,
     at,
     cancellation,
-    condition,
     defect_claim,
     defect_inspection,
     exchange,
@@ -68,19 +63,6 @@ POLICY = default_policy()
 
 
 # --- the issue's examples ------------------------------------------------------------
-
-
-def test_late_return_says_by_when() -> None:
-    """§1: delivered 2025-03-03, requested 2025-03-12: a request by 2025-03-10 was in time."""
-    q = one(return_request(at("2025-03-12")))
-    message, kind, changes = only_suggestion(q)
-    assert message == "a return requested by 2025-03-10 would have been in time"
-    assert kind is FixKind.WOULD_HAVE
-    assert store_date(changes["requested_at"], NY) == date(2025, 3, 10)  # type: ignore[arg-type]
-    assert q.suggestions[0].deadline == date(2025, 3, 10)
-    assert q.outcome_if_changed is not None
-    assert q.outcome_if_changed.value == ("eligible_pending_inspection")
-    assert not q.cannot_qualify
 
 
 def test_missing_photos_send_by_the_last_day() -> None:
@@ -235,14 +217,6 @@ def test_version_reasons() -> None:
     assert q.blockers[0].code == "no_policy_version_in_force"
 
 
-def test_missing_proof_of_purchase_provide_it() -> None:
-    q = one(return_request(proof_of_purchase=None))
-    message, kind, changes = only_suggestion(q)
-    assert "provide a proof of purchase" in message
-    assert kind is FixKind.ACT
-    assert changes == {"proof_of_purchase": ProofOfPurchase.ORDER_CONFIRMATION}
-
-
 def test_custom_made_cannot_qualify() -> None:
     """§2: nothing the customer can do makes a custom-made piece returnable."""
     q = one(return_request(items=(return_item(item=item(kind=ItemKind.CUSTOM_MADE)),)))
@@ -302,19 +276,6 @@ def test_one_round_does_not_see_the_hidden_unknown() -> None:
     assert "with these changes: needs review" in format_qualification(q)
 
 
-def test_request_on_the_delivery_day_with_a_zero_day_window() -> None:
-    """A 0-day window: the in-time request is on the delivery day, not before the delivery."""
-    zero = default_policy(return_window_days=0)
-    case = return_request(
-        at("2025-03-04"), items=(return_item(item=item(delivered_at=at("2025-03-03", 15))),)
-    )
-    (q,) = how_to_qualify(case, policy=zero)
-    (change,) = q.suggestions[0].changes
-    assert change.new == at("2025-03-03", 15)
-    assert q.outcome_if_changed is not None
-    assert q.outcome_if_changed.value == ("eligible_pending_inspection")
-
-
 def test_changes_are_reported_against_the_given_case() -> None:
     q = one(return_request(at("2025-03-12")))
     (change,) = q.suggestions[0].changes
@@ -327,62 +288,6 @@ NARROW = default_policy(defect_remedy_covers_custom=False)  # §3 for ready-made
 
 CASES: list[tuple[str, Any, str, FixKind | None, str]] = [
     # (id, case, reason code, kind or None for a blocker, a fragment of the message)
-    (
-        "marketplace",
-        return_request(items=(return_item(item=item(channel=SalesChannel.MARKETPLACE)),)),
-        "website_purchase",
-        None,
-        "bought directly on our website",
-    ),
-    (
-        "channel unknown",
-        return_request(items=(return_item(item=item(channel=None)),)),
-        "website_purchase",
-        FixKind.RECORD,
-        "record where the piece was bought",
-    ),
-    (
-        "delivery unknown",
-        return_request(items=(return_item(item=item(**UNKNOWN_DELIVERY)),)),
-        "return_window",
-        FixKind.RECORD,
-        "delivery on or after 2025-02-26",
-    ),
-    (
-        "used",
-        return_request(items=(return_item(condition=condition(unused=False)),)),
-        "unused",
-        None,
-        "a used piece",
-    ),
-    (
-        "worn",
-        return_request(items=(return_item(condition=condition(unworn=False)),)),
-        "unworn",
-        None,
-        "a worn piece",
-    ),
-    (
-        "no tags",
-        return_request(items=(return_item(condition=condition(tags_included=False)),)),
-        "tags",
-        FixKind.ACT,
-        "send the piece back complete with all its tags",
-    ),
-    (
-        "tags unknown",
-        return_request(items=(return_item(condition=condition(tags_included=None)),)),
-        "tags",
-        FixKind.ACT,
-        "confirm that the piece is complete with all its tags",
-    ),
-    (
-        "no invoice",
-        return_request(proof_of_purchase=ProofOfPurchase.NONE),
-        "proof_of_purchase",
-        FixKind.ACT,
-        "order confirmation",
-    ),
     (
         "kind unknown",
         return_request(items=(return_item(item=item(kind=None, personalized=None)),)),
@@ -557,28 +462,6 @@ CASES: list[tuple[str, Any, str, FixKind | None, str]] = [
         "defect_photos",
         FixKind.ACT,
         "send clear photos",
-    ),
-    ("inspected worn", inspection(condition=condition(unworn=False)), "unworn", None, "worn piece"),
-    (
-        "inspected no certificates",
-        inspection(condition=condition(certificates_included=False)),
-        "certificates",
-        FixKind.WOULD_HAVE,
-        "would have qualified",
-    ),
-    (
-        "inspected packaging unknown",
-        inspection(condition=condition(original_packaging=None)),
-        "original_packaging",
-        FixKind.RECORD,
-        "quality team must record",
-    ),
-    (
-        "inspected late request",
-        inspection(return_request(at("2025-03-12"))),
-        "return_window_expired",
-        FixKind.WOULD_HAVE,
-        "by 2025-03-10",
     ),
     (
         "inspected sale",
