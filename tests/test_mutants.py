@@ -34,7 +34,6 @@ from atlier_policy.cases import (
     DefectCause,
     ItemKind,
     ParcelStatus,
-    ProductionStatus,
     ReturnReason,
     SaleEvent,
     SalesChannel,
@@ -596,51 +595,6 @@ def _cancel(**changes: Any) -> Any:
     return POLICY.cancellation(cancellation(**changes))
 
 
-def test_a_custom_order_is_any_custom_made_or_personalized_piece() -> None:
-    """§2: custom-made (even not personalized) and personalized (even ready-made) pieces are custom orders."""
-    started = {"production": ProductionStatus.STARTED}
-    for piece in (
-        item(kind=ItemKind.CUSTOM_MADE, personalized=False, delivered_at=None),
-        item(kind=ItemKind.CUSTOM_MADE, personalized=None, delivered_at=None),
-        item(kind=ItemKind.READY_MADE, personalized=True, delivered_at=None),
-    ):
-        assert _cancel(item=piece, **started).outcome is CancellationOutcome.NOT_REFUNDABLE
-        assert _cancel(item=piece).outcome is CancellationOutcome.REFUNDABLE
-    ready = _cancel(item=item(kind=ItemKind.READY_MADE, personalized=False, delivered_at=None))
-    assert ready.outcome is CancellationOutcome.NEEDS_REVIEW  # not a custom order at all
-    assert [r.finding for r in ready.reasons] == [Finding.NOT_APPLICABLE]
-
-
-def test_not_knowing_whether_an_order_is_custom_needs_review() -> None:
-    """§2: a ready-made piece of unknown personalization, or an unknown kind, cannot be judged."""
-    for piece in (
-        item(kind=ItemKind.READY_MADE, personalized=None),
-        item(kind=None, personalized=True),
-    ):
-        decision = _cancel(item=piece, production=ProductionStatus.STARTED)
-        assert decision.outcome is CancellationOutcome.NEEDS_REVIEW
-        (reason,) = decision.reasons
-        assert reason.message == "not known whether this is a custom order"
-        assert reason.missing == ("item.kind", "item.personalized")
-        assert decision.missing == ("item.kind", "item.personalized")
-
-
-def test_cancellation_after_production_began_names_the_dates_in_new_york() -> None:
-    """§2: the cancellation and production dates are New York dates, also late in the evening."""
-    evening = datetime(2025, 3, 7, 3, 0, tzinfo=UTC)  # 22:00 on 6 March in New York
-    decision = _cancel(cancelled_at=evening, production=ProductionStatus.STARTED)
-    assert decision.outcome is CancellationOutcome.NOT_REFUNDABLE
-    (reason,) = decision.reasons
-    assert reason.message == "cancelled 2025-03-06, once production had begun"
-    assert reason.facts == (("cancelled", "2025-03-06"), ("production", "started"))
-    decision = _cancel(
-        cancelled_at=at("2025-03-10"), production=None, production_started_at=evening
-    )
-    (reason,) = decision.reasons
-    assert reason.message == "cancelled 2025-03-10, once production had begun on 2025-03-06"
-    assert reason.facts == (("cancelled", "2025-03-10"), ("production_started", "2025-03-06"))
-
-
 def test_refund_of_a_cancelled_order_counts_from_the_new_york_date() -> None:
     """§4 window: a cancellation at 22:00 on Thursday in New York is refunded from Thursday."""
     evening = datetime(2025, 3, 7, 3, 0, tzinfo=UTC)  # Thursday 6 March, 22:00 in New York
@@ -786,14 +740,6 @@ def test_inspection_needs_a_cause_before_a_defect_remedy() -> None:
     assert decision.missing == ("cause",)
     # §4: the customer still gets the e-mail about the approval or rejection.
     assert [n.code for n in decision.obligations.notices] == ["decision_email"]
-
-
-def test_inspection_of_a_return_with_an_unknown_record_needs_review() -> None:
-    """§2 at inspection: a returned piece whose engraving is not on record cannot be approved."""
-    request = return_request(items=(return_item(item=item(engraved=None)),))
-    decision = POLICY.inspection(inspection(request))
-    assert decision.outcome is InspectionOutcome.NEEDS_REVIEW
-    assert decision.missing == ("item.engraved",)
 
 
 def test_a_defect_claim_is_judged_again_as_of_the_inspection() -> None:

@@ -19,7 +19,7 @@ from atlier_policy import (
     ReturnRequest,
     default_policy,
 )
-from atlier_policy.cases import DefectCause, ReturnReason, SaleEvent
+from atlier_policy.cases import DefectCause, ReturnReason
 from atlier_policy.codec import case_from_dict
 from atlier_policy.deadlines import store_date
 from atlier_policy.decision import Settlement
@@ -198,23 +198,6 @@ def test_never_grants_with_a_refusing_reason(case: Any) -> None:
             "no_refund_parcel_lost",
         }:
             assert Finding.FAILED in findings
-
-
-@given(
-    complete_return_requests(),
-    st.sampled_from([SaleEvent.SALE, SaleEvent.PROMOTION, SaleEvent.CLEARANCE]),
-    st.sampled_from([False, None]),
-)
-def test_sale_items_never_eligible_for_change_of_mind(
-    case: ReturnRequest, event: SaleEvent, confirmed: bool | None
-) -> None:
-    """Sale, promotion and clearance items are never eligible without a confirmed defect."""
-    item = set_path(case.items[0], "item.sale_event", event)
-    item = set_path(
-        set_path(item, "reason", ReturnReason.CHANGE_OF_MIND), "defect_confirmed", confirmed
-    )
-    (d, *_) = decisions(POLICY.evaluate(set_path(case, "items[0]", item)))
-    assert not d.granted
 
 
 @given(complete_inspections())

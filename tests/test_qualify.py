@@ -22,11 +22,10 @@ from atlier_policy.cases import (
     ItemKind,
     NoticeChannel,
     ParcelStatus,
-    ProductionStatus,
     ReturnReason,
     SaleEvent,
 )
-from atlier_policy.decision import ReturnOutcome, Role
+from atlier_policy.decision import Role
 from atlier_policy.qualify import (
     FixKind,
     format_qualification,
@@ -38,7 +37,6 @@ from builders import (
     DELIVERED,
     UNKNOWN_DELIVERY,
     at,
-    cancellation,
     defect_claim,
     defect_inspection,
     exchange,
@@ -78,39 +76,6 @@ def test_missing_photos_send_by_the_last_day() -> None:
     assert q.outcome_if_changed.value == ("accepted_pending_inspection")
 
 
-def test_clearance_item_only_a_defect_qualifies() -> None:
-    """§2 "(unless defective)": the one change that helps is a confirmed defect, reported in 3 days."""
-    line = return_item(item=item(sale_event=SaleEvent.CLEARANCE))
-    q = one(return_request(items=(line,)))
-    message, kind, changes = only_suggestion(q)
-    assert message == (
-        "this item was bought in a clearance event: only a defect reported within 3 days "
-        "of delivery (by 2025-03-06) qualifies"
-    )
-    assert kind is FixKind.DEFECT
-    assert changes == {"items[0].defect_confirmed": True}
-
-
-def test_sale_item_after_the_defect_window_cannot_qualify() -> None:
-    """Interpretation 9: a sale item asked back after delivery + 3 days (2025-03-06): the
-    defect route is closed by lateness, so nothing qualifies it -- a blocker, no changed case."""
-    line = return_item(item=item(sale_event=SaleEvent.CLEARANCE))
-    for case in (
-        return_request(at("2025-03-08"), items=(line,)),
-        exchange(requested_at=at("2025-03-07"), item=line),
-    ):
-        q = one(case)
-        assert q.suggestions == ()
-        (b,) = q.blockers
-        assert b.code == "sale_item"
-        assert "the period to report a defect ended on 2025-03-06" in b.message
-        assert (q.case, q.outcome_if_changed) == (None, None)
-    # On the last day itself the route is still open.
-    q = one(return_request(at("2025-03-06", 23), items=(line,)))
-    assert q.suggestions[0].kind is FixKind.DEFECT
-    assert q.suggestions[0].deadline == date(2025, 3, 6)
-
-
 def test_late_notice_by_another_channel_is_not_asked_by_a_past_date() -> None:
     """§3: reported by phone on 2025-03-09, after the last day (2025-03-06): the e-mail
     notice is what *would have* been in time, not something to do by a past date."""
@@ -132,27 +97,6 @@ def test_photos_never_suggested_before_the_report() -> None:
     assert change.new == reported
     assert q.outcome_if_changed is not None
     assert q.outcome_if_changed.value == "accepted_pending_inspection"
-
-
-def test_cancellation_suggested_no_earlier_than_the_purchase() -> None:
-    """§2: production began the minute the order was placed: no cancellation before it
-    is possible (a blocker); began later the same hour: cancel at the purchase, not before."""
-    bought = at("2025-03-01", 10)
-    same = cancellation(
-        item=item(kind=ItemKind.CUSTOM_MADE, purchased_at=bought),
-        production=None,
-        production_started_at=bought,
-        cancelled_at=at("2025-03-02"),
-    )
-    q = one(same)
-    assert q.suggestions == ()
-    assert "production began when the order was placed" in q.blockers[0].message
-    soon = replace(same, production_started_at=bought + timedelta(seconds=30))
-    q = one(soon)
-    (s,) = q.suggestions
-    assert s.changes[0].new == bought
-    assert q.outcome_if_changed is not None
-    assert q.outcome_if_changed.value == "refundable"
 
 
 def test_unavailable_exchange_item_claims_no_approval() -> None:
@@ -217,17 +161,6 @@ def test_version_reasons() -> None:
     assert q.blockers[0].code == "no_policy_version_in_force"
 
 
-def test_custom_made_cannot_qualify() -> None:
-    """§2: nothing the customer can do makes a custom-made piece returnable."""
-    q = one(return_request(items=(return_item(item=item(kind=ItemKind.CUSTOM_MADE)),)))
-    assert q.cannot_qualify
-    assert q.suggestions == ()
-    assert q.case is None
-    assert q.outcome_if_changed is None
-    (b,) = q.blockers
-    assert (b.code, b.clause_id) == ("custom_or_personalized", "s2.custom_or_personalized")
-
-
 def test_every_failing_reason_is_answered() -> None:
     """Late and engraved: the date alone would not do; the engraving cannot be undone."""
     line = return_item(item=item(engraved=True))
@@ -287,64 +220,6 @@ def test_changes_are_reported_against_the_given_case() -> None:
 NARROW = default_policy(defect_remedy_covers_custom=False)  # §3 for ready-made pieces only
 
 CASES: list[tuple[str, Any, str, FixKind | None, str]] = [
-    # (id, case, reason code, kind or None for a blocker, a fragment of the message)
-    (
-        "kind unknown",
-        return_request(items=(return_item(item=item(kind=None, personalized=None)),)),
-        "custom_or_personalized",
-        FixKind.RECORD,
-        "ready-made",
-    ),
-    (
-        "personalized unknown",
-        return_request(items=(return_item(item=item(personalized=None)),)),
-        "custom_or_personalized",
-        FixKind.RECORD,
-        "ready-made",
-    ),
-    (
-        "resized",
-        return_request(items=(return_item(item=item(resized=True)),)),
-        "resized",
-        None,
-        "was resized",
-    ),
-    (
-        "altered unknown",
-        return_request(items=(return_item(item=item(altered=None)),)),
-        "altered",
-        FixKind.RECORD,
-        "was altered",
-    ),
-    (
-        "sale unknown",
-        return_request(items=(return_item(item=item(sale_event=None)),)),
-        "sale_item",
-        FixKind.RECORD,
-        "full-price",
-    ),
-    (
-        "sale, defect record unknown",
-        return_request(
-            items=(return_item(item=item(sale_event=SaleEvent.SALE), defect_confirmed=None),)
-        ),
-        "sale_defect_exception",
-        FixKind.DEFECT,
-        "confirmed",
-    ),
-    (
-        "sale, delivery unknown",
-        return_request(
-            items=(
-                return_item(
-                    item=item(sale_event=SaleEvent.PROMOTION, delivered_at=None, purchased_at=None)
-                ),
-            )
-        ),
-        "sale_item",
-        FixKind.DEFECT,
-        "within 3 days of delivery qualifies",
-    ),
     ("claim kind unknown", defect_claim(kind=None), "defect_kind", FixKind.ACT, "arrived damaged"),
     (
         "claim by phone",
@@ -464,45 +339,6 @@ CASES: list[tuple[str, Any, str, FixKind | None, str]] = [
         "send clear photos",
     ),
     (
-        "inspected sale",
-        inspection(return_request(items=(return_item(item=item(sale_event=SaleEvent.SALE)),))),
-        "sale_item",
-        None,
-        "the quality team's finding stands",
-    ),
-    (
-        "inspected sale, cause unknown",
-        inspection(
-            return_request(items=(return_item(item=item(sale_event=SaleEvent.SALE)),)),
-            cause=None,
-        ),
-        "sale_defect_exception",
-        FixKind.RECORD,
-        "the quality team must record what it found",
-    ),
-    (
-        "sale piece, reason unknown",
-        return_request(items=(return_item(item=item(sale_event=SaleEvent.SALE), reason=None),)),
-        "sale_sent_in_error",
-        FixKind.RECORD,
-        "record why the piece is sent back",
-    ),
-    (
-        "inspected sale sent in error, unconfirmed",
-        inspection(
-            return_request(
-                items=(
-                    return_item(
-                        item=item(sale_event=SaleEvent.SALE), reason=ReturnReason.STORE_ERROR
-                    ),
-                )
-            )
-        ),
-        "sale_sent_in_error",
-        FixKind.RECORD,
-        "confirm or rule out the error on our part",
-    ),
-    (
         "inspected store error, unconfirmed",
         inspection(return_request(items=(return_item(reason=ReturnReason.STORE_ERROR),))),
         "store_error_confirmed",
@@ -567,48 +403,6 @@ CASES: list[tuple[str, Any, str, FixKind | None, str]] = [
         "once the parcel reaches",
     ),
     ("parcel unknown", parcel(status=None), "return_parcel", FixKind.RECORD, "tracking status"),
-    (
-        "production began",
-        cancellation(production=ProductionStatus.STARTED),
-        "production_begun",
-        None,
-        "non-refundable once production",
-    ),
-    (
-        "production began on a day",
-        cancellation(production=None, production_started_at=at("2025-03-01")),
-        "production_begun",
-        FixKind.WOULD_HAVE,
-        "before production began on 2025-03-01",
-    ),
-    (
-        "production unknown",
-        cancellation(production=None),
-        "production_begun",
-        FixKind.RECORD,
-        "had begun",
-    ),
-    (
-        "custom order unknown",
-        cancellation(item=item(kind=None, delivered_at=None), production=None),
-        "production_begun",
-        FixKind.RECORD,
-        "custom order",
-    ),
-    (
-        "personalization unknown",
-        cancellation(item=item(personalized=None, delivered_at=None)),
-        "production_begun",
-        FixKind.RECORD,
-        "custom order",
-    ),
-    (
-        "ready-made cancellation",
-        cancellation(item=item(delivered_at=None)),
-        "production_begun",
-        None,
-        "not a custom order",
-    ),
     (
         "returned before contact",
         exchange(returned_at=at("2025-03-04")),
@@ -815,14 +609,3 @@ def test_laws_on_fixable_cases(case: Any) -> None:
     assert q.case is not None, format_qualification(q)
     assert q.outcome_if_changed is not None
     assert q.outcome_if_changed.role is Role.GRANTED
-
-
-def test_unknown_kind_alone_records_only_the_kind() -> None:
-    """§2 custom or personalized: only the unknown fact is to be recorded; a known one stays."""
-    (q,) = how_to_qualify(
-        return_request(items=(return_item(item=item(kind=None, personalized=False)),))
-    )
-    (s,) = q.suggestions
-    assert (s.code, s.kind) == ("custom_or_personalized", FixKind.RECORD)
-    assert [(c.path, c.new) for c in s.changes] == [("items[0].item.kind", ItemKind.READY_MADE)]
-    assert q.outcome_if_changed is ReturnOutcome.ELIGIBLE_PENDING_INSPECTION

@@ -15,7 +15,6 @@ import dataclasses
 import types
 import typing
 from dataclasses import replace
-from datetime import timedelta
 from typing import Any, Union
 
 import pytest
@@ -65,7 +64,6 @@ from strategies import (
     set_path,
 )
 from tables import (
-    S2_PRODUCTION,
     S2_SALE,
     S3_EXCLUSIONS,
     S3_NOTICE,
@@ -708,21 +706,3 @@ def test_exchange_timeline_states_the_decisions_last_day(case: Any) -> None:
     assert isinstance(d, Decision)
     (last,) = [e for e in timeline(case, d, policy=POLICY) if e.key == "last_day_to_request_return"]
     assert last.date == d.obligations.last_day_to_request_return
-
-
-# --- 10. the very instant production begins ------------------------------------------------
-
-
-def test_a_cancellation_at_the_instant_production_begins_is_not_refundable() -> None:
-    """Class 10 (S2_PRODUCTION): "once production has begun" includes its first instant."""
-    start = at("2025-03-03", 9)
-    at_start = cancellation(production=None, production_started_at=start, cancelled_at=start)
-    d = POLICY.cancellation(at_start)
-    assert d.outcome is CancellationOutcome.NOT_REFUNDABLE
-    assert d.reasons[0].sentence == S2_PRODUCTION
-    a_second_before = replace(at_start, cancelled_at=start - timedelta(seconds=1))
-    assert POLICY.cancellation(a_second_before).outcome is CancellationOutcome.REFUNDABLE
-    started = cancellation(
-        production=ProductionStatus.STARTED, production_started_at=start, cancelled_at=start
-    )
-    assert POLICY.cancellation(started).outcome is CancellationOutcome.NOT_REFUNDABLE

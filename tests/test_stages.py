@@ -18,17 +18,14 @@ from atlier_policy.cases import (
     ItemKind,
     NoticeChannel,
     ParcelStatus,
-    ProductionStatus,
     ReturnReason,
     SaleEvent,
 )
 from atlier_policy.decision import (
-    CancellationOutcome,
     DefectClaimOutcome,
     ExchangeOutcome,
     InspectionOutcome,
     ParcelOutcome,
-    ReturnOutcome,
     ShippingPayer,
 )
 from atlier_policy.rules import Finding
@@ -50,11 +47,6 @@ from builders import (
 from tables import (
     ELIG,
     NOT,
-    REV,
-    S2_CUSTOM,
-    S2_MODIFIED,
-    S2_PRODUCTION,
-    S2_SALE,
     S3_EXCLUSIONS,
     S3_NOTICE,
     S3_PARTIAL,
@@ -67,115 +59,6 @@ from tables import (
 )
 
 POLICY = default_policy()
-
-
-RETURN_ROWS = [
-    # §2 exclusions
-    (
-        "custom-made",
-        S2_CUSTOM,
-        return_request(items=(return_item(item=item(kind=ItemKind.CUSTOM_MADE)),)),
-        NOT,
-        ("s2.custom_or_personalized",),
-    ),
-    (
-        "personalized",
-        S2_CUSTOM,
-        return_request(items=(return_item(item=item(personalized=True)),)),
-        NOT,
-        ("s2.custom_or_personalized",),
-    ),
-    (
-        "kind unknown",
-        S2_CUSTOM,
-        return_request(items=(return_item(item=item(kind=None)),)),
-        REV,
-        ("s2.custom_or_personalized",),
-    ),
-    (
-        "engraved",
-        S2_MODIFIED,
-        return_request(items=(return_item(item=item(engraved=True)),)),
-        NOT,
-        ("s2.engraved",),
-    ),
-    (
-        "resized",
-        S2_MODIFIED,
-        return_request(items=(return_item(item=item(resized=True)),)),
-        NOT,
-        ("s2.resized",),
-    ),
-    (
-        "altered",
-        S2_MODIFIED,
-        return_request(items=(return_item(item=item(altered=True)),)),
-        NOT,
-        ("s2.altered",),
-    ),
-    (
-        "engraving unknown",
-        S2_MODIFIED,
-        return_request(items=(return_item(item=item(engraved=None)),)),
-        REV,
-        ("s2.engraved",),
-    ),
-    *[
-        (
-            f"{event.value} item",
-            S2_SALE,
-            return_request(items=(return_item(item=item(sale_event=event)),)),
-            NOT,
-            ("s2.sale_item",),
-        )
-        for event in (SaleEvent.SALE, SaleEvent.PROMOTION, SaleEvent.CLEARANCE)
-    ],
-    (
-        "sale item with a confirmed defect",
-        S2_SALE,
-        return_request(
-            items=(return_item(item=item(sale_event=SaleEvent.SALE), defect_confirmed=True),)
-        ),
-        ELIG,
-        ("s2.sale_defect_exception",),
-    ),
-    (
-        "sale item, defect record unknown",
-        S2_SALE,
-        return_request(
-            items=(return_item(item=item(sale_event=SaleEvent.SALE), defect_confirmed=None),)
-        ),
-        REV,
-        ("s2.sale_defect_exception",),
-    ),
-    (
-        "sale status unknown",
-        S2_SALE,
-        return_request(items=(return_item(item=item(sale_event=None)),)),
-        REV,
-        ("s2.sale_item",),
-    ),
-    # A confirmed defect lifts the exclusion whatever the sale status: nothing is left to know.
-    (
-        "sale status unknown, defect confirmed",
-        S2_SALE,
-        return_request(items=(return_item(item=item(sale_event=None), defect_confirmed=True),)),
-        ELIG,
-        ("s2.sale_defect_exception",),
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("sentence", "case", "outcome", "clauses"),
-    [r[1:] for r in RETURN_ROWS],
-    ids=[r[0] for r in RETURN_ROWS],
-)
-def test_return_request(
-    sentence: str, case: Any, outcome: ReturnOutcome, clauses: tuple[str, ...]
-) -> None:
-    """Stage 1: each §1/§2 sentence decides a return request as the text says."""
-    check_row(decided(POLICY.return_request(case)), outcome, clauses, sentence)
 
 
 def test_every_failing_reason_is_reported() -> None:
@@ -235,15 +118,6 @@ def test_inspection_confirms_store_error_or_defect(
     assert d.obligations.return_shipping_reimbursed == (
         usd("9.00") if payer is ShippingPayer.STORE else None
     )
-
-
-def test_defect_found_on_a_sale_return_lifts_the_sale_exclusion() -> None:
-    """§2 (S2_SALE) "(unless defective)": a defect the quality team finds in a returned sale piece lifts the exclusion, and the store pays shipping."""
-    req = return_request(items=(return_item(item=item(sale_event=SaleEvent.SALE)),))
-    d = POLICY.inspection(inspection(req, cause=DefectCause.MANUFACTURING_DEFECT))
-    assert d.outcome is InspectionOutcome.REFUND_APPROVED
-    assert d.obligations.return_shipping_paid_by is ShippingPayer.STORE
-    assert "s2.sale_defect_exception" in [r.clause_id for r in d.reasons]
 
 
 def test_multi_item_order_summary() -> None:
@@ -309,13 +183,6 @@ DEFECT_ROWS = [
         defect_claim(channel=NoticeChannel.OTHER),
         DefectClaimOutcome.INCOMPLETE,
         ("s3.notice_by_email",),
-    ),
-    (
-        "sale item with a defect",
-        S2_SALE,
-        defect_claim(item=item(sale_event=SaleEvent.CLEARANCE)),
-        ACC,
-        (),
     ),
     (
         "custom piece (covered by default)",
@@ -525,40 +392,6 @@ def test_lost_insured_parcel_advice() -> None:
     assert d.reasons[0].code == "return_parcel_lost"
 
 
-CANCEL_ROWS = [
-    ("not started", cancellation(), CancellationOutcome.REFUNDABLE),
-    (
-        "started before cancelling",
-        cancellation(production=ProductionStatus.STARTED, production_started_at=at("2025-03-02")),
-        CancellationOutcome.NOT_REFUNDABLE,
-    ),
-    (
-        "began after cancelling",
-        cancellation(production=None, production_started_at=at("2025-03-04")),
-        CancellationOutcome.REFUNDABLE,
-    ),
-    (
-        "started, date unknown",
-        cancellation(production=ProductionStatus.STARTED),
-        CancellationOutcome.NOT_REFUNDABLE,
-    ),
-    ("status unknown", cancellation(production=None), CancellationOutcome.NEEDS_REVIEW),
-    (
-        "ready-made order",
-        cancellation(item=item(delivered_at=None)),
-        CancellationOutcome.NEEDS_REVIEW,
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("case", "outcome"), [r[1:] for r in CANCEL_ROWS], ids=[r[0] for r in CANCEL_ROWS]
-)
-def test_cancellation(case: Any, outcome: CancellationOutcome) -> None:
-    """Stage 5 (S2_PRODUCTION): custom orders are non-refundable once production has begun."""
-    check_row(POLICY.cancellation(case), outcome, ("s2.production_not_begun",), S2_PRODUCTION)
-
-
 def test_refundable_cancellation_refund() -> None:
     """A refundable cancellation refunds the price in the 7–10 business-day window."""
     d = POLICY.cancellation(cancellation())
@@ -606,13 +439,6 @@ EXCHANGE_ROWS = [
         exchange(wanted_price=None),
         ExchangeOutcome.NEEDS_REVIEW,
         ("s5.prices_known",),
-    ),
-    (
-        "ineligible item (engraved)",
-        S2_MODIFIED,
-        exchange(item=return_item(item=item(engraved=True))),
-        ExchangeOutcome.REFUSED,
-        ("s2.engraved",),
     ),
 ]
 
