@@ -11,7 +11,6 @@ test it runs, so that test checks every yes/no clause of the text.
 
 from __future__ import annotations
 
-import pickle
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -21,7 +20,6 @@ import holidays
 import pytest
 
 from atlier_policy import (
-    NOT_YET,
     BusinessCalendar,
     DateOutOfRangeError,
     InputError,
@@ -31,7 +29,6 @@ from atlier_policy import (
     default_policy,
 )
 from atlier_policy.cases import (
-    DefectCause,
     ItemKind,
     ParcelStatus,
     ReturnReason,
@@ -42,7 +39,6 @@ from atlier_policy.clauses import eligibility
 from atlier_policy.deadlines import last_day_to_report_defect, last_day_to_request_return
 from atlier_policy.decision import (
     CancellationOutcome,
-    DefectClaimOutcome,
     ExchangeOutcome,
     InspectionOutcome,
     ParcelOutcome,
@@ -54,7 +50,6 @@ from builders import (
     at,
     cancellation,
     condition,
-    defect_claim,
     defect_inspection,
     exchange,
     inspection,
@@ -375,24 +370,6 @@ def test_a_store_date_counts_as_delivery_day_zero() -> None:
     assert last_day_to_report_defect(date(2025, 3, 3), terms) == date(2025, 3, 6)
 
 
-def test_defect_notice_counts_from_the_new_york_delivery_date() -> None:
-    """§3: a piece delivered late on 3 March in New York (4 March UTC) must be reported by 6 March."""
-    late_evening = datetime(2025, 3, 4, 3, 30, tzinfo=UTC)  # 22:30 on 3 March in New York
-    claim = defect_claim(
-        item=item(purchased_at=at("2025-02-27"), delivered_at=late_evening),
-        reported_at=at("2025-03-07"),
-        photos_sent_at=at("2025-03-07"),
-    )
-    decision = POLICY.defect_claim(claim)
-    assert decision.obligations.last_day_to_report_defect == date(2025, 3, 6)
-    assert decision.outcome is DefectClaimOutcome.NOT_COVERED
-    assert reason_of(decision, "s3.notice_window").facts == (
-        ("delivered", "2025-03-03"),
-        ("last_day_to_report", "2025-03-06"),
-        ("reported", "2025-03-07"),
-    )
-
-
 def test_refund_window_message_names_the_business_days_in_words() -> None:
     """§4: the refund notice names the first and last business day of the window as ordinals."""
     for lo, hi, words in [
@@ -460,33 +437,6 @@ def test_each_stage_refuses_a_case_of_another_stage(
     given = "'LostParcelReport'" if evaluator != "lost_parcel" else "'ReturnRequest'"
     assert info.value.problems == (("case", f"a {case_type}", given),)
     assert info.value.context == context
-
-
-def test_partial_refund_remedy_survives_pickling_the_policy() -> None:
-    """§3: a policy copied to another process still offers partial refund when repair and replacement are impossible."""
-    clone = pickle.loads(pickle.dumps(POLICY))
-    case = defect_inspection(repair_possible=False, replacement_possible=False)
-    assert clone.inspection(case).outcome is InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT
-    assert POLICY.inspection(case).outcome is InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT
-
-
-def test_remedy_reason_says_which_free_remedy_is_possible() -> None:
-    """§3 "Free repair or replacement": the reason says whether repair or replacement is offered."""
-    for repair, replacement, what in [
-        (True, False, "repair"),
-        (True, True, "repair"),
-        (False, True, "replacement"),
-    ]:
-        decision = POLICY.inspection(
-            defect_inspection(repair_possible=repair, replacement_possible=replacement)
-        )
-        assert decision.outcome is InspectionOutcome.REPAIR_OR_REPLACE
-        reason = reason_of(decision, "s3.repair_or_replace")
-        assert reason.message == f"free {what} is possible"
-        assert reason.facts == (
-            ("repair_possible", "yes" if repair else "no"),
-            ("replacement_possible", "yes" if replacement else "no"),
-        )
 
 
 def test_replacing_one_clause_keeps_the_others() -> None:
@@ -687,36 +637,6 @@ def test_counting_business_days_names_the_date_outside_the_holiday_data() -> Non
         assert given == repr(bad), (start, end)
 
 
-def test_remedy_waits_for_the_team_to_say_whether_repair_or_replacement_is_possible() -> None:
-    """§3: the remedy ladder cannot be climbed while repair or replacement is undetermined."""
-    for repair, replacement, missing in [
-        (None, None, ("repair_possible", "replacement_possible")),
-        (False, None, ("replacement_possible",)),
-        (None, False, ("repair_possible",)),
-    ]:
-        decision = POLICY.inspection(
-            defect_inspection(repair_possible=repair, replacement_possible=replacement)
-        )
-        assert decision.outcome is InspectionOutcome.NEEDS_REVIEW
-        assert decision.missing == missing
-        reason = reason_of(decision, "s3.repair_or_replace")
-        assert reason.message == "not known whether repair or replacement is possible"
-        assert reason.missing == missing
-
-
-def test_without_the_partial_refund_rung_an_irreparable_piece_goes_to_review() -> None:
-    """§3 ladder as a variant without its second rung: the reason says neither remedy is possible."""
-    policy = default_policy().without_clause("s3.partial_refund_or_credit")
-    decision = policy.inspection(
-        defect_inspection(repair_possible=False, replacement_possible=False)
-    )
-    assert decision.outcome is InspectionOutcome.NEEDS_REVIEW
-    reason = reason_of(decision, "s3.repair_or_replace")
-    assert reason.finding is Finding.FAILED
-    assert reason.message == "neither repair nor replacement is possible"
-    assert reason.facts == (("repair_possible", "no"), ("replacement_possible", "no"))
-
-
 def test_a_calendar_counts_from_a_saturday_on_its_first_use() -> None:
     """§4 counting: the 1st business day after a Saturday is the Monday, before any year is loaded."""
     # A configuration no other test uses, so that its business days are not loaded yet.
@@ -727,28 +647,6 @@ def test_a_calendar_counts_from_a_saturday_on_its_first_use() -> None:
 
 
 # --- stage 4: inspection ------------------------------------------------------------------
-
-
-def test_inspection_needs_a_cause_before_a_defect_remedy() -> None:
-    """§3 exclusions: until the quality team records a cause, the defect route needs review."""
-    decision = POLICY.inspection(defect_inspection(cause=None))
-    assert decision.outcome is InspectionOutcome.NEEDS_REVIEW
-    reason = reason_of(decision, "s3.cause_covered")
-    assert reason.message == "the quality team has not recorded a cause"
-    assert reason.missing == ("cause",)
-    assert reason.facts == (("cause", "unknown"),)
-    assert decision.missing == ("cause",)
-    # §4: the customer still gets the e-mail about the approval or rejection.
-    assert [n.code for n in decision.obligations.notices] == ["decision_email"]
-
-
-def test_a_defect_claim_is_judged_again_as_of_the_inspection() -> None:
-    """§3: photos still missing when the team inspects, after the 3 days, mean not covered."""
-    claim = defect_claim(photos_sent_at=NOT_YET)  # reported on 4 March, in time, without photos
-    assert POLICY.defect_claim(claim).outcome is DefectClaimOutcome.INCOMPLETE
-    decision = POLICY.inspection(inspection(claim, cause=DefectCause.MANUFACTURING_DEFECT))
-    assert decision.outcome is InspectionOutcome.REFUND_REJECTED
-    assert "defect_photos_missing" in {r.code for r in decision.reasons}
 
 
 # --- §5 exchanges ---------------------------------------------------------------------------
@@ -804,55 +702,6 @@ def test_exchange_return_shipping_follows_section_4() -> None:
 
 
 # --- §3 defect claims -------------------------------------------------------------------------
-
-
-def test_defect_claim_must_say_damaged_or_defective() -> None:
-    """§3 "arrives damaged or contains a manufacturing defect": a claim saying neither is incomplete."""
-    decision = POLICY.defect_claim(defect_claim(kind=None))
-    assert decision.outcome is DefectClaimOutcome.INCOMPLETE
-    reason = reason_of(decision, "s3.defect_kind")
-    assert reason.message == (
-        "the claim does not say whether the piece arrived damaged or is defective: "
-        "tell us by 2025-03-06"
-    )
-    assert reason.missing == ("kind",)
-
-
-def test_photos_can_still_come_late_on_the_last_new_york_day() -> None:
-    """§3: a claim without photos made at 22:00 New York time on day 3 is still incomplete, not refused."""
-    last_evening = datetime(2025, 3, 7, 3, 0, tzinfo=UTC)  # 6 March, 22:00 in New York
-    claim = defect_claim(reported_at=last_evening, photos_sent_at=NOT_YET)
-    decision = POLICY.defect_claim(claim)
-    assert decision.outcome is DefectClaimOutcome.INCOMPLETE
-    reason = reason_of(decision, "s3.photos")
-    assert reason.facts == (("last_day_to_report", "2025-03-06"), ("as_of", "2025-03-06"))
-
-
-def test_defect_remedy_for_custom_pieces_when_the_terms_exclude_them() -> None:
-    """§3 read narrowly (defect_remedy_covers_custom=False): custom or modified pieces are not covered."""
-    narrow = default_policy(defect_remedy_covers_custom=False)
-    covered = narrow.defect_claim(defect_claim())
-    assert covered.outcome is DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION
-    reason = reason_of(covered, "s3.covered_piece")
-    assert reason.message == "a ready-made, unmodified piece: covered by the defect remedy"
-    assert reason.facts == (("custom", "no"),)
-    for piece in (item(kind=ItemKind.CUSTOM_MADE), item(engraved=True), item(resized=True)):
-        refused = narrow.defect_claim(defect_claim(item=piece))
-        assert refused.outcome is DefectClaimOutcome.NOT_COVERED
-        reason = reason_of(refused, "s3.covered_piece")
-        assert reason.message == "custom or modified pieces are excluded from the defect remedy"
-        assert reason.facts == (("custom", "yes"),)
-    unknown = narrow.defect_claim(defect_claim(item=item(kind=None)))
-    assert unknown.outcome is DefectClaimOutcome.NEEDS_REVIEW
-    reason = reason_of(unknown, "s3.covered_piece")
-    assert reason.message == "not known whether the piece is custom or modified"
-    assert reason.missing == ("item.kind",)
-    for flag in ("personalized", "engraved", "resized", "altered"):
-        unknown = narrow.defect_claim(defect_claim(item=item(**{flag: None})))
-        assert unknown.outcome is DefectClaimOutcome.NEEDS_REVIEW
-        assert reason_of(unknown, "s3.covered_piece").missing == (f"item.{flag}",)
-    unknown = narrow.defect_claim(defect_claim(item=item(kind=None, engraved=None)))
-    assert reason_of(unknown, "s3.covered_piece").missing == ("item.kind", "item.engraved")
 
 
 def test_evaluate_refuses_what_is_not_a_case() -> None:

@@ -20,7 +20,7 @@ from atlier_policy import (
 )
 from atlier_policy.cases import ItemKind, SalesChannel
 from atlier_policy.clauses import eligibility
-from atlier_policy.decision import DefectClaimOutcome, ExchangeOutcome, ReturnOutcome, ShippingPayer
+from atlier_policy.decision import ExchangeOutcome, ReturnOutcome, ShippingPayer
 from atlier_policy.rules import AllOf, Check, Clause, Context, Evaluation, Finding, Focus, Rule
 from builders import (
     at,
@@ -194,19 +194,6 @@ def test_refused_exchange_gives_contact() -> None:
     """A refused exchange tells the customer whom to ask (§6)."""
     d = default_policy().exchange(exchange(wanted_available=False))
     assert [n.clause_id for n in d.obligations.notices] == ["s6.contact"]
-
-
-def test_custom_exclusion_needs_known_kind() -> None:
-    """With custom pieces excluded from the defect remedy, a piece of unknown kind needs review."""
-    policy = default_policy(defect_remedy_covers_custom=False)
-    assert (
-        policy.defect_claim(defect_claim(item=item(kind=None))).outcome
-        is DefectClaimOutcome.NEEDS_REVIEW
-    )
-    assert (
-        policy.defect_claim(defect_claim()).outcome
-        is DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION
-    )
 
 
 def test_prices_in_two_currencies_need_review() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -147,26 +146,6 @@ def test_fail_closed_cancellation(case: Any, path: str) -> None:
 def test_fail_closed_parcel(case: Any) -> None:
     """A parcel of unknown status never proceeds to a refund inspection."""
     assert not POLICY.evaluate(set_path(case, "status", None)).granted
-
-
-@given(complete_defect_claims(), st.integers(min_value=0, max_value=10 * 24))
-def test_monotone_in_report_time(case: DefectClaim, hours_later: int) -> None:
-    """A later report (photos and evaluation moving with it) never turns a refusal into acceptance."""
-    shift = timedelta(hours=hours_later)
-    later = DefectClaim(
-        order_id=case.order_id,
-        item=case.item,
-        reported_at=case.reported_at + shift,
-        kind=case.kind,
-        channel=case.channel,
-        photos_sent_at=(
-            case.photos_sent_at + shift
-            if isinstance(case.photos_sent_at, datetime)
-            else case.photos_sent_at
-        ),
-        as_of=case.as_of and case.as_of + shift,
-    )
-    assert POLICY.evaluate(case).granted or not POLICY.evaluate(later).granted
 
 
 @given(any_complete_case)

@@ -7,6 +7,10 @@ refund states its amount or names the price as missing (5); partial refund or st
 credit says what each means (6); "incomplete" only while the customer can still act
 (7); outcomes follow a clause's role, not its id (8); the tools follow the policy (9);
 a cancellation at the very instant production begins (10).
+
+Classes 6, 7 and 10 are each about one section of the text, and are with that
+section's tests: tests/clauses/test_s3_defects.py (6, 7) and
+tests/clauses/test_s2_non_returnable.py (10).
 """
 
 from __future__ import annotations
@@ -24,7 +28,6 @@ from hypothesis import strategies as st
 from atlier_policy import NOT_YET, InputError, Inspection, default_policy, evaluate
 from atlier_policy.cases import (
     DefectCause,
-    NoticeChannel,
     ProductionStatus,
     ReturnReason,
     ReturnRequest,
@@ -523,76 +526,6 @@ def test_an_unknown_shipping_cost_the_store_owes_is_named() -> None:
     d = _inspect(cause=DefectCause.MANUFACTURING_DEFECT, return_shipping_cost=None)
     assert d.obligations.return_shipping_paid_by is ShippingPayer.STORE
     assert d.missing == ("return_shipping_cost",)
-
-
-# --- 6. partial refund or store credit ----------------------------------------------------
-
-
-def test_partial_refund_or_store_credit_says_what_each_means() -> None:
-    """Class 6 (S3_PARTIAL, S4_WINDOW): the refund goes to the original payment method within
-    the window; store credit is credit with the store; nothing is promised before the choice."""
-    d = POLICY.inspection(defect_inspection(repair_possible=False, replacement_possible=False))
-    assert d.outcome is InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT
-    ob = d.obligations
-    assert (ob.refund_to, ob.refund_earliest, ob.refund_latest) == (None, None, None)
-    refund, credit = ob.options
-    assert refund.refund_to == "original payment method"
-    assert refund.refund_earliest is not None
-    assert credit.refund_to is None
-    assert "credit with the store" in credit.message
-    assert {refund.clause_id, credit.clause_id} == {"s3.partial_refund_or_credit"}
-    repair = POLICY.inspection(defect_inspection(replacement_possible=False))
-    assert [o.code for o in repair.obligations.options] == ["repair"]
-
-
-# --- 7. "incomplete" only while the customer can still act --------------------------------
-
-CURE_ROWS = [
-    # (id, claim, outcome, code)
-    (
-        "by phone on day 1, judged on day 2: e-mail by day 3",
-        defect_claim(channel=NoticeChannel.OTHER, as_of=at("2025-03-05")),
-        DefectClaimOutcome.INCOMPLETE,
-        "defect_notice_email",
-    ),
-    (
-        "by phone on day 1, judged on day 10: not covered",
-        defect_claim(channel=NoticeChannel.OTHER, as_of=at("2025-03-13")),
-        DefectClaimOutcome.NOT_COVERED,
-        "defect_notice_not_by_email",
-    ),
-    (
-        "channel unknown, judged on day 10: review",
-        defect_claim(channel=None, as_of=at("2025-03-13")),
-        DefectClaimOutcome.NEEDS_REVIEW,
-        "defect_notice_channel_unknown",
-    ),
-    (
-        "kind not said, judged on day 2: tell us by day 3",
-        defect_claim(kind=None, as_of=at("2025-03-05")),
-        DefectClaimOutcome.INCOMPLETE,
-        "defect_kind",
-    ),
-    (
-        "kind not said, judged on day 10: review",
-        defect_claim(kind=None, as_of=at("2025-03-13")),
-        DefectClaimOutcome.NEEDS_REVIEW,
-        "defect_kind_unknown",
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("claim", "outcome", "code"), [r[1:] for r in CURE_ROWS], ids=[r[0] for r in CURE_ROWS]
-)
-def test_incomplete_only_while_the_customer_can_act(
-    claim: Any, outcome: DefectClaimOutcome, code: str
-) -> None:
-    """Class 7 (S3_NOTICE): what can no longer be sent in time is not "incomplete"."""
-    d = POLICY.defect_claim(claim)
-    assert d.outcome is outcome, str(d)
-    (reason,) = [r for r in d.reasons if r.code == code]
-    assert reason.sentence == S3_NOTICE
 
 
 # --- 8. outcomes follow a clause's role, never its id --------------------------------------
