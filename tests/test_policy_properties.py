@@ -20,7 +20,6 @@ from atlier_policy import (
 )
 from atlier_policy.cases import DefectCause, ReturnReason
 from atlier_policy.codec import case_from_dict
-from atlier_policy.deadlines import store_date
 from atlier_policy.decision import Settlement
 from atlier_policy.rules import Finding, explain
 from atlier_policy.text import POLICY_TEXT
@@ -177,21 +176,6 @@ def test_never_grants_with_a_refusing_reason(case: Any) -> None:
             "no_refund_parcel_lost",
         }:
             assert Finding.FAILED in findings
-
-
-@given(complete_inspections())
-def test_refund_window_is_7th_to_10th_business_day(case: Any) -> None:
-    """Every refund window starts on the 7th and ends on the 10th business day after approval."""
-    d = POLICY.evaluate(case)
-    ob = d.obligations
-    if ob.refund_earliest is None:
-        return
-    approved = store_date(case.inspected_at, POLICY.terms.tz)
-    cal = POLICY.terms.calendar
-    assert cal.is_business_day(ob.refund_earliest)
-    assert cal.is_business_day(ob.refund_latest)
-    assert cal.business_days_between(approved, ob.refund_earliest) == 7
-    assert cal.business_days_between(approved, ob.refund_latest) == 10
 
 
 @given(money(), money())

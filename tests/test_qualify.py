@@ -17,8 +17,6 @@ from atlier_policy import (
 from atlier_policy.advice import get_path
 from atlier_policy.cases import (
     NoticeChannel,
-    ParcelStatus,
-    ReturnReason,
     SaleEvent,
 )
 from atlier_policy.decision import Role
@@ -34,9 +32,7 @@ from builders import (
     at,
     defect_claim,
     exchange,
-    inspection,
     item,
-    parcel,
     return_item,
     return_request,
     usd,
@@ -178,42 +174,12 @@ def test_changes_are_reported_against_the_given_case() -> None:
 
 CASES: list[tuple[str, Any, str, FixKind | None, str]] = [
     (
-        "inspected store error, unconfirmed",
-        inspection(return_request(items=(return_item(reason=ReturnReason.STORE_ERROR),))),
-        "store_error_confirmed",
-        FixKind.RECORD,
-        "confirm or rule out the error on our part",
-    ),
-    (
-        "inspected, reason unknown",
-        inspection(return_request(items=(return_item(reason=None),))),
-        "store_error_confirmed",
-        FixKind.RECORD,
-        "record why the piece was sent back",
-    ),
-    (
         "exchange, returned unknown",
         exchange(returned_at=None),
         "exchange_contact",
         FixKind.RECORD,
         "record whether the piece was already sent back",
     ),
-    ("parcel lost", parcel(), "return_parcel_lost", None, "lost packages"),
-    (
-        "parcel lost, insured",
-        parcel(insured=True),
-        "return_parcel_lost",
-        None,
-        "insurance is a matter with the carrier",
-    ),
-    (
-        "parcel in transit",
-        parcel(status=ParcelStatus.IN_TRANSIT),
-        "return_parcel",
-        FixKind.RECORD,
-        "once the parcel reaches",
-    ),
-    ("parcel unknown", parcel(status=None), "return_parcel", FixKind.RECORD, "tracking status"),
     (
         "returned before contact",
         exchange(returned_at=at("2025-03-04")),

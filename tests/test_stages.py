@@ -14,38 +14,24 @@ import pytest
 
 from atlier_policy import default_policy
 from atlier_policy.cases import (
-    DefectCause,
-    ParcelStatus,
-    ReturnReason,
     SaleEvent,
 )
 from atlier_policy.decision import (
-    DefectClaimOutcome,
     ExchangeOutcome,
-    InspectionOutcome,
-    ParcelOutcome,
-    ShippingPayer,
 )
 from atlier_policy.rules import Finding
 from builders import (
     DELIVERED,
     at,
-    cancellation,
     condition,
-    defect_claim,
-    defect_inspection,
     exchange,
-    inspection,
     item,
-    parcel,
     return_item,
     return_request,
     usd,
 )
 from tables import (
-    ELIG,
     NOT,
-    S4_LOST,
     S5_CONTACT,
     S5_TERMS,
     check_row,
@@ -71,49 +57,6 @@ def test_every_failing_reason_is_reported() -> None:
     assert all(r.finding is Finding.FAILED for r in d.reasons)
 
 
-@pytest.mark.parametrize(
-    ("reason", "payer"),
-    [
-        (ReturnReason.CHANGE_OF_MIND, ShippingPayer.CUSTOMER),
-        (ReturnReason.STORE_ERROR, ShippingPayer.CUSTOMER_UNTIL_CONFIRMED),
-    ],
-)
-def test_return_shipping_payer(reason: ReturnReason, payer: ShippingPayer) -> None:
-    """§4 (S4_COST): the customer pays return shipping; a stated store error is reimbursed once confirmed."""
-    d = decided(POLICY.return_request(return_request(items=(return_item(reason=reason),))))
-    assert d.outcome is ELIG
-    assert d.obligations.return_shipping_paid_by is payer
-    assert d.obligations.notices[0].clause_id == "s4.return_shipping"
-
-
-@pytest.mark.parametrize(
-    ("reason", "cause", "error_confirmed", "payer"),
-    [
-        (ReturnReason.CHANGE_OF_MIND, DefectCause.NONE_FOUND, None, ShippingPayer.CUSTOMER),
-        (ReturnReason.STORE_ERROR, DefectCause.NONE_FOUND, True, ShippingPayer.STORE),
-        (ReturnReason.STORE_ERROR, DefectCause.NONE_FOUND, False, ShippingPayer.CUSTOMER),
-        (ReturnReason.CHANGE_OF_MIND, DefectCause.MANUFACTURING_DEFECT, None, ShippingPayer.STORE),
-    ],
-)
-def test_inspection_confirms_store_error_or_defect(
-    reason: ReturnReason,
-    cause: DefectCause,
-    error_confirmed: bool | None,
-    payer: ShippingPayer,
-) -> None:
-    """§4 (S4_COST): the store bears shipping only for a defect or store error the quality team confirms."""
-    req = return_request(items=(return_item(reason=reason),))
-    insp = inspection(
-        req, cause=cause, store_error_confirmed=error_confirmed, return_shipping_cost=usd("9.00")
-    )
-    d = POLICY.inspection(insp)
-    assert d.outcome is InspectionOutcome.REFUND_APPROVED
-    assert d.obligations.return_shipping_paid_by is payer
-    assert d.obligations.return_shipping_reimbursed == (
-        usd("9.00") if payer is ShippingPayer.STORE else None
-    )
-
-
 def test_multi_item_order_summary() -> None:
     """A request with several items is decided per item, with counts per outcome."""
     items = (
@@ -125,92 +68,6 @@ def test_multi_item_order_summary() -> None:
     assert [d.sku for d in od.items] == ["RING-7", "N-2", "E-3"]
     assert od.counts == {"eligible_pending_inspection": 1, "not_eligible": 1, "needs_review": 1}
     assert not od.all_granted
-
-
-def test_accepted_claim_shipping_provisional() -> None:
-    """§4: before the defect is confirmed the customer pays return shipping provisionally."""
-    d = POLICY.defect_claim(defect_claim())
-    assert d.outcome is DefectClaimOutcome.ACCEPTED_PENDING_INSPECTION
-    assert d.obligations.return_shipping_paid_by is ShippingPayer.CUSTOMER_UNTIL_CONFIRMED
-    assert d.obligations.last_day_to_report_defect == date(2025, 3, 6)
-
-
-@pytest.mark.parametrize(
-    ("inspected", "earliest", "latest"),
-    [
-        ("2025-11-21", date(2025, 12, 3), date(2025, 12, 8)),  # Friday before Thanksgiving week
-        ("2025-03-14", date(2025, 3, 25), date(2025, 3, 28)),  # plain Friday
-        ("2025-12-24", date(2026, 1, 6), date(2026, 1, 9)),  # Christmas and New Year skipped
-    ],
-)
-def test_refund_window(inspected: str, earliest: date, latest: date) -> None:
-    """§4 (S4_WINDOW): approved refunds go to the original payment method in 7–10 business days."""
-    req = return_request(at("2025-03-05"))
-    d = POLICY.inspection(inspection(req, inspected_at=at(inspected, 15)))
-    ob = d.obligations
-    assert (ob.refund_earliest, ob.refund_latest) == (earliest, latest)
-    assert ob.refund_to == "original payment method"
-    assert ob.refund_amount == usd("240.00")
-    assert "s4.refund_window" in {n.clause_id for n in ob.notices}
-
-
-def test_confirmed_defect_store_pays_shipping() -> None:
-    """§4: a confirmed defect moves the return shipping cost to the store, reimbursed."""
-    d = POLICY.inspection(defect_inspection(return_shipping_cost=usd("12.50")))
-    assert d.obligations.return_shipping_paid_by is ShippingPayer.STORE
-    assert d.obligations.return_shipping_reimbursed == usd("12.50")
-    rejected = POLICY.inspection(
-        defect_inspection(cause=DefectCause.MISUSE, return_shipping_cost=usd("12.50"))
-    )
-    assert rejected.obligations.return_shipping_paid_by is ShippingPayer.CUSTOMER
-    assert rejected.obligations.return_shipping_reimbursed is None
-
-
-def test_decision_email_for_every_inspection() -> None:
-    """§4: after inspection the customer gets an e-mail of approval or rejection."""
-    for case in (inspection(), inspection(condition=condition(unused=False)), defect_inspection()):
-        assert "s4.decision_email" in {
-            n.clause_id for n in POLICY.inspection(case).obligations.notices
-        }
-
-
-PARCEL_ROWS = [
-    ("lost", parcel(), ParcelOutcome.NO_REFUND_PARCEL_LOST),
-    ("in transit", parcel(status=ParcelStatus.IN_TRANSIT), ParcelOutcome.AWAITING_PARCEL),
-    (
-        "delivered",
-        parcel(status=ParcelStatus.DELIVERED_TO_STORE),
-        ParcelOutcome.PROCEED_TO_INSPECTION,
-    ),
-    ("status unknown", parcel(status=None), ParcelOutcome.NEEDS_REVIEW),
-]
-
-
-@pytest.mark.parametrize(
-    ("case", "outcome"), [r[1:] for r in PARCEL_ROWS], ids=[r[0] for r in PARCEL_ROWS]
-)
-def test_lost_parcel(case: Any, outcome: ParcelOutcome) -> None:
-    """Stage 3 (S4_LOST): the store cannot be held responsible for lost packages."""
-    d = POLICY.lost_parcel(case)
-    check_row(d, outcome, ("s4.parcel_received",), S4_LOST)
-
-
-def test_lost_insured_parcel_advice() -> None:
-    """A lost insured parcel gets no refund, with advice to claim from the carrier."""
-    d = POLICY.lost_parcel(parcel(insured=True))
-    assert d.outcome is ParcelOutcome.NO_REFUND_PARCEL_LOST
-    assert "carrier" in d.obligations.notices[0].message
-    assert d.reasons[0].code == "return_parcel_lost"
-
-
-def test_refundable_cancellation_refund() -> None:
-    """A refundable cancellation refunds the price in the 7–10 business-day window."""
-    d = POLICY.cancellation(cancellation())
-    assert d.obligations.refund_amount == usd("900.00")
-    assert (d.obligations.refund_earliest, d.obligations.refund_latest) == (
-        date(2025, 3, 12),
-        date(2025, 3, 17),
-    )
 
 
 APPROVED = ExchangeOutcome.APPROVED_PENDING_INSPECTION
