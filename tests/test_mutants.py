@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import Any
 
 import holidays
@@ -23,7 +22,6 @@ from atlier_policy import (
     BusinessCalendar,
     DateOutOfRangeError,
     InputError,
-    Money,
     Policy,
     PolicyDefinitionError,
     default_policy,
@@ -38,7 +36,6 @@ from atlier_policy.clauses import eligibility
 from atlier_policy.deadlines import last_day_to_report_defect, last_day_to_request_return
 from atlier_policy.decision import (
     CancellationOutcome,
-    ExchangeOutcome,
     InspectionOutcome,
     ParcelOutcome,
     ReturnOutcome,
@@ -55,7 +52,6 @@ from builders import (
     parcel,
     return_item,
     return_request,
-    usd,
 )
 from tables import S1_CONDITION, S2_MODIFIED, S2_SALE, reason_of, return_line
 
@@ -583,44 +579,6 @@ def test_a_calendar_counts_from_a_saturday_on_its_first_use() -> None:
     assert fresh.add_business_days(date(2025, 3, 8), 1) == date(2025, 3, 10)
     fresh = BusinessCalendar("US", extra_closed=frozenset({date(1999, 12, 23)}))
     assert fresh.add_business_days(date(2025, 3, 7), 1) == date(2025, 3, 10)  # a Friday
-
-
-# --- §5 exchanges ---------------------------------------------------------------------------
-
-
-def test_exchange_contact_before_return_is_judged_on_new_york_dates() -> None:
-    """§5 "contact us before returning it": both dates are New York dates, also late at night."""
-    asked = datetime(2025, 3, 6, 2, 0, tzinfo=UTC)  # 5 March, 21:00 in New York
-    sent = datetime(2025, 3, 7, 3, 0, tzinfo=UTC)  # 6 March, 22:00 in New York
-    decision = POLICY.exchange(exchange(requested_at=asked, returned_at=sent))
-    assert decision.outcome is ExchangeOutcome.APPROVED_PENDING_INSPECTION
-    reason = reason_of(decision, "s5.contact_first")
-    assert reason.message == "contacted us on 2025-03-05, before returning it on 2025-03-06"
-    assert reason.facts == (("contacted", "2025-03-05"), ("returned", "2025-03-06"))
-    refused = POLICY.exchange(exchange(requested_at=sent, returned_at=asked))
-    assert refused.outcome is ExchangeOutcome.REFUSED
-    reason = reason_of(refused, "s5.contact_first")
-    assert reason.message == "returned the piece on 2025-03-05 before contacting us on 2025-03-06"
-
-
-def test_exchange_needs_both_prices_in_one_currency() -> None:
-    """§5 "price differences": without both prices, or with two currencies, the exchange needs review."""
-    for have, want, missing in [
-        (None, usd("200.00"), ("item.item.price",)),
-        (usd("240.00"), None, ("wanted_price",)),
-        (None, None, ("item.item.price", "wanted_price")),
-    ]:
-        case = exchange(item=return_item(item=item(price=have)), wanted_price=want)
-        decision = POLICY.exchange(case)
-        assert decision.outcome is ExchangeOutcome.NEEDS_REVIEW
-        reason = reason_of(decision, "s5.prices_known")
-        assert reason.message == "both prices are needed to settle the difference"
-        assert reason.missing == missing
-    decision = POLICY.exchange(exchange(wanted_price=Money(Decimal("200.00"), "EUR")))
-    assert decision.outcome is ExchangeOutcome.NEEDS_REVIEW
-    reason = reason_of(decision, "s5.prices_known")
-    assert reason.message == "prices in different currencies (USD, EUR)"
-    assert reason.missing == ("wanted_price",)
 
 
 # --- evaluate, merchant clauses and the calendar ------------------------------------------

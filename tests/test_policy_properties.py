@@ -20,7 +20,6 @@ from atlier_policy import (
 )
 from atlier_policy.cases import DefectCause, ReturnReason
 from atlier_policy.codec import case_from_dict
-from atlier_policy.decision import Settlement
 from atlier_policy.rules import Finding, explain
 from atlier_policy.text import POLICY_TEXT
 from builders import defect_inspection
@@ -32,7 +31,6 @@ from strategies import (
     complete_inspections,
     complete_parcels,
     complete_return_requests,
-    money,
     set_path,
 )
 from tables import decisions
@@ -176,26 +174,6 @@ def test_never_grants_with_a_refusing_reason(case: Any) -> None:
             "no_refund_parcel_lost",
         }:
             assert Finding.FAILED in findings
-
-
-@given(money(), money())
-def test_settlement_one_side_pays(price: Any, wanted: Any) -> None:
-    """An exchange settlement never asks both sides to pay, and adds up to the price difference."""
-    s = Settlement.of(price, wanted)
-    assert s.customer_pays.amount >= 0
-    assert s.store_refunds.amount >= 0
-    assert s.customer_pays.amount == 0 or s.store_refunds.amount == 0
-    assert s.customer_pays.amount - s.store_refunds.amount == wanted.amount - price.amount
-
-
-@given(complete_exchanges())
-def test_exchange_settlement_matches_prices(case: ExchangeRequest) -> None:
-    """An approved exchange settles exactly the difference between the two prices."""
-    d = POLICY.evaluate(case)
-    if d.granted:
-        assert d.settlement == Settlement.of(case.item.item.price, case.wanted_price)
-    else:
-        assert d.settlement is None
 
 
 @given(any_complete_case)

@@ -8,35 +8,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any
-
-import pytest
 
 from atlier_policy import default_policy
-from atlier_policy.cases import (
-    SaleEvent,
-)
-from atlier_policy.decision import (
-    ExchangeOutcome,
-)
+from atlier_policy.cases import SaleEvent
 from atlier_policy.rules import Finding
-from builders import (
-    DELIVERED,
-    at,
-    condition,
-    exchange,
-    item,
-    return_item,
-    return_request,
-    usd,
-)
-from tables import (
-    NOT,
-    S5_CONTACT,
-    S5_TERMS,
-    check_row,
-    decided,
-)
+from builders import DELIVERED, at, condition, item, return_item, return_request
+from tables import NOT, decided
 
 POLICY = default_policy()
 
@@ -68,73 +45,6 @@ def test_multi_item_order_summary() -> None:
     assert [d.sku for d in od.items] == ["RING-7", "N-2", "E-3"]
     assert od.counts == {"eligible_pending_inspection": 1, "not_eligible": 1, "needs_review": 1}
     assert not od.all_granted
-
-
-APPROVED = ExchangeOutcome.APPROVED_PENDING_INSPECTION
-EXCHANGE_ROWS = [
-    ("approved", S5_TERMS, exchange(), APPROVED, ("s5.availability",)),
-    (
-        "returned before contact",
-        S5_CONTACT,
-        exchange(returned_at=at("2025-03-04")),
-        ExchangeOutcome.REFUSED,
-        ("s5.contact_first",),
-    ),
-    (
-        "returned after contact",
-        S5_CONTACT,
-        exchange(returned_at=at("2025-03-06")),
-        APPROVED,
-        ("s5.contact_first",),
-    ),
-    (
-        "unavailable",
-        S5_TERMS,
-        exchange(wanted_available=False),
-        ExchangeOutcome.REFUSED,
-        ("s5.availability",),
-    ),
-    (
-        "availability unknown",
-        S5_TERMS,
-        exchange(wanted_available=None),
-        ExchangeOutcome.NEEDS_REVIEW,
-        ("s5.availability",),
-    ),
-    (
-        "price unknown",
-        S5_TERMS,
-        exchange(wanted_price=None),
-        ExchangeOutcome.NEEDS_REVIEW,
-        ("s5.prices_known",),
-    ),
-]
-
-
-@pytest.mark.parametrize(
-    ("sentence", "case", "outcome", "clauses"),
-    [r[1:] for r in EXCHANGE_ROWS],
-    ids=[r[0] for r in EXCHANGE_ROWS],
-)
-def test_exchange(
-    sentence: str, case: Any, outcome: ExchangeOutcome, clauses: tuple[str, ...]
-) -> None:
-    """Stage 6: exchanges of eligible items, prior contact, availability (§5)."""
-    check_row(POLICY.exchange(case), outcome, clauses, sentence)
-
-
-@pytest.mark.parametrize(
-    ("wanted", "customer_pays", "store_refunds"),
-    [("200.00", "0.00", "40.00"), ("300.00", "60.00", "0.00"), ("240.00", "0.00", "0.00")],
-)
-def test_exchange_settlement(wanted: str, customer_pays: str, store_refunds: str) -> None:
-    """§5: the price difference is settled both ways, by exactly one side."""
-    d = POLICY.exchange(exchange(wanted_price=usd(wanted)))
-    assert d.settlement is not None
-    assert (d.settlement.customer_pays, d.settlement.store_refunds) == (
-        usd(customer_pays),
-        usd(store_refunds),
-    )
 
 
 def test_decision_str_is_readable() -> None:

@@ -19,13 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from atlier_policy import ReturnRequest, default_policy
-from atlier_policy.cases import (
-    DefectCause,
-    ItemKind,
-    ProductionStatus,
-    ReturnReason,
-    SaleEvent,
-)
+from atlier_policy.cases import DefectCause, ItemKind, ProductionStatus, ReturnReason, SaleEvent
 from atlier_policy.decision import (
     CancellationOutcome,
     DefectClaimOutcome,

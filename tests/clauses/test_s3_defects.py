@@ -23,25 +23,10 @@ from atlier_policy.cases import DefectCause, DefectKind, ItemKind, NoticeChannel
 from atlier_policy.decision import DefectClaimOutcome, InspectionOutcome
 from atlier_policy.qualify import FixKind
 from atlier_policy.rules import Finding
-from builders import (
-    UNKNOWN_DELIVERY,
-    at,
-    defect_claim,
-    defect_inspection,
-    inspection,
-    item,
-)
+from builders import UNKNOWN_DELIVERY, at, defect_claim, defect_inspection, inspection, item
 from qualify_laws import FIX_ROW, check_fix, one, only_suggestion
 from strategies import complete_defect_claims
-from tables import (
-    S3_EXCLUSIONS,
-    S3_NOTICE,
-    S3_PARTIAL,
-    S3_REPAIR,
-    check_row,
-    reason_of,
-    table,
-)
+from tables import S3_EXCLUSIONS, S3_NOTICE, S3_PARTIAL, S3_REPAIR, check_row, reason_of, table
 
 POLICY = default_policy()
 
