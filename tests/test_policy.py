@@ -174,12 +174,6 @@ def _same(case: Any) -> Any:
     return case
 
 
-def test_refused_exchange_gives_contact() -> None:
-    """A refused exchange tells the customer whom to ask (§6)."""
-    d = default_policy().exchange(exchange(wanted_available=False))
-    assert [n.clause_id for n in d.obligations.notices] == ["s6.contact"]
-
-
 def test_all_stages_dispatch() -> None:
     """Policy.evaluate dispatches each case type to its stage."""
     policy = default_policy()

@@ -67,22 +67,6 @@ def test_suggestions_use_the_version_the_decision_names() -> None:
     assert q.suggestions[0].message == "a return requested by 2025-03-10 would have been in time"
 
 
-def test_version_reasons() -> None:
-    """Unknown purchase date across disagreeing versions: record it (no value to name);
-    bought before the first version: a blocker."""
-    unknown = return_request(
-        at("2026-01-15"),
-        items=(return_item(item=item(purchased_at=None, delivered_at=at("2026-01-05"))),),
-    )
-    (q,) = how_to_qualify(unknown, policy=VERSIONS)
-    (s,) = q.suggestions
-    assert (s.code, s.changes) == ("policy_version_unknown", ())
-    assert "record the purchase date" in s.message
-    early = return_request(items=(return_item(item=item(purchased_at=at("2024-12-01"))),))
-    (q,) = how_to_qualify(early, policy=VERSIONS)
-    assert q.blockers[0].code == "no_policy_version_in_force"
-
-
 def test_every_failing_reason_is_answered() -> None:
     """Late and engraved: the date alone would not do; the engraving cannot be undone."""
     line = return_item(item=item(engraved=True))
