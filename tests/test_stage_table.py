@@ -2,21 +2,24 @@
 
 A stage is one entry: the toy stage below (a refund of gift wrapping, which the text
 does not have) works with evaluate, the JSON codec, the timeline, the customer
-messages and "how to qualify" without any change to the library.
+messages and "how to qualify" without any change to the library. Last, what any
+stage's decision holds: every failing reason, one decision per item, its words.
+
+The text's own clauses are tested by section, in tests/clauses/ (one file per §).
 """
 
 from __future__ import annotations
 
 import pickle
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 
 from atlier_policy import InputError, Item, default_policy, evaluate
 from atlier_policy.advice import Blocker, FixContext, FixKind, Suggestion, View
-from atlier_policy.cases import ReturnItem
+from atlier_policy.cases import ReturnItem, SaleEvent
 from atlier_policy.codec import case_from_dict, case_to_dict, decision_from_dict, decision_to_dict
 from atlier_policy.decision import (
     Decision,
@@ -37,7 +40,18 @@ from atlier_policy.rules import Check, Clause, Context, Deadline, Explanation, F
 from atlier_policy.stages import STAGES, Consequence, Event, StageSpec
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.timelines import timeline
-from builders import at, defect_inspection, item, parcel, return_request, usd
+from builders import (
+    DELIVERED,
+    at,
+    condition,
+    defect_inspection,
+    item,
+    parcel,
+    return_item,
+    return_request,
+    usd,
+)
+from tables import NOT, decided
 
 # --- a toy stage, defined outside the library ------------------------------------------
 
@@ -298,3 +312,53 @@ def test_each_stage_says_when_the_customer_asked() -> None:
     insp = defect_inspection()
     assert by_name["inspection"].asked(insp) == insp.request.reported_at  # type: ignore[misc,union-attr]
     assert by_name["lost_parcel"].asked is None
+
+
+# --- a stage's decision: every reason, several items, in words ---------------------------
+
+
+TEXT = default_policy()  # the text's policy, without the toy stage
+
+
+def test_every_failing_reason_is_reported() -> None:
+    """A late, worn, engraved clearance piece gets all four reasons, not only the first."""
+    bad = return_item(
+        item=item(engraved=True, sale_event=SaleEvent.CLEARANCE), condition=condition(unworn=False)
+    )
+    d = decided(TEXT.return_request(return_request(at("2025-03-12"), items=(bad,))))
+    assert d.outcome is NOT
+    assert {r.clause_id for r in d.reasons} == {
+        "s1.return_window",
+        "s1.unworn",
+        "s2.engraved",
+        "s2.sale_item",
+    }
+    assert all(r.finding is Finding.FAILED for r in d.reasons)
+
+
+def test_multi_item_order_summary() -> None:
+    """A request with several items is decided per item, with counts per outcome."""
+    items = (
+        return_item(),
+        return_item(item=item(sku="N-2", engraved=True)),
+        return_item(item=item(sku="E-3", kind=None)),
+    )
+    od = TEXT.return_request(return_request(items=items))
+    assert [d.sku for d in od.items] == ["RING-7", "N-2", "E-3"]
+    assert od.counts == {"eligible_pending_inspection": 1, "not_eligible": 1, "needs_review": 1}
+    assert not od.all_granted
+
+
+def test_decision_str_is_readable() -> None:
+    """str(decision) names the outcome, the clause, the dates and the policy version."""
+    text = str(decided(TEXT.return_request(return_request(at("2025-03-11")))))
+    assert "not eligible" in text
+    assert "[§1 s1.return_window]" in text
+    assert "last day to request a return: 2025-03-10" in text
+    assert "policy version 2025-01-12" in text
+
+
+def test_delivered_constant_is_a_monday() -> None:
+    """The builders' delivery date is the Monday the tables count from."""
+    assert DELIVERED.date() == date(2025, 3, 3)
+    assert replace(item(), sku="X").sku == "X"
