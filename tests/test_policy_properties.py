@@ -76,7 +76,8 @@ def _blank(case: Any, path: str) -> Any:
         case = set_path(case, path.replace("delivered_at", "purchased_at"), None)
     if path.endswith("item.sale_event"):
         # The sale status is needed only without a defect record or a store error, which
-        # lift the sale exclusion whatever the status (pinned in test_stages.py).
+        # lift the sale exclusion whatever the status (pinned in
+        # tests/clauses/test_s2_non_returnable.py).
         case = set_path(case, path.replace("item.sale_event", "defect_confirmed"), False)
         case = set_path(
             case, path.replace("item.sale_event", "reason"), ReturnReason.CHANGE_OF_MIND

@@ -66,13 +66,7 @@ from strategies import (
     complete_return_requests,
     set_path,
 )
-from tables import (
-    S2_SALE,
-    S3_EXCLUSIONS,
-    S3_NOTICE,
-    S4_COST,
-    S5_CONTACT,
-)
+from tables import S2_SALE, S3_EXCLUSIONS, S3_NOTICE, S4_COST, S5_CONTACT
 
 POLICY = default_policy()
 
