@@ -7,6 +7,10 @@ says, not how the code says it.
 The first test is listed first on purpose: mutmut attributes code that runs at
 import time (the clauses are built when the package is imported) to the first
 test it runs, so that test checks every yes/no clause of the text.
+
+The tests of this kind that are about one section of the text are with that
+section's tests, in tests/clauses/; here are the first test and those about the
+evaluators, the rule algebra, the deadlines and the calendar.
 """
 
 from __future__ import annotations
