@@ -55,6 +55,38 @@ def test_a_moved_name_resolves_with_a_warning_naming_its_module(name: str) -> No
     assert value is getattr(importlib.import_module(module), name)
 
 
+def test_a_deprecated_path_warns_once_at_the_callers_line() -> None:
+    """Every deprecated path warns once, attributed to the caller's own file (which Python's
+    default filters show for a script): not to a line inside the package."""
+    import warnings
+
+    from atlier_policy import default_policy
+    from atlier_policy.codec import case_to_dict, decision_to_dict
+    from atlier_policy.decision import Decision
+    from atlier_policy.messages import customer_message
+    from atlier_policy.whatif import compare
+    from builders import return_request
+
+    d = default_policy().evaluate(return_request()).items[0]  # type: ignore[union-attr]
+    doc = case_to_dict(return_request())
+    paths = {
+        "from import": lambda: exec("from atlier_policy import timeline", {}),
+        "to_dict": d.to_dict,
+        "to_json": d.to_json,
+        "to_record": d.to_record,
+        "from_dict": lambda: Decision.from_dict(decision_to_dict(d)),
+        "a tool given a document": lambda: customer_message(d, case=doc),
+        "compare given a document": lambda: compare([doc], default_policy(), default_policy()),
+    }
+    for what, call in paths.items():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        deprecations = [w for w in caught if w.category is DeprecationWarning]
+        assert len(deprecations) == 1, what
+        assert deprecations[0].filename in (__file__, "<string>"), (what, deprecations[0])
+
+
 def test_unknown_attribute_is_an_attribute_error() -> None:
     """A name the package does not have raises AttributeError, as for any module."""
     with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Union
 
@@ -44,7 +45,9 @@ from atlier_policy.decision import (
     ReturnOutcome,
     ShippingPayer,
 )
+from atlier_policy.policy import Policy
 from atlier_policy.qualify import FixKind, how_to_qualify
+from atlier_policy.rules import AnyOf, Check, Clause, Finding
 from atlier_policy.timelines import timeline
 from builders import (
     at,
@@ -535,6 +538,81 @@ def test_the_remedy_follows_the_clauses_role() -> None:
     anonymous = replace(defects.PARTIAL_REFUND_OR_CREDIT, id="acme.other", outcome=None)
     unknown = POLICY.replace_clause(defects.PARTIAL_REFUND_OR_CREDIT.id, anonymous)
     assert unknown.inspection(case).outcome is InspectionOutcome.NEEDS_REVIEW
+
+
+def _rung(id: str, finding: Finding, outcome: str | None = None) -> Clause:
+    """A store's remedy rung: passes or fails whatever the case, selecting ``outcome``."""
+    check = {Finding.PASSED: _passes, Finding.FAILED: _fails}[finding]
+    return Clause(id, "acme", "A remedy of the store's own.", id, check, outcome=outcome)
+
+
+def _passes(ctx: Any) -> Check:
+    return Check.passed("the store's remedy applies")
+
+
+def _fails(ctx: Any) -> Check:
+    return Check.failed("the store's remedy does not apply")
+
+
+IRREPARABLE = defect_inspection(repair_possible=False, replacement_possible=False)
+
+
+def test_a_store_rung_may_refund_a_claim_in_full() -> None:
+    """Class 8 (S3_PARTIAL): a rung selecting `refund_approved` on a claim's route refunds the
+    price, the store paying the return shipping of the confirmed defect (no crash)."""
+    full = _rung("acme.full_refund", Finding.PASSED, "refund_approved")
+    d = POLICY.replace_clause(defects.PARTIAL_REFUND_OR_CREDIT.id, full).inspection(IRREPARABLE)
+    assert d.outcome is InspectionOutcome.REFUND_APPROVED
+    assert d.obligations.refund_amount == IRREPARABLE.item.price
+    assert d.obligations.return_shipping_paid_by is ShippingPayer.STORE
+
+
+def _no_rung_applies() -> Policy:
+    return POLICY.replace_clause(
+        defects.PARTIAL_REFUND_OR_CREDIT.id, _rung("acme.goodwill", Finding.FAILED)
+    )
+
+
+def _a_remedy_condition_fails() -> Policy:
+    return POLICY.with_rule("remedy_rule", _rung("acme.card", Finding.FAILED))
+
+
+def _the_first_passing_rung_selects_none() -> Policy:
+    goodwill = _rung("acme.goodwill", Finding.PASSED)
+    return replace(POLICY, remedy_rule=AnyOf.of(goodwill, defects.REMEDY))
+
+
+def _the_first_passing_rung_is_a_negation() -> Policy:
+    # "not (a rung that fails)" passes; the failed rung inside it selects nothing.
+    never = _rung("acme.never", Finding.FAILED, "repair_or_replace")
+    return replace(POLICY, remedy_rule=AnyOf.of(~never, defects.REMEDY))
+
+
+@pytest.mark.parametrize(
+    ("ladder", "case"),
+    [
+        (_no_rung_applies, IRREPARABLE),
+        (_a_remedy_condition_fails, IRREPARABLE),
+        (_a_remedy_condition_fails, defect_inspection()),
+        (_the_first_passing_rung_selects_none, defect_inspection()),
+        (_the_first_passing_rung_is_a_negation, IRREPARABLE),
+    ],
+)
+def test_a_ladder_that_selects_no_remedy_leaves_it_to_a_person(
+    ladder: Callable[[], Policy], case: Inspection
+) -> None:
+    """Class 8 (S3_REPAIR, S3_PARTIAL): a confirmed defect is owed a remedy; when the ladder
+    chooses none, a person decides: never a rejected refund, never a later rung's remedy."""
+    assert POLICY.inspection(case).granted  # the text's own ladder chooses one
+    assert ladder().inspection(case).outcome is InspectionOutcome.NEEDS_REVIEW
+
+
+def test_a_failing_clause_that_names_an_outcome_still_refuses() -> None:
+    """Class 8 (S1_SCOPE): a store's clause added to a return that fails refuses the item,
+    whatever outcome it would select when passing: only a ladder's rungs select."""
+    gift = _rung("acme.gift", Finding.FAILED, "eligible_pending_inspection")
+    (d,) = POLICY.with_rule("return_rule", gift).return_request(return_request()).items
+    assert d.outcome is ReturnOutcome.NOT_ELIGIBLE
 
 
 CLAUSE_IDS = [c.id for c in POLICY.clauses()]

@@ -11,15 +11,15 @@ The text's own clauses are tested by section, in tests/clauses/ (one file per §
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
 
 import pytest
 
 from atlier_policy import InputError, Item, default_policy, evaluate
-from atlier_policy.advice import Blocker, FixContext, FixKind, Suggestion, View
-from atlier_policy.cases import ReturnItem, SaleEvent
+from atlier_policy.advice import Blocker, Change, FixContext, FixKind, Suggestion, View
+from atlier_policy.cases import ReturnItem, ReturnRequest, SaleEvent
 from atlier_policy.codec import case_from_dict, case_to_dict, decision_from_dict, decision_to_dict
 from atlier_policy.decision import (
     Decision,
@@ -45,6 +45,7 @@ from builders import (
     at,
     condition,
     defect_inspection,
+    inspection,
     item,
     parcel,
     return_item,
@@ -161,6 +162,10 @@ def test_a_toy_stage_has_a_timeline() -> None:
     keys = [e.key for e in entries]
     assert keys.index("delivered") < keys.index("asked") < keys.index("last_day_to_claim_wrapping")
     assert "last_day_to_request_return" in keys  # the text's deadlines for the same piece
+    # Another added stage's deadline is not one of a return request's.
+    others = {e.key for e in timeline(return_request(), policy=POLICY)}
+    assert "last_day_to_claim_wrapping" not in others
+    assert "last_day_to_request_return" in others
 
 
 def test_a_toy_stage_has_its_messages() -> None:
@@ -281,16 +286,19 @@ def test_an_explanation_is_a_value() -> None:
     assert "reasons=" in repr(given)
 
 
-def test_the_deprecated_display_helpers_delegate() -> None:
-    """display.decision_html and order_html warn and give the values' own HTML."""
+def test_a_decision_shows_itself_through_the_display_adapter() -> None:
+    """Jupyter asks the value for HTML; the display adapter writes it (no warning)."""
+    import warnings
+
     from atlier_policy import display
 
     d = default_policy().inspection(defect_inspection())
     od = default_policy().return_request(return_request())
-    with pytest.warns(DeprecationWarning, match="deprecated"):
-        assert display.decision_html(d) == d._repr_html_()
-    with pytest.warns(DeprecationWarning, match="deprecated"):
-        assert display.order_html(od) == od._repr_html_()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert d._repr_html_() == display.decision_html(d)
+        assert od._repr_html_() == display.order_html(od)
+    assert all(display.decision_html(item) in display.order_html(od) for item in od.items)
 
 
 def test_the_deprecated_records_function_of_decision_delegates() -> None:
@@ -362,3 +370,99 @@ def test_delivered_constant_is_a_monday() -> None:
     """The builders' delivery date is the Monday the tables count from."""
     assert DELIVERED.date() == date(2025, 3, 3)
     assert replace(item(), sku="X").sku == "X"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _StoreRequest(ReturnRequest):
+    """A store's own return request, with a note the policy does not read."""
+
+    note: str = ""
+
+
+def test_a_subclass_of_a_case_is_a_case_of_its_stage() -> None:
+    """A store's subclass of a case is judged as its base class, by every entry point."""
+    base = return_request()
+    mine = _StoreRequest(**{f.name: getattr(base, f.name) for f in fields(base)}, note="VIP")
+    policy = default_policy()
+    assert policy.evaluate(mine) == policy.evaluate(base)
+    assert evaluate(mine) == evaluate(base)
+    insp = inspection(mine)
+    assert evaluate(insp) == evaluate(inspection(base))
+    assert timeline(insp, policy=policy) == timeline(inspection(base), policy=policy)
+
+
+def test_a_toy_stage_works_through_a_registry_and_compare() -> None:
+    """A registry of versions knows the stages of its versions: its tools accept the toy
+    stage's cases and documents as the policy does."""
+    from atlier_policy.versions import PolicyVersions
+    from atlier_policy.whatif import compare_case
+
+    registry = PolicyVersions((POLICY,))
+    assert registry.evaluate(CASE) == POLICY.evaluate(CASE)
+    assert evaluate(case_to_dict(CASE, stages=POLICY.stages), registry) == POLICY.evaluate(CASE)
+    assert timeline(CASE, policy=registry) == timeline(CASE, policy=POLICY)
+    assert how_to_qualify(CASE, policy=registry) == how_to_qualify(CASE, policy=POLICY)
+    (pair,) = compare_case(CASE, POLICY, POLICY.with_terms(return_window_days=14))
+    assert (pair.stage, pair.baseline, pair.candidate) == ("wrap_refund",) + (
+        WrapOutcome.REFUNDED,
+    ) * 2
+
+
+def test_a_stage_is_checked_when_it_is_defined() -> None:
+    """A stage without a review outcome, with outcomes that declare no roles, or without
+    a name is refused at once; one whose items give nothing to judge, when evaluated."""
+
+    class NoReview(Outcome):
+        DONE = "done", Role.GRANTED
+
+    import enum
+
+    class Plain(enum.StrEnum):
+        DONE = "done"
+
+    for changes, match in (
+        ({"outcomes": NoReview}, "review outcome"),
+        ({"outcomes": Plain}, "Outcome enum"),
+        ({"name": ""}, "non-empty str"),
+        ({"case": "WrapRefund"}, "must be a class"),
+    ):
+        with pytest.raises(PolicyDefinitionError, match=match):
+            replace(TOY, **changes)
+    empty = default_policy().with_stage(replace(TOY, items=lambda case: ()))
+    with pytest.raises(PolicyDefinitionError, match="gave nothing to judge"):
+        empty.evaluate(CASE)
+
+
+def _raises(c: FixContext) -> Suggestion:
+    raise RuntimeError("the store's code is broken")
+
+
+def _gives_text(c: FixContext) -> Any:
+    return "record it"
+
+
+def _bad_path(c: FixContext) -> Suggestion:
+    return Suggestion(
+        code=c.reason.code,
+        clause_id=c.reason.clause_id,
+        section="acme",
+        kind=FixKind.RECORD,
+        message="record the colour",
+        changes=(Change(path="wrapping_colour", old=None, new="red"),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("fix", "match"),
+    [
+        (_raises, "its fix failed \\(RuntimeError: the store's code is broken\\)"),
+        (_gives_text, "its fix must give a Suggestion, a Blocker or None \\(got str\\)"),
+        (_bad_path, "its fix changes `wrapping_colour`, which the case cannot take"),
+    ],
+)
+def test_a_broken_fix_is_named_by_its_clause(fix: Any, match: str) -> None:
+    """A store's fix that fails, gives something else or names a fact the case has not is
+    our PolicyDefinitionError naming the clause, never a bare exception."""
+    broken = POLICY.replace_clause("acme.unopened_wrapping", replace(WRAP_CLAUSE, fix=fix))
+    with pytest.raises(PolicyDefinitionError, match=f"clause acme.unopened_wrapping: {match}"):
+        how_to_qualify(replace(CASE, wrapping_opened=None), policy=broken)

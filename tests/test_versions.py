@@ -23,6 +23,7 @@ from atlier_policy import (
     PolicyTerms,
     ReturnRequest,
     default_policy,
+    evaluate,
 )
 from atlier_policy.advice import get_path
 from atlier_policy.deadlines import store_date
@@ -170,6 +171,22 @@ def test_purchase_before_the_first_version_needs_review() -> None:
     assert reason.message.startswith("bought on 2024-12-20, before the first known version")
     assert d.obligations.last_day_to_request_return is None
     assert d.missing == ()
+
+
+def test_an_undated_lost_parcel_names_the_date_that_would_date_it() -> None:
+    """A lost parcel names no purchase: its shipping date dates it, and is what is missing,
+    to the decision, to how to qualify and to the customer."""
+    from atlier_policy.messages import customer_message
+    from atlier_policy.qualify import how_to_qualify
+
+    report = b.parcel(shipped_at=None)
+    d = evaluate(report)
+    assert (d.outcome.value, d.missing) == ("needs_review", ("shipped_at",))
+    assert d.reasons[0].message.startswith("shipped_at is unknown: the purchase may fall")
+    (q,) = how_to_qualify(report)
+    assert q.suggestions[0].message.startswith("record shipped_at: it dates the case")
+    assert "the date your return parcel was shipped" in customer_message(d, case=report)
+    assert evaluate(b.parcel()).outcome.value == "no_refund_parcel_lost"  # dated: judged
 
 
 def test_unknown_purchase_date_may_precede_every_version() -> None:

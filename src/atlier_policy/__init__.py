@@ -31,7 +31,7 @@ outcomes in :mod:`atlier_policy.decision`, the rule algebra in
 """
 
 import importlib
-import warnings
+import sys
 from typing import Any
 
 from atlier_policy.api import evaluate
@@ -54,6 +54,7 @@ from atlier_policy.errors import (
     DateOutOfRangeError,
     InputError,
     PolicyDefinitionError,
+    warn_deprecated,
 )
 from atlier_policy.money import Money
 from atlier_policy.policy import Policy, default_policy
@@ -171,12 +172,12 @@ def __getattr__(name: str) -> Any:
     module = _MOVED_FROM.get(name)
     if module is None:
         raise AttributeError(f"module 'atlier_policy' has no attribute {name!r}")
-    warnings.warn(
-        f"atlier_policy.{name} is deprecated: import it from {module}",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return getattr(importlib.import_module(module), name)
+    value = getattr(importlib.import_module(module), name)
+    # `from atlier_policy import X` first asks hasattr() from the import machinery, then
+    # reads X from the caller's line: warn once, there.
+    if not sys._getframe(1).f_code.co_filename.startswith("<frozen importlib"):
+        warn_deprecated(f"atlier_policy.{name} is deprecated: import it from {module}")
+    return value
 
 
 def __dir__() -> list[str]:

@@ -37,7 +37,7 @@ def evaluate(
     if isinstance(case, Mapping):
         from atlier_policy.codec import case_from_dict  # only JSON callers need the decoder
 
-        stages = policy.stages if isinstance(policy, Policy) else STAGES
+        stages = policy.stages if policy is not None else STAGES
         typed = case_from_dict(dict(case), stages=stages)
     else:
         typed = case

@@ -21,6 +21,9 @@ separator or a lone surrogate, whatever key or value was given.
 
 from __future__ import annotations
 
+import sys
+import warnings
+
 from atlier_policy.strings import one_line
 
 __all__ = [
@@ -28,7 +31,28 @@ __all__ = [
     "DateOutOfRangeError",
     "InputError",
     "PolicyDefinitionError",
+    "warn_deprecated",
 ]
+
+
+def warn_deprecated(message: str) -> None:
+    """A ``DeprecationWarning`` attributed to the first caller outside this package (and
+    the import machinery): the line to change, which Python's default filters then show
+    when it is a script's own."""
+    level, frame = 2, sys._getframe(1)
+    while frame.f_back is not None and _internal(frame):
+        level, frame = level + 1, frame.f_back
+    warnings.warn(message, DeprecationWarning, stacklevel=level)
+
+
+def _internal(frame: object) -> bool:
+    name = getattr(frame, "f_globals", {}).get("__name__", "")
+    code = getattr(frame, "f_code", None)
+    return (
+        name == "atlier_policy"
+        or name.startswith("atlier_policy.")
+        or getattr(code, "co_filename", "").startswith("<frozen importlib")
+    )
 
 
 class AtlierPolicyError(Exception):

@@ -1,7 +1,5 @@
 """Deprecated: the JSON adapter is :mod:`atlier_policy.codec` (removed in the next release)."""
 
-import warnings
-
 from atlier_policy.codec import (
     SCHEMA_VERSION,
     case_from_dict,
@@ -12,6 +10,7 @@ from atlier_policy.codec import (
     dumps,
     loads,
 )
+from atlier_policy.errors import warn_deprecated
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -24,6 +23,4 @@ __all__ = [
     "loads",
 ]
 
-warnings.warn(
-    "atlier_policy.jsonio is deprecated: use atlier_policy.codec", DeprecationWarning, stacklevel=2
-)
+warn_deprecated("atlier_policy.jsonio is deprecated: use atlier_policy.codec")

@@ -260,6 +260,7 @@ _EN: Mapping[str, str] = MappingProxyType(
         "reason.exchange_unavailable.failed": "{wanted_sku} is not available at the moment; we would be glad to help you choose another piece.",
         "reason.exchange_availability.unknown": "We are checking whether the piece you would like is available.",
         "reason.exchange_prices.unknown": "We are confirming the prices of both pieces to settle any difference.",
+        "reason.policy_version_unknown.unknown.lost_parcel": "Please send us the date your return parcel was shipped (the carrier's receipt shows it) at {support_email}, so that we can confirm the terms that apply to your return.",
         "reason.policy_version_unknown.unknown": "Our terms changed around the time of your purchase. Please send us your order confirmation or invoice at {support_email}, so that we can confirm the date of your purchase and the terms that apply to it.",
         "reason.no_policy_version_in_force.unknown": "Your piece was bought before the terms we can apply here took effect. Our team will look at your request personally and get back to you.",
         # --- notices ---
@@ -402,7 +403,7 @@ def _render(
         raise InputError.single("terms", "PolicyTerms or None", type(terms).__name__, _CTX)
     if terms is not None and policy is not None:
         raise InputError.single("terms", "absent when a policy is given", "both", _CTX)
-    typed = None if case is None else _typed(case, policy if isinstance(policy, Policy) else None)
+    typed = None if case is None else _typed(case, policy)
     return _Render(templates, terms, policy, typed)
 
 
@@ -493,6 +494,10 @@ def customer_message(
     report one by that past day. The §6 contact closes every message in which the
     customer must act or may want to ask (any outcome that grants nothing, and a
     granted one after which the customer ships the piece or chooses a remedy).
+
+    A reason is worded as its clause declares (``Clause.wording``), found by id in
+    ``policy``: pass the policy that decided when it has clauses of the store's own, or
+    their reasons get the neutral wording.
     """
     decision = _decision(decision)
     r = _render(templates, terms, policy, case)

@@ -52,7 +52,9 @@ from atlier_policy.stages import (
     StageSpec,
     claim_at_inspection,
     exchange_line,
+    find_stage,
     inspected_line,
+    spec_by_type,
 )
 from atlier_policy.terms import PolicyTerms
 
@@ -88,6 +90,10 @@ _DEFECT = AllOf.of(eligibility.WEBSITE_PURCHASE, defects.RULE)
 # At the inspection of a return, on top of §1/§2 judged on the inspected item: the
 # approval, §3's exclusion of damage by misuse, accidents or wear, and §4's store error.
 _INSPECTION = AllOf.of(eligibility.INSPECTED, defects.RETURN_CAUSE, shipping.ERROR_CONFIRMED)
+# The last days the text's clauses declare, each an obligation of the same name.
+_TEXT_DEADLINES = frozenset(
+    c.deadline.key for c in AllOf.of(_RETURN, _DEFECT).clauses() if c.deadline is not None
+)
 
 
 def _rewrite(rule: Rule, fn: Callable[[Clause], Rule | None]) -> Rule | None:
@@ -137,6 +143,11 @@ class Policy:
     # The rule sets the stages combine, derived once from the fields above.
     _derived: dict[str, Rule] = field(init=False, repr=False, compare=False)
     _by_case: dict[type, StageSpec] = field(init=False, repr=False, compare=False)
+    # The text's last days that no clause of this policy declares (none, unless a clause
+    # that declares one was removed or replaced): its decisions state no such day.
+    _undeclared: frozenset[str] = field(init=False, repr=False, compare=False)
+    # Whether a rule set's clauses declare an outcome, by rule set (or stage) name.
+    _selecting: dict[str, bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.terms, PolicyTerms):
@@ -166,6 +177,12 @@ class Policy:
         }
         object.__setattr__(self, "_derived", derived)
         object.__setattr__(self, "_by_case", {spec.case: spec for spec in self.stages})
+        rules = {**derived, **{n: getattr(self, n) for n in _RULE_SETS}}
+        rules.update({_own(s): s.rule for s in self.stages if s.rule is not None})
+        selecting = {k: any(c.outcome is not None for c in r.clauses()) for k, r in rules.items()}
+        object.__setattr__(self, "_selecting", selecting)
+        declared = {c.deadline.key for c in self.clauses() if c.deadline is not None}
+        object.__setattr__(self, "_undeclared", _TEXT_DEADLINES - declared)
 
     # --- variants ---------------------------------------------------------------
 
@@ -220,11 +237,13 @@ class Policy:
             stages.append(spec)
         return replace(self, **changes, stages=tuple(stages))
 
-    def clauses(self) -> tuple[Clause, ...]:
-        """Every clause of every rule set, each once, in rule-set order."""
+    def clauses(self, stage: StageSpec | None = None) -> tuple[Clause, ...]:
+        """Every clause of every rule set, each once, in rule-set order; with ``stage``,
+        those that can apply to a case of that stage (not another added stage's own)."""
         seen: dict[str, Clause] = {}
         rules = [getattr(self, name) for name in _RULE_SETS]
-        rules += [spec.rule for spec in self.stages if spec.rule is not None]
+        specs = self.stages if stage is None else (stage,)
+        rules += [spec.rule for spec in specs if spec.rule is not None]
         for rule in rules:
             for c in rule.clauses():
                 seen.setdefault(c.id, c)
@@ -249,23 +268,23 @@ class Policy:
 
     def stage_of(self, case: object) -> StageSpec:
         """The stage a case belongs to (an :class:`InputError` for anything else)."""
-        spec = self._by_case.get(type(case))
-        if spec is None:
-            names = ", ".join(s.name for s in self.stages)
-            raise InputError.single(
-                "case", f"a case of one of the stages ({names})", type(case).__name__, "evaluate"
-            )
-        return spec
+        spec = spec_by_type(self._by_case, case)
+        return spec if spec is not None else find_stage(self.stages, case)
 
     def evaluate(self, case: Any) -> Decision | OrderDecision:
         """Evaluate a case of any stage: each item judged by the stage's rule set, the
         outcome chosen by the roles of what decided, and what follows from it."""
         spec = self.stage_of(case)
-        rule = spec.rule if spec.rule is not None else self.rule(spec.rule_set_of(case))
+        name = _own(spec) if spec.rule is not None else spec.rule_set_of(case)
+        rule = spec.rule if spec.rule is not None else self.rule(name)
+        selects = self._selecting.get(name, True)
+        items = spec.items(case)
+        if not items:
+            raise PolicyDefinitionError(f"stage {spec.name}: `items` gave nothing to judge")
         decisions = []
-        for item in spec.items(case):
+        for item in items:
             ev = rule.evaluate(self._ctx(item))
-            outcome = _outcome(ev, spec, case)
+            outcome = _outcome(ev, spec, case, selects)
             then = spec.consequence(self.terms, case, item, outcome)
             order_id, sku = spec.subject(case, item)
             decisions.append(
@@ -274,7 +293,11 @@ class Policy:
                     outcome=outcome,
                     order_id=order_id,
                     sku=sku,
-                    obligations=then.obligations,
+                    obligations=(
+                        replace(then.obligations, **_none(self._undeclared))
+                        if self._undeclared
+                        else then.obligations
+                    ),
                     settlement=then.settlement,
                     policy_version=self.version,
                     explanation=Explanation(ev, then.missing),
@@ -335,43 +358,88 @@ _ROLE_OF = {
 }
 
 
-def _outcome(ev: Evaluation, spec: StageSpec, case: Any) -> Outcome:
+def _outcome(ev: Evaluation, spec: StageSpec, case: Any, selects: bool = True) -> Outcome:
     """Fail closed: only a passing rule set grants; the outcome follows the role of what
     decided it (a clause or a check may select an outcome of that role), never an id.
 
-    An unknown that only the customer can supply is "incomplete" where the stage has
-    such an outcome; nothing applicable, or a grant no clause selects where the stage
-    needs one, is "needs review".
+    A pass grants the outcome the first passing clause selects (the first rung of a
+    ladder that passes decides), else the stage's own grant; a stage that needs a
+    selection reviews without one, and reviews when the rule its ``then`` decides by
+    fails (no rung of a remedy ladder applies: a person decides). An unknown that only
+    the customer can supply is "incomplete" where the stage has such an outcome;
+    nothing applicable is "needs review". ``selects``: whether a clause of the rule set
+    declares an outcome (else a pass needs no walk to find one).
     """
-    role = _ROLE_OF[ev.finding]
+    finding = ev.finding
+    if finding is Finding.PASSED:
+        chosen = _member(spec, _selected(ev)) if selects else None
+        if chosen is not None and chosen.role is Role.GRANTED:
+            return chosen
+        granted = spec.granted(case)
+        return granted if granted is not None else _first(spec, Role.REVIEW)
+    if finding is Finding.NOT_APPLICABLE:
+        return _first(spec, Role.REVIEW)
+    role = _ROLE_OF[finding]
     leaves = list(ev.determining())
-    checks = [leaf.check for leaf in leaves if leaf.check is not None]
-    unknown = ev.finding is Finding.UNKNOWN
-    if unknown and checks and all(c.customer_action for c in checks):
+    if (
+        finding is Finding.UNKNOWN
+        and leaves
+        and all(leaf.check is not None and leaf.check.customer_action for leaf in leaves)
+    ):
         role = Role.INCOMPLETE
-    if role is Role.REFUSED and leaves and all(_selects(leaf) for leaf in leaves):
-        # Only clauses that select an outcome (the rungs of a remedy ladder) failed: no
-        # outcome is selected, which refuses nothing: a person decides.
+    elif finding is Finding.FAILED and spec.granted(case) is None and _undecided(ev):
         role = Role.REVIEW
     for leaf in leaves:
-        check = leaf.check
-        assert check is not None  # determining leaves are clauses'
-        named = check.outcome
-        if named is None and check.finding is Finding.PASSED and isinstance(leaf.rule, Clause):
-            named = leaf.rule.outcome
-        chosen = _member(spec, named)
+        assert leaf.check is not None  # determining leaves are clauses'
+        chosen = _member(spec, leaf.check.outcome)
         if chosen is not None and chosen.role is role:
             return chosen
-    if role is Role.GRANTED:
-        granted = spec.granted(case)
-        if granted is not None:
-            return granted
-        role = Role.REVIEW
     return _first(spec, role)
 
 
-def _selects(leaf: Evaluation) -> bool:
-    return isinstance(leaf.rule, Clause) and leaf.rule.outcome is not None
+def _selected(ev: Evaluation) -> str | None:
+    """The outcome the first passing clause of a passing evaluation selects, if any.
+
+    Depth first over the passing parts; of an "any of", only the first passing part
+    (the rung that decided); under a "not", nothing (a failure inside selects nothing).
+    """
+    stack = [ev]
+    while stack:
+        node = stack.pop()
+        check = node.check
+        if check is not None:
+            rule = node.rule
+            if isinstance(rule, Clause) and rule.outcome is not None:
+                return rule.outcome
+            continue
+        rule = node.rule
+        if isinstance(rule, Not):
+            continue
+        passing = [p for p in node.parts if p.finding is Finding.PASSED]
+        if isinstance(rule, AnyOf):
+            passing = passing[:1]
+        stack.extend(reversed(passing))
+    return None
+
+
+def _undecided(ev: Evaluation) -> bool:
+    """Whether a ``then`` failed in what it decides by, once its condition passed."""
+    stack = [ev]
+    while stack:
+        node = stack.pop()
+        if isinstance(node.rule, Then) and len(node.parts) == 2:
+            return True
+        stack.extend(p for p in node.parts if p.finding is Finding.FAILED)
+    return False
+
+
+def _own(spec: StageSpec) -> str:
+    """The key of a stage's own rule set among the policy's rule sets."""
+    return f"stage {spec.name}"
+
+
+def _none(names: frozenset[str]) -> dict[str, Any]:
+    return dict.fromkeys(names)
 
 
 def _member(spec: StageSpec, value: str | None) -> Outcome | None:

@@ -48,7 +48,7 @@ from atlier_policy.advice import (
     set_path,
 )
 from atlier_policy.decision import Decision, OrderDecision, Outcome, Role
-from atlier_policy.errors import InputError
+from atlier_policy.errors import AtlierPolicyError, InputError, PolicyDefinitionError
 from atlier_policy.policy import Policy
 from atlier_policy.rules import Finding
 from atlier_policy.stages import PROVISIONS
@@ -104,14 +104,37 @@ def _fixes(policy: Policy) -> dict[str, Fix]:
 
 
 def _fix(fixes: Mapping[str, Fix], c: FixContext) -> Suggestion | Blocker:
-    fix = fixes.get(c.reason.clause_id)
-    found = fix(c) if fix is not None else None
+    clause_id = c.reason.clause_id
+    fix = fixes.get(clause_id)
+    try:
+        found = fix(c) if fix is not None else None
+    except Exception as exc:  # a fix that fails is a bug of its clause: say which
+        raise PolicyDefinitionError(
+            f"clause {clause_id}: its fix failed ({type(exc).__name__}: {exc})"
+        ) from exc
+    if found is not None and not isinstance(found, Suggestion | Blocker):
+        raise PolicyDefinitionError(
+            f"clause {clause_id}: its fix must give a Suggestion, a Blocker or None "
+            f"(got {type(found).__name__})"
+        )
     if found is None:
         return c.block(
             f"no known change of facts lifts {c.reason.code}: a clause of the store's own "
             "or a fact only the support team can establish"
         )
     return found
+
+
+def _changed(case: Any, s: Suggestion, ch: Change) -> Any:
+    try:
+        return set_path(case, ch.path, ch.new)
+    except AtlierPolicyError:
+        raise
+    except (AttributeError, IndexError, TypeError, ValueError) as exc:
+        raise PolicyDefinitionError(
+            f"clause {s.clause_id}: its fix changes `{ch.path}`, which the case cannot "
+            f"take ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 # --- the search -----------------------------------------------------------------------
@@ -164,7 +187,7 @@ def _qualify(
         try:
             for s in suggestions:
                 for ch in s.changes:
-                    candidate = set_path(candidate, ch.path, ch.new)
+                    candidate = _changed(candidate, s, ch)
         except InputError:
             fits = False  # the changes do not fit the other facts of the case: no case
             break
@@ -199,7 +222,7 @@ def how_to_qualify(
     under the version in force at its purchase date, and the suggestions use that
     version's terms)."""
     policy = default_evaluator(policy, "how to qualify")
-    typed = _typed(case, policy if isinstance(policy, Policy) else None)
+    typed = _typed(case, policy)
     result = policy.evaluate(typed)
     items = result.items if isinstance(result, OrderDecision) else (result,)
     return tuple(_qualify(typed, i, d, policy) for i, d in enumerate(items))

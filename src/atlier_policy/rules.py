@@ -110,8 +110,9 @@ class Check:
     the clause's reason code when one clause can fail in several ways.
     ``customer_action`` marks an unknown that the customer can supply (photos,
     proof of purchase): the case is then "incomplete" rather than "needs review".
-    ``outcome`` names the outcome of the stage this result selects when it decides
-    (a parcel still in transit is awaited rather than reviewed).
+    ``outcome`` names the outcome of the stage this result selects when it decides a
+    refusal or an unknown (a parcel still in transit is awaited rather than reviewed);
+    a pass selects by its clause's declared ``outcome``.
     """
 
     finding: Finding

@@ -15,7 +15,7 @@ remedies, §6's contact.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
@@ -58,7 +58,7 @@ from atlier_policy.decision import (
     ShippingPayer,
     Stage,
 )
-from atlier_policy.errors import DateOutOfRangeError
+from atlier_policy.errors import DateOutOfRangeError, InputError, PolicyDefinitionError
 from atlier_policy.money import Money
 from atlier_policy.rules import Provision, Rule
 from atlier_policy.terms import PolicyTerms
@@ -72,8 +72,10 @@ __all__ = [
     "StageSpec",
     "claim_at_inspection",
     "exchange_line",
+    "find_stage",
     "inspected_line",
     "no_item",
+    "spec_by_type",
 ]
 
 REFUND_TO = "original payment method"  # §4
@@ -89,11 +91,13 @@ class Consequence(NamedTuple):
 
 
 class Event(NamedTuple):
-    """A dated fact of a case: ``key`` is stable, ``label`` the English text."""
+    """A dated fact of a case: ``key`` is stable, ``label`` the English text, ``field``
+    the fact's path in the case where it dates a case that names no piece."""
 
     key: str
     label: str
     at: object  # an aware datetime, NOT_YET or None (only instants are drawn)
+    field: str = ""
 
 
 def no_item(case: Any, index: int) -> View:
@@ -139,6 +143,22 @@ class StageSpec:
     customer_acts: frozenset[Outcome] = frozenset()
     rule: Rule | None = None
     view: Callable[[Any, int], View] = no_item
+
+    def __post_init__(self) -> None:
+        outcomes = self.outcomes
+        if not isinstance(self.name, str) or not self.name:
+            raise PolicyDefinitionError(
+                f"stage: `name` must be a non-empty str (got {self.name!r})"
+            )
+        if not isinstance(self.case, type):
+            raise PolicyDefinitionError(f"stage {self.name}: `case` must be a class")
+        if not (isinstance(outcomes, type) and issubclass(outcomes, Outcome)) or not any(
+            o.role is Role.REVIEW for o in outcomes
+        ):
+            # Fail closed needs somewhere to go: every stage can send a case to a person.
+            raise PolicyDefinitionError(
+                f"stage {self.name}: `outcomes` must be an Outcome enum with a review outcome"
+            )
 
     def rule_set_of(self, case: Any) -> str:
         return self.rule_set if isinstance(self.rule_set, str) else self.rule_set(case)
@@ -414,8 +434,13 @@ def _lost_parcel(terms: PolicyTerms, report: LostParcelReport, _: Any, o: Any) -
 def _inspection(terms: PolicyTerms, insp: Inspection, _: Any, o: Any) -> Consequence:
     approved_on = store_date(insp.inspected_at, terms.tz)
     cost = insp.return_shipping_cost
+    returned = isinstance(insp.request, ReturnRequest)
     if o is InspectionOutcome.REFUND_APPROVED:
-        payer = shipping.payer_at_inspection(inspected_line(insp))
+        # On a claim's route only a covered defect passes: the store's to ship (a store's
+        # own remedy rung may refund a claim in full).
+        payer = (
+            shipping.payer_at_inspection(inspected_line(insp)) if returned else ShippingPayer.STORE
+        )
         ob = _refund(
             terms, approved_on, insp.item.price, payer, cost, "inspected_at", (_DECISION_EMAIL,)
         )
@@ -424,7 +449,7 @@ def _inspection(terms: PolicyTerms, insp: Inspection, _: Any, o: Any) -> Consequ
         # A defect or an error the team confirmed is the store's to ship, refund or not.
         payer = (
             shipping.payer_at_inspection(inspected_line(insp))
-            if isinstance(insp.request, ReturnRequest)
+            if returned
             else ShippingPayer.CUSTOMER
         )
         ob = _obligations(
@@ -550,7 +575,7 @@ def _claim_events(claim: DefectClaim) -> tuple[Event, ...]:
 
 
 def _parcel_events(report: LostParcelReport) -> tuple[Event, ...]:
-    return (Event("shipped", "return parcel shipped", report.shipped_at),)
+    return (Event("shipped", "return parcel shipped", report.shipped_at, "shipped_at"),)
 
 
 def _inspection_events(insp: Inspection) -> tuple[Event, ...]:
@@ -698,6 +723,30 @@ PROVISIONS: tuple[Provision, ...] = (
 _BY_CASE = {spec.case: spec for spec in STAGES}
 
 
+def spec_by_type(table: Mapping[type, StageSpec], case: object) -> StageSpec | None:
+    """The stage of ``case`` in ``table`` (case class to spec): that of its class, or of
+    the nearest base class (a store's subclass of a case is a case of the same stage)."""
+    for cls in type(case).__mro__:
+        spec = table.get(cls)
+        if spec is not None:
+            return spec
+    return None
+
+
+def find_stage(stages: tuple[StageSpec, ...], case: object) -> StageSpec:
+    """The stage of ``stages`` a case belongs to (an :class:`InputError` for anything else)."""
+    spec = spec_by_type({s.case: s for s in stages}, case)
+    if spec is None:
+        names = ", ".join(s.name for s in stages)
+        raise InputError.single(
+            "case", f"a case of one of the stages ({names})", type(case).__name__, "evaluate"
+        )
+    return spec
+
+
 def _spec_of_case(case: Any) -> StageSpec:
-    # The request an inspection wraps is a case of one of the text's own stages.
-    return _BY_CASE[type(case)]
+    # The request an inspection wraps is a case of one of the text's own stages
+    # (Inspection refuses any other request).
+    spec = spec_by_type(_BY_CASE, case)
+    assert spec is not None
+    return spec

@@ -73,21 +73,25 @@ def _e(
     return TimelineEntry(date=day, key=key, label=label, kind=kind, section=section)
 
 
-def _deadlines(policy: Policy) -> list[tuple[Clause, Deadline]]:
-    """The policy's clauses that declare a last day, in the policy's order of them, the
-    notice window (the earlier day) first."""
-    found = [(c, c.deadline) for c in policy.clauses() if c.deadline is not None]
-    return sorted(found, key=lambda pair: pair[0].section != "3")
+def _deadlines(policy: Policy, stage: StageSpec | None) -> list[tuple[Clause, Deadline]]:
+    """The clauses that declare a last day and can apply to a case of ``stage``, in the
+    policy's order (the timeline orders them by date)."""
+    return [(c, c.deadline) for c in policy.clauses(stage) if c.deadline is not None]
 
 
 def _delivery(
-    policy: Policy, delivered: date, suffix: str = "", *, piece: ReturnItem | None = None
+    policy: Policy,
+    delivered: date,
+    suffix: str = "",
+    *,
+    piece: ReturnItem | None = None,
+    stage: StageSpec | None = None,
 ) -> list[TimelineEntry]:
     """The delivery and the last days the policy's clauses count from it; a deadline that a
     rule set gates (``Deadline.gated_by``) does not apply to a piece that rule set excludes
     for good."""
     out = [_e(delivered, "delivered", f"delivered{suffix}", TimelineKind.EVENT)]
-    for clause, deadline in _deadlines(policy):
+    for clause, deadline in _deadlines(policy, stage):
         excluded = ""
         if deadline.gated_by is not None and piece is not None:
             excluded = _excluded_by(policy, deadline.gated_by, piece)
@@ -201,7 +205,9 @@ def timeline_of_dates(
     return _sorted(entries)
 
 
-def _item(policy: Policy, piece: ReturnItem, suffix: str = "") -> list[TimelineEntry]:
+def _item(
+    policy: Policy, piece: ReturnItem, stage: StageSpec, suffix: str = ""
+) -> list[TimelineEntry]:
     item: Item = piece.item
     out = []
     if item.purchased_at is not None:
@@ -209,7 +215,7 @@ def _item(policy: Policy, piece: ReturnItem, suffix: str = "") -> list[TimelineE
         out.append(_e(day, "purchased", f"purchased{suffix}", TimelineKind.EVENT))
     if item.delivered_at is not None:
         day = store_date(item.delivered_at, policy.terms.tz)
-        out += _delivery(policy, day, suffix, piece=piece)
+        out += _delivery(policy, day, suffix, piece=piece, stage=stage)
     return out
 
 
@@ -217,11 +223,11 @@ def _facts(case: Case, policy: Policy, spec: StageSpec) -> list[TimelineEntry]:
     """The stage's dated facts: its pieces (bought, delivered, last days), then its
     events, in the order the stage table gives them."""
     pieces = spec.pieces(case)
-    per_piece = [_item(policy, piece) for piece in pieces]
+    per_piece = [_item(policy, piece, spec) for piece in pieces]
     out = per_piece[0] if per_piece else []
     if any(entries != out for entries in per_piece):
         # Pieces with their own dates: each line names its piece.
-        out = [e for p in pieces for e in _item(policy, p, f" ({p.item.sku})")]
+        out = [e for p in pieces for e in _item(policy, p, spec, f" ({p.item.sku})")]
     for event in spec.events(case):
         if isinstance(event.at, datetime):  # not unknown, nor not yet happened
             day = store_date(event.at, policy.terms.tz)
@@ -245,7 +251,7 @@ def timeline(
     excludes are found, under the version the decision names (``policy_version``).
     """
     policy = default_evaluator(policy, _CTX)
-    typed = _typed(case, policy if isinstance(policy, Policy) else None)
+    typed = _typed(case, policy)
     if decision is None:
         decision = policy.evaluate(typed)
     elif not isinstance(decision, Decision | OrderDecision):

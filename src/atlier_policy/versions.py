@@ -33,7 +33,6 @@ Fail closed (``docs/versions.md``):
 from __future__ import annotations
 
 import importlib
-import warnings
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -46,11 +45,11 @@ from atlier_policy.cases import Item
 from atlier_policy.clauses import LAST_UPDATED
 from atlier_policy.deadlines import store_date
 from atlier_policy.decision import Decision, Obligations, OrderDecision, Role
-from atlier_policy.errors import InputError
+from atlier_policy.errors import InputError, warn_deprecated
 from atlier_policy.limits import MAX_VERSION_EVALUATIONS, MAX_VERSIONS
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Explanation, Finding, Reason
-from atlier_policy.stages import StageSpec
+from atlier_policy.stages import STAGES, StageSpec, find_stage
 from atlier_policy.terms import PolicyTerms
 
 __all__ = [
@@ -176,15 +175,24 @@ class PolicyVersions:
             )
         return max((by_id[part] for part in parts), key=lambda p: p.terms.effective_date)
 
+    @property
+    def stages(self) -> tuple[StageSpec, ...]:
+        """Every stage a version judges (of two entries of one name, the earlier's)."""
+        seen: dict[str, StageSpec] = {}
+        for policy in self.policies:
+            for spec in policy.stages:
+                seen.setdefault(spec.name, spec)
+        return tuple(seen.values())
+
     def evaluate(
         self, case: Case | Mapping[str, Any], *, on: date | None = None
     ) -> Decision | OrderDecision:
         """Evaluate ``case`` under the version in force on ``on`` or else on its purchase date."""
-        typed = _typed(case, self.policies[0])
+        typed = _typed(case, self)
         if on is not None:
             return self.for_date(on).evaluate(typed)
         tz = self.policies[0].terms.tz
-        spec = self.policies[0].stage_of(typed)
+        spec = find_stage(self.stages, typed)
         items = tuple(piece.item for piece in spec.pieces(typed))
         known = [store_date(i.purchased_at, tz) for i in items if i.purchased_at is not None]
         unknown = not known
@@ -194,7 +202,7 @@ class PolicyVersions:
         if unknown and open_ended and (items or bound is None):
             # Fail closed: an undated purchase may precede every version we hold (a case
             # naming no piece, a lost parcel, is dated by its own facts, if it has any).
-            return _undated(self.policies[0], typed)
+            return _undated(self.policies[0], typed, spec, bool(items))
         early = [d for d in known if self._in_force(d) is None]
         chosen = {p.version: p for p in (self._in_force(d) for d in known) if p is not None}
         if unknown:
@@ -265,19 +273,18 @@ def _as_policy(version: Policy | PolicyTerms) -> Policy:
     return Policy(version) if isinstance(version, PolicyTerms) else version
 
 
-def _typed(case: Any, policy: Policy | None = None) -> Any:
-    """A typed case; a JSON document (deprecated here: decode it with the codec first)."""
+def _typed(case: Any, policy: object = None) -> Any:
+    """A typed case of a stage ``policy`` knows (by default the text's six); a JSON
+    document is deprecated here: decode it with the codec first."""
+    stages = policy.stages if isinstance(policy, Policy | PolicyVersions) else STAGES
     if isinstance(case, Mapping):
-        warnings.warn(
+        warn_deprecated(
             "passing a JSON document to a tool is deprecated: decode it with "
-            "atlier_policy.codec.case_from_dict",
-            DeprecationWarning,
-            stacklevel=3,
+            "atlier_policy.codec.case_from_dict"
         )
         codec = importlib.import_module("atlier_policy.codec")  # the adapter, at run time
-        stages = (policy or Policy()).stages
         case = codec.case_from_dict(dict(case), stages=stages)
-    (policy or Policy()).stage_of(case)  # a case of a stage the policy knows, or our error
+    find_stage(stages, case)  # a case of a stage the policy knows, or our error
     return case
 
 
@@ -304,7 +311,12 @@ def _review(d: Decision, reason: Reason, version: str) -> Decision:
 
 
 def _reason(
-    code: str, message: str, facts: tuple[tuple[str, str], ...], *, missing: bool
+    code: str,
+    message: str,
+    facts: tuple[tuple[str, str], ...],
+    *,
+    missing: bool,
+    dated_by: tuple[str, ...] = ("purchased_at",),
 ) -> Reason:
     return Reason(
         code=code,
@@ -314,7 +326,7 @@ def _reason(
         sentence=LAST_UPDATED.sentence,
         message=message,
         facts=facts,
-        missing=("purchased_at",) if missing else (),
+        missing=dated_by if missing else (),
     )
 
 
@@ -341,14 +353,23 @@ def _under_no_version(first: Policy, case: Case, reason: Reason) -> Decision | O
     return _review(shape, reason, NO_VERSION)
 
 
-def _undated(first: Policy, case: Case) -> Decision | OrderDecision:
+def _undated(first: Policy, case: Case, spec: StageSpec, items: bool) -> Decision | OrderDecision:
+    # A case that names a piece is dated by its purchase; one that names none (a lost
+    # parcel) by its own dated facts, and those are what is missing.
+    dated_by: tuple[str, ...] = ("purchased_at",)
+    if not items:
+        dated_by = tuple(e.field for e in spec.events(case) if e.field) or dated_by
+    what = (
+        "the purchase date is unknown: it" if items else f"{dated_by[0]} is unknown: the purchase"
+    )
     reason = _reason(
         "policy_version_unknown",
-        "the purchase date is unknown: it may fall before the first known version of the "
+        f"{what} may fall before the first known version of the "
         f"policy ({first.version}, in force from {first.terms.effective_date}), whose terms "
         "are not known",
         (("first_version", first.terms.effective_date.isoformat()),),
         missing=True,
+        dated_by=dated_by,
     )
     return _under_no_version(first, case, reason)
 

@@ -269,7 +269,7 @@ def compare_case(
     case: Case | Mapping[str, Any], baseline: Evaluator, candidate: Evaluator, *, label: int = 0
 ) -> tuple[DecisionChange, ...]:
     """One case under both policies: a pair of decisions per item."""
-    typed: Case = _typed(case)
+    typed: Case = _typed(case, baseline)  # the baseline's stages
     before, after = _items(baseline.evaluate(typed)), _items(candidate.evaluate(typed))
     return tuple(
         DecisionChange(

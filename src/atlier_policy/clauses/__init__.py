@@ -35,6 +35,12 @@ def _version_fix(c: FixContext) -> Suggestion | Blocker:
             "the piece was bought before the first known version of the policy: the terms "
             "then in force are not known, and the support team decides"
         )
+    if c.reason.missing and "purchased_at" not in c.reason.missing:
+        return c.fix(
+            FixKind.RECORD,
+            f"record {' and '.join(c.reason.missing)}: it dates the case, and with it the "
+            "version of the policy that applies",
+        )
     return c.fix(
         FixKind.RECORD,
         "record the purchase date (the order confirmation shows it): it names the "
