@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
 import os
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -238,6 +242,153 @@ def test_output_replaced_whole_keeps_its_permissions(tmp_path: Path) -> None:
         os.umask(mask)
     assert new.stat().st_mode & 0o777 == 0o640
     assert _partials(tmp_path) == []
+
+
+def test_output_through_a_link_replaces_its_target(tmp_path: Path) -> None:
+    """`-o LINK`: the link is followed and kept; its target gets the records (a dangling
+    link's target is created), and no temporary file is left in either folder."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "out.jsonl"
+    target.write_text("previous\n")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+    assert main(["batch", str(src), "-o", str(link)]) == 0
+    assert link.is_symlink()
+    assert os.readlink(link) == str(target)
+    assert _records(target)[0]["outcome"] == "no_refund_parcel_lost"
+    dangling = tmp_path / "dangling.jsonl"
+    dangling.symlink_to(tmp_path / "real" / "new.jsonl")
+    assert main(["batch", str(src), "-o", str(dangling)]) == 0
+    assert dangling.is_symlink()
+    assert _records(tmp_path / "real" / "new.jsonl")[0]["line"] == 1
+    assert _partials(tmp_path) == []
+    assert _partials(tmp_path / "real") == []
+
+
+def test_output_to_a_fifo_is_written_through(tmp_path: Path) -> None:
+    """`-o FIFO` streams the records to the FIFO's reader; the FIFO stays a FIFO (it used to
+    be replaced by a regular file that no reader ever saw)."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text((PARCEL + "\n") * 3)
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    with _fifo_reader(fifo) as received:
+        assert main(["batch", str(src), "-o", str(fifo)]) == 0
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert [json.loads(line)["line"] for line in received[0].splitlines()] == [1, 2, 3]
+    assert _partials(tmp_path) == []
+
+
+@contextlib.contextmanager
+def _fifo_reader(fifo: Path) -> Iterator[list[bytes]]:
+    """The read end of ``fifo``, opened first (without waiting for a writer, so that nothing
+    blocks); what was written to the FIFO is read after the run (a few records: they fit in
+    the pipe's buffer)."""
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    received: list[bytes] = []
+    try:
+        yield received
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            received.append(fh.read())
+    finally:
+        os.close(fd)
+
+
+def test_output_to_a_character_device_is_written_through(tmp_path: Path) -> None:
+    """`-o` a character device (a node of /dev/null's kind, made in a temporary folder, so
+    that the machine's own /dev/null is never at stake): written to, never replaced; it may
+    also be the input (reading /dev/null gives no case)."""
+    null = tmp_path / "null"
+    real = os.stat("/dev/null")
+    try:
+        os.mknod(null, stat.S_IFCHR | 0o666, real.st_rdev)
+    except PermissionError:  # pragma: no cover - only root may make device nodes
+        pytest.skip("making a device node needs root")
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    assert main(["batch", str(src), "-o", str(null)]) == 0
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+    assert main(["batch", str(null), "-o", str(null)]) == 0
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+    assert _partials(tmp_path) == []
+
+
+def test_output_is_checked_before_any_case_is_evaluated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad `-o` (a loop of links, a path through a file, a missing folder) is refused
+    with exit 2 and one line before the first case is evaluated."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    evaluated: list[object] = []
+    monkeypatch.setattr(cli, "evaluate", evaluated.append)
+    monkeypatch.chdir(tmp_path)  # short names: the message quotes at most 80 characters
+    Path("loop").symlink_to("loop")
+    for output, problem in [
+        ("loop", "Too many levels of symbolic links"),
+        ("cases.jsonl/out.jsonl", "Not a directory"),
+        ("missing/out.jsonl", "No such file or directory"),
+    ]:
+        assert main(["batch", "cases.jsonl", "-o", output]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("atlier-policy: error: `output` must be a writable path")
+        assert problem in err
+        assert err.count("\n") == 1
+    assert evaluated == []
+
+
+def test_a_failed_write_to_a_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stream that cannot be opened (a socket) or written (a failing device) gives one
+    line: exit 2 before the run, exit 1 during it; a reader that goes away is quiet."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    sock = tmp_path / "s.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock))
+    try:
+        assert main(["batch", str(src), "-o", str(sock)]) == 2
+    finally:
+        server.close()
+    assert "`output` must be a writable path" in capsys.readouterr().err
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+
+    def fail(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(cli, "_decide_line", fail)
+    with _fifo_reader(fifo):
+        assert main(["batch", str(src), "-o", str(fifo)]) == 1
+    assert capsys.readouterr().err == (
+        f"atlier-policy: error: cannot write {fifo} ({os.strerror(errno.EIO)})\n"
+    )
+
+
+def test_a_fifo_whose_reader_goes_away_is_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reader of `-o FIFO` closes it in the middle of the run: the run ends quietly, as
+    when the reader of standard output goes away."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text((PARCEL + "\n") * 3)
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    reader = [os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)]
+    real = cli._decide_line
+
+    def reader_leaves(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
+        if reader:
+            os.close(reader.pop())  # the writer has the FIFO open by now
+        return real(lineno, data)
+
+    monkeypatch.setattr(cli, "_decide_line", reader_leaves)
+    assert main(["batch", str(src), "-o", str(fifo)]) == 0
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize(

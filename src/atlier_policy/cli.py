@@ -116,10 +116,12 @@ def _build_parser() -> _Parser:
         "-o",
         "--output",
         default="-",
-        help="where to write decisions (default stdout). The file is written whole or not at "
-        "all: to a temporary file in its folder, renamed at the end; a run that is "
-        "interrupted or fails leaves OUTPUT as it was and keeps no partial output. OUTPUT "
-        "must not be the input.",
+        help="where to write decisions (default stdout), checked before any case is "
+        "evaluated. A file is written whole or not at all: to a temporary file in its "
+        "folder, renamed at the end; a run that is interrupted or fails leaves OUTPUT as it "
+        "was and keeps no partial output. A link is followed (its target is replaced, the "
+        "link kept); a device or a FIFO is written straight through. OUTPUT must not be "
+        "the input.",
     )
     ba.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
 
@@ -330,7 +332,7 @@ def _batch(args: argparse.Namespace) -> int:
         sink = (
             sys.stdout.buffer
             if args.output == "-"
-            else stack.enter_context(_replacing(args.output, source))
+            else stack.enter_context(_output(args.output, source))
         )
         lines = _Lines(source)
         for results in _results(_chunks(lines), args.jobs):
@@ -363,25 +365,52 @@ class _WriteError(Exception):
 
 
 @contextlib.contextmanager
-def _replacing(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
-    """``-o PATH``: a temporary file in PATH's folder, renamed over PATH at the end.
+def _output(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
+    """``-o PATH``, checked before any case is evaluated, then written as its kind allows.
 
-    PATH is replaced whole or not at all: on any failure or interrupt the temporary file
-    is removed and PATH is left as it was (no partial output is kept). The input itself
-    is refused as PATH, by whatever name (compared by device and inode).
+    A regular file, or a path where nothing is yet, is replaced whole or not at all
+    (:func:`_replacing`). A symbolic link is followed: its target is replaced and the link
+    kept. Anything else, a character device such as ``/dev/null`` or a FIFO, is a stream:
+    it is written straight through, never replaced. The input itself is refused as PATH,
+    by whatever name (compared by device and inode), unless it is a character device.
     """
+    real = os.path.realpath(path)
     try:
-        target: os.stat_result | None = os.stat(path)
-    except OSError:
+        target: os.stat_result | None = os.stat(real)
+    except FileNotFoundError:
         target = None
-    if target is not None and _same_file(target, source):
-        raise InputError.single("output", "a file other than the input", path)
+    except OSError as exc:  # a loop of links, a file used as a folder, a denied search
+        raise InputError.single("output", "a writable path", f"{path} ({exc.strerror})") from None
     if target is not None and stat.S_ISDIR(target.st_mode):
         raise InputError.single("output", "a file path, not a folder", path)
-    folder = os.path.dirname(os.path.abspath(path))
+    if target is not None and not stat.S_ISCHR(target.st_mode) and _same_file(target, source):
+        raise InputError.single("output", "a file other than the input", path)
+    if target is None or stat.S_ISREG(target.st_mode):
+        with _replacing(path, real, target) as fh:
+            yield fh
+        return
+    try:
+        stream = open(real, "wb")  # noqa: SIM115 - closed below, errors named
+    except OSError as exc:
+        raise InputError.single("output", "a writable path", f"{path} ({exc.strerror})") from None
+    try:
+        with stream:
+            yield stream
+    except BrokenPipeError:  # the reader of a FIFO went away: as for standard output
+        raise
+    except OSError as exc:
+        raise _WriteError(f"cannot write {path} ({exc.strerror})") from None
+
+
+@contextlib.contextmanager
+def _replacing(path: str, real: str, target: os.stat_result | None) -> Iterator[BinaryIO]:
+    """A temporary file in the folder of ``real`` (PATH, its links followed), renamed over
+    it at the end: on any failure or interrupt the temporary file is removed and the file
+    is left as it was (no partial output is kept)."""
+    folder = os.path.dirname(real)
     try:
         fd, temp = tempfile.mkstemp(
-            dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".partial"
+            dir=folder, prefix=f".{os.path.basename(real)}.", suffix=".partial"
         )
     except OSError as exc:
         raise InputError.single("output", "a writable path", f"{path} ({exc.strerror})") from None
@@ -391,7 +420,7 @@ def _replacing(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(temp, stat.S_IMODE(target.st_mode) if target else _new_file_mode())
-        os.replace(temp, path)
+        os.replace(temp, real)
     except OSError as exc:
         _remove(temp)
         raise _WriteError(f"cannot write {path} ({exc.strerror}): it is left as it was") from None
