@@ -14,9 +14,11 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import stat
 import sys
 import tempfile
+import threading
 import typing
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -109,7 +111,7 @@ def _build_parser() -> _Parser:
         "none; a bad line never stops the run. Blank lines (only spaces, tabs, CRs) get no "
         "record and are counted in the summary on stderr. A line holds at most "
         f"{MAX_CASE_BYTES} bytes and gives at most {MAX_RECORD_BYTES} bytes. Ctrl-C stops the "
-        "run with exit status 130.",
+        "run with exit status 130, SIGTERM with 143, SIGHUP with 129.",
     )
     ba.add_argument("file", help="cases, one JSON document per line (- for standard input)")
     ba.add_argument(
@@ -294,32 +296,120 @@ def _work(chunk: list[tuple[int, bytes | None]]) -> list[tuple[str, tuple[str, .
     return [_decide_line(n, data) for n, data in chunk]
 
 
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP reached the command: it stops as after Ctrl-C (a BaseException,
+    like KeyboardInterrupt, so that no line's error handling can swallow it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+# The signals that stop a run cleanly, and the line each one prints. SIGINT is Python's
+# own KeyboardInterrupt; SIGHUP does not exist everywhere.
+_STOPPED = {
+    getattr(signal, name): words
+    for name, words in (("SIGTERM", "terminated"), ("SIGHUP", "hung up"))
+    if hasattr(signal, name)
+}
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise _Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stopping() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`_Stopped` while the command runs, so that a run
+    removes its temporary file and stops its workers before it exits. A signal that is
+    ignored (``nohup``) stays ignored; outside the main thread nothing changes."""
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in _STOPPED:
+            if signal.getsignal(signum) == signal.SIG_DFL:
+                previous[signum] = signal.signal(signum, _stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def _results(
     chunks: Iterator[list[tuple[int, bytes | None]]], jobs: int
 ) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
+    """The records of each chunk, in order: here, or in ``jobs`` worker processes.
+
+    Each worker has a pipe of its own and at most one chunk in flight, so memory stays
+    flat on any input size and no lock is shared: a worker stopped at any moment leaves
+    nothing held. Workers start with SIGINT, SIGTERM and SIGHUP ignored (dispositions
+    that survive exec, and that Python keeps): a signal sent to the whole process group
+    reaches only this process, which stops them when it leaves, whatever they are doing.
+    """
     if jobs == 1:
         yield from map(_work, chunks)
         return
-    import multiprocessing
-    import signal
-
-    # Workers start with SIGINT ignored (a disposition that survives exec, and that
-    # Python keeps): Ctrl-C reaches the whole process group, and only this process
-    # answers it. Leaving the `with` terminates the workers.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    workers = _start_workers(jobs)
+    finished = False
     try:
-        pool = multiprocessing.get_context("spawn").Pool(jobs)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    with pool:
-        # A bounded window of chunks in flight keeps memory flat on any input size.
-        window: deque[Any] = deque()
+        idle = deque(conn for _, conn in workers)
+        busy: deque[Any] = deque()  # in the order of their chunks
         for chunk in chunks:
-            window.append(pool.apply_async(_work, (chunk,)))
-            if len(window) >= 2 * jobs:
-                yield window.popleft().get()
-        while window:
-            yield window.popleft().get()
+            if not idle:
+                idle.append(busy[0])
+                yield _receive(busy.popleft())
+            conn = idle.popleft()
+            conn.send(chunk)
+            busy.append(conn)
+        while busy:
+            yield _receive(busy.popleft())
+        finished = True
+    finally:
+        for process, conn in workers:
+            if finished:
+                conn.send(None)  # no more work: the worker returns
+            else:
+                process.kill()  # an interrupt or an error: at once, mid-chunk or not
+        for process, conn in workers:
+            process.join()
+            conn.close()
+
+
+def _start_workers(jobs: int) -> list[tuple[Any, Any]]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    stopping = (signal.SIGINT, *_STOPPED)
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in stopping}
+    workers = []
+    try:
+        for _ in range(jobs):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_worker, args=(theirs,))
+            process.start()
+            theirs.close()
+            workers.append((process, ours))
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return workers
+
+
+def _worker(conn: Any) -> None:
+    """A worker process of ``batch --jobs``: chunks in, their records out, until None.
+    If this process's parent is gone (its end of the pipe closed), it returns quietly."""
+    try:
+        while (chunk := conn.recv()) is not None:
+            conn.send(_work(chunk))
+    except (EOFError, BrokenPipeError):
+        pass
+
+
+def _receive(conn: Any) -> list[tuple[str, tuple[str, ...]]]:
+    try:
+        return typing.cast(list[tuple[str, tuple[str, ...]]], conn.recv())
+    except EOFError:
+        raise RuntimeError("a worker process of --jobs ended unexpectedly") from None
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -600,7 +690,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status instead of exiting."""
     try:
         args = _build_parser().parse_args(argv)
-        return _COMMANDS[args.command](args)
+        with _stopping():
+            return _COMMANDS[args.command](args)
     except SystemExit as exc:  # --help and --version: printed, nothing else to do
         return int(exc.code or 0)
     except (_UsageError, AtlierPolicyError) as exc:
@@ -614,6 +705,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: one line, the shell's status for SIGINT
         print("atlier-policy: interrupted", file=sys.stderr)
         return 130
+    except _Stopped as exc:  # SIGTERM, SIGHUP: the same, with their own statuses
+        print(f"atlier-policy: {_STOPPED[exc.signum]}", file=sys.stderr)
+        return 128 + exc.signum
     except Exception as exc:  # the promise: no traceback reaches a user
         message = one_line(f"{type(exc).__name__}: {exc}")
         print(f"atlier-policy: internal error: {message}", file=sys.stderr)
