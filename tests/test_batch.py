@@ -397,7 +397,7 @@ def test_a_fifo_whose_reader_goes_away_is_quiet(
         return real(lineno, data)
 
     monkeypatch.setattr(cli, "_decide_line", reader_leaves)
-    assert main(["batch", str(src), "-o", str(fifo)]) == 0
+    assert main(["batch", str(src), "-o", str(fifo)]) == 141
     assert capsys.readouterr().err == ""
 
 

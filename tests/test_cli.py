@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -83,7 +84,8 @@ def _jsonl(tmp_path, lines):  # type: ignore[no-untyped-def]
     return path
 
 
-EXAMPLE = (Path(__file__).parent.parent / "examples" / "return_request_late.json").read_text()
+EXAMPLE_PATH = Path(__file__).parent.parent / "examples" / "return_request_late.json"
+EXAMPLE = EXAMPLE_PATH.read_text()
 PARCEL = '{"stage": "lost_parcel", "order_id": "P-1", "status": "lost", "shipped_at": "2025-03-06T12:00:00-05:00"}'
 
 
@@ -241,17 +243,106 @@ def test_deadlines_delivery_only(capsys: pytest.CaptureFixture[str]) -> None:
     assert "refund" not in out
 
 
+def _gone(*_: object) -> object:
+    raise BrokenPipeError
+
+
 def test_broken_pipe_is_quiet(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A reader that goes away (`| head`) ends the command quietly with exit 0."""
-
-    def gone(*_: object) -> object:
-        raise BrokenPipeError
-
-    monkeypatch.setattr("atlier_policy.cli._COMMANDS", {"policy": gone})
-    assert main(["policy"]) == 0
+    """A reader that goes away (`| head`) ends the command quietly with 141, the shell's
+    status for SIGPIPE (it used to be 0: the command had not done its job)."""
+    monkeypatch.setattr("atlier_policy.cli._COMMANDS", {"policy": _gone})
+    assert main(["policy"]) == 141
     assert capsys.readouterr().err == ""
+
+
+def test_broken_pipe_sends_the_rest_of_stdout_nowhere(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """After a broken pipe, standard output's descriptor is the null device: what is left
+    in its buffer cannot break the pipe again when Python flushes it at exit."""
+    monkeypatch.setattr("atlier_policy.cli._COMMANDS", {"policy": _gone})
+    assert main(["policy"]) == 141
+    print("left in the buffer")
+    sys.stdout.flush()
+    assert capfd.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["policy"],
+        ["schema", "case"],
+        ["evaluate", str(Path(__file__).parent.parent / "examples" / "return_request_late.json")],
+        ["deadlines", "--approved", "2025-11-21"],
+        ["batch", "-"],
+    ],
+    ids=["policy", "schema", "evaluate", "deadlines", "batch"],
+)
+def test_a_reader_gone_before_the_first_byte(argv: list[str]) -> None:
+    """`atlier-policy ... | head -0`: the pipe is closed before anything is written, whether
+    the output is large or fits in the buffer: status 141, and nothing at all on stderr (no
+    "internal error", no "Exception ignored" from Python's flush at exit)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "atlier_policy", *argv],
+            input=(PARCEL + "\n").encode(),
+            stdout=write,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, b"")
+
+
+def test_a_closed_stdout(tmp_path: Path) -> None:
+    """Standard output closed (`>&-`): a command that writes to it says so in one line and
+    exits 1 (it used to be an internal error); `batch -o FILE` does not need it."""
+
+    def close_stdout() -> None:
+        os.close(1)
+
+    command = [sys.executable, "-m", "atlier_policy"]
+    done = subprocess.run(
+        [*command, "policy"],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        check=False,
+        preexec_fn=close_stdout,
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        b"atlier-policy: error: cannot write the output: standard output is closed\n",
+    )
+    src = _jsonl(tmp_path, [PARCEL])
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run(
+        [*command, "batch", str(src), "-o", str(out)],
+        stderr=subprocess.PIPE,
+        check=False,
+        preexec_fn=close_stdout,
+    )
+    assert done.returncode == 0
+    assert json.loads(out.read_text())["outcome"] == "no_refund_parcel_lost"
+
+
+def test_a_closed_stdout_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same, measured in this process: `sys.stdout` is None when descriptor 1 was
+    closed before Python started."""
+    monkeypatch.setattr("sys.stdout", None)
+    assert main(["evaluate", str(EXAMPLE_PATH)]) == 1
+    assert capsys.readouterr().err == (
+        "atlier-policy: error: cannot write the output: standard output is closed\n"
+    )
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(_jsonl(tmp_path, [PARCEL])), "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["line"] == 1
 
 
 def test_main_module(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

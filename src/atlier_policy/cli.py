@@ -4,8 +4,10 @@ Subcommands: ``evaluate`` (one case), ``batch`` (JSON Lines, streaming),
 ``diff`` (the same cases under two policies), ``deadlines``, ``policy`` and ``schema``.
 
 Exit status: 0 when the command did its job (whatever the decision's outcome),
-2 for bad input or usage (one line on stderr, no traceback), 1 for anything
-unexpected.
+2 for bad input or usage (one line on stderr, no traceback), 1 for an output that
+cannot be written and for anything unexpected; 130, 143 and 129 after SIGINT (Ctrl-C),
+SIGTERM and SIGHUP, and 141 (the shell's status for SIGPIPE), silently, when the reader
+of the output went away (``| head``).
 """
 
 from __future__ import annotations
@@ -686,12 +688,30 @@ _COMMANDS = {
 }
 
 
+def _discard_stdout() -> None:
+    """After a broken pipe: standard output's file descriptor goes to the null device, so
+    that what is left in its buffer is dropped when Python flushes it at exit, instead of
+    breaking the pipe again there (the recipe of the ``signal`` module's documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # no file behind it (embedded, tests)
+        pass
+    finally:
+        os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status instead of exiting."""
     try:
         args = _build_parser().parse_args(argv)
+        if sys.stdout is None and getattr(args, "output", "-") == "-":
+            raise _WriteError("cannot write the output: standard output is closed")
         with _stopping():
-            return _COMMANDS[args.command](args)
+            status = _COMMANDS[args.command](args)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a reader gone is found here, not by Python at exit
+        return status
     except SystemExit as exc:  # --help and --version: printed, nothing else to do
         return int(exc.code or 0)
     except (_UsageError, AtlierPolicyError) as exc:
@@ -700,8 +720,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _WriteError as exc:
         print(f"atlier-policy: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
-    except BrokenPipeError:  # e.g. `atlier-policy batch ... | head`
-        return 0
+    except BrokenPipeError:  # e.g. `atlier-policy batch ... | head`: quietly, as SIGPIPE
+        _discard_stdout()
+        return 141
     except KeyboardInterrupt:  # Ctrl-C: one line, the shell's status for SIGINT
         print("atlier-policy: interrupted", file=sys.stderr)
         return 130
