@@ -416,6 +416,24 @@ def test_diff_json_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert captured.err.startswith("atlier-policy diff: 2 cases, 1 decision:")
 
 
+def test_every_json_output_escapes_line_breaking_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`diff --format json` (indented, for people) writes U+2028, NEL and DEL of a case as
+    `\\u` escapes, as every other JSON output does; it used to write them raw. So does
+    `policy --format json`, through the same encoder."""
+    late = {**json.loads(EXAMPLE), "order_id": "A\u2028\x85\x7f"}
+    src = _jsonl(tmp_path, [json.dumps(late)])
+    assert main(["diff", "--candidate", FOURTEEN, str(src), "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert out.isascii()
+    assert "\x7f" not in out
+    assert '"order_id": "A\\u2028\\u0085\\u007f"' in out
+    assert json.loads(out)["changes"][0]["order_id"] == late["order_id"]
+    assert main(["policy", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["version"] == "2025-01-12"
+
+
 def test_diff_against_versions_from_stdin(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

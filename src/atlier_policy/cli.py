@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import signal
 import stat
@@ -582,7 +581,7 @@ def _diff(args: argparse.Namespace) -> int:
         errors=tuple(errors),
     )
     if args.format == "json":
-        print(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
+        print(dumps(comparison.to_dict(), indent=2))
     elif args.format == "text":
         print(comparison.summary(limit=args.limit))
     else:
@@ -642,13 +641,7 @@ def _policy(args: argparse.Namespace) -> int:
         for c in policy.clauses()
     ]
     if args.format == "json":
-        print(
-            json.dumps(
-                {"version": policy.version, "terms": terms, "clauses": clauses},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(dumps({"version": policy.version, "terms": terms, "clauses": clauses}, indent=2))
         return 0
     print(f"Atlier Jewelry Return & Refund Policy, version {policy.version}")
     print("terms:")

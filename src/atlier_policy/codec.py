@@ -691,11 +691,22 @@ class _DecisionBody:
     policy_version: str
 
 
-def dumps(doc: Mapping[str, Any]) -> str:
-    """Compact, key-order-stable JSON text of one line: every character that could end a
-    line for some reader (U+2028, U+2029, NEL and the other C1 controls), DEL and lone
-    surrogates are written as ``\\u`` escapes, like the C0 controls always are."""
-    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+def dumps(doc: Mapping[str, Any], *, indent: int | None = None) -> str:
+    """Key-order-stable JSON text, compact and of one line (or, with ``indent``, indented
+    for people): every character that could end a line for some reader (U+2028, U+2029,
+    NEL and the other C1 controls), DEL and lone surrogates are written as ``\\u``
+    escapes, like the C0 controls always are. Every JSON the package writes is written so.
+
+    >>> print(dumps({"order_id": "A\\u2028", "n": [1]}, indent=1))
+    {
+     "order_id": "A\\u2028",
+     "n": [
+      1
+     ]
+    }
+    """
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators)
     return text if text.isascii() and "\x7f" not in text else text.translate(_JSON_ESCAPES)
 
 
