@@ -110,7 +110,7 @@ def test_diff_reads_each_line_on_its_own(
     assert [(r["case"], "error" in r) for r in records] == [(1, True), (2, True), (4, False)]
     assert captured.err == (
         "atlier-policy diff: 3 cases, 1 decision: 0 change outcome, 0 change reasons only, "
-        "0 change obligations only, 1 unchanged; 2 cases with errors\n"
+        "0 change obligations only, 1 unchanged; 2 cases with errors; 1 blank line\n"
     )
 
 

@@ -8,9 +8,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from atlier_policy import cli
 from atlier_policy.cli import MAX_CASE_BYTES, main
 
 
@@ -390,10 +392,33 @@ def test_diff_text_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert out[1] == (
         "3 cases, 2 decisions: 0 change outcome, 1 change reasons only, "
         "0 change obligations only, 1 unchanged; "
-        "1 case with errors"
+        "1 case with errors; 1 blank line"  # counted as `batch` counts them
     )
     assert "return request: not eligible -> not eligible  -return_window_expired" in out[3]
     assert out[-1].startswith("  error in case 3: JSON: `(document)` must be valid JSON")
+
+
+def test_diff_keeps_only_the_pairs_that_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`diff` holds the pairs that differ and counts the others, whatever the file's size
+    (it used to hold every pair of the file until the end)."""
+    built: list[Any] = []
+    real = cli.Comparison
+
+    def keep(**fields: Any) -> Any:
+        built.append(real(**fields))
+        return built[-1]
+
+    monkeypatch.setattr(cli, "Comparison", keep)
+    src = _jsonl(tmp_path, [json.dumps(json.loads(EXAMPLE))] + [PARCEL] * 50)
+    assert main(["diff", "--candidate", FOURTEEN, str(src)]) == 0
+    (comparison,) = built
+    assert [d.stage for d in comparison.decisions] == ["return_request"]
+    assert [(s, o.value, n) for s, o, n in comparison.unchanged] == [
+        ("lost_parcel", "no_refund_parcel_lost", 50)
+    ]
+    assert "51 cases, 51 decisions:" in capsys.readouterr().out
 
 
 def test_diff_json_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -405,7 +430,7 @@ def test_diff_json_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     )
     doc = json.loads(capsys.readouterr().out)
     assert doc["baseline"] == f"{text} (version 2025-01-12)"
-    assert (doc["cases"], doc["decisions"], doc["changed"]) == (2, 1, 1)
+    assert (doc["cases"], doc["decisions"], doc["changed"], doc["blank_lines"]) == (2, 1, 1, 0)
     assert doc["groups"][0]["reason_code"] == "return_window_expired"
     assert doc["errors"][0]["case"] == 2
     assert main(["diff", "--candidate", FOURTEEN, str(src), "--format", "jsonl"]) == 0

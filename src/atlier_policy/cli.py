@@ -29,7 +29,7 @@ from typing import Any, BinaryIO
 
 from atlier_policy.api import evaluate
 from atlier_policy.codec import case_from_dict, decision_to_dict, dumps, loads, to_json
-from atlier_policy.decision import OrderDecision
+from atlier_policy.decision import OrderDecision, Outcome
 from atlier_policy.errors import AtlierPolicyError, InputError
 from atlier_policy.limits import MAX_CASE_BYTES, MAX_RECORD_BYTES
 from atlier_policy.policy import default_policy
@@ -555,7 +555,10 @@ def _diff(args: argparse.Namespace) -> int:
         f"{where} ({_describe(policy)})"
         for where, policy in ((args.baseline or "the text", baseline), (args.candidate, candidate))
     ]
-    pairs: list[DecisionChange] = []
+    # Only the pairs that differ are kept; the others are counted (memory follows the
+    # changes, not the file).
+    kept: list[DecisionChange] = []
+    unchanged: Counter[tuple[str, Outcome]] = Counter()
     errors: list[tuple[int, str]] = []
     cases = 0
     with contextlib.ExitStack() as stack:
@@ -569,16 +572,21 @@ def _diff(args: argparse.Namespace) -> int:
                 if args.format == "jsonl":
                     print(dumps(record))
                 continue
-            if args.format == "jsonl":
-                for change in result:
+            for change in result:
+                if args.format == "jsonl":
                     print(dumps(change.to_record()))
-            pairs.extend(result)
+                if change.differs:
+                    kept.append(change)
+                else:
+                    unchanged[(change.stage, change.baseline)] += 1
     comparison = Comparison(
         baseline=names[0],
         candidate=names[1],
         cases=cases,
-        decisions=tuple(pairs),
+        decisions=tuple(kept),
         errors=tuple(errors),
+        unchanged=tuple((stage, outcome, n) for (stage, outcome), n in unchanged.items()),
+        blank_lines=lines.blank,
     )
     if args.format == "json":
         print(dumps(comparison.to_dict(), indent=2))
