@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -534,6 +535,32 @@ def test_deadlines_case_timeline(capsys: pytest.CaptureFixture[str]) -> None:
     assert "refund approved:                        2025-11-21 (Friday)" in lines
     assert lines[-2] == "refund latest (10th business day, §4):  2025-12-08 (Monday)"
     assert lines[-1] == "calendar: US, policy version 2025-01-12"
+
+
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def test_deadlines_case_escapes_the_case_strings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`deadlines --case`: a SKU holding an escape sequence, a line break or a bidi override,
+    and a version name holding one, are shown escaped, one line per date (they reached the
+    terminal raw)."""
+    doc = json.loads((EXAMPLE_PATH.parent / "return_request_multi_item.json").read_text())
+    doc["items"][0]["item"]["sku"] = "R\x1b[31mED\u202eevil\n"
+    doc["items"][1]["item"]["delivered_at"] = "2025-03-04T12:00:00-05:00"  # SKUs are named
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(doc))
+    versions = tmp_path / "versions.toml"
+    versions.write_text('[[versions]]\nversion = "v\\u202eX"\neffective_date = 1900-01-01\n')
+    assert main(["deadlines", "--case", str(case), "--versions", str(versions)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert not UNSAFE.search(out.replace("\n", ""))
+    assert "purchased (R\\x1b[31mED\\u202eevil\\n): " in out
+    assert len({line.index(" 2025-") for line in lines[:-1]}) == 1  # aligned, escapes counted
+    assert lines[-1] == "calendar: US, policy version v\\u202eX"
+    assert len(lines) == 18
 
 
 def test_deadlines_case_and_dates_exclusive(capsys: pytest.CaptureFixture[str]) -> None:

@@ -637,7 +637,7 @@ def _deadlines(args: argparse.Namespace) -> int:
         entries = timeline_of_dates(terms, delivered=args.delivered, approved=args.approved)
     print(format_timeline(entries))
     where = terms.calendar_country + (f"-{terms.calendar_subdiv}" if terms.calendar_subdiv else "")
-    print(f"calendar: {where}, policy version {version}")
+    print(one_line(f"calendar: {where}, policy version {version}"))
     return 0
 
 
