@@ -31,7 +31,7 @@ from atlier_policy.api import evaluate
 from atlier_policy.codec import case_from_dict, decision_to_dict, dumps, loads, to_json
 from atlier_policy.decision import OrderDecision, Outcome
 from atlier_policy.errors import AtlierPolicyError, InputError
-from atlier_policy.limits import MAX_CASE_BYTES, MAX_RECORD_BYTES
+from atlier_policy.limits import MAX_CASE_BYTES, MAX_PROBLEMS_RECORDED, MAX_RECORD_BYTES
 from atlier_policy.policy import default_policy
 from atlier_policy.strings import one_line
 from atlier_policy.terms import PolicyTerms
@@ -265,11 +265,17 @@ def _error_record(key: str, lineno: int, exc: Exception) -> dict[str, Any]:
     """The record of a line that gave no decision: our input error, or a bug (named)."""
     if isinstance(exc, AtlierPolicyError):
         problems = getattr(exc, "problems", ())
-        return {
+        record = {
             key: lineno,
             "error": str(exc),
-            "problems": [{"field": f, "expected": e, "given": g} for f, e, g in problems],
+            "problems": [
+                {"field": f, "expected": e, "given": g}
+                for f, e, g in problems[:MAX_PROBLEMS_RECORDED]
+            ],
         }
+        if len(problems) > MAX_PROBLEMS_RECORDED:
+            record["more_problems"] = len(problems) - MAX_PROBLEMS_RECORDED
+        return record
     return {key: lineno, "error": one_line(f"internal error: {type(exc).__name__}: {exc}")}
 
 

@@ -23,6 +23,8 @@ __all__ = [
     "MAX_ID_LENGTH",
     "MAX_ITEMS",
     "MAX_NAME_LENGTH",
+    "MAX_PROBLEMS_RECORDED",
+    "MAX_PROBLEMS_SHOWN",
     "MAX_RECORD_BYTES",
     "MAX_STRING",
     "MAX_TERMS_BYTES",
@@ -69,6 +71,14 @@ MAX_RECORD_BYTES = 10 << 20
 construction: the largest we could build, ``MAX_ITEMS`` items whose identifiers hold
 ``MAX_ID_LENGTH`` control characters (six bytes each in JSON), is 9.5 MB. A record past
 it would be replaced by the line's error record."""
+
+MAX_PROBLEMS_SHOWN = 20
+"""Problems an error message names (an ``InputError``'s one line, the command's one line
+on stderr): the others are counted, "and 3 more problems"."""
+
+MAX_PROBLEMS_RECORDED = 100
+"""Problems an error record of ``batch`` or ``diff`` lists; its ``more_problems`` counts the
+others. (A 1 MiB line of unknown keys has about 110,000 problems: its record was 12 MB.)"""
 
 # --- policy terms and versions ---------------------------------------------------------
 
