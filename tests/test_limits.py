@@ -108,26 +108,32 @@ def test_years() -> None:
 
 
 @pytest.mark.parametrize(
-    ("amount", "ok"),
+    ("amount", "currency", "ok"),
     [
-        ("999999999.999999", True),  # the largest amount a document can hold
-        ("1000000000", False),  # ten digits before the point
-        ("0.000001", True),
-        ("0.0000001", False),  # seven after it
-        ("240.", False),
-        (".5", False),
-        ("+240.00", False),
-        ("2.4e2", False),
+        ("999999999.99", "USD", True),  # the largest amount in dollars
+        ("999999999.9999", "CLF", True),  # the largest a document can hold (AMOUNT_PLACES)
+        ("999999999", "JPY", True),
+        ("1000000000", "JPY", False),  # ten digits before the point
+        ("0.01", "USD", True),
+        ("0.001", "USD", False),  # more decimals than the dollar has
+        ("0.0", "JPY", False),  # the yen has none, not even a zero
+        ("0.001", "BHD", True),
+        ("0.00001", "CLF", False),  # five after the point: no currency has five
+        ("240.", "USD", False),
+        (".5", "USD", False),
+        ("+240.00", "USD", False),
+        ("2.4e2", "USD", False),
     ],
 )
-def test_amount(amount: str, ok: bool) -> None:
-    """Amounts: AMOUNT_DIGITS digits before the point, AMOUNT_PLACES after, ASCII only."""
+def test_amount(amount: str, currency: str, ok: bool) -> None:
+    """Amounts: AMOUNT_DIGITS digits before the point, at most the currency's decimal
+    places after (AMOUNT_PLACES, the largest minor unit, in the pattern), ASCII only."""
     if ok:
-        price = case_from_dict(_price(amount)).items[0].item.price
-        assert price == Money(Decimal(amount), "USD")
+        price = case_from_dict(_price(amount, currency)).items[0].item.price
+        assert price == Money(Decimal(amount), currency)
         assert abs(price.amount) < MAX_AMOUNT
     else:
-        _refused(_price(amount), "items[0].item.price.amount")
+        _refused(_price(amount, currency), "items[0].item.price.amount")
 
 
 def test_amount_pattern_is_the_schemas() -> None:

@@ -97,6 +97,10 @@ class _Problems:
     def add(self, path: str, expected: str, value: object) -> None:
         self.items.append((path or "(document)", expected, _given(value)))
 
+    def within(self, path: str, exc: InputError) -> None:
+        """The problems a value's own checks found, each named under ``path``."""
+        self.items.extend((_join(path, field), e, g) for field, e, g in exc.problems)
+
 
 _MISSING = object()
 
@@ -245,8 +249,7 @@ def _decode_object(cls: type, value: object, path: str, problems: _Problems) -> 
     try:
         return cls(**kwargs)
     except InputError as exc:  # cross-field checks of the case class itself
-        for field, expected, given in exc.problems:
-            problems.items.append((_join(path, field), expected, given))
+        problems.within(path, exc)
         return _MISSING
 
 
@@ -326,11 +329,21 @@ def _decode_money(value: object, path: str, problems: _Problems) -> Any:
     if not isinstance(currency, str) or currency not in CURRENCIES:
         problems.add(_join(path, "currency"), "an ISO 4217 currency code like 'USD'", currency)
         ok = False
-    # The pattern admits only amounts Money accepts: below MAX_AMOUNT, ASCII digits.
-    return Money(Decimal(amount), currency) if ok else _MISSING
+    if not ok:
+        return _MISSING
+    # The pattern admits only amounts below MAX_AMOUNT, in ASCII digits; Money itself
+    # refuses more decimals than the currency has.
+    try:
+        return Money(Decimal(amount), currency)
+    except InputError as exc:
+        problems.within(path, exc)
+        return _MISSING
 
 
-_AMOUNT_EXPECTED = f"a decimal string like '240.00', below {MAX_AMOUNT:,f}"
+_AMOUNT_EXPECTED = (
+    f"a decimal string like '240.00', below {MAX_AMOUNT:,f}, "
+    "with at most the currency's decimal places"
+)
 
 
 _SCALARS: dict[type, Callable[[object, str, _Problems], Any]] = {
@@ -481,7 +494,7 @@ def _encode(value: Any, stages: tuple[StageSpec, ...] = STAGES) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Money):
-        return {"amount": str(value.amount), "currency": value.currency}
+        return _money(value)
     if isinstance(value, tuple):
         return [_encode(v, stages) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -525,7 +538,8 @@ def decision_to_dict(decision: Decision | OrderDecision) -> dict[str, Any]:
 
 
 def _money(m: Money | None) -> dict[str, str] | None:
-    return None if m is None else {"amount": str(m.amount), "currency": m.currency}
+    # Positional notation ("100", never "1E+2"): what the decoder reads back.
+    return None if m is None else {"amount": f"{m.amount:f}", "currency": m.currency}
 
 
 def _day(d: date | None) -> str | None:

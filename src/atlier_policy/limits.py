@@ -55,8 +55,9 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 AMOUNT_DIGITS = 9
 """Digits of an amount before the decimal point: every amount is below 1,000,000,000."""
 
-AMOUNT_PLACES = 6
-"""Digits of an amount after the decimal point."""
+AMOUNT_PLACES = 4
+"""Digits of an amount after the decimal point, at most: the largest minor unit of ISO 4217
+(CLF, UYW). ``Money`` allows only its currency's own (JPY 0, USD 2, BHD 3)."""
 
 MAX_AMOUNT = Decimal(10) ** AMOUNT_DIGITS
 """Every amount (a refund or a price difference included) is below this in magnitude."""
