@@ -189,7 +189,7 @@ def test_batch_line_bytes(tmp_path: Path) -> None:
 def test_largest_output_of_a_line() -> None:
     """The largest decision a batch line can give stays under MAX_RECORD_BYTES: MAX_ITEMS
     items whose identifiers are as long as allowed and written 6 bytes a character."""
-    worst = "\x01" * MAX_ID_LENGTH  # JSON writes each as \\u0001
+    worst = "A" + "\x01" * (MAX_ID_LENGTH - 1)  # a visible one; JSON writes the rest as \\u0001
     bought = "2025-02-27T12:00:00-05:00"  # dated, so each item gets its whole decision
     doc = _with(
         order_id=worst, items=[{"item": {"sku": worst, "purchased_at": bought}}] * MAX_ITEMS

@@ -41,7 +41,7 @@ from atlier_policy.limits import (
 from atlier_policy.money import CURRENCIES, Money
 from atlier_policy.rules import Explanation, Reason, TraceEntry
 from atlier_policy.stages import STAGES, StageSpec
-from atlier_policy.strings import has_surrogates
+from atlier_policy.strings import UNICODE_TEXT, has_surrogates
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -271,9 +271,12 @@ def _decode_enum(cls: type[enum.Enum], value: object, path: str, problems: _Prob
 
 
 def _decode_str(value: object, path: str, problems: _Problems) -> Any:
-    if isinstance(value, str) and len(value) <= MAX_STRING and not has_surrogates(value):
+    if not isinstance(value, str) or len(value) > MAX_STRING:
+        problems.add(path, f"a string of at most {MAX_STRING} characters", value)
+    elif has_surrogates(value):
+        problems.add(path, UNICODE_TEXT, value)
+    else:
         return value
-    problems.add(path, f"a string of at most {MAX_STRING} characters (Unicode text)", value)
     return _MISSING
 
 
@@ -381,7 +384,7 @@ def case_from_dict(doc: object, *, stages: tuple[StageSpec, ...] = STAGES) -> An
     ...     for problem in err.problems:
     ...         print(problem)
     ('colour', 'absent (unknown key)', '"red"')
-    ('order_id', 'a string of at most 1000 characters (Unicode text)', '7')
+    ('order_id', 'a string of at most 1000 characters', '7')
     """
     if not isinstance(doc, dict):
         raise InputError((("(document)", "a JSON object with a `stage`", _given(doc)),), "case")

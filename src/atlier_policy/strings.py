@@ -12,8 +12,21 @@ line" promise nor send an escape sequence to a terminal::
 from __future__ import annotations
 
 import re
+import typing
+import unicodedata
 
-__all__ = ["has_controls", "has_surrogates", "one_line", "valid_text"]
+__all__ = [
+    "UNICODE_TEXT",
+    "has_controls",
+    "has_surrogates",
+    "has_visible",
+    "one_line",
+    "text_problem",
+    "valid_text",
+]
+
+UNICODE_TEXT = "valid Unicode text, without a lone surrogate"
+"""What a string holding a lone surrogate (``"\\ud800"``) is not: the ``expected`` of its error."""
 
 
 def _escape(code: int) -> str:
@@ -61,13 +74,47 @@ def has_controls(text: str) -> bool:
     return _CONTROLS.search(text) is not None
 
 
+# What no reader sees on its own: controls, format characters (zero-width spaces and
+# joiners, bidi marks, the BOM, the soft hyphen), surrogates, unassigned code points,
+# spaces and separators, and combining marks without a base; and the letters and symbols
+# that are drawn blank (Hangul fillers, the braille blank).
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_ASCII_VISIBLE = re.compile("[!-~]")
+
+
+def has_visible(text: str) -> bool:
+    """Whether ``text`` holds a character a reader can see: not only spaces, controls,
+    zero-width or other format characters, lone combining marks or blank letters.
+
+    >>> [has_visible(t) for t in ("A-1", "é", "\\u200b\\u200d", "\\x00 ", "\\u3164")]
+    [True, True, False, False, False]
+    """
+    if _ASCII_VISIBLE.search(text):
+        return True
+    return any(
+        c not in _BLANK and unicodedata.category(c) not in _UNSEEN_CATEGORIES
+        for c in text
+        if not c.isascii()
+    )
+
+
+def text_problem(value: object, max_length: int) -> str | None:
+    """What keeps ``value`` from being a text field (an identifier, a name), in the words of
+    an error's ``expected``; ``None`` if nothing does. A text field is a string of 1 to
+    ``max_length`` characters, valid Unicode, with a visible character."""
+    if not isinstance(value, str) or not 1 <= len(value) <= max_length:
+        return f"a string of 1 to {max_length} characters"
+    if has_surrogates(value):
+        return UNICODE_TEXT
+    if not has_visible(value):
+        return "a visible character (not only spaces, controls or zero-width characters)"
+    return None
+
+
 def valid_text(value: object, max_length: int, *, controls: bool = True) -> bool:
-    """Whether ``value`` is a string with a visible character, of at most ``max_length``
-    characters, valid Unicode, and (unless ``controls``) free of control characters."""
-    return (
-        isinstance(value, str)
-        and len(value) <= max_length
-        and bool(value.strip())
-        and not has_surrogates(value)
-        and (controls or not has_controls(value))
+    """Whether ``value`` is a text field (:func:`text_problem` finds nothing) and (unless
+    ``controls``) free of control characters."""
+    return text_problem(value, max_length) is None and (
+        controls or not has_controls(typing.cast(str, value))
     )
