@@ -6,6 +6,7 @@ import contextlib
 import json
 import pickle
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -386,3 +387,77 @@ def test_enum_field_that_is_not_a_string(given: Any) -> None:
     ((field, expected, _),) = info.value.problems
     assert field == "status"
     assert expected == "one of 'in_transit', 'delivered_to_store', 'lost'"
+
+
+LOOSE_INSTANTS = [
+    "2025-03-06T12:00:00-05:00\x00",  # a trailing NUL
+    "20250306T120000-0500",  # the basic format
+    "2025-W10-4T12:00:00-05:00",  # a week date
+    "2025-03-06 12:00:00-05:00",  # a space for the T
+    "2025-03-06X12:00:00-05:00",  # any other separator
+    "2025-03-06t12:00:00-05:00",
+    "2025-03-06T12-05:00",  # the hour alone
+    "2025-03-06T12:00-05:00",  # no seconds
+    "2025-03-06T12:00:00,5-05:00",  # a decimal comma
+    "2025-03-06T12:00:00.1234567-05:00",  # seven digits of fraction
+    "2025-03-06T12:00:00-0500",  # an offset without its colon
+    "2025-03-06T12:00:00z",
+    "２０２５-03-06T12:00:00-05:00",
+]
+
+
+@pytest.mark.parametrize("instant", LOOSE_INSTANTS, ids=[repr(t) for t in LOOSE_INSTANTS])
+def test_only_the_documented_instant_form(instant: str) -> None:
+    """An instant is YYYY-MM-DDTHH:MM:SS[.f], then Z or +HH:MM: the other forms Python's
+    fromisoformat reads (a NUL after it, a week date, a space, no seconds...) are refused,
+    naming the field (they were accepted)."""
+    doc = {"stage": "lost_parcel", "order_id": "P-1", "shipped_at": instant}
+    with pytest.raises(InputError) as info:
+        case_from_dict(doc)
+    assert [p[0] for p in info.value.problems] == ["shipped_at"]
+    assert not CASE_VALIDATOR.is_valid(doc)  # the schema publishes the decoder's pattern
+
+
+def test_an_instant_of_the_right_form_that_does_not_exist() -> None:
+    """The documented form with an hour, a day or an offset that does not exist is refused."""
+    for instant in (
+        "2025-03-06T24:00:00-05:00",
+        "2025-02-30T12:00:00Z",
+        "2025-03-06T12:00:00+24:00",
+    ):
+        with pytest.raises(InputError, match="`shipped_at` must be an ISO 8601 date-time"):
+            case_from_dict({"stage": "lost_parcel", "order_id": "P-1", "shipped_at": instant})
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [
+        "2025-03-06T12:00:00-05:00",
+        "2025-03-06T12:00:00Z",
+        "2025-03-06T12:00:00.5+05:30",
+        "2025-03-06T12:00:00.123456+00:00",
+        "1900-01-01T00:00:00+05:53:28",  # a local mean time offset, as isoformat writes it
+    ],
+)
+def test_the_documented_instant_forms(instant: str) -> None:
+    """The documented forms, and every form datetime.isoformat writes, are read."""
+    doc = {"stage": "lost_parcel", "order_id": "P-1", "shipped_at": instant}
+    shipped = case_from_dict(doc).shipped_at
+    assert shipped == datetime.fromisoformat(instant)
+    CASE_VALIDATOR.validate(doc)
+
+
+@pytest.mark.parametrize(
+    "day", ["20251201", "2025-W49-1", "2025-335", "2025-12-01\x00", "2025-12-01 "]
+)
+def test_only_the_documented_date_form(day: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A date is YYYY-MM-DD: in a decision document, and on the command line."""
+    decision = decision_to_dict(
+        evaluate(json.loads((ROOT / "examples" / "return_request_late.json").read_text()))
+    )
+    item = decision["items"][0]
+    item["obligations"]["last_day_to_request_return"] = day
+    with pytest.raises(InputError, match="an ISO 8601 date"):
+        decision_from_dict(decision)
+    assert main(["deadlines", "--approved", day]) == 2
+    assert "must be an ISO 8601 date YYYY-MM-DD" in capsys.readouterr().err

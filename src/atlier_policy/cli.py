@@ -33,7 +33,7 @@ from atlier_policy.decision import OrderDecision, Outcome
 from atlier_policy.errors import AtlierPolicyError, InputError
 from atlier_policy.limits import MAX_CASE_BYTES, MAX_PROBLEMS_RECORDED, MAX_RECORD_BYTES
 from atlier_policy.policy import default_policy
-from atlier_policy.strings import one_line
+from atlier_policy.strings import iso_date, one_line
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.termsfile import load_policy
 from atlier_policy.versions import PolicyVersions, default_evaluator, default_versions, policy_named
@@ -56,12 +56,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be an ISO 8601 date YYYY-MM-DD (got {text!r})"
-        ) from None
+    day = iso_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"must be an ISO 8601 date YYYY-MM-DD (got {text!r})")
+    return day
 
 
 def _positive(text: str) -> int:

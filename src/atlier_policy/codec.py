@@ -41,7 +41,7 @@ from atlier_policy.limits import (
 from atlier_policy.money import CURRENCIES, Money
 from atlier_policy.rules import Explanation, Reason, TraceEntry
 from atlier_policy.stages import STAGES, StageSpec
-from atlier_policy.strings import UNICODE_TEXT, has_surrogates
+from atlier_policy.strings import UNICODE_TEXT, has_surrogates, iso_date, iso_instant
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -296,28 +296,20 @@ def _decode_int(value: object, path: str, problems: _Problems) -> Any:
 
 def _decode_datetime(value: object, path: str, problems: _Problems) -> Any:
     expected = "an ISO 8601 date-time with an offset, e.g. '2025-03-03T14:00:00-05:00'"
-    if isinstance(value, str) and 10 <= len(value) <= MAX_DATETIME_LENGTH and value.isascii():
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            if parsed.tzinfo is not None and parsed.utcoffset() is not None:
-                return parsed
-            problems.add(path, expected, f"{value} (no offset)")
-            return _MISSING
-    problems.add(path, expected, value)
+    fits = isinstance(value, str) and len(value) <= MAX_DATETIME_LENGTH
+    parsed = iso_instant(value) if fits else None
+    if parsed is not None and parsed.tzinfo is not None:
+        return parsed
+    problems.add(path, expected, value if parsed is None else f"{value} (no offset)")
     return _MISSING
 
 
 def _decode_date(value: object, path: str, problems: _Problems) -> Any:
-    if isinstance(value, str) and len(value) == 10 and value.isascii():
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    problems.add(path, "an ISO 8601 date, e.g. '2025-03-03'", value)
-    return _MISSING
+    parsed = iso_date(value)
+    if parsed is None:
+        problems.add(path, "an ISO 8601 date, e.g. '2025-03-03'", value)
+        return _MISSING
+    return parsed
 
 
 def _decode_money(value: object, path: str, problems: _Problems) -> Any:

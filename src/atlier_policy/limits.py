@@ -14,8 +14,11 @@ __all__ = [
     "AMOUNT_DIGITS",
     "AMOUNT_PATTERN",
     "AMOUNT_PLACES",
+    "DATE_PATTERN",
     "FIRST_YEAR",
+    "INSTANT_PATTERN",
     "LAST_YEAR",
+    "LOCAL_PATTERN",
     "MAX_AMOUNT",
     "MAX_CASE_BYTES",
     "MAX_DATETIME_LENGTH",
@@ -48,6 +51,19 @@ MAX_STRING = 1_000
 
 MAX_DATETIME_LENGTH = 40
 """Characters of an ISO 8601 date-time in a document."""
+
+DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+"""A date: ``YYYY-MM-DD`` in ASCII digits, and no other ISO 8601 form (not ``20250303``,
+not a week or an ordinal date), nothing before or after it (code and schema)."""
+
+_TIME = r"T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
+LOCAL_PATTERN = DATE_PATTERN + _TIME
+"""A date and time of day without an offset (refused in a document, named as such)."""
+
+INSTANT_PATTERN = LOCAL_PATTERN + r"(Z|[+-][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)"
+"""An instant: ``YYYY-MM-DDTHH:MM:SS``, an optional fraction of 1 to 6 digits, and an
+offset, ``Z`` or ``+HH:MM`` (seconds and their fraction as ``datetime.isoformat`` writes
+an offset that has them). A capital ``T`` only, ASCII digits only (code and schema)."""
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 """Years an instant of a case may fall in (every deadline stays computable)."""

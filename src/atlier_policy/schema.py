@@ -15,7 +15,14 @@ from datetime import date, datetime
 from typing import Any, Union, get_args, get_origin
 
 from atlier_policy.codec import SCHEMA_VERSION, _DecisionBody, _spec
-from atlier_policy.limits import AMOUNT_PATTERN, MAX_ID_LENGTH, MAX_ITEMS, MAX_STRING
+from atlier_policy.limits import (
+    AMOUNT_PATTERN,
+    DATE_PATTERN,
+    INSTANT_PATTERN,
+    MAX_ID_LENGTH,
+    MAX_ITEMS,
+    MAX_STRING,
+)
 from atlier_policy.money import CURRENCIES, Money
 from atlier_policy.stages import STAGES
 
@@ -38,9 +45,9 @@ _TEXT = {"type": "string", "maxLength": MAX_STRING}
 _SCALARS: dict[Any, dict[str, Any]] = {
     bool: {"type": "boolean"},
     int: {"type": "integer"},
-    # An offset is required; JSON Schema's "date-time" format says so too.
-    datetime: {"type": "string", "format": "date-time"},
-    date: {"type": "string", "format": "date"},
+    # The decoder's own patterns: the documented forms only, an offset required.
+    datetime: {"type": "string", "format": "date-time", "pattern": f"^{INSTANT_PATTERN}$"},
+    date: {"type": "string", "format": "date", "pattern": f"^{DATE_PATTERN}$"},
     Money: {"$ref": "#/$defs/Money"},
 }
 

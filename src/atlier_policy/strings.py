@@ -14,12 +14,17 @@ from __future__ import annotations
 import re
 import typing
 import unicodedata
+from datetime import date, datetime
+
+from atlier_policy.limits import DATE_PATTERN, INSTANT_PATTERN, LOCAL_PATTERN
 
 __all__ = [
     "UNICODE_TEXT",
     "has_controls",
     "has_surrogates",
     "has_visible",
+    "iso_date",
+    "iso_instant",
     "one_line",
     "text_problem",
     "valid_text",
@@ -118,3 +123,42 @@ def valid_text(value: object, max_length: int, *, controls: bool = True) -> bool
     return text_problem(value, max_length) is None and (
         controls or not has_controls(typing.cast(str, value))
     )
+
+
+_DATE = re.compile(DATE_PATTERN)
+_INSTANT = re.compile(INSTANT_PATTERN)
+_LOCAL = re.compile(LOCAL_PATTERN)
+
+
+def iso_date(text: object) -> date | None:
+    """The date ``text`` writes as ``YYYY-MM-DD``, or ``None``: the documented form only
+    (``date.fromisoformat`` alone also reads ``20250303`` and week dates).
+
+    >>> iso_date("2025-03-03"), iso_date("20250303"), iso_date("2025-W10-1"), iso_date("2025-02-30")
+    (datetime.date(2025, 3, 3), None, None, None)
+    """
+    if isinstance(text, str) and _DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # a day the calendar does not have
+            return None
+    return None
+
+
+def iso_instant(text: object) -> datetime | None:
+    """The instant ``text`` writes as ``YYYY-MM-DDTHH:MM:SS[.ffffff]`` and an offset, or
+    ``None`` for any other form (``datetime.fromisoformat`` alone also reads a space or any
+    other separator, basic and week forms, missing seconds, a trailing NUL...). Without
+    its offset the date-time is returned naive, for the caller to refuse by name.
+
+    >>> iso_instant("2025-03-03T14:00:00Z")
+    datetime.datetime(2025, 3, 3, 14, 0, tzinfo=datetime.timezone.utc)
+    >>> [iso_instant(t) for t in ("2025-03-03 14:00:00Z", "2025-03-03T14:00Z")]
+    [None, None]
+    """
+    if isinstance(text, str) and (_INSTANT.fullmatch(text) or _LOCAL.fullmatch(text)):
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:  # an hour, a day or an offset that does not exist
+            return None
+    return None
