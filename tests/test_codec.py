@@ -6,7 +6,7 @@ import contextlib
 import json
 import pickle
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from atlier_policy.codec import (
 from atlier_policy.records import to_record, to_records
 from atlier_policy.schema import case_schema, decision_schema
 from atlier_policy.termsfile import load_policy
+from atlier_policy.versions import PolicyVersions
 from strategies import any_complete_case
 
 ROOT = Path(__file__).parent.parent
@@ -461,3 +462,36 @@ def test_only_the_documented_date_form(day: str, capsys: pytest.CaptureFixture[s
         decision_from_dict(decision)
     assert main(["deadlines", "--approved", day]) == 2
     assert "must be an ISO 8601 date YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_every_decision_written_is_read_back() -> None:
+    """A label naming 20 versions of 64 characters (an undated purchase under which they all
+    decide alike: 1,356 characters), and a trace of more than MAX_ITEMS entries, encode and
+    decode to equal values and validate against the schema (the label was refused on
+    decoding: strings of a decision were held to 1,000 characters)."""
+    names = [f"{i:02d}-" + "v" * 61 for i in range(20)]
+    registry = PolicyVersions.of(
+        *(
+            default_policy(version=n, effective_date=date(1900 + i, 1, 1))
+            for i, n in enumerate(names)
+        )
+    )
+    parcel = case_from_dict(
+        {
+            "stage": "lost_parcel",
+            "order_id": "P-1",
+            "status": "lost",
+            "shipped_at": "2025-03-06T12:00:00-05:00",
+        }
+    )
+    decision = registry.evaluate(parcel)
+    assert isinstance(decision, Decision)
+    assert decision.policy_version == " or ".join(names)
+    assert len(decision.policy_version) > 1_000
+    doc = _wire(decision_to_dict(decision))
+    DECISION_VALIDATOR.validate(doc)
+    assert decision_from_dict(doc) == decision
+    entry = {"depth": 0, "rule": "r", "finding": "passed", "message": "m" * 5_000}
+    doc["trace"] = [entry] * 1_500
+    DECISION_VALIDATOR.validate(doc)
+    assert len(decision_from_dict(doc).trace) == 1_500

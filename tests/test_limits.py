@@ -73,12 +73,20 @@ def test_identifier_length() -> None:
 
 
 def test_string_length_in_documents() -> None:
-    """Any other string of a document: MAX_STRING characters, not one more."""
+    """Any string of a case document: MAX_STRING characters, not one more (before the
+    identifier's own MAX_ID_LENGTH). A decision document's strings have no bound of their
+    own: what the encoder writes, the decoder reads back."""
+    with pytest.raises(InputError) as info:
+        case_from_dict({**PARCEL, "order_id": "A" * (MAX_STRING + 1)})
+    assert info.value.problems[0][:2] == (
+        "order_id",
+        f"a string of at most {MAX_STRING} characters",
+    )
     decision = decision_to_dict(evaluate(PARCEL))
-    edge = {**decision, "policy_version": "v" * MAX_STRING}
-    assert decision_from_dict(edge).policy_version == "v" * MAX_STRING
-    with pytest.raises(InputError, match="policy_version"):
-        decision_from_dict({**decision, "policy_version": "v" * (MAX_STRING + 1)})
+    long = "v" * (10 * MAX_STRING)
+    assert decision_from_dict({**decision, "policy_version": long}).policy_version == long
+    with pytest.raises(InputError, match="`policy_version` must be a string"):
+        decision_from_dict({**decision, "policy_version": 5})
 
 
 def test_item_count() -> None:

@@ -87,12 +87,19 @@ def _given(value: object) -> str:
 
 
 class _Problems:
-    """Collects every problem of a document before raising once."""
+    """Collects every problem of a document before raising once, and holds the document's
+    limits: a case's strings and arrays are bounded (``MAX_STRING``, ``MAX_ITEMS``); a
+    decision's are not (``None``): whatever :func:`decision_to_dict` writes, a label of
+    100 version names or a merchant's long message, :func:`decision_from_dict` reads back."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "max_items", "max_string")
 
-    def __init__(self) -> None:
+    def __init__(
+        self, max_string: int | None = MAX_STRING, max_items: int | None = MAX_ITEMS
+    ) -> None:
         self.items: list[tuple[str, str, str]] = []
+        self.max_string = max_string
+        self.max_items = max_items
 
     def add(self, path: str, expected: str, value: object) -> None:
         self.items.append((path or "(document)", expected, _given(value)))
@@ -168,8 +175,8 @@ def _decode(tp: Any, value: object, path: str, problems: _Problems) -> Any:
     if not isinstance(value, list):
         problems.add(path, "an array", value)
         return _MISSING
-    if len(value) > MAX_ITEMS:
-        problems.add(path, f"at most {MAX_ITEMS} entries", f"{len(value)} entries")
+    if problems.max_items is not None and len(value) > problems.max_items:
+        problems.add(path, f"at most {problems.max_items} entries", f"{len(value)} entries")
         return _MISSING
     out = [_decode(how, v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
     return _MISSING if _MISSING in out else tuple(out)
@@ -271,8 +278,10 @@ def _decode_enum(cls: type[enum.Enum], value: object, path: str, problems: _Prob
 
 
 def _decode_str(value: object, path: str, problems: _Problems) -> Any:
-    if not isinstance(value, str) or len(value) > MAX_STRING:
-        problems.add(path, f"a string of at most {MAX_STRING} characters", value)
+    limit = problems.max_string
+    if not isinstance(value, str) or (limit is not None and len(value) > limit):
+        bound = "" if limit is None else f" of at most {limit} characters"
+        problems.add(path, f"a string{bound}", value)
     elif has_surrogates(value):
         problems.add(path, UNICODE_TEXT, value)
     else:
@@ -628,7 +637,7 @@ def decision_from_dict(
             ),
             "decision",
         )
-    problems = _Problems()
+    problems = _Problems(max_string=None, max_items=None)
     if doc["kind"] == "order_decision":
         items = doc.get("items")
         decoded = [
