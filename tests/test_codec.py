@@ -495,3 +495,64 @@ def test_every_decision_written_is_read_back() -> None:
     doc["trace"] = [entry] * 1_500
     DECISION_VALIDATOR.validate(doc)
     assert len(decision_from_dict(doc).trace) == 1_500
+
+
+@pytest.mark.parametrize("version", ["2.0", 1.0, None, "1.0 "])
+def test_a_decision_of_another_schema_version_is_refused(version: Any) -> None:
+    """A decision document's schema_version is "1.0", the string: "2.0", 1.0 or null is
+    refused, and so is a missing one (they were all accepted, by decision_from_dict and
+    the deprecated Decision.from_dict alike); so is a case's request of another version."""
+    doc = decision_to_dict(
+        evaluate(json.loads((ROOT / "examples" / "lost_parcel_lost.json").read_text()))
+    )
+    with pytest.raises(InputError) as info:
+        decision_from_dict({**doc, "schema_version": version})
+    assert [p[:2] for p in info.value.problems] == [("schema_version", "'1.0'")]
+    with pytest.raises(InputError), pytest.warns(DeprecationWarning, match="from_dict"):
+        Decision.from_dict({**doc, "schema_version": version})
+    del doc["schema_version"]
+    with pytest.raises(InputError, match="`schema_version` must be present"):
+        decision_from_dict(doc)
+    inspection = json.loads((ROOT / "examples" / "inspection_refund_approved.json").read_text())
+    inspection["request"]["schema_version"] = version
+    with pytest.raises(InputError) as info:
+        case_from_dict(inspection)
+    assert [p[0] for p in info.value.problems] == ["request.schema_version"]
+    inspection["request"]["schema_version"] = "1.0"
+    assert case_from_dict(inspection).request.order_id == inspection["order_id"]
+
+
+def test_a_negative_trace_depth_is_refused() -> None:
+    """A trace entry's depth is 0 or more, in the decoder and the schema (-3 was read)."""
+    doc = _wire(
+        decision_to_dict(
+            evaluate(json.loads((ROOT / "examples" / "lost_parcel_lost.json").read_text()))
+        )
+    )
+    doc["trace"][0]["depth"] = -3
+    with pytest.raises(InputError) as info:
+        decision_from_dict(doc)
+    assert [p[0] for p in info.value.problems] == ["trace[0].depth"]
+    assert not DECISION_VALIDATOR.is_valid(doc)
+    doc["trace"][0]["depth"] = 0
+    assert decision_from_dict(doc).trace[0].depth == 0
+
+
+def test_a_byte_order_mark_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A byte order mark before a case, a batch line or a terms file is refused as what it is
+    (it was "valid JSON ... Unexpected UTF-8 BOM", or "valid TOML ... Invalid statement")."""
+    expected = "`(document)` must be UTF-8 text without a byte order mark"
+    case = tmp_path / "case.json"
+    case.write_bytes(b"\xef\xbb\xbf" + (ROOT / "examples" / "lost_parcel_lost.json").read_bytes())
+    assert main(["evaluate", str(case)]) == 2
+    assert expected in capsys.readouterr().err
+    with pytest.raises(InputError, match=re.escape(expected)):
+        case_from_json("\ufeff{}")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(case), "-o", str(out)]) == 0
+    assert expected in json.loads(out.read_text().splitlines()[0])["error"]
+    assert (
+        main(["evaluate", str(case), "--versions", str(TERMS_CORPUS / "120-byte-order-mark.toml")])
+        == 2
+    )
+    assert expected in capsys.readouterr().err

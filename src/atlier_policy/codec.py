@@ -37,11 +37,18 @@ from atlier_policy.limits import (
     MAX_DATETIME_LENGTH,
     MAX_ITEMS,
     MAX_STRING,
+    MAX_WHOLE_NUMBER,
 )
 from atlier_policy.money import CURRENCIES, Money
 from atlier_policy.rules import Explanation, Reason, TraceEntry
 from atlier_policy.stages import STAGES, StageSpec
-from atlier_policy.strings import UNICODE_TEXT, has_surrogates, iso_date, iso_instant
+from atlier_policy.strings import (
+    UNICODE_TEXT,
+    bom_problem,
+    has_surrogates,
+    iso_date,
+    iso_instant,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -221,8 +228,21 @@ def _decode_union(
         choices = ", ".join(repr(s) for s in by_stage)
         problems.add(_join(path, "stage"), f"one of {choices}", stage)
         return _MISSING
+    _check_version(value, path, problems)
     body = {k: v for k, v in value.items() if k not in ("stage", "schema_version")}
     return _decode_object(by_stage[stage], body, path, problems)
+
+
+def _check_version(
+    doc: Mapping[str, Any], path: str, problems: _Problems, *, required: bool = False
+) -> None:
+    """A document's ``schema_version``, where it gives one (a decision always does), is
+    this codec's: the string ``"1.0"`` (not ``"2.0"``, ``1.0`` or ``null``)."""
+    if "schema_version" not in doc:
+        if required:
+            problems.add(_join(path, "schema_version"), f"present ({SCHEMA_VERSION!r})", "nothing")
+    elif doc["schema_version"] != SCHEMA_VERSION:
+        problems.add(_join(path, "schema_version"), repr(SCHEMA_VERSION), doc["schema_version"])
 
 
 @cache
@@ -297,9 +317,10 @@ def _decode_bool(value: object, path: str, problems: _Problems) -> Any:
 
 
 def _decode_int(value: object, path: str, problems: _Problems) -> Any:
-    if type(value) is int and -(10**9) < value < 10**9:
+    # The one whole number of a document is a depth in a decision's trace.
+    if type(value) is int and 0 <= value <= MAX_WHOLE_NUMBER:
         return value
-    problems.add(path, "a whole number", value)
+    problems.add(path, f"a whole number from 0 to {MAX_WHOLE_NUMBER:,}", value)
     return _MISSING
 
 
@@ -361,7 +382,7 @@ _SCALARS: dict[type, Callable[[object, str, _Problems], Any]] = {
 _NAMES: dict[Any, str] = {
     str: "a string",
     bool: "true or false",
-    int: "a whole number",
+    int: "a whole number, 0 or more",
     datetime: "an ISO 8601 date-time with an offset",
     date: "an ISO 8601 date",
     Money: "a money object",
@@ -396,10 +417,8 @@ def case_from_dict(doc: object, *, stages: tuple[StageSpec, ...] = STAGES) -> An
             (("stage", f"one of {_names(stages)}", _given(stage_value)),), "case"
         ) from None
     body = {k: v for k, v in doc.items() if k not in ("stage", "schema_version")}
-    version = doc.get("schema_version", SCHEMA_VERSION)
     problems = _Problems()
-    if version != SCHEMA_VERSION:
-        problems.add("schema_version", f"{SCHEMA_VERSION!r}", version)
+    _check_version(doc, "", problems)
     case = _decode_object(spec.case, body, "", problems)
     if problems.items:
         problems.items.sort(key=lambda p: p[0])
@@ -416,7 +435,7 @@ def loads(text: str | bytes) -> Any:
     """``json.loads`` with every failure turned into our input error.
 
     Also refused: a key given twice in one object (parsers disagree on which one wins),
-    named by its path, and ``NaN`` or ``Infinity``.
+    named by its path, ``NaN`` or ``Infinity``, and a byte order mark at the start.
     """
     twice: list[_Twice] = []
 
@@ -430,6 +449,9 @@ def loads(text: str | bytes) -> Any:
         twice.append(marked)
         return marked
 
+    bom = bom_problem(text)
+    if bom is not None:
+        raise InputError((bom,), "JSON")
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
@@ -638,6 +660,7 @@ def decision_from_dict(
             "decision",
         )
     problems = _Problems(max_string=None, max_items=None)
+    _check_version(doc, "", problems, required=True)
     if doc["kind"] == "order_decision":
         items = doc.get("items")
         decoded = [

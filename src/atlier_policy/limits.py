@@ -33,6 +33,7 @@ __all__ = [
     "MAX_TERMS_BYTES",
     "MAX_VERSIONS",
     "MAX_VERSION_EVALUATIONS",
+    "MAX_WHOLE_NUMBER",
 ]
 
 # --- a case --------------------------------------------------------------------------
@@ -48,6 +49,9 @@ MAX_ID_LENGTH = 200
 
 MAX_STRING = 1_000
 """Characters of any other string of a JSON document (a decision's messages and facts)."""
+
+MAX_WHOLE_NUMBER = 10**9 - 1
+"""The largest whole number of a document (a decision's trace depth, from 0)."""
 
 MAX_DATETIME_LENGTH = 40
 """Characters of an ISO 8601 date-time in a document."""

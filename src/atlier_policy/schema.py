@@ -21,6 +21,7 @@ from atlier_policy.limits import (
     INSTANT_PATTERN,
     MAX_ID_LENGTH,
     MAX_ITEMS,
+    MAX_WHOLE_NUMBER,
 )
 from atlier_policy.money import CURRENCIES, Money
 from atlier_policy.stages import STAGES
@@ -45,7 +46,7 @@ _ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH}
 _TEXT = {"type": "string"}
 _SCALARS: dict[Any, dict[str, Any]] = {
     bool: {"type": "boolean"},
-    int: {"type": "integer"},
+    int: {"type": "integer", "minimum": 0, "maximum": MAX_WHOLE_NUMBER},
     # The decoder's own patterns: the documented forms only, an offset required.
     datetime: {"type": "string", "format": "date-time", "pattern": f"^{INSTANT_PATTERN}$"},
     date: {"type": "string", "format": "date", "pattern": f"^{DATE_PATTERN}$"},

@@ -20,6 +20,7 @@ from atlier_policy.limits import DATE_PATTERN, INSTANT_PATTERN, LOCAL_PATTERN
 
 __all__ = [
     "UNICODE_TEXT",
+    "bom_problem",
     "has_controls",
     "has_surrogates",
     "has_visible",
@@ -162,3 +163,16 @@ def iso_instant(text: object) -> datetime | None:
         except ValueError:  # an hour, a day or an offset that does not exist
             return None
     return None
+
+
+_BOM = "\ufeff"
+
+
+def bom_problem(text: str | bytes) -> tuple[str, str, str] | None:
+    """The problem of a document that starts with a byte order mark, or ``None``. JSON and
+    TOML documents are UTF-8 *without* one (RFC 8259, TOML 1.0): it is refused, named as
+    what it is, in a case file, a line of ``batch`` or ``diff`` and a terms file alike."""
+    bom = text[:3] == _BOM.encode() if isinstance(text, bytes) else text[:1] == _BOM
+    if not bom:
+        return None
+    return ("(document)", "UTF-8 text without a byte order mark", "a byte order mark (U+FEFF)")
