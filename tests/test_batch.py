@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
+import multiprocessing
 import os
 import signal
+import socket
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +110,7 @@ def test_diff_reads_each_line_on_its_own(
     assert [(r["case"], "error" in r) for r in records] == [(1, True), (2, True), (4, False)]
     assert captured.err == (
         "atlier-policy diff: 3 cases, 1 decision: 0 change outcome, 0 change reasons only, "
-        "0 change obligations only, 1 unchanged; 2 cases with errors\n"
+        "0 change obligations only, 1 unchanged; 2 cases with errors; 1 blank line\n"
     )
 
 
@@ -177,6 +183,14 @@ def _partials(folder: Path) -> list[Path]:
     return sorted(folder.glob(".*.partial"))
 
 
+def _cases_and_previous_output(folder: Path, lines: int) -> tuple[Path, Path]:
+    """A file of ``lines`` parcel cases, and an output file a run may replace."""
+    src, out = folder / "cases.jsonl", folder / "out.jsonl"
+    src.write_text((PARCEL + "\n") * lines)
+    out.write_text("previous\n")
+    return src, out
+
+
 @pytest.mark.parametrize("how", ["same path", "other spelling", "symlink", "hard link", "stdin"])
 def test_output_may_not_be_the_input(
     how: str,
@@ -240,6 +254,153 @@ def test_output_replaced_whole_keeps_its_permissions(tmp_path: Path) -> None:
     assert _partials(tmp_path) == []
 
 
+def test_output_through_a_link_replaces_its_target(tmp_path: Path) -> None:
+    """`-o LINK`: the link is followed and kept; its target gets the records (a dangling
+    link's target is created), and no temporary file is left in either folder."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    (tmp_path / "real").mkdir()
+    target = tmp_path / "real" / "out.jsonl"
+    target.write_text("previous\n")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(target)
+    assert main(["batch", str(src), "-o", str(link)]) == 0
+    assert link.is_symlink()
+    assert os.readlink(link) == str(target)
+    assert _records(target)[0]["outcome"] == "no_refund_parcel_lost"
+    dangling = tmp_path / "dangling.jsonl"
+    dangling.symlink_to(tmp_path / "real" / "new.jsonl")
+    assert main(["batch", str(src), "-o", str(dangling)]) == 0
+    assert dangling.is_symlink()
+    assert _records(tmp_path / "real" / "new.jsonl")[0]["line"] == 1
+    assert _partials(tmp_path) == []
+    assert _partials(tmp_path / "real") == []
+
+
+def test_output_to_a_fifo_is_written_through(tmp_path: Path) -> None:
+    """`-o FIFO` streams the records to the FIFO's reader; the FIFO stays a FIFO (it used to
+    be replaced by a regular file that no reader ever saw)."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text((PARCEL + "\n") * 3)
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    with _fifo_reader(fifo) as received:
+        assert main(["batch", str(src), "-o", str(fifo)]) == 0
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert [json.loads(line)["line"] for line in received[0].splitlines()] == [1, 2, 3]
+    assert _partials(tmp_path) == []
+
+
+@contextlib.contextmanager
+def _fifo_reader(fifo: Path) -> Iterator[list[bytes]]:
+    """The read end of ``fifo``, opened first (without waiting for a writer, so that nothing
+    blocks); what was written to the FIFO is read after the run (a few records: they fit in
+    the pipe's buffer)."""
+    fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    received: list[bytes] = []
+    try:
+        yield received
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            received.append(fh.read())
+    finally:
+        os.close(fd)
+
+
+def test_output_to_a_character_device_is_written_through(tmp_path: Path) -> None:
+    """`-o` a character device (a node of /dev/null's kind, made in a temporary folder, so
+    that the machine's own /dev/null is never at stake): written to, never replaced; it may
+    also be the input (reading /dev/null gives no case)."""
+    null = tmp_path / "null"
+    real = os.stat("/dev/null")
+    try:
+        os.mknod(null, stat.S_IFCHR | 0o666, real.st_rdev)
+    except PermissionError:  # pragma: no cover - only root may make device nodes
+        pytest.skip("making a device node needs root")
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    assert main(["batch", str(src), "-o", str(null)]) == 0
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+    assert main(["batch", str(null), "-o", str(null)]) == 0
+    assert stat.S_ISCHR(os.lstat(null).st_mode)
+    assert _partials(tmp_path) == []
+
+
+def test_output_is_checked_before_any_case_is_evaluated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad `-o` (a loop of links, a path through a file, a missing folder) is refused
+    with exit 2 and one line before the first case is evaluated."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    evaluated: list[object] = []
+    monkeypatch.setattr(cli, "evaluate", evaluated.append)
+    monkeypatch.chdir(tmp_path)  # short names: the message quotes at most 80 characters
+    Path("loop").symlink_to("loop")
+    for output, problem in [
+        ("loop", "Too many levels of symbolic links"),
+        ("cases.jsonl/out.jsonl", "Not a directory"),
+        ("missing/out.jsonl", "No such file or directory"),
+    ]:
+        assert main(["batch", "cases.jsonl", "-o", output]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("atlier-policy: error: `output` must be a writable path")
+        assert problem in err
+        assert err.count("\n") == 1
+    assert evaluated == []
+
+
+def test_a_failed_write_to_a_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A stream that cannot be opened (a socket) or written (a failing device) gives one
+    line: exit 2 before the run, exit 1 during it; a reader that goes away is quiet."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    sock = tmp_path / "s.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock))
+    try:
+        assert main(["batch", str(src), "-o", str(sock)]) == 2
+    finally:
+        server.close()
+    assert "`output` must be a writable path" in capsys.readouterr().err
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+
+    def fail(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(cli, "_decide_line", fail)
+    with _fifo_reader(fifo):
+        assert main(["batch", str(src), "-o", str(fifo)]) == 1
+    assert capsys.readouterr().err == (
+        f"atlier-policy: error: cannot write {fifo} ({os.strerror(errno.EIO)})\n"
+    )
+
+
+def test_a_fifo_whose_reader_goes_away_is_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The reader of `-o FIFO` closes it in the middle of the run: the run ends quietly, as
+    when the reader of standard output goes away."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text((PARCEL + "\n") * 3)
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    reader = [os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)]
+    real = cli._decide_line
+
+    def reader_leaves(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
+        if reader:
+            os.close(reader.pop())  # the writer has the FIFO open by now
+        return real(lineno, data)
+
+    monkeypatch.setattr(cli, "_decide_line", reader_leaves)
+    assert main(["batch", str(src), "-o", str(fifo)]) == 141
+    assert capsys.readouterr().err == ""
+
+
 @pytest.mark.parametrize(
     ("target", "code"),
     [("os.fsync", errno.ENOSPC), ("os.replace", errno.EACCES), ("os.chmod", errno.EPERM)],
@@ -276,10 +437,7 @@ def test_interrupt_in_process_removes_the_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Ctrl-C in the middle of a run: exit 130, one line, the old output kept."""
-    src = tmp_path / "cases.jsonl"
-    src.write_text((PARCEL + "\n") * 3)
-    out = tmp_path / "out.jsonl"
-    out.write_text("previous\n")
+    src, out = _cases_and_previous_output(tmp_path, 3)
     real = cli._decide_line
 
     def interrupted(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
@@ -294,10 +452,31 @@ def test_interrupt_in_process_removes_the_temporary_file(
     assert _partials(tmp_path) == []
 
 
+STOPPING = [
+    (signal.SIGINT, 130, "interrupted"),
+    (signal.SIGTERM, 143, "terminated"),
+    (signal.SIGHUP, 129, "hung up"),
+]
+
+
+def _default_dispositions() -> None:
+    """In the child before it runs: the stopping signals at their defaults, whatever the
+    test runner inherited (a shell's background job ignores SIGINT, nohup SIGHUP)."""
+    for signum, _, _ in STOPPING:
+        signal.signal(signum, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_sigint_of_a_real_run(jobs: str, tmp_path: Path) -> None:
-    """Ctrl-C (SIGINT to the whole process group) during a real `batch -o` run: exit 130,
-    exactly one line on stderr, no traceback from any process, the previous output intact."""
+@pytest.mark.parametrize(
+    ("signum", "status", "words"), STOPPING, ids=[s.name for s, _, _ in STOPPING]
+)
+def test_a_signal_stops_a_real_run_cleanly(
+    signum: signal.Signals, status: int, words: str, jobs: str, tmp_path: Path
+) -> None:
+    """Ctrl-C (SIGINT), SIGTERM (a service manager, `kill`) or SIGHUP (a closed terminal)
+    sent to the whole process group during a real `batch -o` run: the shell's status for
+    the signal, exactly one line on stderr, no traceback from any process, the previous
+    output intact and no temporary file left (SIGTERM and SIGHUP used to leave both)."""
     src = tmp_path / "cases.jsonl"
     src.write_text((MULTI + "\n") * 20_000)
     out = tmp_path / "out.jsonl"
@@ -307,18 +486,135 @@ def test_sigint_of_a_real_run(jobs: str, tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group, as a terminal's job is
+        preexec_fn=_default_dispositions,  # the test runner has no threads
     )
     deadline = time.monotonic() + 60
     while not any(p.stat().st_size > 0 for p in _partials(tmp_path)):  # decisions are flowing
         assert proc.poll() is None, proc.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGINT)
+    os.killpg(proc.pid, signum)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
-    assert err == b"atlier-policy: interrupted\n"
+    assert proc.returncode == status
+    assert err == f"atlier-policy: {words}\n".encode()
     assert out.read_text() == "previous\n"
     assert _partials(tmp_path) == []
+
+
+@pytest.mark.parametrize(("signum", "status", "words"), STOPPING[1:], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_in_process_removes_the_temporary_file(
+    signum: signal.Signals,
+    status: int,
+    words: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """SIGTERM or SIGHUP in the middle of a run: its status, one line, the old output kept,
+    and the signal's previous handler back once the command has returned."""
+    src, out = _cases_and_previous_output(tmp_path, 3)
+    real = cli._decide_line
+
+    def signalled(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
+        # Sent only once the command has a handler for it (the test runner survives
+        # a command that would not).
+        if lineno == 2 and signal.getsignal(signum) is not signal.SIG_DFL:
+            os.kill(os.getpid(), signum)
+        return real(lineno, data)
+
+    monkeypatch.setattr(cli, "_decide_line", signalled)
+    before = signal.signal(signum, signal.SIG_DFL)
+    try:
+        assert main(["batch", str(src), "-o", str(out)]) == status
+        assert signal.getsignal(signum) == signal.SIG_DFL
+    finally:
+        signal.signal(signum, before)
+    assert capsys.readouterr().err == f"atlier-policy: {words}\n"
+    assert out.read_text() == "previous\n"
+    assert _partials(tmp_path) == []
+
+
+def test_an_ignored_hangup_stays_ignored(tmp_path: Path) -> None:
+    """Under `nohup` (SIGHUP ignored) a hang-up does not stop the run; and `main` called
+    outside the main thread (an embedding program) leaves every signal alone."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text((PARCEL + "\n") * 2)
+    out = tmp_path / "out.jsonl"
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        real = cli._decide_line
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(
+                cli,
+                "_decide_line",
+                lambda n, data: (os.kill(os.getpid(), signal.SIGHUP), real(n, data))[1],
+            )
+            assert main(["batch", str(src), "-o", str(out)]) == 0
+        assert [r["line"] for r in _records(out)] == [1, 2]
+        assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before)
+    statuses: list[int] = []
+    handlers = {s: signal.getsignal(s) for s, _, _ in STOPPING}
+    worker = threading.Thread(
+        target=lambda: statuses.append(main(["batch", str(src), "-o", str(out)]))
+    )
+    worker.start()
+    worker.join()
+    assert statuses == [0]
+    assert {s: signal.getsignal(s) for s, _, _ in STOPPING} == handlers
+
+
+def test_an_interrupt_with_workers_stops_them_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C while `--jobs 2` workers hold chunks: exit 130, one line, the old output kept,
+    and every worker process stopped and reaped."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text((PARCEL + "\n") * 6)
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+    started: list[Any] = []
+    real_start = cli._start_workers
+
+    def start(jobs: int) -> list[tuple[Any, Any]]:
+        started.extend(real_start(jobs))
+        return started
+
+    def chunks(lines: Any) -> Iterator[list[tuple[int, bytes | None]]]:
+        for line in lines:
+            yield [line]
+            if line[0] == 3:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_start_workers", start)
+    monkeypatch.setattr(cli, "_chunks", chunks)
+    assert main(["batch", str(src), "-o", str(out), "--jobs", "2"]) == 130
+    assert capsys.readouterr().err == "atlier-policy: interrupted\n"
+    assert out.read_text() == "previous\n"
+    assert _partials(tmp_path) == []
+    assert len(started) == 2
+    assert all(process.exitcode == -signal.SIGKILL for process, _ in started)
+
+
+def test_a_worker_serves_chunks_until_told_to_stop() -> None:
+    """A worker answers each chunk with its records, returns on None, and returns quietly
+    when its parent's end of the pipe is gone; a worker that dies is named, not awaited."""
+    ours, theirs = multiprocessing.Pipe()
+    worker = threading.Thread(target=cli._worker, args=(theirs,))
+    worker.start()
+    ours.send([(7, PARCEL.encode())])
+    ((record, kinds),) = ours.recv()
+    assert (json.loads(record)["line"], kinds) == (7, ("no_refund_parcel_lost",))
+    ours.send(None)
+    worker.join()
+    ours, theirs = multiprocessing.Pipe()
+    ours.close()
+    cli._worker(theirs)  # EOF: returns without a traceback
+    ours, theirs = multiprocessing.Pipe()
+    theirs.close()
+    with pytest.raises(RuntimeError, match="a worker process of --jobs ended unexpectedly"):
+        cli._receive(ours)
 
 
 # --- arbitrary bytes ------------------------------------------------------------------------

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from atlier_policy import cli
 from atlier_policy.cli import MAX_CASE_BYTES, main
 
 
@@ -83,7 +87,8 @@ def _jsonl(tmp_path, lines):  # type: ignore[no-untyped-def]
     return path
 
 
-EXAMPLE = (Path(__file__).parent.parent / "examples" / "return_request_late.json").read_text()
+EXAMPLE_PATH = Path(__file__).parent.parent / "examples" / "return_request_late.json"
+EXAMPLE = EXAMPLE_PATH.read_text()
 PARCEL = '{"stage": "lost_parcel", "order_id": "P-1", "status": "lost", "shipped_at": "2025-03-06T12:00:00-05:00"}'
 
 
@@ -241,17 +246,106 @@ def test_deadlines_delivery_only(capsys: pytest.CaptureFixture[str]) -> None:
     assert "refund" not in out
 
 
+def _gone(*_: object) -> object:
+    raise BrokenPipeError
+
+
 def test_broken_pipe_is_quiet(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A reader that goes away (`| head`) ends the command quietly with exit 0."""
-
-    def gone(*_: object) -> object:
-        raise BrokenPipeError
-
-    monkeypatch.setattr("atlier_policy.cli._COMMANDS", {"policy": gone})
-    assert main(["policy"]) == 0
+    """A reader that goes away (`| head`) ends the command quietly with 141, the shell's
+    status for SIGPIPE (it used to be 0: the command had not done its job)."""
+    monkeypatch.setattr("atlier_policy.cli._COMMANDS", {"policy": _gone})
+    assert main(["policy"]) == 141
     assert capsys.readouterr().err == ""
+
+
+def test_broken_pipe_sends_the_rest_of_stdout_nowhere(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """After a broken pipe, standard output's descriptor is the null device: what is left
+    in its buffer cannot break the pipe again when Python flushes it at exit."""
+    monkeypatch.setattr("atlier_policy.cli._COMMANDS", {"policy": _gone})
+    assert main(["policy"]) == 141
+    print("left in the buffer")
+    sys.stdout.flush()
+    assert capfd.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["policy"],
+        ["schema", "case"],
+        ["evaluate", str(Path(__file__).parent.parent / "examples" / "return_request_late.json")],
+        ["deadlines", "--approved", "2025-11-21"],
+        ["batch", "-"],
+    ],
+    ids=["policy", "schema", "evaluate", "deadlines", "batch"],
+)
+def test_a_reader_gone_before_the_first_byte(argv: list[str]) -> None:
+    """`atlier-policy ... | head -0`: the pipe is closed before anything is written, whether
+    the output is large or fits in the buffer: status 141, and nothing at all on stderr (no
+    "internal error", no "Exception ignored" from Python's flush at exit)."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "atlier_policy", *argv],
+            input=(PARCEL + "\n").encode(),
+            stdout=write,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (141, b"")
+
+
+def test_a_closed_stdout(tmp_path: Path) -> None:
+    """Standard output closed (`>&-`): a command that writes to it says so in one line and
+    exits 1 (it used to be an internal error); `batch -o FILE` does not need it."""
+
+    def close_stdout() -> None:
+        os.close(1)
+
+    command = [sys.executable, "-m", "atlier_policy"]
+    done = subprocess.run(
+        [*command, "policy"],
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        check=False,
+        preexec_fn=close_stdout,
+    )
+    assert (done.returncode, done.stderr) == (
+        1,
+        b"atlier-policy: error: cannot write the output: standard output is closed\n",
+    )
+    src = _jsonl(tmp_path, [PARCEL])
+    out = tmp_path / "out.jsonl"
+    done = subprocess.run(
+        [*command, "batch", str(src), "-o", str(out)],
+        stderr=subprocess.PIPE,
+        check=False,
+        preexec_fn=close_stdout,
+    )
+    assert done.returncode == 0
+    assert json.loads(out.read_text())["outcome"] == "no_refund_parcel_lost"
+
+
+def test_a_closed_stdout_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same, measured in this process: `sys.stdout` is None when descriptor 1 was
+    closed before Python started."""
+    monkeypatch.setattr("sys.stdout", None)
+    assert main(["evaluate", str(EXAMPLE_PATH)]) == 1
+    assert capsys.readouterr().err == (
+        "atlier-policy: error: cannot write the output: standard output is closed\n"
+    )
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(_jsonl(tmp_path, [PARCEL])), "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["line"] == 1
 
 
 def test_main_module(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -299,10 +393,33 @@ def test_diff_text_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert out[1] == (
         "3 cases, 2 decisions: 0 change outcome, 1 change reasons only, "
         "0 change obligations only, 1 unchanged; "
-        "1 case with errors"
+        "1 case with errors; 1 blank line"  # counted as `batch` counts them
     )
     assert "return request: not eligible -> not eligible  -return_window_expired" in out[3]
     assert out[-1].startswith("  error in case 3: JSON: `(document)` must be valid JSON")
+
+
+def test_diff_keeps_only_the_pairs_that_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`diff` holds the pairs that differ and counts the others, whatever the file's size
+    (it used to hold every pair of the file until the end)."""
+    built: list[Any] = []
+    real = cli.Comparison
+
+    def keep(**fields: Any) -> Any:
+        built.append(real(**fields))
+        return built[-1]
+
+    monkeypatch.setattr(cli, "Comparison", keep)
+    src = _jsonl(tmp_path, [json.dumps(json.loads(EXAMPLE))] + [PARCEL] * 50)
+    assert main(["diff", "--candidate", FOURTEEN, str(src)]) == 0
+    (comparison,) = built
+    assert [d.stage for d in comparison.decisions] == ["return_request"]
+    assert [(s, o.value, n) for s, o, n in comparison.unchanged] == [
+        ("lost_parcel", "no_refund_parcel_lost", 50)
+    ]
+    assert "51 cases, 51 decisions:" in capsys.readouterr().out
 
 
 def test_diff_json_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -314,7 +431,7 @@ def test_diff_json_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     )
     doc = json.loads(capsys.readouterr().out)
     assert doc["baseline"] == f"{text} (version 2025-01-12)"
-    assert (doc["cases"], doc["decisions"], doc["changed"]) == (2, 1, 1)
+    assert (doc["cases"], doc["decisions"], doc["changed"], doc["blank_lines"]) == (2, 1, 1, 0)
     assert doc["groups"][0]["reason_code"] == "return_window_expired"
     assert doc["errors"][0]["case"] == 2
     assert main(["diff", "--candidate", FOURTEEN, str(src), "--format", "jsonl"]) == 0
@@ -323,6 +440,24 @@ def test_diff_json_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert (first["case"], first["reasons_removed"]) == (1, "return_window_expired")
     assert (second["case"], second["problems"][0]["field"]) == (2, "stage")
     assert captured.err.startswith("atlier-policy diff: 2 cases, 1 decision:")
+
+
+def test_every_json_output_escapes_line_breaking_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`diff --format json` (indented, for people) writes U+2028, NEL and DEL of a case as
+    `\\u` escapes, as every other JSON output does; it used to write them raw. So does
+    `policy --format json`, through the same encoder."""
+    late = {**json.loads(EXAMPLE), "order_id": "A\u2028\x85\x7f"}
+    src = _jsonl(tmp_path, [json.dumps(late)])
+    assert main(["diff", "--candidate", FOURTEEN, str(src), "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert out.isascii()
+    assert "\x7f" not in out
+    assert '"order_id": "A\\u2028\\u0085\\u007f"' in out
+    assert json.loads(out)["changes"][0]["order_id"] == late["order_id"]
+    assert main(["policy", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["version"] == "2025-01-12"
 
 
 def test_diff_against_versions_from_stdin(
@@ -400,6 +535,32 @@ def test_deadlines_case_timeline(capsys: pytest.CaptureFixture[str]) -> None:
     assert "refund approved:                        2025-11-21 (Friday)" in lines
     assert lines[-2] == "refund latest (10th business day, §4):  2025-12-08 (Monday)"
     assert lines[-1] == "calendar: US, policy version 2025-01-12"
+
+
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def test_deadlines_case_escapes_the_case_strings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`deadlines --case`: a SKU holding an escape sequence, a line break or a bidi override,
+    and a version name holding one, are shown escaped, one line per date (they reached the
+    terminal raw)."""
+    doc = json.loads((EXAMPLE_PATH.parent / "return_request_multi_item.json").read_text())
+    doc["items"][0]["item"]["sku"] = "R\x1b[31mED\u202eevil\n"
+    doc["items"][1]["item"]["delivered_at"] = "2025-03-04T12:00:00-05:00"  # SKUs are named
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(doc))
+    versions = tmp_path / "versions.toml"
+    versions.write_text('[[versions]]\nversion = "v\\u202eX"\neffective_date = 1900-01-01\n')
+    assert main(["deadlines", "--case", str(case), "--versions", str(versions)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert not UNSAFE.search(out.replace("\n", ""))
+    assert "purchased (R\\x1b[31mED\\u202eevil\\n): " in out
+    assert len({line.index(" 2025-") for line in lines[:-1]}) == 1  # aligned, escapes counted
+    assert lines[-1] == "calendar: US, policy version v\\u202eX"
+    assert len(lines) == 18
 
 
 def test_deadlines_case_and_dates_exclusive(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,6 +6,7 @@ import contextlib
 import json
 import pickle
 import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from atlier_policy.codec import (
 from atlier_policy.records import to_record, to_records
 from atlier_policy.schema import case_schema, decision_schema
 from atlier_policy.termsfile import load_policy
+from atlier_policy.versions import PolicyVersions
 from strategies import any_complete_case
 
 ROOT = Path(__file__).parent.parent
@@ -386,3 +388,171 @@ def test_enum_field_that_is_not_a_string(given: Any) -> None:
     ((field, expected, _),) = info.value.problems
     assert field == "status"
     assert expected == "one of 'in_transit', 'delivered_to_store', 'lost'"
+
+
+LOOSE_INSTANTS = [
+    "2025-03-06T12:00:00-05:00\x00",  # a trailing NUL
+    "20250306T120000-0500",  # the basic format
+    "2025-W10-4T12:00:00-05:00",  # a week date
+    "2025-03-06 12:00:00-05:00",  # a space for the T
+    "2025-03-06X12:00:00-05:00",  # any other separator
+    "2025-03-06t12:00:00-05:00",
+    "2025-03-06T12-05:00",  # the hour alone
+    "2025-03-06T12:00-05:00",  # no seconds
+    "2025-03-06T12:00:00,5-05:00",  # a decimal comma
+    "2025-03-06T12:00:00.1234567-05:00",  # seven digits of fraction
+    "2025-03-06T12:00:00-0500",  # an offset without its colon
+    "2025-03-06T12:00:00z",
+    "２０２５-03-06T12:00:00-05:00",
+]
+
+
+@pytest.mark.parametrize("instant", LOOSE_INSTANTS, ids=[repr(t) for t in LOOSE_INSTANTS])
+def test_only_the_documented_instant_form(instant: str) -> None:
+    """An instant is YYYY-MM-DDTHH:MM:SS[.f], then Z or +HH:MM: the other forms Python's
+    fromisoformat reads (a NUL after it, a week date, a space, no seconds...) are refused,
+    naming the field (they were accepted)."""
+    doc = {"stage": "lost_parcel", "order_id": "P-1", "shipped_at": instant}
+    with pytest.raises(InputError) as info:
+        case_from_dict(doc)
+    assert [p[0] for p in info.value.problems] == ["shipped_at"]
+    assert not CASE_VALIDATOR.is_valid(doc)  # the schema publishes the decoder's pattern
+
+
+def test_an_instant_of_the_right_form_that_does_not_exist() -> None:
+    """The documented form with an hour, a day or an offset that does not exist is refused."""
+    for instant in (
+        "2025-03-06T24:00:00-05:00",
+        "2025-02-30T12:00:00Z",
+        "2025-03-06T12:00:00+24:00",
+    ):
+        with pytest.raises(InputError, match="`shipped_at` must be an ISO 8601 date-time"):
+            case_from_dict({"stage": "lost_parcel", "order_id": "P-1", "shipped_at": instant})
+
+
+@pytest.mark.parametrize(
+    "instant",
+    [
+        "2025-03-06T12:00:00-05:00",
+        "2025-03-06T12:00:00Z",
+        "2025-03-06T12:00:00.5+05:30",
+        "2025-03-06T12:00:00.123456+00:00",
+        "1900-01-01T00:00:00+05:53:28",  # a local mean time offset, as isoformat writes it
+    ],
+)
+def test_the_documented_instant_forms(instant: str) -> None:
+    """The documented forms, and every form datetime.isoformat writes, are read."""
+    doc = {"stage": "lost_parcel", "order_id": "P-1", "shipped_at": instant}
+    shipped = case_from_dict(doc).shipped_at
+    assert shipped == datetime.fromisoformat(instant)
+    CASE_VALIDATOR.validate(doc)
+
+
+@pytest.mark.parametrize(
+    "day", ["20251201", "2025-W49-1", "2025-335", "2025-12-01\x00", "2025-12-01 "]
+)
+def test_only_the_documented_date_form(day: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A date is YYYY-MM-DD: in a decision document, and on the command line."""
+    decision = decision_to_dict(
+        evaluate(json.loads((ROOT / "examples" / "return_request_late.json").read_text()))
+    )
+    item = decision["items"][0]
+    item["obligations"]["last_day_to_request_return"] = day
+    with pytest.raises(InputError, match="an ISO 8601 date"):
+        decision_from_dict(decision)
+    assert main(["deadlines", "--approved", day]) == 2
+    assert "must be an ISO 8601 date YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_every_decision_written_is_read_back() -> None:
+    """A label naming 20 versions of 64 characters (an undated purchase under which they all
+    decide alike: 1,356 characters), and a trace of more than MAX_ITEMS entries, encode and
+    decode to equal values and validate against the schema (the label was refused on
+    decoding: strings of a decision were held to 1,000 characters)."""
+    names = [f"{i:02d}-" + "v" * 61 for i in range(20)]
+    registry = PolicyVersions.of(
+        *(
+            default_policy(version=n, effective_date=date(1900 + i, 1, 1))
+            for i, n in enumerate(names)
+        )
+    )
+    parcel = case_from_dict(
+        {
+            "stage": "lost_parcel",
+            "order_id": "P-1",
+            "status": "lost",
+            "shipped_at": "2025-03-06T12:00:00-05:00",
+        }
+    )
+    decision = registry.evaluate(parcel)
+    assert isinstance(decision, Decision)
+    assert decision.policy_version == " or ".join(names)
+    assert len(decision.policy_version) > 1_000
+    doc = _wire(decision_to_dict(decision))
+    DECISION_VALIDATOR.validate(doc)
+    assert decision_from_dict(doc) == decision
+    entry = {"depth": 0, "rule": "r", "finding": "passed", "message": "m" * 5_000}
+    doc["trace"] = [entry] * 1_500
+    DECISION_VALIDATOR.validate(doc)
+    assert len(decision_from_dict(doc).trace) == 1_500
+
+
+@pytest.mark.parametrize("version", ["2.0", 1.0, None, "1.0 "])
+def test_a_decision_of_another_schema_version_is_refused(version: Any) -> None:
+    """A decision document's schema_version is "1.0", the string: "2.0", 1.0 or null is
+    refused, and so is a missing one (they were all accepted, by decision_from_dict and
+    the deprecated Decision.from_dict alike); so is a case's request of another version."""
+    doc = decision_to_dict(
+        evaluate(json.loads((ROOT / "examples" / "lost_parcel_lost.json").read_text()))
+    )
+    with pytest.raises(InputError) as info:
+        decision_from_dict({**doc, "schema_version": version})
+    assert [p[:2] for p in info.value.problems] == [("schema_version", "'1.0'")]
+    with pytest.raises(InputError), pytest.warns(DeprecationWarning, match="from_dict"):
+        Decision.from_dict({**doc, "schema_version": version})
+    del doc["schema_version"]
+    with pytest.raises(InputError, match="`schema_version` must be present"):
+        decision_from_dict(doc)
+    inspection = json.loads((ROOT / "examples" / "inspection_refund_approved.json").read_text())
+    inspection["request"]["schema_version"] = version
+    with pytest.raises(InputError) as info:
+        case_from_dict(inspection)
+    assert [p[0] for p in info.value.problems] == ["request.schema_version"]
+    inspection["request"]["schema_version"] = "1.0"
+    assert case_from_dict(inspection).request.order_id == inspection["order_id"]
+
+
+def test_a_negative_trace_depth_is_refused() -> None:
+    """A trace entry's depth is 0 or more, in the decoder and the schema (-3 was read)."""
+    doc = _wire(
+        decision_to_dict(
+            evaluate(json.loads((ROOT / "examples" / "lost_parcel_lost.json").read_text()))
+        )
+    )
+    doc["trace"][0]["depth"] = -3
+    with pytest.raises(InputError) as info:
+        decision_from_dict(doc)
+    assert [p[0] for p in info.value.problems] == ["trace[0].depth"]
+    assert not DECISION_VALIDATOR.is_valid(doc)
+    doc["trace"][0]["depth"] = 0
+    assert decision_from_dict(doc).trace[0].depth == 0
+
+
+def test_a_byte_order_mark_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A byte order mark before a case, a batch line or a terms file is refused as what it is
+    (it was "valid JSON ... Unexpected UTF-8 BOM", or "valid TOML ... Invalid statement")."""
+    expected = "`(document)` must be UTF-8 text without a byte order mark"
+    case = tmp_path / "case.json"
+    case.write_bytes(b"\xef\xbb\xbf" + (ROOT / "examples" / "lost_parcel_lost.json").read_bytes())
+    assert main(["evaluate", str(case)]) == 2
+    assert expected in capsys.readouterr().err
+    with pytest.raises(InputError, match=re.escape(expected)):
+        case_from_json("\ufeff{}")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(case), "-o", str(out)]) == 0
+    assert expected in json.loads(out.read_text().splitlines()[0])["error"]
+    assert (
+        main(["evaluate", str(case), "--versions", str(TERMS_CORPUS / "120-byte-order-mark.toml")])
+        == 2
+    )
+    assert expected in capsys.readouterr().err

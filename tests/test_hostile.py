@@ -13,7 +13,7 @@ import pytest
 from atlier_policy import DateOutOfRangeError, InputError, OrderDecision, evaluate
 from atlier_policy.cli import main
 from atlier_policy.codec import case_from_dict, case_from_json
-from atlier_policy.limits import MAX_ITEMS
+from atlier_policy.limits import MAX_ITEMS, MAX_PROBLEMS_RECORDED, MAX_PROBLEMS_SHOWN
 
 ROOT = Path(__file__).parent.parent
 RETURN = json.loads((ROOT / "examples" / "return_request_eligible.json").read_text())
@@ -104,6 +104,52 @@ def test_cli_refuses_oversized_batch_line(
     first, second = (json.loads(line) for line in out.read_text().splitlines())
     assert first["problems"][0]["field"] == "line"
     assert second["outcome"] == "no_refund_parcel_lost"
+
+
+def _unknown_keys(n: int) -> str:
+    """A lost-parcel case with ``n`` unknown keys: ``n`` problems."""
+    return (
+        '{"stage": "lost_parcel", "order_id": "A"' + "".join(f', "k{i}": 0' for i in range(n)) + "}"
+    )
+
+
+def test_many_problems_give_a_bounded_record_and_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line with 20,000 problems gives an error record that lists MAX_PROBLEMS_RECORDED of
+    them and counts the rest, and a message naming MAX_PROBLEMS_SHOWN (the record was 2 MB,
+    and `evaluate` printed a line of 1 MB)."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(_unknown_keys(20_000) + "\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(src), "-o", str(out)]) == 0
+    (line,) = out.read_text().splitlines()
+    assert len(line) < 20_000
+    record = json.loads(line)
+    assert len(record["problems"]) == MAX_PROBLEMS_RECORDED
+    assert record["more_problems"] == 20_000 - MAX_PROBLEMS_RECORDED
+    assert record["problems"][0] == {
+        "field": "k0",
+        "expected": "absent (unknown key)",
+        "given": "0",
+    }
+    assert record["error"].count("must be") == MAX_PROBLEMS_SHOWN
+    assert record["error"].endswith(f"; and {20_000 - MAX_PROBLEMS_SHOWN} more problems")
+    capsys.readouterr()
+    assert main(["evaluate", str(src)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert len(err) < 5_000
+    with pytest.raises(InputError) as info:
+        case_from_json(_unknown_keys(20_000))
+    assert len(info.value.problems) == 20_000  # the exception keeps every problem
+
+
+def test_one_problem_more_than_a_message_names() -> None:
+    """MAX_PROBLEMS_SHOWN problems are all named; one more is counted, in the singular."""
+    problems = tuple((f"f{i}", "x", "y") for i in range(MAX_PROBLEMS_SHOWN + 1))
+    assert "more" not in str(InputError(problems[:-1]))
+    assert str(InputError(problems)).endswith("`f19` must be x (got y); and 1 more problem")
 
 
 def test_no_eval_exec_or_unpickling_in_the_package() -> None:

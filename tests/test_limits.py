@@ -73,12 +73,20 @@ def test_identifier_length() -> None:
 
 
 def test_string_length_in_documents() -> None:
-    """Any other string of a document: MAX_STRING characters, not one more."""
+    """Any string of a case document: MAX_STRING characters, not one more (before the
+    identifier's own MAX_ID_LENGTH). A decision document's strings have no bound of their
+    own: what the encoder writes, the decoder reads back."""
+    with pytest.raises(InputError) as info:
+        case_from_dict({**PARCEL, "order_id": "A" * (MAX_STRING + 1)})
+    assert info.value.problems[0][:2] == (
+        "order_id",
+        f"a string of at most {MAX_STRING} characters",
+    )
     decision = decision_to_dict(evaluate(PARCEL))
-    edge = {**decision, "policy_version": "v" * MAX_STRING}
-    assert decision_from_dict(edge).policy_version == "v" * MAX_STRING
-    with pytest.raises(InputError, match="policy_version"):
-        decision_from_dict({**decision, "policy_version": "v" * (MAX_STRING + 1)})
+    long = "v" * (10 * MAX_STRING)
+    assert decision_from_dict({**decision, "policy_version": long}).policy_version == long
+    with pytest.raises(InputError, match="`policy_version` must be a string"):
+        decision_from_dict({**decision, "policy_version": 5})
 
 
 def test_item_count() -> None:
@@ -108,26 +116,32 @@ def test_years() -> None:
 
 
 @pytest.mark.parametrize(
-    ("amount", "ok"),
+    ("amount", "currency", "ok"),
     [
-        ("999999999.999999", True),  # the largest amount a document can hold
-        ("1000000000", False),  # ten digits before the point
-        ("0.000001", True),
-        ("0.0000001", False),  # seven after it
-        ("240.", False),
-        (".5", False),
-        ("+240.00", False),
-        ("2.4e2", False),
+        ("999999999.99", "USD", True),  # the largest amount in dollars
+        ("999999999.9999", "CLF", True),  # the largest a document can hold (AMOUNT_PLACES)
+        ("999999999", "JPY", True),
+        ("1000000000", "JPY", False),  # ten digits before the point
+        ("0.01", "USD", True),
+        ("0.001", "USD", False),  # more decimals than the dollar has
+        ("0.0", "JPY", False),  # the yen has none, not even a zero
+        ("0.001", "BHD", True),
+        ("0.00001", "CLF", False),  # five after the point: no currency has five
+        ("240.", "USD", False),
+        (".5", "USD", False),
+        ("+240.00", "USD", False),
+        ("2.4e2", "USD", False),
     ],
 )
-def test_amount(amount: str, ok: bool) -> None:
-    """Amounts: AMOUNT_DIGITS digits before the point, AMOUNT_PLACES after, ASCII only."""
+def test_amount(amount: str, currency: str, ok: bool) -> None:
+    """Amounts: AMOUNT_DIGITS digits before the point, at most the currency's decimal
+    places after (AMOUNT_PLACES, the largest minor unit, in the pattern), ASCII only."""
     if ok:
-        price = case_from_dict(_price(amount)).items[0].item.price
-        assert price == Money(Decimal(amount), "USD")
+        price = case_from_dict(_price(amount, currency)).items[0].item.price
+        assert price == Money(Decimal(amount), currency)
         assert abs(price.amount) < MAX_AMOUNT
     else:
-        _refused(_price(amount), "items[0].item.price.amount")
+        _refused(_price(amount, currency), "items[0].item.price.amount")
 
 
 def test_amount_pattern_is_the_schemas() -> None:
@@ -183,7 +197,7 @@ def test_batch_line_bytes(tmp_path: Path) -> None:
 def test_largest_output_of_a_line() -> None:
     """The largest decision a batch line can give stays under MAX_RECORD_BYTES: MAX_ITEMS
     items whose identifiers are as long as allowed and written 6 bytes a character."""
-    worst = "\x01" * MAX_ID_LENGTH  # JSON writes each as \\u0001
+    worst = "A" + "\x01" * (MAX_ID_LENGTH - 1)  # a visible one; JSON writes the rest as \\u0001
     bought = "2025-02-27T12:00:00-05:00"  # dated, so each item gets its whole decision
     doc = _with(
         order_id=worst, items=[{"item": {"sku": worst, "purchased_at": bought}}] * MAX_ITEMS

@@ -9,8 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from atlier_policy import Decision, InputError, OrderDecision, evaluate
+from atlier_policy.cases import LostParcelReport
 from atlier_policy.errors import _shown
-from atlier_policy.strings import has_controls, has_surrogates, one_line, valid_text
+from atlier_policy.strings import (
+    has_controls,
+    has_surrogates,
+    has_visible,
+    one_line,
+    text_problem,
+    valid_text,
+)
 
 UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
@@ -101,3 +109,64 @@ def test_decision_text_escapes_the_case_strings() -> None:
     assert lines[0].startswith("order O\\u2028: ")
     assert "item S\\x85" in lines[1]
     assert not UNSAFE.search(str(order).replace("\n", ""))
+
+
+INVISIBLE = [
+    "\x00",
+    "\x00\x00 ",
+    "\u200b",  # zero-width space
+    "\u200b\u200d\u200c",  # zero-width space, joiner, non-joiner
+    "\ufeff",  # byte order mark
+    "\u00ad",  # soft hyphen
+    "\u202e\u2066",  # bidi controls
+    "\u3164",  # Hangul filler: a letter drawn blank
+    "\u2800",  # braille blank
+    "\u0301",  # a combining accent with nothing to sit on
+    "\u3000\u00a0\t",
+]
+
+
+@pytest.mark.parametrize("text", INVISIBLE, ids=[repr(t) for t in INVISIBLE])
+def test_an_identifier_needs_a_visible_character(text: str) -> None:
+    """An order id or a SKU of NUL, zero-width, format or blank characters only is refused,
+    by the case class and by the decoder, naming the field (they were accepted)."""
+    assert not has_visible(text)
+    assert not valid_text(text, 200)
+    with pytest.raises(InputError, match="`order_id` must be a visible character"):
+        LostParcelReport(order_id=text)
+    with pytest.raises(InputError) as info:
+        evaluate(
+            {
+                "stage": "return_request",
+                "order_id": "A-1",
+                "requested_at": "2025-03-05T12:00:00-05:00",
+                "items": [{"item": {"sku": text}}],
+            }
+        )
+    assert [p[0] for p in info.value.problems] == ["items[0].item.sku"]
+
+
+@pytest.mark.parametrize("text", ["A", "A\u200bB", "é", "\u65e5\u672c", "\u0915\u093f", "\x00-1"])
+def test_an_identifier_with_a_visible_character(text: str) -> None:
+    """One visible character is enough, whatever else the identifier holds."""
+    assert has_visible(text)
+    assert LostParcelReport(order_id=text).order_id == text
+
+
+def test_a_lone_surrogate_is_named_as_such() -> None:
+    """A lone surrogate in an identifier or any string: the error names the field and says
+    the text is not valid Unicode (it said "a non-empty string of at most 200 characters",
+    or "of at most 1000 characters", of a short, non-empty string)."""
+    with pytest.raises(InputError) as info:
+        LostParcelReport(order_id="A\ud800")
+    assert info.value.problems == (
+        ("order_id", "valid Unicode text, without a lone surrogate", "'A\\ud800'"),
+    )
+    with pytest.raises(InputError) as info:
+        evaluate({"stage": "lost_parcel", "order_id": "A\udfff"})
+    assert info.value.problems == (
+        ("order_id", "valid Unicode text, without a lone surrogate", '"A\\udfff"'),
+    )
+    assert "lone surrogate" in str(info.value)
+    assert text_problem("A" * 201, 200) == "a string of 1 to 200 characters"
+    assert text_problem(7, 200) == "a string of 1 to 200 characters"

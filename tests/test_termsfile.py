@@ -79,6 +79,15 @@ def test_every_key_and_its_type() -> None:
             [("effective_date", "a date like 2026-01-01", "'1 Jan 2026'")],
         ),
         ("effective_date = 20260101", [("effective_date", "a date like 2026-01-01", "20260101")]),
+        # Forms date.fromisoformat reads and the documented one is not (they were accepted).
+        (
+            "effective_date = '20260101'",
+            [("effective_date", "a date like 2026-01-01", "'20260101'")],
+        ),
+        (
+            "effective_date = '2026-W01-4'",
+            [("effective_date", "a date like 2026-01-01", "'2026-W01-4'")],
+        ),
         (
             "eligible_channels = 'website'",
             [

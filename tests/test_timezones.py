@@ -61,6 +61,7 @@ HOSTILE = [
     "Etc/GMT+14",  # looks like a zone, is none
     "Mars/Olympus",
     "localtime",  # a link to the machine's zone, not an IANA name
+    "Factory",  # the database's "no zone configured" placeholder (it was accepted)
     "posixrules",
     "zone.tab",
     "tzdata.zi",
@@ -147,6 +148,8 @@ def test_dateutil_fallback_opens_nothing_for_hostile_names(monkeypatch: pytest.M
         with files_touched() as touched, pytest.raises(InputError):
             PolicyTerms(store_timezone="../../../../etc/localtime")
         assert touched == []
+        with pytest.raises(InputError, match="store_timezone"):
+            PolicyTerms(store_timezone="Factory")
     finally:
         terms_module._zones.cache_clear()
 

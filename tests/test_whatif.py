@@ -34,6 +34,32 @@ def _late(days_after: int) -> Any:
     return b.return_request(b.DELIVERED + b.days(days_after))
 
 
+def test_unchanged_pairs_may_be_counted_instead_of_kept() -> None:
+    """A comparison that keeps only the pairs that differ (as `atlier-policy diff` does, so
+    that its memory follows the changes) and counts the others by (stage, outcome) reads
+    exactly as the one that keeps every pair: counts, transitions, groups, summary."""
+    full = compare([_late(10), _late(3), _late(1), b.defect_claim(), b.defect_claim()], TEXT, TEXT)
+    kept = tuple(d for d in full.decisions if d.differs)
+    assert kept == ()  # the same policy twice: nothing differs
+    full = compare([_late(10), _late(3), _late(1), b.defect_claim(), b.parcel()], TEXT, FOURTEEN)
+    kept = tuple(d for d in full.decisions if d.differs)
+    left = [d for d in full.decisions if not d.differs]
+    assert 0 < len(kept) < len(full.decisions)
+    counted: dict[tuple[str, Any], int] = {}
+    for d in left:
+        counted[(d.stage, d.baseline)] = counted.get((d.stage, d.baseline), 0) + 1
+    tallied = replace(
+        full, decisions=kept, unchanged=tuple((s, o, n) for (s, o), n in counted.items())
+    )
+    assert tallied.total == len(full.decisions)
+    assert tallied.transitions == full.transitions
+    assert tallied.groups == full.groups
+    assert tallied.summary() == full.summary()
+    assert tallied.to_dict() == full.to_dict()
+    assert full.to_dict()["blank_lines"] is None
+    assert replace(tallied, blank_lines=2).summary().split("\n")[1].endswith("; 2 blank lines")
+
+
 def test_a_wider_window_turns_late_returns_eligible() -> None:
     """§1 "within 7 days of delivery": 10 days late under 7, in time under a 14-day candidate."""
     result = compare([_late(10), _late(3), b.defect_claim()], TEXT, FOURTEEN)

@@ -26,7 +26,7 @@ from atlier_policy.limits import LAST_YEAR as _LAST_YEAR
 from atlier_policy.limits import MAX_ID_LENGTH
 from atlier_policy.limits import MAX_ITEMS as _MAX_ITEMS
 from atlier_policy.money import Money
-from atlier_policy.strings import valid_text
+from atlier_policy.strings import text_problem
 
 __all__ = [
     "NOT_YET",
@@ -199,11 +199,10 @@ def _req(value: object, kind: type | tuple[type, ...], name: str, ctx: str, what
 
 
 def _text(value: object, name: str, ctx: str) -> None:
-    if not valid_text(value, MAX_ID_LENGTH):
-        raise InputError.single(name, _TEXT, value, ctx)
-
-
-_TEXT = f"a non-empty string of at most {MAX_ID_LENGTH} characters (Unicode text)"
+    """An identifier: 1 to MAX_ID_LENGTH characters, valid Unicode, a visible one among them."""
+    problem = text_problem(value, MAX_ID_LENGTH)
+    if problem is not None:
+        raise InputError.single(name, problem, value, ctx)
 
 
 def _enum(value: object, cls: type[E], name: str, ctx: str) -> None:

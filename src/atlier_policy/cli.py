@@ -4,19 +4,22 @@ Subcommands: ``evaluate`` (one case), ``batch`` (JSON Lines, streaming),
 ``diff`` (the same cases under two policies), ``deadlines``, ``policy`` and ``schema``.
 
 Exit status: 0 when the command did its job (whatever the decision's outcome),
-2 for bad input or usage (one line on stderr, no traceback), 1 for anything
-unexpected.
+2 for bad input or usage (one line on stderr, no traceback), 1 for an output that
+cannot be written and for anything unexpected; 130, 143 and 129 after SIGINT (Ctrl-C),
+SIGTERM and SIGHUP, and 141 (the shell's status for SIGPIPE), silently, when the reader
+of the output went away (``| head``).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
+import signal
 import stat
 import sys
 import tempfile
+import threading
 import typing
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,11 +29,11 @@ from typing import Any, BinaryIO
 
 from atlier_policy.api import evaluate
 from atlier_policy.codec import case_from_dict, decision_to_dict, dumps, loads, to_json
-from atlier_policy.decision import OrderDecision
+from atlier_policy.decision import OrderDecision, Outcome
 from atlier_policy.errors import AtlierPolicyError, InputError
-from atlier_policy.limits import MAX_CASE_BYTES, MAX_RECORD_BYTES
+from atlier_policy.limits import MAX_CASE_BYTES, MAX_PROBLEMS_RECORDED, MAX_RECORD_BYTES
 from atlier_policy.policy import default_policy
-from atlier_policy.strings import one_line
+from atlier_policy.strings import iso_date, one_line
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.termsfile import load_policy
 from atlier_policy.versions import PolicyVersions, default_evaluator, default_versions, policy_named
@@ -53,12 +56,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _iso_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be an ISO 8601 date YYYY-MM-DD (got {text!r})"
-        ) from None
+    day = iso_date(text)
+    if day is None:
+        raise argparse.ArgumentTypeError(f"must be an ISO 8601 date YYYY-MM-DD (got {text!r})")
+    return day
 
 
 def _positive(text: str) -> int:
@@ -109,17 +110,19 @@ def _build_parser() -> _Parser:
         "none; a bad line never stops the run. Blank lines (only spaces, tabs, CRs) get no "
         "record and are counted in the summary on stderr. A line holds at most "
         f"{MAX_CASE_BYTES} bytes and gives at most {MAX_RECORD_BYTES} bytes. Ctrl-C stops the "
-        "run with exit status 130.",
+        "run with exit status 130, SIGTERM with 143, SIGHUP with 129.",
     )
     ba.add_argument("file", help="cases, one JSON document per line (- for standard input)")
     ba.add_argument(
         "-o",
         "--output",
         default="-",
-        help="where to write decisions (default stdout). The file is written whole or not at "
-        "all: to a temporary file in its folder, renamed at the end; a run that is "
-        "interrupted or fails leaves OUTPUT as it was and keeps no partial output. OUTPUT "
-        "must not be the input.",
+        help="where to write decisions (default stdout), checked before any case is "
+        "evaluated. A file is written whole or not at all: to a temporary file in its "
+        "folder, renamed at the end; a run that is interrupted or fails leaves OUTPUT as it "
+        "was and keeps no partial output. A link is followed (its target is replaced, the "
+        "link kept); a device or a FIFO is written straight through. OUTPUT must not be "
+        "the input.",
     )
     ba.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
 
@@ -260,11 +263,17 @@ def _error_record(key: str, lineno: int, exc: Exception) -> dict[str, Any]:
     """The record of a line that gave no decision: our input error, or a bug (named)."""
     if isinstance(exc, AtlierPolicyError):
         problems = getattr(exc, "problems", ())
-        return {
+        record = {
             key: lineno,
             "error": str(exc),
-            "problems": [{"field": f, "expected": e, "given": g} for f, e, g in problems],
+            "problems": [
+                {"field": f, "expected": e, "given": g}
+                for f, e, g in problems[:MAX_PROBLEMS_RECORDED]
+            ],
         }
+        if len(problems) > MAX_PROBLEMS_RECORDED:
+            record["more_problems"] = len(problems) - MAX_PROBLEMS_RECORDED
+        return record
     return {key: lineno, "error": one_line(f"internal error: {type(exc).__name__}: {exc}")}
 
 
@@ -292,32 +301,120 @@ def _work(chunk: list[tuple[int, bytes | None]]) -> list[tuple[str, tuple[str, .
     return [_decide_line(n, data) for n, data in chunk]
 
 
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP reached the command: it stops as after Ctrl-C (a BaseException,
+    like KeyboardInterrupt, so that no line's error handling can swallow it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+# The signals that stop a run cleanly, and the line each one prints. SIGINT is Python's
+# own KeyboardInterrupt; SIGHUP does not exist everywhere.
+_STOPPED = {
+    getattr(signal, name): words
+    for name, words in (("SIGTERM", "terminated"), ("SIGHUP", "hung up"))
+    if hasattr(signal, name)
+}
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise _Stopped(signum)
+
+
+@contextlib.contextmanager
+def _stopping() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise :class:`_Stopped` while the command runs, so that a run
+    removes its temporary file and stops its workers before it exits. A signal that is
+    ignored (``nohup``) stays ignored; outside the main thread nothing changes."""
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in _STOPPED:
+            if signal.getsignal(signum) == signal.SIG_DFL:
+                previous[signum] = signal.signal(signum, _stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def _results(
     chunks: Iterator[list[tuple[int, bytes | None]]], jobs: int
 ) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
+    """The records of each chunk, in order: here, or in ``jobs`` worker processes.
+
+    Each worker has a pipe of its own and at most one chunk in flight, so memory stays
+    flat on any input size and no lock is shared: a worker stopped at any moment leaves
+    nothing held. Workers start with SIGINT, SIGTERM and SIGHUP ignored (dispositions
+    that survive exec, and that Python keeps): a signal sent to the whole process group
+    reaches only this process, which stops them when it leaves, whatever they are doing.
+    """
     if jobs == 1:
         yield from map(_work, chunks)
         return
-    import multiprocessing
-    import signal
-
-    # Workers start with SIGINT ignored (a disposition that survives exec, and that
-    # Python keeps): Ctrl-C reaches the whole process group, and only this process
-    # answers it. Leaving the `with` terminates the workers.
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    workers = _start_workers(jobs)
+    finished = False
     try:
-        pool = multiprocessing.get_context("spawn").Pool(jobs)
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    with pool:
-        # A bounded window of chunks in flight keeps memory flat on any input size.
-        window: deque[Any] = deque()
+        idle = deque(conn for _, conn in workers)
+        busy: deque[Any] = deque()  # in the order of their chunks
         for chunk in chunks:
-            window.append(pool.apply_async(_work, (chunk,)))
-            if len(window) >= 2 * jobs:
-                yield window.popleft().get()
-        while window:
-            yield window.popleft().get()
+            if not idle:
+                idle.append(busy[0])
+                yield _receive(busy.popleft())
+            conn = idle.popleft()
+            conn.send(chunk)
+            busy.append(conn)
+        while busy:
+            yield _receive(busy.popleft())
+        finished = True
+    finally:
+        for process, conn in workers:
+            if finished:
+                conn.send(None)  # no more work: the worker returns
+            else:
+                process.kill()  # an interrupt or an error: at once, mid-chunk or not
+        for process, conn in workers:
+            process.join()
+            conn.close()
+
+
+def _start_workers(jobs: int) -> list[tuple[Any, Any]]:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    stopping = (signal.SIGINT, *_STOPPED)
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in stopping}
+    workers = []
+    try:
+        for _ in range(jobs):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_worker, args=(theirs,))
+            process.start()
+            theirs.close()
+            workers.append((process, ours))
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return workers
+
+
+def _worker(conn: Any) -> None:
+    """A worker process of ``batch --jobs``: chunks in, their records out, until None.
+    If this process's parent is gone (its end of the pipe closed), it returns quietly."""
+    try:
+        while (chunk := conn.recv()) is not None:
+            conn.send(_work(chunk))
+    except (EOFError, BrokenPipeError):
+        pass
+
+
+def _receive(conn: Any) -> list[tuple[str, tuple[str, ...]]]:
+    try:
+        return typing.cast(list[tuple[str, tuple[str, ...]]], conn.recv())
+    except EOFError:
+        raise RuntimeError("a worker process of --jobs ended unexpectedly") from None
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -330,7 +427,7 @@ def _batch(args: argparse.Namespace) -> int:
         sink = (
             sys.stdout.buffer
             if args.output == "-"
-            else stack.enter_context(_replacing(args.output, source))
+            else stack.enter_context(_output(args.output, source))
         )
         lines = _Lines(source)
         for results in _results(_chunks(lines), args.jobs):
@@ -363,25 +460,52 @@ class _WriteError(Exception):
 
 
 @contextlib.contextmanager
-def _replacing(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
-    """``-o PATH``: a temporary file in PATH's folder, renamed over PATH at the end.
+def _output(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
+    """``-o PATH``, checked before any case is evaluated, then written as its kind allows.
 
-    PATH is replaced whole or not at all: on any failure or interrupt the temporary file
-    is removed and PATH is left as it was (no partial output is kept). The input itself
-    is refused as PATH, by whatever name (compared by device and inode).
+    A regular file, or a path where nothing is yet, is replaced whole or not at all
+    (:func:`_replacing`). A symbolic link is followed: its target is replaced and the link
+    kept. Anything else, a character device such as ``/dev/null`` or a FIFO, is a stream:
+    it is written straight through, never replaced. The input itself is refused as PATH,
+    by whatever name (compared by device and inode), unless it is a character device.
     """
+    real = os.path.realpath(path)
     try:
-        target: os.stat_result | None = os.stat(path)
-    except OSError:
+        target: os.stat_result | None = os.stat(real)
+    except FileNotFoundError:
         target = None
-    if target is not None and _same_file(target, source):
-        raise InputError.single("output", "a file other than the input", path)
+    except OSError as exc:  # a loop of links, a file used as a folder, a denied search
+        raise InputError.single("output", "a writable path", f"{path} ({exc.strerror})") from None
     if target is not None and stat.S_ISDIR(target.st_mode):
         raise InputError.single("output", "a file path, not a folder", path)
-    folder = os.path.dirname(os.path.abspath(path))
+    if target is not None and not stat.S_ISCHR(target.st_mode) and _same_file(target, source):
+        raise InputError.single("output", "a file other than the input", path)
+    if target is None or stat.S_ISREG(target.st_mode):
+        with _replacing(path, real, target) as fh:
+            yield fh
+        return
+    try:
+        stream = open(real, "wb")  # noqa: SIM115 - closed below, errors named
+    except OSError as exc:
+        raise InputError.single("output", "a writable path", f"{path} ({exc.strerror})") from None
+    try:
+        with stream:
+            yield stream
+    except BrokenPipeError:  # the reader of a FIFO went away: as for standard output
+        raise
+    except OSError as exc:
+        raise _WriteError(f"cannot write {path} ({exc.strerror})") from None
+
+
+@contextlib.contextmanager
+def _replacing(path: str, real: str, target: os.stat_result | None) -> Iterator[BinaryIO]:
+    """A temporary file in the folder of ``real`` (PATH, its links followed), renamed over
+    it at the end: on any failure or interrupt the temporary file is removed and the file
+    is left as it was (no partial output is kept)."""
+    folder = os.path.dirname(real)
     try:
         fd, temp = tempfile.mkstemp(
-            dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".partial"
+            dir=folder, prefix=f".{os.path.basename(real)}.", suffix=".partial"
         )
     except OSError as exc:
         raise InputError.single("output", "a writable path", f"{path} ({exc.strerror})") from None
@@ -391,7 +515,7 @@ def _replacing(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(temp, stat.S_IMODE(target.st_mode) if target else _new_file_mode())
-        os.replace(temp, path)
+        os.replace(temp, real)
     except OSError as exc:
         _remove(temp)
         raise _WriteError(f"cannot write {path} ({exc.strerror}): it is left as it was") from None
@@ -435,7 +559,10 @@ def _diff(args: argparse.Namespace) -> int:
         f"{where} ({_describe(policy)})"
         for where, policy in ((args.baseline or "the text", baseline), (args.candidate, candidate))
     ]
-    pairs: list[DecisionChange] = []
+    # Only the pairs that differ are kept; the others are counted (memory follows the
+    # changes, not the file).
+    kept: list[DecisionChange] = []
+    unchanged: Counter[tuple[str, Outcome]] = Counter()
     errors: list[tuple[int, str]] = []
     cases = 0
     with contextlib.ExitStack() as stack:
@@ -449,19 +576,24 @@ def _diff(args: argparse.Namespace) -> int:
                 if args.format == "jsonl":
                     print(dumps(record))
                 continue
-            if args.format == "jsonl":
-                for change in result:
+            for change in result:
+                if args.format == "jsonl":
                     print(dumps(change.to_record()))
-            pairs.extend(result)
+                if change.differs:
+                    kept.append(change)
+                else:
+                    unchanged[(change.stage, change.baseline)] += 1
     comparison = Comparison(
         baseline=names[0],
         candidate=names[1],
         cases=cases,
-        decisions=tuple(pairs),
+        decisions=tuple(kept),
         errors=tuple(errors),
+        unchanged=tuple((stage, outcome, n) for (stage, outcome), n in unchanged.items()),
+        blank_lines=lines.blank,
     )
     if args.format == "json":
-        print(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
+        print(dumps(comparison.to_dict(), indent=2))
     elif args.format == "text":
         print(comparison.summary(limit=args.limit))
     else:
@@ -509,7 +641,7 @@ def _deadlines(args: argparse.Namespace) -> int:
         entries = timeline_of_dates(terms, delivered=args.delivered, approved=args.approved)
     print(format_timeline(entries))
     where = terms.calendar_country + (f"-{terms.calendar_subdiv}" if terms.calendar_subdiv else "")
-    print(f"calendar: {where}, policy version {version}")
+    print(one_line(f"calendar: {where}, policy version {version}"))
     return 0
 
 
@@ -521,13 +653,7 @@ def _policy(args: argparse.Namespace) -> int:
         for c in policy.clauses()
     ]
     if args.format == "json":
-        print(
-            json.dumps(
-                {"version": policy.version, "terms": terms, "clauses": clauses},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(dumps({"version": policy.version, "terms": terms, "clauses": clauses}, indent=2))
         return 0
     print(f"Atlier Jewelry Return & Refund Policy, version {policy.version}")
     print("terms:")
@@ -567,11 +693,30 @@ _COMMANDS = {
 }
 
 
+def _discard_stdout() -> None:
+    """After a broken pipe: standard output's file descriptor goes to the null device, so
+    that what is left in its buffer is dropped when Python flushes it at exit, instead of
+    breaking the pipe again there (the recipe of the ``signal`` module's documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # no file behind it (embedded, tests)
+        pass
+    finally:
+        os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status instead of exiting."""
     try:
         args = _build_parser().parse_args(argv)
-        return _COMMANDS[args.command](args)
+        if sys.stdout is None and getattr(args, "output", "-") == "-":
+            raise _WriteError("cannot write the output: standard output is closed")
+        with _stopping():
+            status = _COMMANDS[args.command](args)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a reader gone is found here, not by Python at exit
+        return status
     except SystemExit as exc:  # --help and --version: printed, nothing else to do
         return int(exc.code or 0)
     except (_UsageError, AtlierPolicyError) as exc:
@@ -580,11 +725,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _WriteError as exc:
         print(f"atlier-policy: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
-    except BrokenPipeError:  # e.g. `atlier-policy batch ... | head`
-        return 0
+    except BrokenPipeError:  # e.g. `atlier-policy batch ... | head`: quietly, as SIGPIPE
+        _discard_stdout()
+        return 141
     except KeyboardInterrupt:  # Ctrl-C: one line, the shell's status for SIGINT
         print("atlier-policy: interrupted", file=sys.stderr)
         return 130
+    except _Stopped as exc:  # SIGTERM, SIGHUP: the same, with their own statuses
+        print(f"atlier-policy: {_STOPPED[exc.signum]}", file=sys.stderr)
+        return 128 + exc.signum
     except Exception as exc:  # the promise: no traceback reaches a user
         message = one_line(f"{type(exc).__name__}: {exc}")
         print(f"atlier-policy: internal error: {message}", file=sys.stderr)

@@ -37,11 +37,18 @@ from atlier_policy.limits import (
     MAX_DATETIME_LENGTH,
     MAX_ITEMS,
     MAX_STRING,
+    MAX_WHOLE_NUMBER,
 )
 from atlier_policy.money import CURRENCIES, Money
 from atlier_policy.rules import Explanation, Reason, TraceEntry
 from atlier_policy.stages import STAGES, StageSpec
-from atlier_policy.strings import has_surrogates
+from atlier_policy.strings import (
+    UNICODE_TEXT,
+    bom_problem,
+    has_surrogates,
+    iso_date,
+    iso_instant,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -87,15 +94,26 @@ def _given(value: object) -> str:
 
 
 class _Problems:
-    """Collects every problem of a document before raising once."""
+    """Collects every problem of a document before raising once, and holds the document's
+    limits: a case's strings and arrays are bounded (``MAX_STRING``, ``MAX_ITEMS``); a
+    decision's are not (``None``): whatever :func:`decision_to_dict` writes, a label of
+    100 version names or a merchant's long message, :func:`decision_from_dict` reads back."""
 
-    __slots__ = ("items",)
+    __slots__ = ("items", "max_items", "max_string")
 
-    def __init__(self) -> None:
+    def __init__(
+        self, max_string: int | None = MAX_STRING, max_items: int | None = MAX_ITEMS
+    ) -> None:
         self.items: list[tuple[str, str, str]] = []
+        self.max_string = max_string
+        self.max_items = max_items
 
     def add(self, path: str, expected: str, value: object) -> None:
         self.items.append((path or "(document)", expected, _given(value)))
+
+    def within(self, path: str, exc: InputError) -> None:
+        """The problems a value's own checks found, each named under ``path``."""
+        self.items.extend((_join(path, field), e, g) for field, e, g in exc.problems)
 
 
 _MISSING = object()
@@ -164,8 +182,8 @@ def _decode(tp: Any, value: object, path: str, problems: _Problems) -> Any:
     if not isinstance(value, list):
         problems.add(path, "an array", value)
         return _MISSING
-    if len(value) > MAX_ITEMS:
-        problems.add(path, f"at most {MAX_ITEMS} entries", f"{len(value)} entries")
+    if problems.max_items is not None and len(value) > problems.max_items:
+        problems.add(path, f"at most {problems.max_items} entries", f"{len(value)} entries")
         return _MISSING
     out = [_decode(how, v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
     return _MISSING if _MISSING in out else tuple(out)
@@ -210,8 +228,21 @@ def _decode_union(
         choices = ", ".join(repr(s) for s in by_stage)
         problems.add(_join(path, "stage"), f"one of {choices}", stage)
         return _MISSING
+    _check_version(value, path, problems)
     body = {k: v for k, v in value.items() if k not in ("stage", "schema_version")}
     return _decode_object(by_stage[stage], body, path, problems)
+
+
+def _check_version(
+    doc: Mapping[str, Any], path: str, problems: _Problems, *, required: bool = False
+) -> None:
+    """A document's ``schema_version``, where it gives one (a decision always does), is
+    this codec's: the string ``"1.0"`` (not ``"2.0"``, ``1.0`` or ``null``)."""
+    if "schema_version" not in doc:
+        if required:
+            problems.add(_join(path, "schema_version"), f"present ({SCHEMA_VERSION!r})", "nothing")
+    elif doc["schema_version"] != SCHEMA_VERSION:
+        problems.add(_join(path, "schema_version"), repr(SCHEMA_VERSION), doc["schema_version"])
 
 
 @cache
@@ -245,8 +276,7 @@ def _decode_object(cls: type, value: object, path: str, problems: _Problems) -> 
     try:
         return cls(**kwargs)
     except InputError as exc:  # cross-field checks of the case class itself
-        for field, expected, given in exc.problems:
-            problems.items.append((_join(path, field), expected, given))
+        problems.within(path, exc)
         return _MISSING
 
 
@@ -268,9 +298,14 @@ def _decode_enum(cls: type[enum.Enum], value: object, path: str, problems: _Prob
 
 
 def _decode_str(value: object, path: str, problems: _Problems) -> Any:
-    if isinstance(value, str) and len(value) <= MAX_STRING and not has_surrogates(value):
+    limit = problems.max_string
+    if not isinstance(value, str) or (limit is not None and len(value) > limit):
+        bound = "" if limit is None else f" of at most {limit} characters"
+        problems.add(path, f"a string{bound}", value)
+    elif has_surrogates(value):
+        problems.add(path, UNICODE_TEXT, value)
+    else:
         return value
-    problems.add(path, f"a string of at most {MAX_STRING} characters (Unicode text)", value)
     return _MISSING
 
 
@@ -282,36 +317,29 @@ def _decode_bool(value: object, path: str, problems: _Problems) -> Any:
 
 
 def _decode_int(value: object, path: str, problems: _Problems) -> Any:
-    if type(value) is int and -(10**9) < value < 10**9:
+    # The one whole number of a document is a depth in a decision's trace.
+    if type(value) is int and 0 <= value <= MAX_WHOLE_NUMBER:
         return value
-    problems.add(path, "a whole number", value)
+    problems.add(path, f"a whole number from 0 to {MAX_WHOLE_NUMBER:,}", value)
     return _MISSING
 
 
 def _decode_datetime(value: object, path: str, problems: _Problems) -> Any:
     expected = "an ISO 8601 date-time with an offset, e.g. '2025-03-03T14:00:00-05:00'"
-    if isinstance(value, str) and 10 <= len(value) <= MAX_DATETIME_LENGTH and value.isascii():
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            if parsed.tzinfo is not None and parsed.utcoffset() is not None:
-                return parsed
-            problems.add(path, expected, f"{value} (no offset)")
-            return _MISSING
-    problems.add(path, expected, value)
+    fits = isinstance(value, str) and len(value) <= MAX_DATETIME_LENGTH
+    parsed = iso_instant(value) if fits else None
+    if parsed is not None and parsed.tzinfo is not None:
+        return parsed
+    problems.add(path, expected, value if parsed is None else f"{value} (no offset)")
     return _MISSING
 
 
 def _decode_date(value: object, path: str, problems: _Problems) -> Any:
-    if isinstance(value, str) and len(value) == 10 and value.isascii():
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    problems.add(path, "an ISO 8601 date, e.g. '2025-03-03'", value)
-    return _MISSING
+    parsed = iso_date(value)
+    if parsed is None:
+        problems.add(path, "an ISO 8601 date, e.g. '2025-03-03'", value)
+        return _MISSING
+    return parsed
 
 
 def _decode_money(value: object, path: str, problems: _Problems) -> Any:
@@ -326,11 +354,21 @@ def _decode_money(value: object, path: str, problems: _Problems) -> Any:
     if not isinstance(currency, str) or currency not in CURRENCIES:
         problems.add(_join(path, "currency"), "an ISO 4217 currency code like 'USD'", currency)
         ok = False
-    # The pattern admits only amounts Money accepts: below MAX_AMOUNT, ASCII digits.
-    return Money(Decimal(amount), currency) if ok else _MISSING
+    if not ok:
+        return _MISSING
+    # The pattern admits only amounts below MAX_AMOUNT, in ASCII digits; Money itself
+    # refuses more decimals than the currency has.
+    try:
+        return Money(Decimal(amount), currency)
+    except InputError as exc:
+        problems.within(path, exc)
+        return _MISSING
 
 
-_AMOUNT_EXPECTED = f"a decimal string like '240.00', below {MAX_AMOUNT:,f}"
+_AMOUNT_EXPECTED = (
+    f"a decimal string like '240.00', below {MAX_AMOUNT:,f}, "
+    "with at most the currency's decimal places"
+)
 
 
 _SCALARS: dict[type, Callable[[object, str, _Problems], Any]] = {
@@ -344,7 +382,7 @@ _SCALARS: dict[type, Callable[[object, str, _Problems], Any]] = {
 _NAMES: dict[Any, str] = {
     str: "a string",
     bool: "true or false",
-    int: "a whole number",
+    int: "a whole number, 0 or more",
     datetime: "an ISO 8601 date-time with an offset",
     date: "an ISO 8601 date",
     Money: "a money object",
@@ -368,7 +406,7 @@ def case_from_dict(doc: object, *, stages: tuple[StageSpec, ...] = STAGES) -> An
     ...     for problem in err.problems:
     ...         print(problem)
     ('colour', 'absent (unknown key)', '"red"')
-    ('order_id', 'a string of at most 1000 characters (Unicode text)', '7')
+    ('order_id', 'a string of at most 1000 characters', '7')
     """
     if not isinstance(doc, dict):
         raise InputError((("(document)", "a JSON object with a `stage`", _given(doc)),), "case")
@@ -379,10 +417,8 @@ def case_from_dict(doc: object, *, stages: tuple[StageSpec, ...] = STAGES) -> An
             (("stage", f"one of {_names(stages)}", _given(stage_value)),), "case"
         ) from None
     body = {k: v for k, v in doc.items() if k not in ("stage", "schema_version")}
-    version = doc.get("schema_version", SCHEMA_VERSION)
     problems = _Problems()
-    if version != SCHEMA_VERSION:
-        problems.add("schema_version", f"{SCHEMA_VERSION!r}", version)
+    _check_version(doc, "", problems)
     case = _decode_object(spec.case, body, "", problems)
     if problems.items:
         problems.items.sort(key=lambda p: p[0])
@@ -399,7 +435,7 @@ def loads(text: str | bytes) -> Any:
     """``json.loads`` with every failure turned into our input error.
 
     Also refused: a key given twice in one object (parsers disagree on which one wins),
-    named by its path, and ``NaN`` or ``Infinity``.
+    named by its path, ``NaN`` or ``Infinity``, and a byte order mark at the start.
     """
     twice: list[_Twice] = []
 
@@ -413,6 +449,9 @@ def loads(text: str | bytes) -> Any:
         twice.append(marked)
         return marked
 
+    bom = bom_problem(text)
+    if bom is not None:
+        raise InputError((bom,), "JSON")
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8")
@@ -481,7 +520,7 @@ def _encode(value: Any, stages: tuple[StageSpec, ...] = STAGES) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Money):
-        return {"amount": str(value.amount), "currency": value.currency}
+        return _money(value)
     if isinstance(value, tuple):
         return [_encode(v, stages) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -525,7 +564,8 @@ def decision_to_dict(decision: Decision | OrderDecision) -> dict[str, Any]:
 
 
 def _money(m: Money | None) -> dict[str, str] | None:
-    return None if m is None else {"amount": str(m.amount), "currency": m.currency}
+    # Positional notation ("100", never "1E+2"): what the decoder reads back.
+    return None if m is None else {"amount": f"{m.amount:f}", "currency": m.currency}
 
 
 def _day(d: date | None) -> str | None:
@@ -619,7 +659,8 @@ def decision_from_dict(
             ),
             "decision",
         )
-    problems = _Problems()
+    problems = _Problems(max_string=None, max_items=None)
+    _check_version(doc, "", problems, required=True)
     if doc["kind"] == "order_decision":
         items = doc.get("items")
         decoded = [
@@ -691,11 +732,22 @@ class _DecisionBody:
     policy_version: str
 
 
-def dumps(doc: Mapping[str, Any]) -> str:
-    """Compact, key-order-stable JSON text of one line: every character that could end a
-    line for some reader (U+2028, U+2029, NEL and the other C1 controls), DEL and lone
-    surrogates are written as ``\\u`` escapes, like the C0 controls always are."""
-    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+def dumps(doc: Mapping[str, Any], *, indent: int | None = None) -> str:
+    """Key-order-stable JSON text, compact and of one line (or, with ``indent``, indented
+    for people): every character that could end a line for some reader (U+2028, U+2029,
+    NEL and the other C1 controls), DEL and lone surrogates are written as ``\\u``
+    escapes, like the C0 controls always are. Every JSON the package writes is written so.
+
+    >>> print(dumps({"order_id": "A\\u2028", "n": [1]}, indent=1))
+    {
+     "order_id": "A\\u2028",
+     "n": [
+      1
+     ]
+    }
+    """
+    separators = (",", ":") if indent is None else (",", ": ")
+    text = json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators)
     return text if text.isascii() and "\x7f" not in text else text.translate(_JSON_ESCAPES)
 
 

@@ -16,7 +16,8 @@ purpose derives from :class:`AtlierPolicyError`::
 Messages are one line: ``context: `field` must be <expected> (got <given>)``. Every
 part of a problem is escaped with :func:`~atlier_policy.strings.one_line` as the error is
 built, so neither ``problems`` nor the message can hold a control character, a line
-separator or a lone surrogate, whatever key or value was given.
+separator or a lone surrogate, whatever key or value was given. A message names at most
+``MAX_PROBLEMS_SHOWN`` problems and counts the others; ``problems`` holds them all.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import sys
 import warnings
 
+from atlier_policy.limits import MAX_PROBLEMS_SHOWN
 from atlier_policy.strings import one_line
 
 __all__ = [
@@ -89,8 +91,12 @@ class InputError(AtlierPolicyError, ValueError):
         self.problems = problems
         self.context = context
         parts = [
-            f"`{field}` must be {expected} (got {given})" for field, expected, given in problems
+            f"`{field}` must be {expected} (got {given})"
+            for field, expected, given in problems[:MAX_PROBLEMS_SHOWN]
         ]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            more = len(problems) - MAX_PROBLEMS_SHOWN
+            parts.append(f"and {more} more problem" + ("" if more == 1 else "s"))
         message = "; ".join(parts)
         super().__init__(f"{context}: {message}" if context else message)
 

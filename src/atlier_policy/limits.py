@@ -14,8 +14,11 @@ __all__ = [
     "AMOUNT_DIGITS",
     "AMOUNT_PATTERN",
     "AMOUNT_PLACES",
+    "DATE_PATTERN",
     "FIRST_YEAR",
+    "INSTANT_PATTERN",
     "LAST_YEAR",
+    "LOCAL_PATTERN",
     "MAX_AMOUNT",
     "MAX_CASE_BYTES",
     "MAX_DATETIME_LENGTH",
@@ -23,11 +26,14 @@ __all__ = [
     "MAX_ID_LENGTH",
     "MAX_ITEMS",
     "MAX_NAME_LENGTH",
+    "MAX_PROBLEMS_RECORDED",
+    "MAX_PROBLEMS_SHOWN",
     "MAX_RECORD_BYTES",
     "MAX_STRING",
     "MAX_TERMS_BYTES",
     "MAX_VERSIONS",
     "MAX_VERSION_EVALUATIONS",
+    "MAX_WHOLE_NUMBER",
 ]
 
 # --- a case --------------------------------------------------------------------------
@@ -44,8 +50,24 @@ MAX_ID_LENGTH = 200
 MAX_STRING = 1_000
 """Characters of any other string of a JSON document (a decision's messages and facts)."""
 
+MAX_WHOLE_NUMBER = 10**9 - 1
+"""The largest whole number of a document (a decision's trace depth, from 0)."""
+
 MAX_DATETIME_LENGTH = 40
 """Characters of an ISO 8601 date-time in a document."""
+
+DATE_PATTERN = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+"""A date: ``YYYY-MM-DD`` in ASCII digits, and no other ISO 8601 form (not ``20250303``,
+not a week or an ordinal date), nothing before or after it (code and schema)."""
+
+_TIME = r"T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"
+LOCAL_PATTERN = DATE_PATTERN + _TIME
+"""A date and time of day without an offset (refused in a document, named as such)."""
+
+INSTANT_PATTERN = LOCAL_PATTERN + r"(Z|[+-][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)"
+"""An instant: ``YYYY-MM-DDTHH:MM:SS``, an optional fraction of 1 to 6 digits, and an
+offset, ``Z`` or ``+HH:MM`` (seconds and their fraction as ``datetime.isoformat`` writes
+an offset that has them). A capital ``T`` only, ASCII digits only (code and schema)."""
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 """Years an instant of a case may fall in (every deadline stays computable)."""
@@ -53,8 +75,9 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 AMOUNT_DIGITS = 9
 """Digits of an amount before the decimal point: every amount is below 1,000,000,000."""
 
-AMOUNT_PLACES = 6
-"""Digits of an amount after the decimal point."""
+AMOUNT_PLACES = 4
+"""Digits of an amount after the decimal point, at most: the largest minor unit of ISO 4217
+(CLF, UYW). ``Money`` allows only its currency's own (JPY 0, USD 2, BHD 3)."""
 
 MAX_AMOUNT = Decimal(10) ** AMOUNT_DIGITS
 """Every amount (a refund or a price difference included) is below this in magnitude."""
@@ -69,6 +92,14 @@ MAX_RECORD_BYTES = 10 << 20
 construction: the largest we could build, ``MAX_ITEMS`` items whose identifiers hold
 ``MAX_ID_LENGTH`` control characters (six bytes each in JSON), is 9.5 MB. A record past
 it would be replaced by the line's error record."""
+
+MAX_PROBLEMS_SHOWN = 20
+"""Problems an error message names (an ``InputError``'s one line, the command's one line
+on stderr): the others are counted, "and 3 more problems"."""
+
+MAX_PROBLEMS_RECORDED = 100
+"""Problems an error record of ``batch`` or ``diff`` lists; its ``more_problems`` counts the
+others. (A 1 MiB line of unknown keys has about 110,000 problems: its record was 12 MB.)"""
 
 # --- policy terms and versions ---------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Money: a ``Decimal`` amount in an ISO 4217 currency.
 
-The currency must be a current ISO 4217 code, and an amount is shown with as many
-decimals as the currency's minor unit::
+The currency must be a current ISO 4217 code, and an amount has at most as many
+decimals as the currency's minor unit (none for JPY, two for USD, three for BHD), so
+that it is shown as it is, never rounded::
 
     >>> for amount, code in [("240", "USD"), ("2400", "JPY"), ("24", "BHD")]:
     ...     print(Money(Decimal(amount), code))
@@ -12,10 +13,15 @@ decimals as the currency's minor unit::
     Traceback (most recent call last):
     ...
     atlier_policy.errors.InputError: money: `currency` must be an ISO 4217 currency code ...
+    >>> Money(Decimal("10.005"), "EUR")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    atlier_policy.errors.InputError: money: `amount` must be at most 2 decimal places, ...
 """
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -57,8 +63,13 @@ CURRENCIES: Mapping[str, int] = MappingProxyType(
 class Money:
     """An amount in a currency.
 
+    Any finite ``Decimal`` below ``MAX_AMOUNT`` in magnitude with at most the currency's
+    decimal places (``Decimal("1E+2")`` is 100); a negative zero is zero.
+
     >>> Money(Decimal("120.50"), "EUR") - Money(Decimal("100"), "EUR")
     Money(amount=Decimal('20.50'), currency='EUR')
+    >>> -Money.zero("EUR")
+    Money(amount=Decimal('0.00'), currency='EUR')
     >>> Money(120.5, "EUR")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -79,6 +90,17 @@ class Money:
             raise InputError.single(
                 "currency", "an ISO 4217 currency code like 'USD'", self.currency, "money"
             )
+        places = CURRENCIES[self.currency]
+        if -typing.cast(int, self.amount.as_tuple().exponent) > places:
+            # Shown, stored and compared as given: nothing is ever rounded.
+            raise InputError.single(
+                "amount",
+                f"at most {places} decimal places, {self.currency}'s minor unit",
+                f"{self.amount:f}",
+                "money",
+            )
+        if self.amount.is_zero() and self.amount.is_signed():
+            object.__setattr__(self, "amount", self.amount.copy_abs())  # -0 is 0
 
     def _same(self, other: Money) -> None:
         if other.currency != self.currency:
@@ -98,7 +120,8 @@ class Money:
         return Money(-self.amount, self.currency)
 
     def __str__(self) -> str:
-        """The amount rounded to the currency's minor unit, with thousands separators."""
+        """The amount with the currency's decimals (never rounded: it has no more) and
+        thousands separators."""
         return f"{self.amount:,.{CURRENCIES[self.currency]}f} {self.currency}"
 
     @classmethod

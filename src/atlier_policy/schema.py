@@ -15,7 +15,14 @@ from datetime import date, datetime
 from typing import Any, Union, get_args, get_origin
 
 from atlier_policy.codec import SCHEMA_VERSION, _DecisionBody, _spec
-from atlier_policy.limits import AMOUNT_PATTERN, MAX_ID_LENGTH, MAX_ITEMS, MAX_STRING
+from atlier_policy.limits import (
+    AMOUNT_PATTERN,
+    DATE_PATTERN,
+    INSTANT_PATTERN,
+    MAX_ID_LENGTH,
+    MAX_ITEMS,
+    MAX_WHOLE_NUMBER,
+)
 from atlier_policy.money import CURRENCIES, Money
 from atlier_policy.stages import STAGES
 
@@ -32,21 +39,27 @@ _MONEY = {
     "required": ["amount", "currency"],
     "additionalProperties": False,
 }
-# Strings of a case are identifiers (order_id, sku, wanted_sku); a decision's are texts.
+# Strings of a case are identifiers (order_id, sku, wanted_sku) and its arrays hold at
+# most MAX_ITEMS entries; a decision's strings are texts, and neither they nor its arrays
+# have a bound of their own (the decoder reads back whatever the encoder writes).
 _ID = {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH}
-_TEXT = {"type": "string", "maxLength": MAX_STRING}
+_TEXT = {"type": "string"}
 _SCALARS: dict[Any, dict[str, Any]] = {
     bool: {"type": "boolean"},
-    int: {"type": "integer"},
-    # An offset is required; JSON Schema's "date-time" format says so too.
-    datetime: {"type": "string", "format": "date-time"},
-    date: {"type": "string", "format": "date"},
+    int: {"type": "integer", "minimum": 0, "maximum": MAX_WHOLE_NUMBER},
+    # The decoder's own patterns: the documented forms only, an offset required.
+    datetime: {"type": "string", "format": "date-time", "pattern": f"^{INSTANT_PATTERN}$"},
+    date: {"type": "string", "format": "date", "pattern": f"^{DATE_PATTERN}$"},
     Money: {"$ref": "#/$defs/Money"},
 }
 
 
 def _type_schema(
-    tp: Any, defs: dict[str, Any], stage_tag: bool = False, text: dict[str, Any] = _TEXT
+    tp: Any,
+    defs: dict[str, Any],
+    stage_tag: bool = False,
+    text: dict[str, Any] = _TEXT,
+    max_items: int | None = None,
 ) -> dict[str, Any]:
     origin = get_origin(tp)
     if tp is str:
@@ -54,7 +67,9 @@ def _type_schema(
     if origin in (Union, types.UnionType):
         args = get_args(tp)
         options = [
-            _type_schema(a, defs, stage_tag=True, text=text) for a in args if a is not type(None)
+            _type_schema(a, defs, stage_tag=True, text=text, max_items=max_items)
+            for a in args
+            if a is not type(None)
         ]
         if type(None) in args:
             options.append({"type": "null"})
@@ -63,11 +78,8 @@ def _type_schema(
         item = get_args(tp)[0]
         if item == tuple[str, str]:
             return {"type": "object", "additionalProperties": {"type": "string"}}
-        return {
-            "type": "array",
-            "items": _type_schema(item, defs, text=text),
-            "maxItems": MAX_ITEMS,
-        }
+        array = {"type": "array", "items": _type_schema(item, defs, text=text, max_items=max_items)}
+        return array if max_items is None else {**array, "maxItems": max_items}
     if tp in _SCALARS:
         if tp is Money:
             defs["Money"] = _MONEY
@@ -80,7 +92,7 @@ def _type_schema(
         name = tp.__name__ + ("Case" if stage is not None else "")
         if name not in defs:
             defs[name] = {}  # reserve: recursive references resolve to it
-            defs[name] = _object_schema(tp, defs, stage=stage, text=text)
+            defs[name] = _object_schema(tp, defs, stage=stage, text=text, max_items=max_items)
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"no schema for {tp!r}")
 
@@ -89,7 +101,11 @@ _STAGE_OF = {spec.case: spec.name for spec in STAGES}
 
 
 def _object_schema(
-    cls: type, defs: dict[str, Any], stage: str | None = None, text: dict[str, Any] = _TEXT
+    cls: type,
+    defs: dict[str, Any],
+    stage: str | None = None,
+    text: dict[str, Any] = _TEXT,
+    max_items: int | None = None,
 ) -> dict[str, Any]:
     props: dict[str, Any] = {}
     required: list[str] = []
@@ -97,7 +113,7 @@ def _object_schema(
         props["stage"] = {"const": stage}
         required.append("stage")
     for name, tp, needed in _spec(cls):
-        props[name] = _type_schema(tp, defs, text=text)
+        props[name] = _type_schema(tp, defs, text=text, max_items=max_items)
         if needed:
             required.append(name)
     doc = (cls.__doc__ or "").strip().splitlines()
@@ -115,7 +131,7 @@ def case_schema() -> dict[str, Any]:
     defs: dict[str, Any] = {}
     options = []
     for spec in STAGES:
-        ref = _type_schema(spec.case, defs, stage_tag=True, text=_ID)
+        ref = _type_schema(spec.case, defs, stage_tag=True, text=_ID, max_items=MAX_ITEMS)
         options.append(ref)
         body = defs[ref["$ref"].rsplit("/", 1)[1]]
         body["properties"]["schema_version"] = {"const": SCHEMA_VERSION}

@@ -12,8 +12,27 @@ line" promise nor send an escape sequence to a terminal::
 from __future__ import annotations
 
 import re
+import typing
+import unicodedata
+from datetime import date, datetime
 
-__all__ = ["has_controls", "has_surrogates", "one_line", "valid_text"]
+from atlier_policy.limits import DATE_PATTERN, INSTANT_PATTERN, LOCAL_PATTERN
+
+__all__ = [
+    "UNICODE_TEXT",
+    "bom_problem",
+    "has_controls",
+    "has_surrogates",
+    "has_visible",
+    "iso_date",
+    "iso_instant",
+    "one_line",
+    "text_problem",
+    "valid_text",
+]
+
+UNICODE_TEXT = "valid Unicode text, without a lone surrogate"
+"""What a string holding a lone surrogate (``"\\ud800"``) is not: the ``expected`` of its error."""
 
 
 def _escape(code: int) -> str:
@@ -61,13 +80,99 @@ def has_controls(text: str) -> bool:
     return _CONTROLS.search(text) is not None
 
 
-def valid_text(value: object, max_length: int, *, controls: bool = True) -> bool:
-    """Whether ``value`` is a string with a visible character, of at most ``max_length``
-    characters, valid Unicode, and (unless ``controls``) free of control characters."""
-    return (
-        isinstance(value, str)
-        and len(value) <= max_length
-        and bool(value.strip())
-        and not has_surrogates(value)
-        and (controls or not has_controls(value))
+# What no reader sees on its own: controls, format characters (zero-width spaces and
+# joiners, bidi marks, the BOM, the soft hyphen), surrogates, unassigned code points,
+# spaces and separators, and combining marks without a base; and the letters and symbols
+# that are drawn blank (Hangul fillers, the braille blank).
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_ASCII_VISIBLE = re.compile("[!-~]")
+
+
+def has_visible(text: str) -> bool:
+    """Whether ``text`` holds a character a reader can see: not only spaces, controls,
+    zero-width or other format characters, lone combining marks or blank letters.
+
+    >>> [has_visible(t) for t in ("A-1", "é", "\\u200b\\u200d", "\\x00 ", "\\u3164")]
+    [True, True, False, False, False]
+    """
+    if _ASCII_VISIBLE.search(text):
+        return True
+    return any(
+        c not in _BLANK and unicodedata.category(c) not in _UNSEEN_CATEGORIES
+        for c in text
+        if not c.isascii()
     )
+
+
+def text_problem(value: object, max_length: int) -> str | None:
+    """What keeps ``value`` from being a text field (an identifier, a name), in the words of
+    an error's ``expected``; ``None`` if nothing does. A text field is a string of 1 to
+    ``max_length`` characters, valid Unicode, with a visible character."""
+    if not isinstance(value, str) or not 1 <= len(value) <= max_length:
+        return f"a string of 1 to {max_length} characters"
+    if has_surrogates(value):
+        return UNICODE_TEXT
+    if not has_visible(value):
+        return "a visible character (not only spaces, controls or zero-width characters)"
+    return None
+
+
+def valid_text(value: object, max_length: int, *, controls: bool = True) -> bool:
+    """Whether ``value`` is a text field (:func:`text_problem` finds nothing) and (unless
+    ``controls``) free of control characters."""
+    return text_problem(value, max_length) is None and (
+        controls or not has_controls(typing.cast(str, value))
+    )
+
+
+_DATE = re.compile(DATE_PATTERN)
+_INSTANT = re.compile(INSTANT_PATTERN)
+_LOCAL = re.compile(LOCAL_PATTERN)
+
+
+def iso_date(text: object) -> date | None:
+    """The date ``text`` writes as ``YYYY-MM-DD``, or ``None``: the documented form only
+    (``date.fromisoformat`` alone also reads ``20250303`` and week dates).
+
+    >>> iso_date("2025-03-03"), iso_date("20250303"), iso_date("2025-W10-1"), iso_date("2025-02-30")
+    (datetime.date(2025, 3, 3), None, None, None)
+    """
+    if isinstance(text, str) and _DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # a day the calendar does not have
+            return None
+    return None
+
+
+def iso_instant(text: object) -> datetime | None:
+    """The instant ``text`` writes as ``YYYY-MM-DDTHH:MM:SS[.ffffff]`` and an offset, or
+    ``None`` for any other form (``datetime.fromisoformat`` alone also reads a space or any
+    other separator, basic and week forms, missing seconds, a trailing NUL...). Without
+    its offset the date-time is returned naive, for the caller to refuse by name.
+
+    >>> iso_instant("2025-03-03T14:00:00Z")
+    datetime.datetime(2025, 3, 3, 14, 0, tzinfo=datetime.timezone.utc)
+    >>> [iso_instant(t) for t in ("2025-03-03 14:00:00Z", "2025-03-03T14:00Z")]
+    [None, None]
+    """
+    if isinstance(text, str) and (_INSTANT.fullmatch(text) or _LOCAL.fullmatch(text)):
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:  # an hour, a day or an offset that does not exist
+            return None
+    return None
+
+
+_BOM = "\ufeff"
+
+
+def bom_problem(text: str | bytes) -> tuple[str, str, str] | None:
+    """The problem of a document that starts with a byte order mark, or ``None``. JSON and
+    TOML documents are UTF-8 *without* one (RFC 8259, TOML 1.0): it is refused, named as
+    what it is, in a case file, a line of ``batch`` or ``diff`` and a terms file alike."""
+    bom = text[:3] == _BOM.encode() if isinstance(text, bytes) else text[:1] == _BOM
+    if not bom:
+        return None
+    return ("(document)", "UTF-8 text without a byte order mark", "a byte order mark (U+FEFF)")

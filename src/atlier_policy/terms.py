@@ -39,18 +39,22 @@ def _zones() -> tuple[frozenset[str], Callable[[str], tzinfo]]:
 
     Computed once, on first use (walking the database costs tens of milliseconds): the
     system's database or the ``tzdata`` package through ``zoneinfo``, else the copy that
-    ``python-dateutil`` bundles. ``localtime`` (a link to the machine's own zone, not an
-    IANA name) is left out.
+    ``python-dateutil`` bundles. Left out: ``localtime`` (a link to the machine's own
+    zone, not an IANA name) and ``Factory`` (the database's placeholder for "no zone
+    configured", abbreviated ``-00``: no store is in it).
     """
     from zoneinfo import ZoneInfo, available_timezones
 
-    names = available_timezones() - {"localtime"}
+    names = available_timezones() - _NOT_ZONES
     if names:
         return frozenset(names), ZoneInfo
     from dateutil.zoneinfo import get_zonefile_instance
 
     bundled = get_zonefile_instance().zones  # read from inside the dateutil package
-    return frozenset(bundled), bundled.__getitem__
+    return frozenset(bundled) - _NOT_ZONES, bundled.__getitem__
+
+
+_NOT_ZONES = frozenset({"localtime", "Factory"})
 
 
 def _zone(name: object) -> tzinfo:

@@ -36,6 +36,7 @@ from atlier_policy.cases import SalesChannel
 from atlier_policy.errors import InputError, _shown
 from atlier_policy.limits import MAX_TERMS_BYTES, MAX_VERSIONS
 from atlier_policy.policy import Policy
+from atlier_policy.strings import bom_problem, iso_date
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.versions import PolicyVersions
 
@@ -65,10 +66,7 @@ def _bool(value: object) -> object:
 
 def _day(value: object) -> object:
     if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return _BAD
+        return iso_date(value) or _BAD
     return value if isinstance(value, date) and not isinstance(value, datetime) else _BAD
 
 
@@ -131,6 +129,9 @@ def terms_from_mapping(doc: Mapping[str, Any], context: str = "terms") -> Policy
 def _parse(text: str, context: str) -> dict[str, Any]:
     if not isinstance(text, str):
         raise InputError.single("(document)", "TOML text", type(text).__name__, context)
+    bom = bom_problem(text)
+    if bom is not None:
+        raise InputError((bom,), context)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -29,6 +29,7 @@ from atlier_policy.errors import DateOutOfRangeError, InputError
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Clause, Deadline, Finding
 from atlier_policy.stages import StageSpec
+from atlier_policy.strings import one_line
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.versions import (
     NO_VERSION,
@@ -287,11 +288,16 @@ def timeline(
 
 
 def format_timeline(entries: Iterable[TimelineEntry]) -> str:
-    """One line per date: ``label: YYYY-MM-DD (Weekday)``, labels aligned."""
-    rows = list(entries)
+    """One line per date: ``label: YYYY-MM-DD (Weekday)``, labels aligned.
+
+    A label holds the case's own strings (a SKU): it is escaped with
+    :func:`~atlier_policy.strings.one_line`, so that no control, line-breaking or
+    bidirectional character reaches a terminal.
+    """
+    rows = [(one_line(e.label), e.date) for e in entries]
     if not rows:
         return ""
-    width = max(len(e.label) for e in rows)
+    width = max(len(label) for label, _ in rows)
     return "\n".join(
-        f"{e.label + ':':<{width + 1}} {e.date.isoformat()} ({e.date:%A})" for e in rows
+        f"{label + ':':<{width + 1}} {day.isoformat()} ({day:%A})" for label, day in rows
     )

@@ -74,6 +74,11 @@ class DecisionChange:
         return self.outcome_changed or self.baseline_reasons != self.candidate_reasons
 
     @property
+    def differs(self) -> bool:
+        """Anything differs: the outcome, the reason codes or the obligations."""
+        return self.changed or self.obligations_changed
+
+    @property
     def reasons_added(self) -> tuple[str, ...]:
         """Reason codes the candidate gives and the baseline does not."""
         return tuple(c for c in self.candidate_reasons if c not in self.baseline_reasons)
@@ -147,6 +152,12 @@ class Comparison:
 
     ``errors`` holds ``(case, message)`` for the cases that could not be
     evaluated (the CLI keeps going past bad lines; :func:`compare` raises instead).
+
+    ``unchanged`` counts, by ``(stage, outcome)``, the item decisions that differ in
+    nothing and are left out of ``decisions``: ``atlier-policy diff`` keeps only the pairs
+    that differ, so that its memory follows the changes, not the file (:func:`compare`
+    keeps every pair). ``blank_lines`` is the number of blank lines of the file the cases
+    were read from (``None``: not read from a file).
     """
 
     baseline: str
@@ -154,6 +165,13 @@ class Comparison:
     cases: int
     decisions: tuple[DecisionChange, ...]
     errors: tuple[tuple[int, str], ...] = ()
+    unchanged: tuple[tuple[str, Outcome, int], ...] = ()
+    blank_lines: int | None = None
+
+    @property
+    def total(self) -> int:
+        """How many item decisions were compared, those counted in ``unchanged`` included."""
+        return len(self.decisions) + sum(n for _, _, n in self.unchanged)
 
     @property
     def changes(self) -> tuple[DecisionChange, ...]:
@@ -170,7 +188,10 @@ class Comparison:
     @property
     def transitions(self) -> dict[tuple[str, Outcome, Outcome], int]:
         """How many item decisions go from each outcome to each, unchanged ones included."""
-        return dict(Counter((d.stage, d.baseline, d.candidate) for d in self.decisions))
+        counts = Counter((d.stage, d.baseline, d.candidate) for d in self.decisions)
+        for stage, outcome, n in self.unchanged:
+            counts[(stage, outcome, outcome)] += n
+        return dict(counts)
 
     @property
     def groups(self) -> tuple[Group, ...]:
@@ -188,7 +209,7 @@ class Comparison:
         )
 
     def to_records(self) -> list[dict[str, Any]]:
-        """One flat row per item decision, changed or not, for a DataFrame."""
+        """One flat row per item decision of ``decisions``, changed or not, for a DataFrame."""
         return [d.to_record() for d in self.decisions]
 
     def to_dict(self) -> dict[str, Any]:
@@ -197,7 +218,8 @@ class Comparison:
             "baseline": self.baseline,
             "candidate": self.candidate,
             "cases": self.cases,
-            "decisions": len(self.decisions),
+            "blank_lines": self.blank_lines,
+            "decisions": self.total,
             "changed": len(self.changes),
             "outcome_changed": sum(d.outcome_changed for d in self.decisions),
             "obligations_only": len(self.obligation_changes),
@@ -218,11 +240,12 @@ class Comparison:
         moved = sum(d.outcome_changed for d in self.decisions)
         lines = [
             f"what-if: {self.baseline} -> {self.candidate}",
-            f"{_n(self.cases, 'case')}, {_n(len(self.decisions), 'decision')}: "
+            f"{_n(self.cases, 'case')}, {_n(self.total, 'decision')}: "
             f"{moved} change outcome, {len(changes) - moved} change reasons only, "
             f"{len(duties)} change obligations only, "
-            f"{len(self.decisions) - len(changes) - len(duties)} unchanged"
-            + (f"; {_n(len(self.errors), 'case')} with errors" if self.errors else ""),
+            f"{self.total - len(changes) - len(duties)} unchanged"
+            + (f"; {_n(len(self.errors), 'case')} with errors" if self.errors else "")
+            + ("" if self.blank_lines is None else f"; {_n(self.blank_lines, 'blank line')}"),
         ]
         if changes:
             lines.append("by outcome and reason code:")
