@@ -94,3 +94,9 @@ def reason_of(decision: Any, clause_id: str) -> Any:
     """The one reason a decision gives under ``clause_id``."""
     (reason,) = [r for r in decision.reasons if r.clause_id == clause_id]
     return reason
+
+
+def said(decision: Any, clause_id: str) -> tuple[Any, ...]:
+    """What a decision says under ``clause_id``: its reason's code, message, facts, missing."""
+    r = reason_of(decision, clause_id)
+    return (r.code, r.message, r.facts, r.missing)

@@ -45,6 +45,7 @@ from atlier_policy.decision import (
     ReturnOutcome,
 )
 from atlier_policy.rules import AllOf, AnyOf, Check, Clause, Context, Finding
+from atlier_policy.timelines import timeline
 from builders import (
     at,
     cancellation,
@@ -179,6 +180,26 @@ def test_every_yes_no_condition_of_sections_1_and_2_decides_on_its_own() -> None
 
     _every_value_of_the_enumerated_facts()
     _what_each_policy_builds_once()
+    _which_yes_no_failures_are_for_good()
+
+
+def _which_yes_no_failures_are_for_good() -> None:
+    """Use, wear and modifications exclude a piece for good; a missing box or tag does not.
+
+    Part of the first test: the yes/no clauses declare it when they are built, at import.
+    The timeline marks §1's return deadline as not applying to a piece excluded for good.
+    """
+    for fact, clause_id, _against, _for_customer in S1_FLAGS:
+        request = return_request(items=(return_item(condition=condition(**{fact: False})),))
+        (last,) = [e for e in timeline(request) if e.key == "last_day_to_request_return"]
+        for_good = fact in ("unused", "unworn")  # nothing undoes use or wear
+        assert last.applies is not for_good, clause_id
+        assert ("does not apply: §1 excludes this piece" in last.label) is for_good, clause_id
+    for fact, clause_id, _against, _for_customer in S2_FLAGS:
+        request = return_request(items=(return_item(item=item(**{fact: True})),))
+        (last,) = [e for e in timeline(request) if e.key == "last_day_to_request_return"]
+        assert not last.applies, clause_id
+        assert "does not apply: §2 excludes this piece" in last.label, clause_id
 
 
 def _what_each_policy_builds_once() -> None:
@@ -366,6 +387,14 @@ def test_a_store_date_counts_as_delivery_day_zero() -> None:
     terms = POLICY.terms
     assert last_day_to_request_return(date(2025, 3, 3), terms) == date(2025, 3, 10)
     assert last_day_to_report_defect(date(2025, 3, 3), terms) == date(2025, 3, 6)
+
+
+def test_a_delivery_instant_counts_from_its_new_york_date() -> None:
+    """§1/§3: delivered at 22:30 on 3 March in New York (4 March UTC), day 0 is 3 March."""
+    late_evening = datetime(2025, 3, 4, 3, 30, tzinfo=UTC)
+    terms = POLICY.terms
+    assert last_day_to_request_return(late_evening, terms) == date(2025, 3, 10)
+    assert last_day_to_report_defect(late_evening, terms) == date(2025, 3, 6)
 
 
 # --- the evaluators: outcomes, notices, errors ------------------------------------------
@@ -671,6 +700,14 @@ def test_an_unknown_subdivision_is_refused_by_name() -> None:
     ((field, expected, given),) = info.value.problems
     assert (field, given) == ("subdiv", "'XX'")
     assert expected.startswith("a code supported by holidays (")
+    assert info.value.context == "business calendar"
+
+
+def test_a_subdivision_code_with_a_control_character_is_refused_as_such() -> None:
+    """A subdivision code holding a line break is not a code: refused as one, naming subdiv."""
+    with pytest.raises(InputError) as info:
+        BusinessCalendar("US", "NY\n")
+    assert info.value.problems == (("subdiv", "a subdivision code or None", "'NY\\n'"),)
     assert info.value.context == "business calendar"
 
 

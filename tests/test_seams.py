@@ -48,6 +48,7 @@ from atlier_policy.decision import (
 from atlier_policy.policy import Policy
 from atlier_policy.qualify import FixKind, how_to_qualify
 from atlier_policy.rules import AnyOf, Check, Clause, Finding
+from atlier_policy.stages import inspected_line
 from atlier_policy.timelines import timeline
 from builders import (
     at,
@@ -69,7 +70,7 @@ from strategies import (
     complete_return_requests,
     set_path,
 )
-from tables import S2_SALE, S3_EXCLUSIONS, S3_NOTICE, S4_COST, S5_CONTACT
+from tables import S2_SALE, S3_EXCLUSIONS, S3_NOTICE, S4_COST, S5_CONTACT, said
 
 POLICY = default_policy()
 
@@ -90,6 +91,12 @@ def _returned(piece: Any = None, **line: Any) -> ReturnRequest:
 def _inspect(piece: Any = None, *, line: dict[str, Any] | None = None, **found: Any) -> Decision:
     found.setdefault("return_shipping_cost", usd("9.00"))
     return POLICY.inspection(inspection(_returned(piece, **(line or {})), **found))
+
+
+def _checks(rule_set: str, case: Any) -> dict[str, Check]:
+    """What each clause of one of the policy's rule sets finds on ``case``, by clause id."""
+    ev = POLICY.record(rule_set, case)
+    return {leaf.rule.id: leaf.check for leaf in ev.leaves()}  # type: ignore[attr-defined]
 
 
 # --- 1. the quality team's finding decides at inspection --------------------------------
@@ -195,6 +202,36 @@ def test_an_unknown_finding_needs_review() -> None:
     assert d.obligations.return_shipping_paid_by is None
 
 
+def test_an_unknown_finding_is_named_by_each_clause_that_needs_it() -> None:
+    """Class 1 (S3_EXCLUSIONS, S2_SALE): without the team's finding, §3's exclusion and the sale
+    exception of a piece recorded defective each say what is not recorded; no clause assumes one."""
+    d = _inspect(SALE, line={"defect_confirmed": True}, cause=None)
+    assert d.outcome is InspectionOutcome.NEEDS_REVIEW
+    assert d.missing == ("cause",)
+    assert said(d, "s3.return_cause") == (
+        "inspection_cause",
+        "the quality team has not recorded what it found (no defect, a defect, or damage "
+        "by misuse, an accident or wear)",
+        (("cause", "unknown"),),
+        ("cause",),
+    )
+    assert said(d, "s2.sale_defect_exception") == (
+        "sale_defect_exception",
+        "the quality team has not recorded whether the piece is defective",
+        (("cause", "unknown"),),
+        ("cause",),
+    )
+    assert defects.confirms_defect(None) is None
+
+
+def test_a_finding_of_no_defect_keeps_the_sale_exclusion_and_says_what_was_found() -> None:
+    """Class 1 (S2_SALE "(unless defective)"): misuse found on a sale piece: the exception fails
+    on the team's finding, which it names."""
+    insp = inspection(_returned(SALE), cause=DefectCause.MISUSE)
+    check = _checks("return_rule", inspected_line(insp))["s2.sale_defect_exception"]
+    assert check == Check.failed("the quality team found misuse: not defective", cause="misuse")
+
+
 @given(complete_inspections(), st.sampled_from(NOT_FOUND))
 def test_no_defect_found_never_refunds_a_sale_piece_nor_bills_the_store(
     case: Any, cause: DefectCause
@@ -279,6 +316,62 @@ def test_a_piece_sent_in_error_can_be_asked_back_though_on_sale() -> None:
     assert d.obligations.return_shipping_paid_by is ShippingPayer.CUSTOMER_UNTIL_CONFIRMED
     (lifted,) = [r for r in d.reasons if r.clause_id == "s2.sale_sent_in_error"]
     assert lifted.sentence == S2_SALE
+
+
+def test_each_answer_about_an_error_on_our_part_gives_its_reason() -> None:
+    """Class 2 (S4_COST, S2_SALE): the shipping clause and the sale exception say what the team
+    found or what is not known about an error on our part, at the inspection and before it."""
+    ruled_out = _inspect(line=STORE_ERROR, store_error_confirmed=False)
+    assert said(ruled_out, "s4.error_on_our_part") == (
+        "store_error_confirmed",
+        "the quality team found no error on our part: the customer bears the return shipping",
+        (("store_error_confirmed", "no"),),
+        (),
+    )
+    why = _inspect(line={"reason": None})
+    assert why.outcome is InspectionOutcome.NEEDS_REVIEW
+    assert said(why, "s4.error_on_our_part") == (
+        "store_error_confirmed",
+        "not known whether the piece was sent back as an error on our part",
+        (("reason", "unknown"),),
+        ("request.items[0].reason",),
+    )
+    change_of_mind = inspection(_returned())
+    assert _checks("inspection_rule", change_of_mind)["s4.error_on_our_part"] == (
+        Check.not_applicable("not sent back as an error on our part", reason="change_of_mind")
+    )
+    sale_ruled_out = inspection(_returned(SALE, **STORE_ERROR), store_error_confirmed=False)
+    found = _checks("return_rule", inspected_line(sale_ruled_out))["s2.sale_sent_in_error"]
+    assert found == Check.failed(
+        "the quality team found no error on our part", store_error_confirmed=False
+    )
+
+    asked = _one(POLICY.return_request(_returned(SALE, **STORE_ERROR)))
+    assert said(asked, "s2.sale_sent_in_error") == (
+        "sale_sent_in_error",
+        "sent back as an error on our part, to be confirmed at the inspection: §2's sale "
+        "exclusion concerns what the customer bought, not a piece sent by mistake",
+        (("reason", "store_error"),),
+        (),
+    )
+    unsaid = _one(POLICY.return_request(_returned(SALE, reason=None)))
+    assert unsaid.outcome is ReturnOutcome.NEEDS_REVIEW
+    assert said(unsaid, "s2.sale_sent_in_error") == (
+        "sale_sent_in_error",
+        "not known why the piece is sent back",
+        (("reason", "unknown"),),
+        ("reason",),
+    )
+    (line,) = _returned(SALE).lines()
+    assert _checks("return_rule", line)["s2.sale_sent_in_error"] == Check.failed(
+        "not a piece sent in error", reason="change_of_mind"
+    )
+    # Before the inspection there is no finding to read, only the claim: a confirmation
+    # carried on a line not yet inspected is not the quality team's.
+    early = replace(line, store_error_confirmed=True)
+    assert _checks("return_rule", early)["s2.sale_sent_in_error"] == Check.failed(
+        "not a piece sent in error", reason="change_of_mind"
+    )
 
 
 def test_a_defect_record_is_a_claim_at_request_time() -> None:
@@ -523,6 +616,34 @@ def test_an_unknown_shipping_cost_the_store_owes_is_named() -> None:
     d = _inspect(cause=DefectCause.MANUFACTURING_DEFECT, return_shipping_cost=None)
     assert d.obligations.return_shipping_paid_by is ShippingPayer.STORE
     assert d.missing == ("return_shipping_cost",)
+
+
+def test_an_unknown_shipping_cost_is_named_on_every_route_the_store_pays() -> None:
+    """Class 5 (S4_COST): a refused return whose defect the team confirmed, a repair or
+    replacement, a partial refund or store credit: the store owes the shipping, the unknown
+    cost is named; when the customer pays, nothing is missing."""
+    missing_box = replace(inspection().condition, original_packaging=False)
+    refused = _inspect(
+        line={"defect_confirmed": True},
+        cause=DefectCause.MANUFACTURING_DEFECT,
+        condition=missing_box,
+        return_shipping_cost=None,
+    )
+    assert refused.outcome is InspectionOutcome.REFUND_REJECTED
+    assert refused.missing == ("return_shipping_cost",)
+    customer_pays = _inspect(condition=missing_box, return_shipping_cost=None)
+    assert customer_pays.outcome is InspectionOutcome.REFUND_REJECTED
+    assert customer_pays.missing == ()
+    repair = POLICY.inspection(defect_inspection(return_shipping_cost=None))
+    assert repair.outcome is InspectionOutcome.REPAIR_OR_REPLACE
+    assert repair.missing == ("return_shipping_cost",)
+    partial = POLICY.inspection(
+        defect_inspection(
+            return_shipping_cost=None, repair_possible=False, replacement_possible=False
+        )
+    )
+    assert partial.outcome is InspectionOutcome.PARTIAL_REFUND_OR_STORE_CREDIT
+    assert partial.missing == ("return_shipping_cost",)
 
 
 # --- 8. outcomes follow a clause's role, never its id --------------------------------------

@@ -290,6 +290,7 @@ def test_return_window_names_the_missing_dates() -> None:
         check = eligibility.RETURN_WINDOW.check(replace(ctx, case=replace(line, **changes)))
         assert check.finding is Finding.UNKNOWN
         assert check.missing == missing
+        assert check.message == "the delivery or request date is not known"
 
 
 def test_scope_names_where_the_piece_was_bought() -> None:

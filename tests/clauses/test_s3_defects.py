@@ -26,7 +26,16 @@ from atlier_policy.rules import Finding
 from builders import UNKNOWN_DELIVERY, at, defect_claim, defect_inspection, inspection, item
 from qualify_laws import FIX_ROW, check_fix, one, only_suggestion
 from strategies import complete_defect_claims
-from tables import S3_EXCLUSIONS, S3_NOTICE, S3_PARTIAL, S3_REPAIR, check_row, reason_of, table
+from tables import (
+    S3_EXCLUSIONS,
+    S3_NOTICE,
+    S3_PARTIAL,
+    S3_REPAIR,
+    check_row,
+    reason_of,
+    said,
+    table,
+)
 
 POLICY = default_policy()
 
@@ -183,6 +192,65 @@ def test_incomplete_only_while_the_customer_can_act(
     assert d.outcome is outcome, str(d)
     (reason,) = [r for r in d.reasons if r.code == code]
     assert reason.sentence == S3_NOTICE
+
+
+def test_what_the_notice_lacks_is_named_for_review_past_the_three_days() -> None:
+    """Class 7 of tests/test_seams.py (S3_NOTICE): judged on day 10, an unknown kind, channel or
+    photos each needs review with its own code and the day judged; no one asks the customer
+    for them any more."""
+    late = at("2025-03-13")
+    kind = POLICY.defect_claim(defect_claim(kind=None, as_of=late))
+    assert said(kind, "s3.defect_kind") == (
+        "defect_kind_unknown",
+        "the claim does not say whether the piece arrived damaged or is defective",
+        (("as_of", "2025-03-13"),),
+        ("kind",),
+    )
+    channel = POLICY.defect_claim(defect_claim(channel=None, as_of=late))
+    assert said(channel, "s3.notice_by_email") == (
+        "defect_notice_channel_unknown",
+        "not known whether the customer notified us by e-mail to support@atlierjewelry.com in time",
+        (("channel", "unknown"), ("as_of", "2025-03-13")),
+        ("channel",),
+    )
+    photos = POLICY.defect_claim(defect_claim(photos_sent_at=None, as_of=late))
+    assert said(photos, "s3.photos") == (
+        "defect_photos_unknown",
+        "not known whether clear photos reached us by the last day to report 2025-03-06",
+        (("last_day_to_report", "2025-03-06"), ("as_of", "2025-03-13")),
+        ("photos_sent_at",),
+    )
+    for d in (kind, channel, photos):
+        assert d.outcome is DefectClaimOutcome.NEEDS_REVIEW
+
+
+def test_on_the_last_day_to_report_the_customer_can_still_complete_the_notice() -> None:
+    """Class 7 of tests/test_seams.py (S3_NOTICE "within 3 days of delivery"): judged on day 3
+    itself, a missing kind or a notice by phone is still incomplete, with the day to act by;
+    with no delivery date (no last day) the e-mail is still asked for."""
+    last_day = at("2025-03-06", 22)
+    kind = POLICY.defect_claim(defect_claim(kind=None, as_of=last_day))
+    assert kind.outcome is DefectClaimOutcome.INCOMPLETE
+    assert said(kind, "s3.defect_kind") == (
+        "defect_kind",
+        "the claim does not say whether the piece arrived damaged or is defective: "
+        "tell us by 2025-03-06",
+        (("last_day_to_report", "2025-03-06"),),
+        ("kind",),
+    )
+    phone = POLICY.defect_claim(defect_claim(channel=NoticeChannel.OTHER, as_of=last_day))
+    assert phone.outcome is DefectClaimOutcome.INCOMPLETE
+    assert said(phone, "s3.notice_by_email")[:2] == (
+        "defect_notice_email",
+        "the notice must be sent by e-mail to support@atlierjewelry.com by 2025-03-06",
+    )
+    undated = POLICY.defect_claim(
+        defect_claim(channel=NoticeChannel.OTHER, item=item(delivered_at=None))
+    )
+    assert said(undated, "s3.notice_by_email")[:2] == (
+        "defect_notice_email",
+        "the notice must be sent by e-mail to support@atlierjewelry.com",
+    )
 
 
 INSPECTION_ROWS = [
