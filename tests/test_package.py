@@ -156,3 +156,15 @@ def test_classifiers_name_the_pythons_ci_runs() -> None:
     assert "sys.version_info[:2] != (3, 11)" in ci
     tested = {"3.11"} | set(re.findall(r"for want in ([\d. ]+); do", ci)[0].split())
     assert claimed == tested == {"3.11", "3.12", "3.13"}
+
+
+def test_the_deprecated_json_module_warns_and_is_the_codec() -> None:
+    """atlier_policy.jsonio, for one release: a warning naming the codec, the same functions."""
+    import sys
+
+    from atlier_policy import codec
+
+    sys.modules.pop("atlier_policy.jsonio", None)
+    with pytest.warns(DeprecationWarning, match="use atlier_policy.codec"):
+        jsonio = importlib.import_module("atlier_policy.jsonio")
+    assert all(getattr(jsonio, name) is getattr(codec, name) for name in jsonio.__all__)

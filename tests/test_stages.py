@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from atlier_policy import InputError, Item, default_policy, evaluate
+from atlier_policy import DefectClaim, InputError, Item, default_policy, evaluate
 from atlier_policy.advice import Blocker, Change, FixContext, FixKind, Suggestion, View
 from atlier_policy.cases import ReturnItem, ReturnRequest, SaleEvent
 from atlier_policy.codec import case_from_dict, case_to_dict, decision_from_dict, decision_to_dict
@@ -466,3 +466,23 @@ def test_a_broken_fix_is_named_by_its_clause(fix: Any, match: str) -> None:
     broken = POLICY.replace_clause("acme.unopened_wrapping", replace(WRAP_CLAUSE, fix=fix))
     with pytest.raises(PolicyDefinitionError, match=f"clause acme.unopened_wrapping: {match}"):
         how_to_qualify(replace(CASE, wrapping_opened=None), policy=broken)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _StoreClaim(DefectClaim):
+    """A store's own defect claim, with a channel reference the policy does not read."""
+
+    ticket: str = ""
+
+
+def test_a_claim_is_judged_as_of_its_inspection_whatever_its_class() -> None:
+    """At the inspection a claim is judged as of the inspection: the same view as
+    ``replace(claim, as_of=inspected_at)``, for the text's class and a store's subclass."""
+    from atlier_policy.stages import claim_at_inspection
+
+    insp = defect_inspection()
+    claim = insp.request
+    assert claim_at_inspection(insp) == replace(claim, as_of=insp.inspected_at)
+    mine = _StoreClaim(**{f.name: getattr(claim, f.name) for f in fields(claim)}, ticket="T-9")
+    viewed = claim_at_inspection(replace(insp, request=mine))
+    assert (type(viewed), viewed.ticket, viewed.as_of) == (_StoreClaim, "T-9", insp.inspected_at)

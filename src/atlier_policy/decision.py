@@ -72,6 +72,9 @@ class Role(enum.Enum):
     INCOMPLETE = "incomplete"
     REVIEW = "review"
 
+    # Identity hash, as for rules.Finding: members are singletons compared by identity.
+    __hash__ = object.__hash__
+
 
 class Outcome(enum.StrEnum):
     """An outcome of a stage, declared with its role: ``NAME = "value", Role.GRANTED``.

@@ -140,14 +140,15 @@ class Policy:
     cancellation_rule: Rule = non_returnable.PRODUCTION_NOT_BEGUN
     exchange_rule: Rule = exchanges.RULE
     stages: tuple[StageSpec, ...] = STAGES
-    # The rule sets the stages combine, derived once from the fields above.
-    _derived: dict[str, Rule] = field(init=False, repr=False, compare=False)
+    # Derived once from the fields above (see __post_init__).
     _by_case: dict[type, StageSpec] = field(init=False, repr=False, compare=False)
     # The text's last days that no clause of this policy declares (none, unless a clause
     # that declares one was removed or replaced): its decisions state no such day.
     _undeclared: frozenset[str] = field(init=False, repr=False, compare=False)
     # Whether a rule set's clauses declare an outcome, by rule set (or stage) name.
     _selecting: dict[str, bool] = field(init=False, repr=False, compare=False)
+    # Every rule set by name: the fields above and the derived ones.
+    _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.terms, PolicyTerms):
@@ -175,9 +176,9 @@ class Policy:
             "inspected_claim": Then(claim, self.remedy_rule),
             "exchange": Focus("item", exchange_line, self.return_rule) & self.exchange_rule,
         }
-        object.__setattr__(self, "_derived", derived)
         object.__setattr__(self, "_by_case", {spec.case: spec for spec in self.stages})
         rules = {**derived, **{n: getattr(self, n) for n in _RULE_SETS}}
+        object.__setattr__(self, "_rules", dict(rules))
         rules.update({_own(s): s.rule for s in self.stages if s.rule is not None})
         selecting = {k: any(c.outcome is not None for c in r.clauses()) for k, r in rules.items()}
         object.__setattr__(self, "_selecting", selecting)
@@ -257,8 +258,8 @@ class Policy:
     def rule(self, name: str) -> Rule:
         """A rule set by name: one of :data:`RuleSet`, or one the stages combine
         (``inspected_return``, ``inspected_claim``, ``exchange``)."""
-        derived = self._derived.get(name)
-        return derived if derived is not None else self._rule_set(name)
+        found = self._rules.get(name)
+        return found if found is not None else self._rule_set(name)
 
     def record(self, rule_set: str, case: object) -> Evaluation:
         """What one of this policy's rule sets finds on ``case`` (a value of the facts
@@ -274,18 +275,23 @@ class Policy:
     def evaluate(self, case: Any) -> Decision | OrderDecision:
         """Evaluate a case of any stage: each item judged by the stage's rule set, the
         outcome chosen by the roles of what decided, and what follows from it."""
-        spec = self.stage_of(case)
-        name = _own(spec) if spec.rule is not None else spec.rule_set_of(case)
-        rule = spec.rule if spec.rule is not None else self.rule(name)
+        spec = self._by_case.get(type(case)) or self.stage_of(case)
+        rule = spec.rule
+        if rule is None:
+            name = spec.rule_set_of(case)
+            rule = self.rule(name)
+        else:
+            name = _own(spec)
         selects = self._selecting.get(name, True)
         items = spec.items(case)
         if not items:
             raise PolicyDefinitionError(f"stage {spec.name}: `items` gave nothing to judge")
         decisions = []
+        terms = self.terms
         for item in items:
-            ev = rule.evaluate(self._ctx(item))
+            ev = rule.evaluate(Context(item, terms, terms.calendar, terms.tz))
             outcome = _outcome(ev, spec, case, selects)
-            then = spec.consequence(self.terms, case, item, outcome)
+            then = spec.consequence(terms, case, item, outcome)
             order_id, sku = spec.subject(case, item)
             decisions.append(
                 Decision(
@@ -372,13 +378,13 @@ def _outcome(ev: Evaluation, spec: StageSpec, case: Any, selects: bool = True) -
     """
     finding = ev.finding
     if finding is Finding.PASSED:
-        chosen = _member(spec, _selected(ev)) if selects else None
+        chosen = spec.member(_selected(ev)) if selects else None
         if chosen is not None and chosen.role is Role.GRANTED:
             return chosen
         granted = spec.granted(case)
-        return granted if granted is not None else _first(spec, Role.REVIEW)
+        return granted if granted is not None else spec.first(Role.REVIEW)
     if finding is Finding.NOT_APPLICABLE:
-        return _first(spec, Role.REVIEW)
+        return spec.first(Role.REVIEW)
     role = _ROLE_OF[finding]
     leaves = list(ev.determining())
     if (
@@ -391,10 +397,10 @@ def _outcome(ev: Evaluation, spec: StageSpec, case: Any, selects: bool = True) -
         role = Role.REVIEW
     for leaf in leaves:
         assert leaf.check is not None  # determining leaves are clauses'
-        chosen = _member(spec, leaf.check.outcome)
+        chosen = spec.member(leaf.check.outcome)
         if chosen is not None and chosen.role is role:
             return chosen
-    return _first(spec, role)
+    return spec.first(role)
 
 
 def _selected(ev: Evaluation) -> str | None:
@@ -440,21 +446,6 @@ def _own(spec: StageSpec) -> str:
 
 def _none(names: frozenset[str]) -> dict[str, Any]:
     return dict.fromkeys(names)
-
-
-def _member(spec: StageSpec, value: str | None) -> Outcome | None:
-    if value is None:
-        return None
-    return next((o for o in spec.outcomes if o.value == value), None)
-
-
-def _first(spec: StageSpec, role: Role) -> Outcome:
-    """The stage's first outcome of ``role``; a stage without an "incomplete" outcome
-    reviews instead."""
-    found = next((o for o in spec.outcomes if o.role is role), None)
-    if found is None:
-        found = next(o for o in spec.outcomes if o.role is Role.REVIEW)
-    return found
 
 
 def default_policy(**terms: Any) -> Policy:

@@ -73,6 +73,10 @@ class Finding(enum.Enum):
     UNKNOWN = "unknown"
     NOT_APPLICABLE = "not_applicable"
 
+    # Members are singletons compared by identity: hashing by identity (in C) agrees,
+    # and tables keyed by findings skip Enum's Python-level hash of the name.
+    __hash__ = object.__hash__
+
     def __invert__(self) -> Finding:
         return _NEGATED[self]
 
@@ -163,6 +167,11 @@ def _fact_text(value: object) -> str:
     if isinstance(value, date):  # dates and datetimes
         return value.isoformat()
     return str(value)
+
+
+# The hot path builds evaluations with tuple.__new__ directly: the same value as
+# Evaluation(...), without NamedTuple's Python-level __new__ (one call per rule node).
+_NEW = tuple.__new__
 
 
 class Evaluation(NamedTuple):
@@ -347,7 +356,7 @@ class Clause(Rule):
 
     def evaluate(self, ctx: Context[Any]) -> Evaluation:
         result = self.check(ctx)
-        return Evaluation(self, result.finding, (), result)
+        return _NEW(Evaluation, (self, result.finding, (), result))
 
     def clauses(self) -> Iterator[Clause]:
         yield self
@@ -409,7 +418,7 @@ class AllOf(Rule):
 
     def evaluate(self, ctx: Context[Any]) -> Evaluation:
         evs = tuple([r.evaluate(ctx) for r in self.rules])
-        return Evaluation(self, _combine_all([e.finding for e in evs]), evs)
+        return _NEW(Evaluation, (self, _combine_all([e.finding for e in evs]), evs, None))
 
     @property
     def label(self) -> str:
@@ -437,7 +446,7 @@ class AnyOf(Rule):
 
     def evaluate(self, ctx: Context[Any]) -> Evaluation:
         evs = tuple([r.evaluate(ctx) for r in self.rules])
-        return Evaluation(self, _combine_any([e.finding for e in evs]), evs)
+        return _NEW(Evaluation, (self, _combine_any([e.finding for e in evs]), evs, None))
 
     @property
     def label(self) -> str:

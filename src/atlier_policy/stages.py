@@ -16,7 +16,7 @@ remedies, §6's contact.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any, NamedTuple
@@ -143,6 +143,9 @@ class StageSpec:
     customer_acts: frozenset[Outcome] = frozenset()
     rule: Rule | None = None
     view: Callable[[Any, int], View] = no_item
+    # Derived from ``outcomes`` once: each outcome by value, the first of each role.
+    _by_value: dict[str, Outcome] = field(init=False, repr=False, compare=False)
+    _by_role: dict[Role, Outcome] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         outcomes = self.outcomes
@@ -159,6 +162,21 @@ class StageSpec:
             raise PolicyDefinitionError(
                 f"stage {self.name}: `outcomes` must be an Outcome enum with a review outcome"
             )
+        object.__setattr__(self, "_by_value", {o.value: o for o in outcomes})
+        by_role: dict[Role, Outcome] = {}
+        for o in outcomes:
+            by_role.setdefault(o.role, o)
+        object.__setattr__(self, "_by_role", by_role)
+
+    def member(self, value: str | None) -> Outcome | None:
+        """The stage's outcome of that value, if it has one."""
+        return None if value is None else self._by_value.get(value)
+
+    def first(self, role: Role) -> Outcome:
+        """The stage's first outcome of ``role``; a stage without one (an "incomplete"
+        outcome, say) reviews instead."""
+        found = self._by_role.get(role)
+        return found if found is not None else self._by_role[Role.REVIEW]
 
     def rule_set_of(self, case: Any) -> str:
         return self.rule_set if isinstance(self.rule_set, str) else self.rule_set(case)
@@ -167,7 +185,7 @@ class StageSpec:
         """The outcome a passing rule set gives when no clause selects one."""
         if self.grant is not None:
             return self.grant(case)
-        return next((o for o in self.outcomes if o.role is Role.GRANTED), None)
+        return self._by_role.get(Role.GRANTED)
 
 
 # --- views: the §1/§2 and §3 rules judged again at later stages ---------------------
@@ -193,8 +211,21 @@ def inspected_line(insp: Inspection) -> ReturnLine:
 
 def claim_at_inspection(insp: Inspection) -> DefectClaim:
     """The defect claim, judged as of the inspection."""
-    assert isinstance(insp.request, DefectClaim)  # the claim route only
-    return replace(insp.request, as_of=insp.inspected_at)
+    claim = insp.request
+    assert isinstance(claim, DefectClaim)  # the claim route only
+    if type(claim) is not DefectClaim:  # a store's subclass: its own fields too
+        return replace(claim, as_of=insp.inspected_at)
+    # A copy with ``as_of`` set, not validated again: the claim was validated when built,
+    # and the inspection that it is inspected no earlier than it was reported, which is
+    # all ``as_of`` asks (``replace`` would validate it all again: a third of the time).
+    view = object.__new__(type(claim))
+    for name in _CLAIM_FIELDS:
+        object.__setattr__(view, name, getattr(claim, name))
+    object.__setattr__(view, "as_of", insp.inspected_at)
+    return view
+
+
+_CLAIM_FIELDS = tuple(f.name for f in fields(DefectClaim))
 
 
 def exchange_line(req: ExchangeRequest) -> ReturnLine:
@@ -438,20 +469,14 @@ def _inspection(terms: PolicyTerms, insp: Inspection, _: Any, o: Any) -> Consequ
     if o is InspectionOutcome.REFUND_APPROVED:
         # On a claim's route only a covered defect passes: the store's to ship (a store's
         # own remedy rung may refund a claim in full).
-        payer = (
-            shipping.payer_at_inspection(inspected_line(insp)) if returned else ShippingPayer.STORE
-        )
+        payer = shipping.payer_at_inspection(insp) if returned else ShippingPayer.STORE
         ob = _refund(
             terms, approved_on, insp.item.price, payer, cost, "inspected_at", (_DECISION_EMAIL,)
         )
         return Consequence(ob, None, _unpaid(ob, "item.price", "return_shipping_cost"))
     if o is InspectionOutcome.REFUND_REJECTED:
         # A defect or an error the team confirmed is the store's to ship, refund or not.
-        payer = (
-            shipping.payer_at_inspection(inspected_line(insp))
-            if returned
-            else ShippingPayer.CUSTOMER
-        )
+        payer = shipping.payer_at_inspection(insp) if returned else ShippingPayer.CUSTOMER
         ob = _obligations(
             terms,
             payer,

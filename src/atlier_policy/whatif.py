@@ -6,12 +6,14 @@ decisions. A decision *changes* when its outcome or its determining reason codes
 differ (the policy version alone is no change); a changed deadline or amount with
 the same outcome and reasons is reported as ``obligations_changed``::
 
+    >>> from atlier_policy.codec import case_from_dict
     >>> from atlier_policy.policy import default_policy
-    >>> late = {"stage": "defect_claim", "order_id": "A-1", "kind": "arrived_damaged",
-    ...         "channel": "email", "reported_at": "2025-03-08T10:00:00-05:00",
+    >>> late = case_from_dict({"stage": "defect_claim", "order_id": "A-1",
+    ...         "kind": "arrived_damaged", "channel": "email",
+    ...         "reported_at": "2025-03-08T10:00:00-05:00",
     ...         "photos_sent_at": "2025-03-08T10:00:00-05:00",
     ...         "item": {"sku": "RING-7", "channel": "website",
-    ...                  "delivered_at": "2025-03-03T12:00:00-05:00"}}
+    ...                  "delivered_at": "2025-03-03T12:00:00-05:00"}})
     >>> result = compare([late], default_policy(), default_policy(defect_notice_days=5))
     >>> [(c.baseline.value, c.candidate.value) for c in result.changes]
     [('not_covered', 'accepted_pending_inspection')]

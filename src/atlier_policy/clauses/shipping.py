@@ -13,7 +13,6 @@ from atlier_policy.cases import (
     Inspection,
     LostParcelReport,
     ParcelStatus,
-    ReturnLine,
     ReturnReason,
     ReturnRequest,
 )
@@ -128,12 +127,12 @@ def payer_at_request(reason: ReturnReason | None, defect_recorded: bool | None) 
     return ShippingPayer.CUSTOMER
 
 
-def payer_at_inspection(line: ReturnLine) -> ShippingPayer:
+def payer_at_inspection(insp: Inspection) -> ShippingPayer:
     """§4 "except in cases of a confirmed defect or error on our part": the quality
-    team's findings (``line.cause``, ``line.store_error_confirmed``) confirm, whatever
-    was claimed; a record or a claim from an earlier stage does not. The same whether
-    the refund is approved or rejected."""
-    if confirms_defect(line.cause) or line.store_error_confirmed is True:
+    team's findings (``cause``, ``store_error_confirmed``) confirm, whatever was
+    claimed; a record or a claim from an earlier stage does not. The same whether the
+    refund is approved or rejected."""
+    if confirms_defect(insp.cause) or insp.store_error_confirmed is True:
         return ShippingPayer.STORE
     return ShippingPayer.CUSTOMER
 
