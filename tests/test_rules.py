@@ -812,3 +812,26 @@ def test_clauses_lists_every_leaf_clause() -> None:
     """Rule.clauses() yields every leaf clause depth first, including exceptions not evaluated."""
     rule = (A & ~B).unless(Focus("rotated", _rotated, C | D))
     assert list(rule.clauses()) == [A, B, C, D]
+
+
+def test_the_reason_of_a_result_computed_once_is_shared() -> None:
+    """A yes/no clause's reasons are built once: two decisions citing the same result share
+    one immutable Reason; the same clause under a new id gives reasons of its own id."""
+    from dataclasses import replace
+
+    from atlier_policy.clauses import non_returnable
+    from atlier_policy.policy import default_policy
+    from builders import item, return_item, return_request
+
+    engraved = return_request(items=(return_item(item=item(engraved=True)),))
+    policy = default_policy()
+    (first,) = policy.evaluate(engraved).items  # type: ignore[union-attr]
+    (second,) = policy.evaluate(engraved).items  # type: ignore[union-attr]
+    a = next(r for r in first.reasons if r.clause_id == "s2.engraved")
+    b = next(r for r in second.reasons if r.clause_id == "s2.engraved")
+    assert a is b
+    renamed = replace(non_returnable.ENGRAVED, id="acme.engraved")
+    other = policy.replace_clause("s2.engraved", renamed).evaluate(engraved)
+    (d,) = other.items  # type: ignore[union-attr]
+    r = next(r for r in d.reasons if r.code == "engraved")
+    assert (r.clause_id, r.message) == ("acme.engraved", a.message)

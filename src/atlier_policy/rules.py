@@ -35,7 +35,7 @@ from __future__ import annotations
 import enum
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, tzinfo
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -116,7 +116,9 @@ class Check:
     proof of purchase): the case is then "incomplete" rather than "needs review".
     ``outcome`` names the outcome of the stage this result selects when it decides a
     refusal or an unknown (a parcel still in transit is awaited rather than reviewed);
-    a pass selects by its clause's declared ``outcome``.
+    a pass selects by its clause's declared ``outcome``. ``shared`` is the reason of a
+    result a clause computes once (see :meth:`for_clause`): every explanation that cites
+    it shares that one immutable value.
     """
 
     finding: Finding
@@ -126,6 +128,22 @@ class Check:
     code: str | None = None
     customer_action: bool = False
     outcome: str | None = None
+    shared: Reason | None = field(default=None, compare=False, repr=False)
+
+    def for_clause(self, id: str, section: str, sentence: str, code: str) -> Check:
+        """This result with its reason built once, for a clause that computes its results
+        once (a yes/no clause's three): explanations share it instead of rebuilding it."""
+        reason = Reason(
+            code=self.code or code,
+            finding=self.finding,
+            clause_id=id,
+            section=section,
+            sentence=sentence,
+            message=self.message,
+            facts=self.facts,
+            missing=self.missing,
+        )
+        return replace(self, shared=reason)
 
     @classmethod
     def passed(cls, message: str, **facts: object) -> Check:
@@ -655,6 +673,15 @@ def _reason(leaf: Evaluation) -> Reason:
     clause, check = leaf.rule, leaf.check
     assert isinstance(clause, Clause)  # a leaf is a clause's, with its check
     assert check is not None
+    shared = check.shared
+    if (
+        shared is not None
+        and shared.clause_id == clause.id
+        and shared.section == clause.section
+        and shared.sentence == clause.sentence
+        and shared.code == (check.code or clause.code)
+    ):
+        return shared  # the same value, built once (a clause renamed builds its own)
     return Reason(
         code=check.code or clause.code,
         finding=check.finding,

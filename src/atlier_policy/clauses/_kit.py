@@ -56,13 +56,17 @@ def flag_clause(
     for value, message in ((True, when_true), (False, when_false)):
         check = Check.passed(message, **{name: value})
         results[value] = check if value is required else replace(check, finding=Finding.FAILED)
+    code = code or id.split(".", 1)[1]
+    # The three results and their reasons, built once and shared by every explanation.
+    shared = (id, section, sentence, code)
     flag = _Flag(
         attrgetter(path),
-        if_true=results[True],
-        if_false=results[False],
-        if_unknown=unknown(f"not known whether {when_true}", path, **{name: None}),
+        if_true=results[True].for_clause(*shared),
+        if_false=results[False].for_clause(*shared),
+        if_unknown=unknown(f"not known whether {when_true}", path, **{name: None}).for_clause(
+            *shared
+        ),
     )
-    code = code or id.split(".", 1)[1]
     return Clause(id, section, sentence, code, flag, final=final, fix=fix)
 
 
