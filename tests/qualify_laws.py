@@ -8,7 +8,10 @@ a fragment of the words; ``check_fix`` asserts them, and the laws.
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from atlier_policy import DefectClaim, ExchangeRequest, Inspection, ReturnRequest, default_policy
@@ -27,6 +30,11 @@ from tables import decisions
 
 POLICY = default_policy()
 FIX_ROW = ("case", "code", "kind", "fragment")
+# The whole answer of each fix row, reviewed once and kept (ATLIER_UPDATE_SNAPSHOTS=1
+# rewrites it): the row's fragment states what the sentence demands, the golden answer
+# pins every word, kind, day and change of the clause's fix around it.
+GOLDEN = Path(__file__).parent / "snapshots" / "fixes"
+UPDATE = os.environ.get("ATLIER_UPDATE_SNAPSHOTS") == "1"
 
 
 def one(case: Any) -> Qualification:
@@ -39,8 +47,11 @@ def only_suggestion(q: Qualification) -> tuple[str, FixKind, dict[str, object]]:
     return s.message, s.kind, {c.path: c.new for c in s.changes}
 
 
-def check_fix(case: Any, code: str, kind: FixKind | None, fragment: str) -> None:
-    """The reason ``code`` gets its suggestion (with its kind) or its blocker, in plain words.
+def check_fix(
+    case: Any, code: str, kind: FixKind | None, fragment: str, golden: tuple[str, str]
+) -> None:
+    """The reason ``code`` gets its suggestion (with its kind) or its blocker, in plain words,
+    and the whole answer is the golden one (``golden``: the section's file and the row id).
 
     ``case`` is a case, or a case and the policy that judges it.
     """
@@ -57,6 +68,38 @@ def check_fix(case: Any, code: str, kind: FixKind | None, fragment: str) -> None
         assert fix.kind is kind
     assert fragment in fix.message
     laws(case, policy.evaluate(case), (q,), policy)
+    check_golden(q, *golden)
+
+
+def rendered(q: Qualification) -> dict[str, Any]:
+    """Every field of an answer, as JSON: the words, kinds, days and changes of each fix."""
+    return {
+        "text": format_qualification(q).splitlines(),
+        "suggestions": [
+            {
+                "clause": f"{s.clause_id} (§{s.section}): {s.code}",
+                "kind": s.kind.value,
+                "deadline": str(s.deadline),
+                "changes": {c.path: f"{c.old!r} -> {c.new!r}" for c in s.changes},
+            }
+            for s in q.suggestions
+        ],
+        "blockers": [f"{b.clause_id} (§{b.section}): {b.code}" for b in q.blockers],
+        "changed": None if q.outcome_if_changed is None else q.outcome_if_changed.value,
+    }
+
+
+def check_golden(q: Qualification, section: str, key: str) -> None:
+    """``q`` equals the answer kept under ``key`` in ``snapshots/fixes/<section>.json``."""
+    path = GOLDEN / f"{section}.json"
+    kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    actual = rendered(q)
+    if UPDATE and kept.get(key) != actual:
+        kept[key] = actual
+        path.parent.mkdir(exist_ok=True)
+        text = json.dumps(dict(sorted(kept.items())), indent=1, ensure_ascii=False)
+        path.write_text(text + "\n", encoding="utf-8")
+    assert actual == kept.get(key), key
 
 
 def laws(case: Any, result: Any, quals: tuple[Qualification, ...], policy: Any = POLICY) -> None:

@@ -1,6 +1,8 @@
 """Golden decisions: whole decision documents for a corpus of realistic cases.
 
-A deliberate rule change updates them with
+Each document also keeps the customer message of its decision: the words each clause
+gives its reasons and notices (who pays the shipping, the price difference, whether a
+lost parcel was insured...). A deliberate rule or wording change updates them with
 
     ATLIER_UPDATE_SNAPSHOTS=1 .venv/bin/python -m pytest tests/test_snapshots.py
 
@@ -17,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from atlier_policy import evaluate
-from atlier_policy.codec import decision_to_dict
+from atlier_policy.codec import case_from_dict, decision_to_dict
+from atlier_policy.messages import customer_message
 
 SNAPSHOTS = sorted((Path(__file__).parent / "snapshots").glob("*.json"))
 UPDATE = os.environ.get("ATLIER_UPDATE_SNAPSHOTS") == "1"
@@ -46,3 +49,15 @@ def test_golden_decision(path: Path) -> None:
         stored["decision"] = actual
         path.write_text(json.dumps(stored, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     assert actual == stored["decision"]
+
+
+@pytest.mark.parametrize("path", SNAPSHOTS, ids=[p.stem for p in SNAPSHOTS])
+def test_golden_message(path: Path) -> None:
+    """The customer message on each golden case equals its checked-in lines exactly."""
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    doc = stored["case"]
+    actual = customer_message(evaluate(doc), case=case_from_dict(doc)).splitlines()
+    if UPDATE and actual != stored.get("message"):
+        stored["message"] = actual
+        path.write_text(json.dumps(stored, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert actual == stored["message"]

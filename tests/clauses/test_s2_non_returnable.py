@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -557,6 +558,8 @@ FIX_ROWS: list[tuple[str, Any, str, FixKind | None, str]] = [
 
 
 @table(FIX_ROWS, FIX_ROW)
-def test_each_reason(case: Any, code: str, kind: FixKind | None, fragment: str) -> None:
+def test_each_reason(
+    case: Any, code: str, kind: FixKind | None, fragment: str, request: pytest.FixtureRequest
+) -> None:
     """Each §2 reason code gets its suggestion (with its kind) or its blocker, in plain words."""
-    check_fix(case, code, kind, fragment)
+    check_fix(case, code, kind, fragment, ("s2", request.node.callspec.id))

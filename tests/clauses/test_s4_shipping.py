@@ -29,6 +29,7 @@ from atlier_policy.decision import (
     ParcelOutcome,
     ShippingPayer,
 )
+from atlier_policy.messages import customer_message
 from atlier_policy.qualify import FixKind
 from builders import (
     at,
@@ -179,6 +180,23 @@ def test_lost_parcel_advice_depends_on_insurance() -> None:
     )
 
 
+def test_customer_message_says_whether_the_lost_parcel_was_insured() -> None:
+    """§4 in the customer's words: after a lost parcel, the advice to insure the next one,
+    or, if it was insured, that its insurance is between the customer and the carrier."""
+    uninsured = customer_message(POLICY.lost_parcel(parcel(insured=False)))
+    insured = customer_message(POLICY.lost_parcel(parcel(insured=True)))
+    advice = "For future returns, we recommend an insured, trackable shipping service."
+    note = "Your parcel was insured: its insurance is a matter between you and the carrier."
+    assert advice in uninsured
+    assert note not in uninsured
+    assert note in insured
+    assert advice not in insured
+    for status in (ParcelStatus.IN_TRANSIT, None):  # not lost (yet): neither
+        text = customer_message(POLICY.lost_parcel(parcel(status=status, insured=True)))
+        assert advice not in text
+        assert note not in text
+
+
 def test_parcel_of_unknown_status_needs_review() -> None:
     """§4: with no tracking status the store cannot say the parcel arrived or was lost: review."""
     decision = POLICY.lost_parcel(parcel(status=None))
@@ -311,6 +329,8 @@ FIX_ROWS: list[tuple[str, Any, str, FixKind | None, str]] = [
 
 
 @table(FIX_ROWS, FIX_ROW)
-def test_each_reason(case: Any, code: str, kind: FixKind | None, fragment: str) -> None:
+def test_each_reason(
+    case: Any, code: str, kind: FixKind | None, fragment: str, request: pytest.FixtureRequest
+) -> None:
     """Each §4 reason code gets its suggestion (with its kind) or its blocker, in plain words."""
-    check_fix(case, code, kind, fragment)
+    check_fix(case, code, kind, fragment, ("s4", request.node.callspec.id))

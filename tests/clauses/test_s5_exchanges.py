@@ -19,6 +19,7 @@ from hypothesis import given
 
 from atlier_policy import ExchangeRequest, Money, default_policy
 from atlier_policy.decision import ExchangeOutcome, Settlement, ShippingPayer
+from atlier_policy.messages import customer_message
 from atlier_policy.qualify import FixKind
 from builders import at, exchange, item, return_item, usd
 from qualify_laws import FIX_ROW, check_fix, one
@@ -250,6 +251,31 @@ FIX_ROWS: list[tuple[str, Any, str, FixKind | None, str]] = [
 
 
 @table(FIX_ROWS, FIX_ROW)
-def test_each_reason(case: Any, code: str, kind: FixKind | None, fragment: str) -> None:
+def test_each_reason(
+    case: Any, code: str, kind: FixKind | None, fragment: str, request: pytest.FixtureRequest
+) -> None:
     """Each §5 reason code gets its suggestion (with its kind) or its blocker, in plain words."""
-    check_fix(case, code, kind, fragment)
+    check_fix(case, code, kind, fragment, ("s5", request.node.callspec.id))
+
+
+PRICE_WORDS = [  # the ring returned costs 240 USD
+    ("300.00", "The new piece costs more: the difference of 60.00 USD is payable by you."),
+    ("200.00", "The new piece costs less: we will refund you the difference of 40.00 USD."),
+    (None, "Both pieces cost the same, so there is no difference to settle."),
+]
+
+
+@pytest.mark.parametrize(("wanted", "words"), PRICE_WORDS)
+def test_customer_message_says_who_pays_the_price_difference(
+    wanted: str | None, words: str
+) -> None:
+    """§5 "price differences (if any)" in the customer's words: who pays, or nothing to settle."""
+    case = exchange()
+    price = case.item.item.price
+    assert price is not None
+    d = POLICY.exchange(replace(case, wanted_price=usd(wanted) if wanted else price))
+    assert d.outcome is APPROVED
+    text = customer_message(d)
+    assert words in text
+    others = [w for _, w in PRICE_WORDS if w != words]
+    assert not any(w in text for w in others)

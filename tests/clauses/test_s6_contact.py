@@ -18,6 +18,7 @@ from atlier_policy import default_policy
 from atlier_policy.qualify import how_to_qualify
 from atlier_policy.versions import default_versions
 from builders import at, exchange, item, return_item, return_request
+from qualify_laws import check_golden
 
 LATER = default_policy(version="2026-01-01", effective_date=date(2026, 1, 1), return_window_days=14)
 VERSIONS = default_versions().with_version(LATER)
@@ -45,6 +46,8 @@ def test_version_reasons() -> None:
     (s,) = q.suggestions
     assert (s.code, s.changes) == ("policy_version_unknown", ())
     assert "record the purchase date" in s.message
+    check_golden(q, "s6", "purchase date unknown")
     early = return_request(items=(return_item(item=item(purchased_at=at("2024-12-01"))),))
     (q,) = how_to_qualify(early, policy=VERSIONS)
     assert q.blockers[0].code == "no_policy_version_in_force"
+    check_golden(q, "s6", "bought before the first version")
