@@ -14,7 +14,8 @@ from atlier_policy.clauses import eligibility
 from atlier_policy.deadlines import store_date
 from atlier_policy.decision import ReturnOutcome
 from atlier_policy.rules import Check, Clause, Context
-from builders import at, item, return_item, return_request, usd
+from atlier_policy.timelines import timeline
+from builders import at, defect_claim, item, return_item, return_request, usd
 
 HOLIDAY = "Pieces delivered from 15 November to 24 December may be returned until 15 January."
 HIGH_VALUE = (
@@ -126,3 +127,24 @@ def test_merchant_policy_pickles() -> None:
         ),
     )
     assert _decide(clone, req) == _decide(HOLIDAY_POLICY, req)
+
+
+@pytest.mark.parametrize(
+    ("clause_id", "key"),
+    [
+        ("s3.notice_window", "last_day_to_report_defect"),
+        ("s1.return_window", "last_day_to_request_return"),
+    ],
+)
+def test_a_removed_window_has_no_last_day_anywhere(clause_id: str, key: str) -> None:
+    """Without the clause that declares a last day, neither the decision nor the timeline
+    states that day; the other window stays in both."""
+    policy = default_policy().without_clause(clause_id)
+    for case in (defect_claim(), return_request()):
+        d = policy.evaluate(case)
+        (one,) = d.items if hasattr(d, "items") else (d,)
+        keys = {e.key for e in timeline(case, policy=policy)}
+        assert getattr(one.obligations, key) is None
+        assert key not in keys
+        other = ({"last_day_to_report_defect", "last_day_to_request_return"} - {key}).pop()
+        assert other in keys

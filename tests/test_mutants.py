@@ -44,6 +44,7 @@ from atlier_policy.decision import (
     ParcelOutcome,
     ReturnOutcome,
 )
+from atlier_policy.qualify import how_to_qualify
 from atlier_policy.rules import AllOf, AnyOf, Check, Clause, Context, Finding
 from atlier_policy.timelines import timeline
 from builders import (
@@ -181,6 +182,25 @@ def test_every_yes_no_condition_of_sections_1_and_2_decides_on_its_own() -> None
     _every_value_of_the_enumerated_facts()
     _what_each_policy_builds_once()
     _which_yes_no_failures_are_for_good()
+    _each_yes_no_clause_says_how_to_lift_its_unknown()
+
+
+def _each_yes_no_clause_says_how_to_lift_its_unknown() -> None:
+    """An unknown §1 condition or §2 modification is lifted by recording or confirming the
+    fact: each yes/no clause brings its own fix (built at import, so part of the first test)."""
+    cases = [
+        (clause_id, fact, True, return_item(condition=condition(**{fact: None})))
+        for fact, clause_id, _against, _for in S1_FLAGS
+    ] + [
+        (clause_id, fact, False, return_item(item=item(**{fact: None})))
+        for fact, clause_id, _against, _for in S2_FLAGS
+    ]
+    for clause_id, fact, required, line in cases:
+        (q,) = how_to_qualify(return_request(items=(line,)))
+        assert q.blockers == (), clause_id
+        (s,) = q.suggestions
+        assert s.clause_id == clause_id
+        assert [(c.path.rsplit(".", 1)[-1], c.new) for c in s.changes] == [(fact, required)]
 
 
 def _which_yes_no_failures_are_for_good() -> None:
@@ -758,3 +778,37 @@ def test_a_count_of_business_days_is_a_whole_number() -> None:
             us.add_business_days(date(2025, 3, 3), n)  # type: ignore[arg-type]
         assert info.value.problems == (("n", "an integer", shown),)
         assert info.value.context == "business calendar"
+
+
+# --- the policy's own checks of what a store builds -----------------------------------
+
+
+def test_a_store_building_a_policy_wrongly_is_told_what_is_wrong() -> None:
+    """Each refusal names what was expected: a tuple of stages, a stage with its own rule,
+    a stage whose name *or* case type is new, a rule set that exists, rules on both sides."""
+    from atlier_policy.stages import STAGES
+
+    with pytest.raises(PolicyDefinitionError) as e:
+        Policy(stages=list(STAGES))  # type: ignore[arg-type]
+    assert str(e.value) == "policy: `stages` must be a tuple of StageSpec"
+    with pytest.raises(PolicyDefinitionError) as e:
+        POLICY.with_stage("return_request")  # type: ignore[arg-type]
+    assert str(e.value) == "policy: a stage added must be a StageSpec with a rule"
+    first = STAGES[0]
+    renamed = replace(first, name="return_request_again", rule=eligibility.RETURN_WINDOW)
+    with pytest.raises(PolicyDefinitionError, match="exists already"):
+        POLICY.with_stage(renamed)  # a new name, but the same case type
+    with pytest.raises(PolicyDefinitionError) as e:
+        POLICY.rule("no_such_rules")
+    assert str(e.value) == "policy: no rule set named 'no_such_rules'"
+    with pytest.raises(PolicyDefinitionError) as e:
+        eligibility.RETURN_WINDOW.then(42)  # type: ignore[arg-type]
+    assert str(e.value) == "rule algebra: both sides of `then` must be rules (got int)"
+
+
+def test_explanations_of_different_decisions_differ() -> None:
+    """Two decisions that give different reasons are not equal, down to their explanations."""
+    late = return_line(return_request(at("2025-03-12")))
+    in_time = return_line(return_request())
+    assert late.explanation != in_time.explanation
+    assert late.explanation == return_line(return_request(at("2025-03-12"))).explanation

@@ -486,3 +486,27 @@ def test_a_claim_is_judged_as_of_its_inspection_whatever_its_class() -> None:
     mine = _StoreClaim(**{f.name: getattr(claim, f.name) for f in fields(claim)}, ticket="T-9")
     viewed = claim_at_inspection(replace(insp, request=mine))
     assert (type(viewed), viewed.ticket, viewed.as_of) == (_StoreClaim, "T-9", insp.inspected_at)
+
+
+class WrapCredit(Outcome):
+    REFUNDED = "refunded", Role.GRANTED
+    CREDITED = "credited", Role.GRANTED
+    KEPT = "kept", Role.REFUSED
+    NEEDS_REVIEW = "needs_review", Role.REVIEW
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WrapSelected(WrapRefund):
+    """The toy case again, for a second toy stage."""
+
+
+def test_a_stage_whose_only_clause_selects_gets_that_outcome() -> None:
+    """A clause that declares an outcome selects it when it passes, also when it is the
+    whole of its stage's rule set: not the stage's first granted outcome."""
+    selecting = replace(WRAP_CLAUSE, outcome=WrapCredit.CREDITED.value)
+    stage = replace(TOY, name="wrap_credit", case=WrapSelected, outcomes=WrapCredit, rule=selecting)
+    policy = default_policy().with_stage(stage)
+    case = WrapSelected(
+        order_id="W-2", item=item(), asked_at=at("2025-03-04"), wrapping_opened=False
+    )
+    assert policy.evaluate(case).outcome is WrapCredit.CREDITED

@@ -279,24 +279,3 @@ def test_an_undated_purchase_draws_no_purchase_day() -> None:
     assert "purchased" not in [e.key for e in entries]
     assert entries[0].key == "delivered"
     assert "last_day_to_request_return" in [e.key for e in entries]
-
-
-@pytest.mark.parametrize(
-    ("clause_id", "key"),
-    [
-        ("s3.notice_window", "last_day_to_report_defect"),
-        ("s1.return_window", "last_day_to_request_return"),
-    ],
-)
-def test_a_removed_window_has_no_last_day_anywhere(clause_id: str, key: str) -> None:
-    """Without the clause that declares a last day, neither the decision nor the timeline
-    states that day; the other window stays in both."""
-    policy = default_policy().without_clause(clause_id)
-    for case in (defect_claim(), return_request()):
-        d = policy.evaluate(case)
-        (one,) = d.items if hasattr(d, "items") else (d,)
-        keys = {e.key for e in timeline(case, policy=policy)}
-        assert getattr(one.obligations, key) is None
-        assert key not in keys
-        other = ({"last_day_to_report_defect", "last_day_to_request_return"} - {key}).pop()
-        assert other in keys

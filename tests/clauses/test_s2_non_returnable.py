@@ -527,6 +527,27 @@ FIX_ROWS: list[tuple[str, Any, str, FixKind | None, str]] = [
         "before production began on 2025-03-01",
     ),
     (
+        "production began on a day, status started",
+        cancellation(production=ProductionStatus.STARTED, production_started_at=at("2025-03-01")),
+        "production_begun",
+        FixKind.WOULD_HAVE,
+        "a cancellation before production began on 2025-03-01 would have been refundable",
+    ),
+    (
+        "production began when the order was placed",
+        cancellation(production_started_at=at("2025-02-27"), production=None),
+        "production_begun",
+        None,
+        "production began when the order was placed",
+    ),
+    (
+        "custom piece returned",
+        return_request(items=(return_item(item=item(kind=ItemKind.CUSTOM_MADE)),)),
+        "custom_or_personalized",
+        None,
+        "a custom-made or personalized piece cannot be returned",
+    ),
+    (
         "production unknown",
         cancellation(production=None),
         "production_begun",

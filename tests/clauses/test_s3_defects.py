@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from atlier_policy import NOT_YET, DefectClaim, default_policy
 from atlier_policy.cases import DefectCause, DefectKind, ItemKind, NoticeChannel
 from atlier_policy.decision import DefectClaimOutcome, InspectionOutcome
-from atlier_policy.qualify import FixKind
+from atlier_policy.qualify import FixKind, how_to_qualify
 from atlier_policy.rules import Finding
 from builders import UNKNOWN_DELIVERY, at, defect_claim, defect_inspection, inspection, item
 from qualify_laws import FIX_ROW, check_fix, one, only_suggestion
@@ -526,6 +526,29 @@ def test_monotone_in_report_time(case: DefectClaim, hours_later: int) -> None:
 
 # --- how to qualify: each clause's fix ------------------------------------------------
 
+SAME_DAY = default_policy(defect_notice_days=0)  # a store that wants notice on the day itself
+EVENING = item(delivered_at=at("2025-03-03", 18))
+
+
+def test_a_late_report_is_never_moved_before_the_delivery() -> None:
+    """§3 with 0 days to report: the report that would have been in time is on the delivery
+    day, not before the delivery itself (18:00), and so are the photos that go with it."""
+    late = defect_claim(item=EVENING, reported_at=at("2025-03-05"), photos_sent_at=NOT_YET)
+    (q,) = how_to_qualify(late, policy=SAME_DAY)
+    moved = {c.path: c.new for s in q.suggestions for c in s.changes}
+    assert moved["reported_at"] == at("2025-03-03", 18)
+    assert moved["photos_sent_at"] == at("2025-03-03", 18)
+    assert {s.deadline for s in q.suggestions} == {date(2025, 3, 3)}
+
+
+def test_a_notice_by_email_passes_naming_its_channel() -> None:
+    """§3 "notify us ... at support@atlierjewelry.com": an e-mail notice passes, and says so."""
+    d = POLICY.defect_claim(defect_claim())
+    reason = reason_of(d, "s3.notice_by_email")
+    assert reason.finding is Finding.PASSED
+    assert reason.facts == (("channel", "email"),)
+    assert reason.message == "notified by e-mail to support@atlierjewelry.com"
+
 
 def test_missing_photos_send_by_the_last_day() -> None:
     """§3: a claim without photos while the 3 days run: send photos by delivery + 3."""
@@ -595,6 +618,42 @@ FIX_ROWS: list[tuple[str, Any, str, FixKind | None, str]] = [
         "defect_notice_email",
         FixKind.ACT,
         "by e-mail to support@atlierjewelry.com",
+    ),
+    (
+        "claim by phone on the last day",
+        defect_claim(reported_at=at("2025-03-06"), channel=NoticeChannel.OTHER),
+        "defect_notice_email",
+        FixKind.ACT,  # the last day is still a day to act on
+        "send the notice by e-mail to support@atlierjewelry.com by 2025-03-06",
+    ),
+    (
+        "claim by phone in time, judged after the last day",
+        defect_claim(channel=NoticeChannel.OTHER, as_of=at("2025-03-09")),
+        "defect_notice_not_by_email",
+        FixKind.WOULD_HAVE,
+        "a notice by e-mail to support@atlierjewelry.com by 2025-03-06 would have been in time",
+    ),
+    (
+        "channel unknown, judged after the last day",
+        defect_claim(channel=None, as_of=at("2025-03-09")),
+        "defect_notice_channel_unknown",
+        FixKind.RECORD,
+        "record how the customer notified us: a notice by e-mail to "
+        "support@atlierjewelry.com by 2025-03-06 is in time",
+    ),
+    (
+        "return inspected, misuse found",
+        inspection(cause=DefectCause.MISUSE),
+        "damage_not_covered",
+        None,
+        "the quality team's finding stands",
+    ),
+    (
+        "return inspected, nothing recorded",
+        inspection(cause=None),
+        "inspection_cause",
+        FixKind.RECORD,
+        "the quality team must record what it found",
     ),
     (
         "photos late",

@@ -262,6 +262,9 @@ PRICE_WORDS = [  # the ring returned costs 240 USD
     ("300.00", "The new piece costs more: the difference of 60.00 USD is payable by you."),
     ("200.00", "The new piece costs less: we will refund you the difference of 40.00 USD."),
     (None, "Both pieces cost the same, so there is no difference to settle."),
+    # A difference of cents is a difference too.
+    ("240.50", "The new piece costs more: the difference of 0.50 USD is payable by you."),
+    ("239.50", "The new piece costs less: we will refund you the difference of 0.50 USD."),
 ]
 
 

@@ -17,7 +17,7 @@ from datetime import date
 from atlier_policy import default_policy
 from atlier_policy.qualify import how_to_qualify
 from atlier_policy.versions import default_versions
-from builders import at, exchange, item, return_item, return_request
+from builders import at, exchange, item, parcel, return_item, return_request
 from qualify_laws import check_golden
 
 LATER = default_policy(version="2026-01-01", effective_date=date(2026, 1, 1), return_window_days=14)
@@ -51,3 +51,15 @@ def test_version_reasons() -> None:
     (q,) = how_to_qualify(early, policy=VERSIONS)
     assert q.blockers[0].code == "no_policy_version_in_force"
     check_golden(q, "s6", "bought before the first version")
+
+
+def test_an_undated_case_records_the_date_that_dates_it() -> None:
+    """A lost parcel names no purchase: the version of the policy follows from its shipping
+    date, which is what to record."""
+    (q,) = how_to_qualify(parcel(shipped_at=None))
+    (s,) = q.suggestions
+    assert (s.code, s.kind.value, s.changes) == ("policy_version_unknown", "record", ())
+    assert s.message == (
+        "record shipped_at: it dates the case, and with it the version of the policy that applies"
+    )
+    check_golden(q, "s6", "lost parcel not dated")
