@@ -51,6 +51,7 @@ from builders import (
     at,
     cancellation,
     condition,
+    defect_claim,
     defect_inspection,
     exchange,
     inspection,
@@ -812,3 +813,25 @@ def test_explanations_of_different_decisions_differ() -> None:
     in_time = return_line(return_request())
     assert late.explanation != in_time.explanation
     assert late.explanation == return_line(return_request(at("2025-03-12"))).explanation
+
+
+def test_a_rule_set_is_recorded_under_the_policys_zone_and_calendar() -> None:
+    """Policy.record judges as evaluate does: a report at 21:00 in New York on the last day
+    (already the next day in UTC) is in time, and a store's clause sees the policy's
+    business calendar."""
+    evening = defect_claim(reported_at=at("2025-03-06", 21))
+    ev = POLICY.record("defect_rule", evening)
+    (window,) = [leaf for leaf in ev.leaves() if leaf.rule.id == "s3.notice_window"]  # type: ignore[attr-defined]
+    assert window.finding is Finding.PASSED
+
+    def _sees_calendar(ctx: Context[Any]) -> Check:
+        if ctx.calendar is ctx.terms.calendar:
+            return Check.passed("the policy's calendar")
+        return Check.failed("another calendar")
+
+    sees = Clause("acme.calendar", "acme", "A store's own sentence.", "calendar", _sees_calendar)
+    policy = POLICY.with_rule("defect_rule", sees)
+    (leaf,) = [
+        x for x in policy.record("defect_rule", evening).leaves() if x.rule.id == "acme.calendar"
+    ]  # type: ignore[attr-defined]
+    assert leaf.finding is Finding.PASSED

@@ -36,7 +36,7 @@ from atlier_policy.errors import PolicyDefinitionError
 from atlier_policy.messages import DEFAULT_TEMPLATES, Templates, customer_message
 from atlier_policy.policy import Policy
 from atlier_policy.qualify import how_to_qualify
-from atlier_policy.rules import Check, Clause, Context, Deadline, Explanation, Finding, Then
+from atlier_policy.rules import AllOf, Check, Clause, Context, Deadline, Explanation, Finding, Then
 from atlier_policy.stages import STAGES, Consequence, Event, StageSpec
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.timelines import timeline
@@ -510,3 +510,52 @@ def test_a_stage_whose_only_clause_selects_gets_that_outcome() -> None:
         order_id="W-2", item=item(), asked_at=at("2025-03-04"), wrapping_opened=False
     )
     assert policy.evaluate(case).outcome is WrapCredit.CREDITED
+
+
+def _always(finding: Finding) -> Clause:
+    word = finding.value
+    return Clause(
+        f"acme.always_{word}",
+        "acme",
+        f"A toy clause that is always {word}.",
+        f"always_{word}",
+        lambda ctx: Check(finding, word),
+    )
+
+
+@pytest.mark.parametrize("passing_first", [True, False])
+def test_a_pass_under_a_not_does_not_hide_the_clause_that_selects(passing_first: bool) -> None:
+    """A "not" whose inner rule fails passes, selects nothing, and the walk goes on to the
+    clause after it that declares an outcome."""
+    selecting = replace(WRAP_CLAUSE, outcome=WrapCredit.CREDITED.value)
+    negated = ~_always(Finding.FAILED)
+    parts = (negated, selecting) if passing_first else (selecting, negated)
+    stage = replace(
+        TOY, name="wrap_credit", case=WrapSelected, outcomes=WrapCredit, rule=AllOf.of(*parts)
+    )
+    policy = default_policy().with_stage(stage)
+    case = WrapSelected(
+        order_id="W-2", item=item(), asked_at=at("2025-03-04"), wrapping_opened=False
+    )
+    assert policy.evaluate(case).outcome is WrapCredit.CREDITED
+
+
+def test_a_stage_that_needs_a_selection_reviews_when_its_then_fails_inside() -> None:
+    """A stage with no outcome of its own to grant (a remedy must be chosen) sends a case to
+    a person when the rule a "then" decides by fails, also when that "then" is one part of
+    the stage's rule set: no rung applied, which is not a refusal."""
+    ladder = _always(Finding.PASSED).then(_always(Finding.FAILED))
+    rule = AllOf.of(WRAP_CLAUSE, ladder)
+    stage = replace(
+        TOY,
+        name="wrap_credit",
+        case=WrapSelected,
+        outcomes=WrapCredit,
+        rule=rule,
+        grant=lambda case: None,
+    )
+    policy = default_policy().with_stage(stage)
+    case = WrapSelected(
+        order_id="W-2", item=item(), asked_at=at("2025-03-04"), wrapping_opened=False
+    )
+    assert policy.evaluate(case).outcome is WrapCredit.NEEDS_REVIEW

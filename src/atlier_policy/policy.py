@@ -54,7 +54,6 @@ from atlier_policy.stages import (
     exchange_line,
     find_stage,
     inspected_line,
-    spec_by_type,
 )
 from atlier_policy.terms import PolicyTerms
 
@@ -269,20 +268,19 @@ class Policy:
 
     def stage_of(self, case: object) -> StageSpec:
         """The stage a case belongs to (an :class:`InputError` for anything else)."""
-        spec = spec_by_type(self._by_case, case)
-        return spec if spec is not None else find_stage(self.stages, case)
+        return find_stage(self.stages, case, self._by_case)
 
     def evaluate(self, case: Any) -> Decision | OrderDecision:
         """Evaluate a case of any stage: each item judged by the stage's rule set, the
         outcome chosen by the roles of what decided, and what follows from it."""
-        spec = self._by_case.get(type(case)) or self.stage_of(case)
+        spec = self.stage_of(case)
         rule = spec.rule
         if rule is None:
             name = spec.rule_set_of(case)
             rule = self.rule(name)
         else:
             name = _own(spec)
-        selects = self._selecting.get(name, True)
+        selects = self._selecting[name]  # every rule set that self.rule finds has an entry
         items = spec.items(case)
         if not items:
             raise PolicyDefinitionError(f"stage {spec.name}: `items` gave nothing to judge")
@@ -364,7 +362,7 @@ _ROLE_OF = {
 }
 
 
-def _outcome(ev: Evaluation, spec: StageSpec, case: Any, selects: bool = True) -> Outcome:
+def _outcome(ev: Evaluation, spec: StageSpec, case: Any, selects: bool) -> Outcome:
     """Fail closed: only a passing rule set grants; the outcome follows the role of what
     decided it (a clause or a check may select an outcome of that role), never an id.
 

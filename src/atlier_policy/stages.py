@@ -758,9 +758,12 @@ def spec_by_type(table: Mapping[type, StageSpec], case: object) -> StageSpec | N
     return None
 
 
-def find_stage(stages: tuple[StageSpec, ...], case: object) -> StageSpec:
-    """The stage of ``stages`` a case belongs to (an :class:`InputError` for anything else)."""
-    spec = spec_by_type({s.case: s for s in stages}, case)
+def find_stage(
+    stages: tuple[StageSpec, ...], case: object, table: Mapping[type, StageSpec] | None = None
+) -> StageSpec:
+    """The stage of ``stages`` a case belongs to (an :class:`InputError` for anything else);
+    ``table``: the same stages by case class, if the caller keeps one."""
+    spec = spec_by_type({s.case: s for s in stages} if table is None else table, case)
     if spec is None:
         names = ", ".join(s.name for s in stages)
         raise InputError.single(
