@@ -115,7 +115,10 @@ def function_of(name: str) -> tuple[str, str]:
     """A mutant's function as ``module.[Class.]name`` and the fingerprint of its code."""
     m = NAME.match(name)
     assert m, name
-    body = ast.parse(Path("src", *m["module"].split(".")).with_suffix(".py").read_text()).body
+    module = Path("src", *m["module"].split("."))
+    # A package's own mutants (atlier_policy.clauses.x_...) are in its __init__.py.
+    path = module / "__init__.py" if module.is_dir() else module.with_suffix(".py")
+    body = ast.parse(path.read_text()).body
     if m["cls"]:
         dotted, wanted = f"{m['module']}.{m['cls']}.{m['method']}", m["method"]
         body = next(n for n in body if isinstance(n, ast.ClassDef) and n.name == m["cls"]).body

@@ -36,7 +36,9 @@ NAME = re.compile(
 
 
 def _source_file(module: str) -> Path:
-    return ROOT / "src" / (module.replace(".", "/") + ".py")
+    """The file of a module; a package's own mutants are in its ``__init__.py``."""
+    path = ROOT / "src" / module.replace(".", "/")
+    return path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
 
 
 def _function(name: str) -> tuple[str, ast.FunctionDef | ast.AsyncFunctionDef | None]:
