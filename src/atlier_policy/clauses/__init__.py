@@ -36,10 +36,13 @@ def _version_fix(c: FixContext) -> Suggestion | Blocker:
             "then in force are not known, and the support team decides"
         )
     if c.reason.missing and "purchased_at" not in c.reason.missing:
+        # The joined names outside the f-string: quotes nested in an f-string parse
+        # differently before and after Python 3.12 (the mutation record fingerprints it).
+        dates = " and ".join(c.reason.missing)
         return c.fix(
             FixKind.RECORD,
-            f"record {' and '.join(c.reason.missing)}: it dates the case, and with it the "
-            "version of the policy that applies",
+            f"record {dates}: it dates the case, and with it the version of the policy "
+            "that applies",
         )
     return c.fix(
         FixKind.RECORD,
