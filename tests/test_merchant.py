@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from atlier_policy.decision import ReturnOutcome
 from atlier_policy.rules import Check, Clause, Context
 from atlier_policy.timelines import timeline
 from builders import at, defect_claim, item, return_item, return_request, usd
+from tables import reason_of
 
 HOLIDAY = "Pieces delivered from 15 November to 24 December may be returned until 15 January."
 HIGH_VALUE = (
@@ -148,3 +150,38 @@ def test_a_removed_window_has_no_last_day_anywhere(clause_id: str, key: str) -> 
         assert key not in keys
         other = ({"last_day_to_report_defect", "last_day_to_request_return"} - {key}).pop()
         assert other in keys
+
+
+SHARED = (
+    "s1.website_purchase",
+    "s1.proof_of_purchase",
+    "s1.unused",
+    "s1.tags",
+    "s2.custom_or_personalized",
+    "s2.engraved",
+    "s2.sale_item",
+)
+
+
+def test_the_reasons_of_precomputed_results_are_shared() -> None:
+    """A yes/no or enumerated clause computes its results, and their reasons, once: two
+    decisions citing the same result cite one immutable reason, not two equal copies."""
+    policy = default_policy()
+    first = policy.evaluate(return_request()).items[0]
+    second = policy.evaluate(return_request(at("2025-03-05"))).items[0]
+    for clause_id in SHARED:
+        assert reason_of(first, clause_id) is reason_of(second, clause_id), clause_id
+
+
+@pytest.mark.parametrize("clause_id", SHARED)
+def test_a_store_rewording_a_precomputed_result_is_quoted_in_its_words(clause_id: str) -> None:
+    """A store's clause that rewords the text's result (``dataclasses.replace``) under the
+    same id is quoted as it words it, not with the reason shared by the original."""
+    (clause,) = [c for c in default_policy().clauses() if c.id == clause_id]
+
+    def reworded(ctx: Context[ReturnLine]) -> Check:
+        return replace(clause.check(ctx), message="in the store's own words")
+
+    policy = default_policy().replace_clause(clause_id, replace(clause, check=reworded))
+    decided = policy.evaluate(return_request()).items[0]
+    assert reason_of(decided, clause_id).message == "in the store's own words"

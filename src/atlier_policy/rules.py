@@ -118,7 +118,9 @@ class Check:
     refusal or an unknown (a parcel still in transit is awaited rather than reviewed);
     a pass selects by its clause's declared ``outcome``. ``shared`` is the reason of a
     result a clause computes once (see :meth:`for_clause`): every explanation that cites
-    it shares that one immutable value.
+    it shares that one immutable value. It is not an argument: a copy made with
+    ``dataclasses.replace`` (a store's clause rewording a result) has none, so its
+    reason is built from what the copy says.
     """
 
     finding: Finding
@@ -128,7 +130,7 @@ class Check:
     code: str | None = None
     customer_action: bool = False
     outcome: str | None = None
-    shared: Reason | None = field(default=None, compare=False, repr=False)
+    shared: Reason | None = field(default=None, init=False, compare=False, repr=False)
 
     def for_clause(self, id: str, section: str, sentence: str, code: str) -> Check:
         """This result with its reason built once, for a clause that computes its results
@@ -143,7 +145,9 @@ class Check:
             facts=self.facts,
             missing=self.missing,
         )
-        return replace(self, shared=reason)
+        made = replace(self)
+        object.__setattr__(made, "shared", reason)  # not an argument: see the class
+        return made
 
     @classmethod
     def passed(cls, message: str, **facts: object) -> Check:

@@ -70,16 +70,22 @@ def flag_clause(
     return Clause(id, section, sentence, code, flag, final=final, fix=fix)
 
 
-def tabulate(check: Callable[..., Check], *domains: Iterable[Any]) -> Mapping[Any, Check]:
-    """Every result of a pure ``check`` of facts with few values, computed once.
+def tabulate(
+    check: Callable[..., Check], *domains: Iterable[Any], clause: Clause
+) -> Mapping[Any, Check]:
+    """Every result of a pure ``check`` of facts with few values, computed once, each
+    with ``clause``'s reason built once too (:meth:`Check.for_clause`).
 
     A clause whose facts are enums and yes/no values looks its result up instead
     of building it for every case (checks are immutable, so they can be shared).
     Keys are the argument tuples, or the argument itself for one domain.
     """
+    shared = (clause.id, clause.section, clause.sentence, clause.code)
     if len(domains) == 1:
-        return MappingProxyType({v: check(v) for v in domains[0]})
-    return MappingProxyType({args: check(*args) for args in itertools.product(*domains)})
+        return MappingProxyType({v: check(v).for_clause(*shared) for v in domains[0]})
+    return MappingProxyType(
+        {args: check(*args).for_clause(*shared) for args in itertools.product(*domains)}
+    )
 
 
 def ready_made_changes(at: str, item: Item, *flags: str) -> list[tuple[str, object]]:

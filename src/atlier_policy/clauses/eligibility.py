@@ -47,9 +47,6 @@ def _website_check(channel: SalesChannel | None, allowed: bool) -> Check:
     )
 
 
-_WEBSITE = tabulate(_website_check, (*SalesChannel, None), (True, False))
-
-
 def _website(ctx: Context[ReturnLine]) -> Check:
     channel = ctx.case.item.channel
     return _WEBSITE[channel, channel in ctx.terms.eligible_channels]
@@ -79,6 +76,8 @@ WEBSITE_PURCHASE = Clause(
     final=True,
     fix=_website_fix,
 )
+# The clause's results, each with its reason, computed once (the check reads them).
+_WEBSITE = tabulate(_website_check, (*SalesChannel, None), (True, False), clause=WEBSITE_PURCHASE)
 
 
 def _window(ctx: Context[ReturnLine]) -> Check:
@@ -253,9 +252,6 @@ def _proof_check(proof: ProofOfPurchase | None) -> Check:
     )
 
 
-_PROOF = tabulate(_proof_check, (*ProofOfPurchase, None))
-
-
 def _proof(ctx: Context[ReturnLine]) -> Check:
     return _PROOF[ctx.case.proof_of_purchase]
 
@@ -272,6 +268,8 @@ def _proof_fix(c: FixContext) -> Suggestion:
 PROOF_OF_PURCHASE = Clause(
     "s1.proof_of_purchase", "1", PROOF, "proof_of_purchase", _proof, fix=_proof_fix
 )
+# The clause's results, each with its reason, computed once (the check reads them).
+_PROOF = tabulate(_proof_check, (*ProofOfPurchase, None), clause=PROOF_OF_PURCHASE)
 
 
 def _inspected(ctx: Context[Inspection]) -> Check:

@@ -67,9 +67,6 @@ def _custom_check(kind: ItemKind | None, personalized: bool | None) -> Check:
     return Check.passed("a ready-made piece, not personalized", kind=kind, personalized=False)
 
 
-_CUSTOM = tabulate(_custom_check, (*ItemKind, None), (True, False, None))
-
-
 def _custom(ctx: Context[ReturnLine]) -> Check:
     item = ctx.case.item
     return _CUSTOM[item.kind, item.personalized]
@@ -94,6 +91,10 @@ CUSTOM_OR_PERSONALIZED = Clause(
     _custom,
     final=True,
     fix=_custom_fix,
+)
+# The clause's results, each with its reason, computed once (the check reads them).
+_CUSTOM = tabulate(
+    _custom_check, (*ItemKind, None), (True, False, None), clause=CUSTOM_OR_PERSONALIZED
 )
 
 
@@ -150,9 +151,6 @@ def _sale_check(event: SaleEvent | None) -> Check:
     if event is SaleEvent.NONE:
         return Check.passed("bought at full price, not in a sale", sale_event=event)
     return Check.failed(f"bought in a {event.value} event: final sale", sale_event=event)
-
-
-_SALE = tabulate(_sale_check, (*SaleEvent, None))
 
 
 def _sale(ctx: Context[ReturnLine]) -> Check:
@@ -224,6 +222,8 @@ SALE_ITEM = Clause(
     wording=_sale_wording,
     fix=_sale_fix,
 )
+# The clause's results, each with its reason, computed once (the check reads them).
+_SALE = tabulate(_sale_check, (*SaleEvent, None), clause=SALE_ITEM)
 
 
 _RECORDED = flag_clause(
