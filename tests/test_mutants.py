@@ -184,6 +184,21 @@ def test_every_yes_no_condition_of_sections_1_and_2_decides_on_its_own() -> None
     _what_each_policy_builds_once()
     _which_yes_no_failures_are_for_good()
     _each_yes_no_clause_says_how_to_lift_its_unknown()
+    _the_reasons_of_precomputed_results_are_shared()
+
+
+def _the_reasons_of_precomputed_results_are_shared() -> None:
+    """The yes/no and enumerated clauses build their results' reasons once, at import (so
+    part of the first test): two decisions cite one reason, not two equal copies."""
+    first = return_line(return_request())
+    second = return_line(return_request(at("2025-03-05")))
+    for clause_id in [c for _, c, _a, _f in S1_FLAGS + S2_FLAGS] + [
+        "s1.website_purchase",
+        "s1.proof_of_purchase",
+        "s2.custom_or_personalized",
+        "s2.sale_item",
+    ]:
+        assert reason_of(first, clause_id) is reason_of(second, clause_id), clause_id
 
 
 def _each_yes_no_clause_says_how_to_lift_its_unknown() -> None:
