@@ -559,3 +559,59 @@ def test_a_stage_that_needs_a_selection_reviews_when_its_then_fails_inside() -> 
         order_id="W-2", item=item(), asked_at=at("2025-03-04"), wrapping_opened=False
     )
     assert policy.evaluate(case).outcome is WrapCredit.NEEDS_REVIEW
+
+
+class StoreReturn(ReturnRequest):
+    """A store's own kind of return request, judged by a rule set only its policy names."""
+
+
+class StorePolicy(Policy):
+    """A store's policy that serves one more rule set by name (an overridden ``rule``)."""
+
+    def rule(self, name: str) -> Any:
+        return self.return_rule if name == "store_returns" else Policy.rule(self, name)
+
+
+def test_a_rule_set_named_only_by_an_overridden_rule_is_judged() -> None:
+    """A stage whose rule set only a store's ``Policy.rule`` knows is judged by that rule
+    set, as the text's return requests are by theirs."""
+    spec = replace(STAGES[0], name="store_return", case=StoreReturn, rule_set="store_returns")
+    policy = StorePolicy(default_policy().terms, stages=(*STAGES, spec))
+    base = return_request(at("2025-03-12"))  # a day late
+    late = StoreReturn(order_id=base.order_id, requested_at=base.requested_at, items=base.items)
+    (line,) = policy.evaluate(late).items  # type: ignore[union-attr]
+    assert line.outcome is ReturnOutcome.NOT_ELIGIBLE
+    assert [r.clause_id for r in line.reasons if r.finding is Finding.FAILED] == [
+        "s1.return_window"
+    ]
+
+
+def test_a_policy_refuses_stages_that_overlap() -> None:
+    """Two stages with one name or one case class, or a stage for every object, would
+    send a case to the wrong stage without an error: the policy refuses them."""
+    terms = default_policy().terms
+    renamed = replace(TOY, name="wrap_again", case=WrapSelected)
+    with pytest.raises(PolicyDefinitionError) as e:
+        Policy(terms, stages=(*STAGES, TOY, replace(renamed, name="wrap_refund")))
+    assert str(e.value) == "policy: a stage named 'wrap_refund' exists already"
+    with pytest.raises(PolicyDefinitionError) as e:
+        Policy(terms, stages=(*STAGES, TOY, replace(renamed, case=WrapRefund)))
+    assert str(e.value) == "policy: a stage for WrapRefund cases exists already"
+    with pytest.raises(PolicyDefinitionError) as e:
+        default_policy().with_stage(replace(TOY, case=object))
+    assert str(e.value) == "policy: stage 'wrap_refund' must judge a case class, not every object"
+    assert Policy(terms, stages=(*STAGES, TOY, renamed)).stages[-1] is renamed
+
+
+class _Unhashable(type):
+    __hash__ = None  # type: ignore[assignment]
+
+
+class NotACase(metaclass=_Unhashable):
+    """An object whose class cannot be hashed."""
+
+
+def test_an_object_of_an_unhashable_class_is_no_case() -> None:
+    """Whatever its class, an object that is not a case is refused as input."""
+    with pytest.raises(InputError, match="`case` must be a case of one of the stages"):
+        default_policy().evaluate(NotACase())

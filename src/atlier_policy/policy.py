@@ -164,6 +164,7 @@ class Policy:
             isinstance(s, StageSpec) for s in self.stages
         ):
             raise PolicyDefinitionError("policy: `stages` must be a tuple of StageSpec")
+        _distinct_stages(self.stages)
         claim = (
             Focus("defect claim", claim_at_inspection, self.defect_rule)
             & self.defect_inspection_rule
@@ -179,7 +180,7 @@ class Policy:
         rules = {**derived, **{n: getattr(self, n) for n in _RULE_SETS}}
         object.__setattr__(self, "_rules", dict(rules))
         rules.update({_own(s): s.rule for s in self.stages if s.rule is not None})
-        selecting = {k: any(c.outcome is not None for c in r.clauses()) for k, r in rules.items()}
+        selecting = {k: _selects(r) for k, r in rules.items()}
         object.__setattr__(self, "_selecting", selecting)
         declared = {c.deadline.key for c in self.clauses() if c.deadline is not None}
         object.__setattr__(self, "_undeclared", _TEXT_DEADLINES - declared)
@@ -203,9 +204,7 @@ class Policy:
         """This policy judging one more stage (its cases, with its own rule set)."""
         if not isinstance(stage, StageSpec) or stage.rule is None:
             raise PolicyDefinitionError("policy: a stage added must be a StageSpec with a rule")
-        taken = {s.name for s in self.stages} | {s.case for s in self.stages}
-        if stage.name in taken or stage.case in taken:
-            raise PolicyDefinitionError(f"policy: a stage named {stage.name!r} exists already")
+        _distinct_stages((*self.stages, stage))
         return replace(self, stages=(*self.stages, stage))
 
     def without_clause(self, clause_id: str) -> Policy:
@@ -280,7 +279,9 @@ class Policy:
             rule = self.rule(name)
         else:
             name = _own(spec)
-        selects = self._selecting[name]  # every rule set that self.rule finds has an entry
+        selects = self._selecting.get(name)
+        if selects is None:  # a name only an overridden `rule` knows: judge its rule now
+            selects = _selects(rule)
         items = spec.items(case)
         if not items:
             raise PolicyDefinitionError(f"stage {spec.name}: `items` gave nothing to judge")
@@ -435,6 +436,30 @@ def _undecided(ev: Evaluation) -> bool:
             return True
         stack.extend(p for p in node.parts if p.finding is Finding.FAILED)
     return False
+
+
+def _selects(rule: Rule) -> bool:
+    """Whether a clause of ``rule`` declares an outcome (else a pass needs no walk)."""
+    return any(c.outcome is not None for c in rule.clauses())
+
+
+def _distinct_stages(stages: tuple[StageSpec, ...]) -> None:
+    """Each stage its own name and case class; none for every object (``object``)."""
+    names: set[str] = set()
+    cases: set[type] = set()
+    for s in stages:
+        if s.case is object:
+            raise PolicyDefinitionError(
+                f"policy: stage {s.name!r} must judge a case class, not every object"
+            )
+        if s.name in names:
+            raise PolicyDefinitionError(f"policy: a stage named {s.name!r} exists already")
+        if s.case in cases:
+            raise PolicyDefinitionError(
+                f"policy: a stage for {s.case.__name__} cases exists already"
+            )
+        names.add(s.name)
+        cases.add(s.case)
 
 
 def _own(spec: StageSpec) -> str:

@@ -752,7 +752,10 @@ def spec_by_type(table: Mapping[type, StageSpec], case: object) -> StageSpec | N
     """The stage of ``case`` in ``table`` (case class to spec): that of its class, or of
     the nearest base class (a store's subclass of a case is a case of the same stage)."""
     for cls in type(case).__mro__:
-        spec = table.get(cls)
+        try:
+            spec = table.get(cls)
+        except TypeError:  # a class that cannot be hashed is no case class
+            return None
         if spec is not None:
             return spec
     return None
