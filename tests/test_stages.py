@@ -615,3 +615,30 @@ def test_an_object_of_an_unhashable_class_is_no_case() -> None:
     """Whatever its class, an object that is not a case is refused as input."""
     with pytest.raises(InputError, match="`case` must be a case of one of the stages"):
         default_policy().evaluate(NotACase())
+
+
+class CreditPolicy(Policy):
+    """A store's policy whose own rule set, served by name, has a clause that selects."""
+
+    def rule(self, name: str) -> Any:
+        if name == "credit_rules":
+            return replace(WRAP_CLAUSE, outcome=WrapCredit.CREDITED.value)
+        return Policy.rule(self, name)
+
+
+def test_a_clause_selects_in_a_rule_set_named_only_by_an_overridden_rule() -> None:
+    """The outcome a passing clause declares is found also in a rule set the policy did
+    not know when it was built (a store's ``rule`` serves it by name)."""
+    stage = replace(
+        TOY,
+        name="wrap_credit",
+        case=WrapSelected,
+        outcomes=WrapCredit,
+        rule=None,
+        rule_set="credit_rules",
+    )
+    policy = CreditPolicy(default_policy().terms, stages=(*STAGES, stage))
+    case = WrapSelected(
+        order_id="W-2", item=item(), asked_at=at("2025-03-04"), wrapping_opened=False
+    )
+    assert policy.evaluate(case).outcome is WrapCredit.CREDITED
