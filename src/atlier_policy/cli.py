@@ -459,6 +459,11 @@ class _WriteError(Exception):
     """The output could not be written (a full disk, a lost permission): exit 1."""
 
 
+def _unwritable(path: str, exc: OSError) -> InputError:
+    """The error for an output path the system refuses (its reason in the message)."""
+    return InputError.single("output", "a writable path", f"{path} ({exc.strerror})")
+
+
 @contextlib.contextmanager
 def _output(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
     """``-o PATH``, checked before any case is evaluated, then written as its kind allows.
@@ -475,7 +480,7 @@ def _output(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
     except FileNotFoundError:
         target = None
     except OSError as exc:  # a loop of links, a file used as a folder, a denied search
-        raise InputError.single("output", "a writable path", f"{path} ({exc.strerror})") from None
+        raise _unwritable(path, exc) from None
     if target is not None and stat.S_ISDIR(target.st_mode):
         raise InputError.single("output", "a file path, not a folder", path)
     if target is not None and not stat.S_ISCHR(target.st_mode) and _same_file(target, source):
@@ -487,7 +492,7 @@ def _output(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
     try:
         stream = open(real, "wb")  # noqa: SIM115 - closed below, errors named
     except OSError as exc:
-        raise InputError.single("output", "a writable path", f"{path} ({exc.strerror})") from None
+        raise _unwritable(path, exc) from None
     try:
         with stream:
             yield stream
@@ -508,7 +513,7 @@ def _replacing(path: str, real: str, target: os.stat_result | None) -> Iterator[
             dir=folder, prefix=f".{os.path.basename(real)}.", suffix=".partial"
         )
     except OSError as exc:
-        raise InputError.single("output", "a writable path", f"{path} ({exc.strerror})") from None
+        raise _unwritable(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh

@@ -413,9 +413,7 @@ def case_from_dict(doc: object, *, stages: tuple[StageSpec, ...] = STAGES) -> An
     stage_value = doc.get("stage")
     spec = _by_name(stages).get(stage_value) if isinstance(stage_value, str) else None
     if spec is None:
-        raise InputError(
-            (("stage", f"one of {_names(stages)}", _given(stage_value)),), "case"
-        ) from None
+        raise InputError((("stage", f"one of {_names(stages)}", _given(stage_value)),), "case")
     body = {k: v for k, v in doc.items() if k not in ("stage", "schema_version")}
     problems = _Problems()
     _check_version(doc, "", problems)

@@ -353,11 +353,16 @@ class _Render:
     terms: PolicyTerms | None
     policy: Policy | PolicyVersions | None
     case: Case | None
+    # The text's rules under the ``terms`` given, built once for every reason read.
+    own: Policy | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "own", None if self.terms is None else Policy(self.terms))
 
     def policy_of(self, d: Decision) -> Policy:
         """The policy of the version ``d`` was made under (the ``terms`` given, if any)."""
-        if self.terms is not None:
-            return Policy(self.terms)
+        if self.own is not None:
+            return self.own
         return policy_named(self.policy, d.policy_version, "messages")
 
     def terms_of(self, d: Decision) -> PolicyTerms:

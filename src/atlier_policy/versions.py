@@ -35,7 +35,7 @@ from __future__ import annotations
 import importlib
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
 from itertools import pairwise
@@ -80,6 +80,9 @@ class PolicyVersions:
     """
 
     policies: tuple[Policy, ...]
+    # Derived once (see __post_init__): every stage a version judges, and by case class.
+    _stages: tuple[StageSpec, ...] = field(init=False, repr=False, compare=False)
+    _by_case: dict[type, StageSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         given = self.policies
@@ -112,6 +115,12 @@ class PolicyVersions:
                     "store_timezone", f"the same in every version ({first!r})", zone, _CTX
                 )
         object.__setattr__(self, "policies", ordered)
+        seen_stages: dict[str, StageSpec] = {}
+        for policy in ordered:
+            for spec in policy.stages:
+                seen_stages.setdefault(spec.name, spec)
+        object.__setattr__(self, "_stages", tuple(seen_stages.values()))
+        object.__setattr__(self, "_by_case", {s.case: s for s in self._stages})
 
     @classmethod
     def of(cls, *versions: Policy | PolicyTerms) -> PolicyVersions:
@@ -178,11 +187,7 @@ class PolicyVersions:
     @property
     def stages(self) -> tuple[StageSpec, ...]:
         """Every stage a version judges (of two entries of one name, the earlier's)."""
-        seen: dict[str, StageSpec] = {}
-        for policy in self.policies:
-            for spec in policy.stages:
-                seen.setdefault(spec.name, spec)
-        return tuple(seen.values())
+        return self._stages
 
     def evaluate(
         self, case: Case | Mapping[str, Any], *, on: date | None = None
@@ -192,17 +197,19 @@ class PolicyVersions:
         if on is not None:
             return self.for_date(on).evaluate(typed)
         tz = self.policies[0].terms.tz
-        spec = find_stage(self.stages, typed)
+        spec = find_stage(self._stages, typed, self._by_case)
         items = tuple(piece.item for piece in spec.pieces(typed))
         known = [store_date(i.purchased_at, tz) for i in items if i.purchased_at is not None]
         unknown = not known
-        later = [store_date(t, tz) for t in _after_purchase(typed, items, spec)]
-        bound = min(later, default=None)
-        open_ended = self.policies[0].terms.effective_date > EARLIEST_PURCHASE
-        if unknown and open_ended and (items or bound is None):
-            # Fail closed: an undated purchase may precede every version we hold (a case
-            # naming no piece, a lost parcel, is dated by its own facts, if it has any).
-            return _undated(self.policies[0], typed, spec, bool(items))
+        bound = None  # the earliest day after the purchase, read only when it is unknown
+        if unknown:
+            later = [store_date(t, tz) for t in _after_purchase(typed, items, spec)]
+            bound = min(later, default=None)
+            open_ended = self.policies[0].terms.effective_date > EARLIEST_PURCHASE
+            if open_ended and (items or bound is None):
+                # Fail closed: an undated purchase may precede every version we hold (a
+                # case naming no piece, a lost parcel, is dated by its own facts, if any).
+                return _undated(self.policies[0], typed, spec, bool(items))
         early = [d for d in known if self._in_force(d) is None]
         chosen = {p.version: p for p in (self._in_force(d) for d in known) if p is not None}
         if unknown:
@@ -276,7 +283,9 @@ def _as_policy(version: Policy | PolicyTerms) -> Policy:
 def _typed(case: Any, policy: object = None) -> Any:
     """A typed case of a stage ``policy`` knows (by default the text's six); a JSON
     document is deprecated here: decode it with the codec first."""
-    stages = policy.stages if isinstance(policy, Policy | PolicyVersions) else STAGES
+    stages, table = STAGES, None
+    if isinstance(policy, Policy | PolicyVersions):
+        stages, table = policy.stages, policy._by_case
     if isinstance(case, Mapping):
         warn_deprecated(
             "passing a JSON document to a tool is deprecated: decode it with "
@@ -284,7 +293,8 @@ def _typed(case: Any, policy: object = None) -> Any:
         )
         codec = importlib.import_module("atlier_policy.codec")  # the adapter, at run time
         case = codec.case_from_dict(dict(case), stages=stages)
-    find_stage(stages, case)  # a case of a stage the policy knows, or our error
+    # A case of a stage the policy knows, or our error (by the policy's own table).
+    find_stage(stages, case, table)
     return case
 
 

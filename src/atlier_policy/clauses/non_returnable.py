@@ -98,12 +98,13 @@ _CUSTOM = tabulate(
 )
 
 
-def _modified_fix(name: str, words: str, c: FixContext) -> Suggestion | Blocker:
+def _modified_fix(name: str, c: FixContext) -> Suggestion | Blocker:
+    """``name``: the fact (engraved, resized, altered), which is also its word."""
     if c.failed:
-        return c.block(f"a piece that was {words} cannot be returned")
+        return c.block(f"a piece that was {name} cannot be returned")
     return c.fix(
         FixKind.RECORD,
-        f"record whether the piece was {words}: only an unmodified piece qualifies",
+        f"record whether the piece was {name}: only an unmodified piece qualifies",
         (f"{c.view.item}.{name}", False),
     )
 
@@ -117,7 +118,7 @@ ENGRAVED = flag_clause(
     when_true="the piece is engraved",
     final=True,
     when_false="the piece is not engraved",
-    fix=partial(_modified_fix, "engraved", "engraved"),
+    fix=partial(_modified_fix, "engraved"),
 )
 RESIZED = flag_clause(
     "s2.resized",
@@ -128,7 +129,7 @@ RESIZED = flag_clause(
     when_true="the piece was resized",
     final=True,
     when_false="the piece was not resized",
-    fix=partial(_modified_fix, "resized", "resized"),
+    fix=partial(_modified_fix, "resized"),
 )
 ALTERED = flag_clause(
     "s2.altered",
@@ -139,7 +140,7 @@ ALTERED = flag_clause(
     when_true="the piece was altered from its original design",
     final=True,
     when_false="the piece was not altered",
-    fix=partial(_modified_fix, "altered", "altered"),
+    fix=partial(_modified_fix, "altered"),
 )
 
 
