@@ -43,6 +43,7 @@ from atlier_policy.rules import (
     Finding,
     Focus,
     Not,
+    Patterns,
     Rule,
     Then,
     Unless,
@@ -148,6 +149,8 @@ class Policy:
     _selecting: dict[str, bool] = field(init=False, repr=False, compare=False)
     # Every rule set by name: the fields above and the derived ones.
     _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
+    # The explanations of this policy's decisions, built once per pattern and shared.
+    _patterns: Patterns = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.terms, PolicyTerms):
@@ -184,6 +187,7 @@ class Policy:
         object.__setattr__(self, "_selecting", selecting)
         declared = {c.deadline.key for c in self.clauses() if c.deadline is not None}
         object.__setattr__(self, "_undeclared", _TEXT_DEADLINES - declared)
+        object.__setattr__(self, "_patterns", Patterns())
 
     # --- variants ---------------------------------------------------------------
 
@@ -305,7 +309,7 @@ class Policy:
                     ),
                     settlement=then.settlement,
                     policy_version=self.version,
-                    explanation=Explanation(ev, then.missing),
+                    explanation=Explanation(ev, then.missing, self._patterns),
                 )
             )
         if spec.per_item:

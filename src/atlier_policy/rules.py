@@ -53,6 +53,7 @@ __all__ = [
     "Finding",
     "Focus",
     "Not",
+    "Patterns",
     "Provision",
     "Reason",
     "Rule",
@@ -655,22 +656,22 @@ def explain(
     for leaf in ev.determining():
         r = _reason(leaf)
         seen.setdefault((r.clause_id, r.message), r)
-    trace = tuple(
-        [
-            TraceEntry(
-                depth=depth,
-                rule=node.rule.label,
-                finding=node.finding,
-                message=node.check.message if node.check is not None else "",
-            )
-            for depth, node in ev.walk()
-        ]
-    )
+    trace = tuple([_entry(depth, node) for depth, node in ev.walk()])
     missing: dict[str, None] = {}
     for leaf in ev.leaves():
         if leaf.check is not None and leaf.finding is Finding.UNKNOWN:
             missing.update(dict.fromkeys(leaf.check.missing))
     return tuple(seen.values()), trace, tuple(missing)
+
+
+def _entry(depth: int, node: Evaluation) -> TraceEntry:
+    check = node.check
+    return TraceEntry(
+        depth=depth,
+        rule=node.rule.label,
+        finding=node.finding,
+        message=check.message if check is not None else "",
+    )
 
 
 def _reason(leaf: Evaluation) -> Reason:
@@ -698,20 +699,175 @@ def _reason(leaf: Evaluation) -> Reason:
     )
 
 
+class Patterns:
+    """The explanations of one policy's evaluations, built once per pattern of results and
+    shared between decisions (a policy owns one; nothing global).
+
+    A pattern is the shape of an evaluation: each node's rule and finding, and each leaf's
+    check where the clause computes its results once (:meth:`Check.for_clause`). Results
+    that carry the case's dates or amounts are holes: the first explanation of a pattern is
+    derived in full (:func:`explain`), later ones copy it and fill the holes from their own
+    checks. At most ``limit`` patterns are kept; past that, explanations are derived in
+    full. A copy (pickled, or made for another thread) starts empty: keys are identities.
+    """
+
+    __slots__ = ("_limit", "_seen")
+
+    def __init__(self, limit: int = 4096) -> None:
+        self._limit = limit
+        self._seen: dict[tuple[object, ...], _Template] = {}
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (Patterns, (self._limit,))
+
+    def __len__(self) -> int:
+        return len(self._seen)
+
+    def explain(
+        self, ev: Evaluation
+    ) -> tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]]:
+        """What :func:`explain` gives, from the pattern's template where there is one."""
+        key, holes = _pattern(ev)
+        template = self._seen.get(key)
+        if template is None:
+            template = _Template.of(ev, holes)
+            if len(self._seen) < self._limit:
+                # Idempotent: two threads that race here store equal templates.
+                self._seen[key] = template
+        return template.fill(holes)
+
+
+_PASSED, _UNKNOWN = Finding.PASSED, Finding.UNKNOWN
+
+
+def _pattern(ev: Evaluation) -> tuple[tuple[object, ...], list[Evaluation]]:
+    """An evaluation's pattern key and its holes (the leaves whose results are their own),
+    in one depth-first walk. The key holds identities: the template that keeps it keeps
+    the objects alive, so no identity is reused while it is cached. Each node adds its
+    rule, finding and number of parts (so the walk order gives back the tree), a leaf its
+    shared check or None."""
+    key: list[object] = []
+    holes: list[Evaluation] = []
+    add = key.append
+    stack = [ev]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        node = pop()
+        parts = node.parts
+        add(id(node.rule))
+        add(node.finding)
+        add(len(parts))
+        check = node.check
+        if check is not None:
+            if check.shared is None:
+                add(None)
+                holes.append(node)
+            else:
+                add(id(check))
+        if parts:
+            push(reversed(parts))
+    return tuple(key), holes
+
+
+class _Template:
+    """One pattern's explanation, with the places its holes fill (see :class:`Patterns`)."""
+
+    __slots__ = ("_kept", "_missing", "_reasons", "_trace", "_trace_at", "_whole")
+
+    def __init__(
+        self,
+        kept: tuple[object, ...],
+        reasons: tuple[Reason | int, ...],
+        trace: tuple[TraceEntry, ...],
+        trace_at: tuple[int, ...],
+        missing: tuple[str | int, ...],
+    ) -> None:
+        self._kept = kept  # the objects whose identities the key holds, kept alive
+        self._reasons = reasons
+        self._trace = trace
+        self._trace_at = trace_at
+        self._missing = missing
+        self._whole: tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]] | None
+        self._whole = None
+        if not trace_at:  # no holes: the explanation itself, shared as it is
+            self._whole = (
+                tuple(r for r in reasons if not isinstance(r, int)),
+                trace,
+                tuple(m for m in missing if not isinstance(m, int)),
+            )
+
+    @classmethod
+    def of(cls, ev: Evaluation, holes: list[Evaluation]) -> _Template:
+        hole = {id(leaf): i for i, leaf in enumerate(holes)}
+        reasons: dict[object, Reason | int] = {}
+        for leaf in ev.determining():
+            i = hole.get(id(leaf))
+            if i is None:
+                r = _reason(leaf)
+                reasons.setdefault((r.clause_id, r.message), r)
+            else:
+                reasons[i] = i  # deduplicated by message when filled
+        trace: list[TraceEntry] = []
+        trace_at: list[int] = []
+        missing: dict[str | int, None] = {}
+        for depth, node in ev.walk():
+            check = node.check
+            if check is not None and id(node) in hole:
+                trace_at.append(len(trace))
+                if node.finding is _UNKNOWN:
+                    missing[hole[id(node)]] = None
+            elif check is not None and node.finding is _UNKNOWN:
+                missing.update(dict.fromkeys(check.missing))
+            trace.append(_entry(depth, node))
+        kept = tuple([(node.rule, node.check) for _, node in ev.walk()])
+        return cls(kept, tuple(reasons.values()), tuple(trace), tuple(trace_at), tuple(missing))
+
+    def fill(
+        self, holes: list[Evaluation]
+    ) -> tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]]:
+        if self._whole is not None:
+            return self._whole
+        trace = self._trace
+        filled = list(trace)
+        for at, leaf in zip(self._trace_at, holes, strict=True):
+            filled[at] = _entry(trace[at].depth, leaf)
+        seen: dict[tuple[str, str], Reason] = {}
+        for r in self._reasons:
+            reason = _reason(holes[r]) if isinstance(r, int) else r
+            seen.setdefault((reason.clause_id, reason.message), reason)
+        missing: dict[str, None] = {}
+        for m in self._missing:
+            if isinstance(m, int):
+                check = holes[m].check
+                assert check is not None  # a hole is a leaf
+                missing.update(dict.fromkeys(check.missing))
+            else:
+                missing[m] = None
+        return tuple(seen.values()), tuple(filled), tuple(missing)
+
+
 class Explanation:
     """A decision's reasons, trace and missing facts: derived from its evaluation when
     first read (a caller that needs only the outcome never pays for them), or given.
 
     A value: equal, hashed and pickled by the three tuples, whichever way it was made.
+    With ``patterns`` (its policy's), the three are built from the pattern's shared
+    template rather than derived afresh: equal values either way.
     ``missing`` adds, after the evaluation's own, the facts a decision's obligations lack
     (an unknown price to refund).
     """
 
-    __slots__ = ("_evaluation", "_extra", "_value")
+    __slots__ = ("_evaluation", "_extra", "_patterns", "_value")
 
-    def __init__(self, evaluation: Evaluation, missing: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        evaluation: Evaluation,
+        missing: tuple[str, ...] = (),
+        patterns: Patterns | None = None,
+    ) -> None:
         self._evaluation: Evaluation | None = evaluation
         self._extra = missing
+        self._patterns = patterns
         self._value: tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]] | None
         self._value = None
 
@@ -724,7 +880,7 @@ class Explanation:
     ) -> Explanation:
         """An explanation stated outright (a decoded document, a decision reviewed)."""
         made = cls.__new__(cls)
-        made._evaluation, made._extra = None, ()
+        made._evaluation, made._extra, made._patterns = None, (), None
         made._value = (tuple(reasons), tuple(trace), tuple(missing))
         return made
 
@@ -732,7 +888,9 @@ class Explanation:
         value = self._value
         if value is None:
             assert self._evaluation is not None  # set until the value is derived
-            reasons, trace, missing = explain(self._evaluation)
+            patterns = self._patterns
+            ev = self._evaluation
+            reasons, trace, missing = explain(ev) if patterns is None else patterns.explain(ev)
             # Idempotent: two threads that race here store equal values.
             value = (reasons, trace, tuple(dict.fromkeys((*missing, *self._extra))))
             self._value = value
