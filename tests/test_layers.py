@@ -26,6 +26,7 @@ LAYERS: dict[str, int] = {
     # rules: the algebra and its one evaluation; decisions (values of the outcome);
     # advice (values of a clause's fix)
     "rules": 1,
+    "compiled": 1,  # the rules' evaluation compiled into functions
     "decision": 1,
     "advice": 1,
     # the policy: the text as code, the stage table, the evaluation of a case

@@ -21,10 +21,13 @@ from strategies import any_complete_case
 
 
 def _dated(ctx: Context[ReturnLine]) -> Check:
-    """A merchant's clause whose results carry the case's dates, unknown on odd days."""
+    """A merchant's clause whose results carry the case's dates: unknown on odd days, not
+    applicable on days divisible by four."""
     asked = store_date(ctx.case.requested_at, ctx.tz)
     if asked.day % 2:
         return Check.unknown(f"asked on {asked}: needs a person", f"day_{asked.day}")
+    if asked.day % 4 == 0:
+        return Check.not_applicable(f"asked on {asked}: not our concern")
     return Check.passed(f"asked on {asked}", asked=asked)
 
 
@@ -71,7 +74,7 @@ def test_a_pattern_is_built_once_and_its_holes_filled_per_case() -> None:
     policy = default_policy().with_rule("return_rule", DATED)
     patterns = Patterns()
     first, second = (
-        evaluations(policy, return_request(at(day)))[0] for day in ("2025-03-04", "2025-03-06")
+        evaluations(policy, return_request(at(day)))[0] for day in ("2025-03-06", "2025-03-10")
     )
     one, two = patterns.explain(first), patterns.explain(second)
     assert len(patterns) == 1

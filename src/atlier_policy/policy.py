@@ -31,6 +31,7 @@ from atlier_policy.cases import (
     ReturnRequest,
 )
 from atlier_policy.clauses import defects, eligibility, exchanges, non_returnable, shipping
+from atlier_policy.compiled import Compiled
 from atlier_policy.decision import Decision, OrderDecision, Outcome, Role
 from atlier_policy.errors import InputError, PolicyDefinitionError
 from atlier_policy.rules import (
@@ -151,6 +152,8 @@ class Policy:
     _rules: dict[str, Rule] = field(init=False, repr=False, compare=False)
     # The explanations of this policy's decisions, built once per pattern and shared.
     _patterns: Patterns = field(init=False, repr=False, compare=False)
+    # Every rule set compiled once (atlier_policy.compiled), by the names of `_selecting`.
+    _compiled: Compiled = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.terms, PolicyTerms):
@@ -188,6 +191,7 @@ class Policy:
         declared = {c.deadline.key for c in self.clauses() if c.deadline is not None}
         object.__setattr__(self, "_undeclared", _TEXT_DEADLINES - declared)
         object.__setattr__(self, "_patterns", Patterns())
+        object.__setattr__(self, "_compiled", Compiled(rules))
 
     # --- variants ---------------------------------------------------------------
 
@@ -291,8 +295,9 @@ class Policy:
             raise PolicyDefinitionError(f"stage {spec.name}: `items` gave nothing to judge")
         decisions = []
         terms = self.terms
+        run = self._compiled.run(name, rule)
         for item in items:
-            ev = rule.evaluate(Context(item, terms, terms.calendar, terms.tz))
+            ev = run(Context(item, terms, terms.calendar, terms.tz))
             outcome = _outcome(ev, spec, case, selects)
             then = spec.consequence(terms, case, item, outcome)
             order_id, sku = spec.subject(case, item)
