@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from typing import Any, Union, get_args, get_origin
 
 from atlier_policy.decision import Decision, Obligations, OrderDecision, Settlement
@@ -61,6 +61,7 @@ __all__ = [
     "decision_from_dict",
     "decision_to_dict",
     "dumps",
+    "dumps_bytes",
     "loads",
     "to_json",
 ]
@@ -854,6 +855,12 @@ def dumps(doc: Mapping[str, Any], *, indent: int | None = None) -> str:
     NEL and the other C1 controls), DEL and lone surrogates are written as ``\\u``
     escapes, like the C0 controls always are. Every JSON the package writes is written so.
 
+    The compact form is written by orjson where it is installed (the ``fast`` extra), to
+    the same bytes as the standard library's: a document orjson refuses (a lone
+    surrogate, an integer past 64 bits, a key that is not a string, deep nesting) is
+    written by the standard library. The promise holds for JSON's types without floats
+    (no document of the package holds one; the two write some floats differently).
+
     >>> print(dumps({"order_id": "A\\u2028", "n": [1]}, indent=1))
     {
      "order_id": "A\\u2028",
@@ -862,11 +869,60 @@ def dumps(doc: Mapping[str, Any], *, indent: int | None = None) -> str:
      ]
     }
     """
-    separators = (",", ":") if indent is None else (",", ": ")
-    text = json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators)
+    if indent is not None:
+        text = json.dumps(doc, ensure_ascii=False, indent=indent, separators=(",", ": "))
+        return _escaped(text)
+    return _compact(doc, _encoder())
+
+
+def dumps_bytes(doc: Mapping[str, Any]) -> bytes:
+    """``dumps(doc).encode()``, the compact form as UTF-8, without decoding orjson's bytes
+    to text and back."""
+    return _compact_bytes(doc, _encoder())
+
+
+_Encoder = Callable[[Any], bytes]
+
+
+@cache
+def _encoder() -> _Encoder | None:
+    """orjson's encoder where it is installed, else ``None``: looked for once, at the first
+    document written (not at import). Dataclasses and dates are passed through to be
+    refused, as the standard library refuses them."""
+    try:
+        import orjson
+    except ImportError:
+        return None
+    option = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+    return partial(orjson.dumps, option=option)
+
+
+def _compact(doc: Any, encoder: _Encoder | None) -> str:
+    if encoder is None:
+        return _escaped(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+    return _compact_bytes(doc, encoder).decode()
+
+
+def _compact_bytes(doc: Any, encoder: _Encoder | None) -> bytes:
+    """The compact form as UTF-8: by ``encoder`` if given and it takes the document,
+    else by the standard library; the same bytes either way."""
+    if encoder is not None:
+        try:
+            data = encoder(doc)
+        except TypeError:  # orjson's JSONEncodeError: the standard library's document
+            pass
+        else:
+            # The escapes' characters in UTF-8 (orjson writes no surrogate): DEL, C1
+            # (C2 80-9F) and U+2028/2029 (E2 80 A8/A9); C2 and E2 only ever lead a character.
+            return data if _TO_ESCAPE.search(data) is None else _escaped(data.decode()).encode()
+    return _compact(doc, None).encode()
+
+
+def _escaped(text: str) -> str:
     return text if text.isascii() and "\x7f" not in text else text.translate(_JSON_ESCAPES)
 
 
 _JSON_ESCAPES = {
     c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029, *range(0xD800, 0xE000))
 }
+_TO_ESCAPE = re.compile(b"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")
