@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 from typing import Any
@@ -343,3 +345,113 @@ def test_level_is_part_of_the_curated_api() -> None:
         assert atlier_policy.Level is Level
     assert "Level" in atlier_policy.__all__
     assert [m.value for m in Level] == ["full", "reasons", "outcome"]
+
+
+# --- the command line -------------------------------------------------------------------
+
+
+def _cases(tmp_path: Path) -> Path:
+    """Every example as a line, a hostile order id (escapes in the output), a bad line."""
+    lines = [json.dumps(json.loads(p.read_text())) for p in EXAMPLES]
+    hostile = json.loads((ROOT / "examples" / "lost_parcel_lost.json").read_text())
+    hostile["order_id"] = "A\u2028é\x85\x7f😀-1"
+    lines += [json.dumps(hostile, ensure_ascii=False), "not json"]
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("level", list(Level))
+def test_batch_writes_each_level(tmp_path: Path, level: Level) -> None:
+    """``batch --level``: one record per line, each decision (less its ``line``) valid
+    against its level's schema and equal to the codec's document; ``full`` is the default."""
+    from atlier_policy.cli import main
+
+    src = _cases(tmp_path)
+    out = tmp_path / f"{level.value}.jsonl"
+    assert main(["batch", str(src), "--level", level.value, "-o", str(out)]) == 0
+    records = [json.loads(line) for line in out.read_bytes().splitlines()]
+    assert len(records) == len(EXAMPLES) + 2
+    assert "error" in records[-1]
+    for record, path in zip(records, EXAMPLES, strict=False):
+        expected = decision_to_dict(evaluate(json.loads(path.read_text())), level=level)
+        doc = {k: v for k, v in record.items() if k != "line"}
+        assert doc == json.loads(json.dumps(expected))
+        VALIDATORS[level].validate(doc)
+    if level is Level.FULL:
+        default = tmp_path / "default.jsonl"
+        assert main(["batch", str(src), "-o", str(default)]) == 0
+        assert default.read_bytes() == out.read_bytes()
+
+
+def test_batch_output_is_the_same_with_or_without_orjson(tmp_path: Path) -> None:
+    """The file a batch writes is the same bytes whether orjson is installed or not, and
+    with workers (``--jobs``) as without."""
+    from atlier_policy.cli import main
+
+    src = _cases(tmp_path)
+    fast = tmp_path / "fast.jsonl"
+    assert main(["batch", str(src), "--level", "reasons", "-o", str(fast)]) == 0
+    assert b"\\u2028" in fast.read_bytes()
+    plain = tmp_path / "plain.jsonl"
+    code = (
+        "import sys\n"
+        "sys.modules['orjson'] = None\n"
+        "from atlier_policy.cli import main\n"
+        "from atlier_policy.codec import _encoder\n"
+        "assert _encoder() is None\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    args = ["batch", str(src), "--level", "reasons", "-o", str(plain)]
+    subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True)
+    assert plain.read_bytes() == fast.read_bytes()
+    jobs = tmp_path / "jobs.jsonl"
+    assert main(["batch", str(src), "--level", "reasons", "--jobs", "2", "-o", str(jobs)]) == 0
+    assert jobs.read_bytes() == fast.read_bytes()
+
+
+def test_batch_refuses_an_unknown_level(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown ``--level`` is a usage error (exit 2) naming the choices."""
+    from atlier_policy.cli import main
+
+    assert main(["batch", str(_cases(tmp_path)), "--level", "brief"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "atlier-policy: error: batch: argument --level: invalid choice: 'brief' "
+        "(choose from 'full', 'reasons', 'outcome')\n"
+    )
+
+
+def test_evaluate_level(capsys: pytest.CaptureFixture[str]) -> None:
+    """``evaluate --level`` prints that level's JSON (``--level`` implies JSON, even on a
+    terminal); with ``--format text`` it is a usage error."""
+    from atlier_policy.cli import main
+
+    path = ROOT / "examples" / "return_request_late.json"
+    decision = evaluate(json.loads(path.read_text()))
+    for level in Level:
+        assert main(["evaluate", str(path), "--level", level.value]) == 0
+        assert capsys.readouterr().out == to_json(decision, level=level) + "\n"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sys.stdout, "isatty", lambda: True)
+        assert main(["evaluate", str(path), "--level", "outcome"]) == 0
+        assert json.loads(capsys.readouterr().out)["level"] == "outcome"
+        assert main(["evaluate", str(path)]) == 0
+        assert capsys.readouterr().out == str(decision) + "\n"
+    assert main(["evaluate", str(path), "--format", "text", "--level", "reasons"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "atlier-policy: error: evaluate: --level is for JSON output, not --format text\n"
+    )
+
+
+@pytest.mark.parametrize("level", LIGHTER)
+def test_the_schema_command_prints_each_level(
+    level: Level, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``atlier-policy schema decision-reasons`` (and ``-outcome``) prints that schema."""
+    from atlier_policy.cli import main
+
+    assert main(["schema", f"decision-{level.value}"]) == 0
+    assert json.loads(capsys.readouterr().out) == decision_schema(level)
