@@ -90,11 +90,10 @@ class Level(enum.StrEnum):
     @classmethod
     def of(cls, value: object) -> Level:
         """The level named ``value`` (a member or its name); anything else is an InputError."""
-        if isinstance(value, str):
-            try:
-                return cls(value)
-            except ValueError:
-                pass
+        if isinstance(value, str):  # a member is its name: one lookup (this runs per document)
+            member = cls._value2member_map_.get(value)
+            if member is not None:
+                return typing.cast(Level, member)
         expected = "one of " + ", ".join(repr(m.value) for m in cls)
         raise InputError.single("level", expected, value, "output level")
 
