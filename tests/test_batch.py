@@ -368,7 +368,7 @@ def test_a_failed_write_to_a_stream(
     fifo = tmp_path / "out.fifo"
     os.mkfifo(fifo)
 
-    def fail(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
+    def fail(lineno: int, data: bytes | None, level: Any) -> tuple[bytes, tuple[str, ...]]:
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
     monkeypatch.setattr(cli, "_decide_line", fail)
@@ -391,10 +391,10 @@ def test_a_fifo_whose_reader_goes_away_is_quiet(
     reader = [os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)]
     real = cli._decide_line
 
-    def reader_leaves(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
+    def reader_leaves(lineno: int, data: bytes | None, level: Any) -> tuple[bytes, tuple[str, ...]]:
         if reader:
             os.close(reader.pop())  # the writer has the FIFO open by now
-        return real(lineno, data)
+        return real(lineno, data, level)
 
     monkeypatch.setattr(cli, "_decide_line", reader_leaves)
     assert main(["batch", str(src), "-o", str(fifo)]) == 141
@@ -440,10 +440,10 @@ def test_interrupt_in_process_removes_the_temporary_file(
     src, out = _cases_and_previous_output(tmp_path, 3)
     real = cli._decide_line
 
-    def interrupted(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
+    def interrupted(lineno: int, data: bytes | None, level: Any) -> tuple[bytes, tuple[str, ...]]:
         if lineno == 2:
             raise KeyboardInterrupt
-        return real(lineno, data)
+        return real(lineno, data, level)
 
     monkeypatch.setattr(cli, "_decide_line", interrupted)
     assert main(["batch", str(src), "-o", str(out)]) == 130
@@ -515,12 +515,12 @@ def test_a_signal_in_process_removes_the_temporary_file(
     src, out = _cases_and_previous_output(tmp_path, 3)
     real = cli._decide_line
 
-    def signalled(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
+    def signalled(lineno: int, data: bytes | None, level: Any) -> tuple[bytes, tuple[str, ...]]:
         # Sent only once the command has a handler for it (the test runner survives
         # a command that would not).
         if lineno == 2 and signal.getsignal(signum) is not signal.SIG_DFL:
             os.kill(os.getpid(), signum)
-        return real(lineno, data)
+        return real(lineno, data, level)
 
     monkeypatch.setattr(cli, "_decide_line", signalled)
     before = signal.signal(signum, signal.SIG_DFL)
@@ -547,7 +547,9 @@ def test_an_ignored_hangup_stays_ignored(tmp_path: Path) -> None:
             patch.setattr(
                 cli,
                 "_decide_line",
-                lambda n, data: (os.kill(os.getpid(), signal.SIGHUP), real(n, data))[1],
+                lambda n, data, level: (os.kill(os.getpid(), signal.SIGHUP), real(n, data, level))[
+                    1
+                ],
             )
             assert main(["batch", str(src), "-o", str(out)]) == 0
         assert [r["line"] for r in _records(out)] == [1, 2]
@@ -577,8 +579,8 @@ def test_an_interrupt_with_workers_stops_them_at_once(
     started: list[Any] = []
     real_start = cli._start_workers
 
-    def start(jobs: int) -> list[tuple[Any, Any]]:
-        started.extend(real_start(jobs))
+    def start(jobs: int, level: Any) -> list[tuple[Any, Any]]:
+        started.extend(real_start(jobs, level))
         return started
 
     def chunks(lines: Any) -> Iterator[list[tuple[int, bytes | None]]]:

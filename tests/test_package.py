@@ -130,9 +130,18 @@ def test_license_file_matches_the_metadata() -> None:
 
 
 def test_developer_tools_are_groups_not_extras() -> None:
-    """Users are offered the `test` extra only; lint, bench and mutation are dependency groups,
-    and scripts/group.py lists a group for pip versions without `--group`."""
-    assert set(PYPROJECT["project"]["optional-dependencies"]) == {"test"}
+    """Users are offered the `test` and `fast` extras only; lint, bench and mutation are
+    dependency groups, and scripts/group.py lists a group for pip versions without `--group`.
+    `fast` holds orjson alone, which the `test` extra installs too (its differential test
+    runs in CI); the runtime dependencies stay holidays and python-dateutil."""
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    assert set(extras) == {"test", "fast"}
+    assert extras["fast"] == ["orjson>=3.9"]
+    assert "orjson>=3.9" in extras["test"]
+    assert [re.split("[<>=]", d)[0] for d in PYPROJECT["project"]["dependencies"]] == [
+        "holidays",
+        "python-dateutil",
+    ]
     groups = PYPROJECT["dependency-groups"]
     assert set(groups) == {"lint", "bench", "mutation"}
     out = subprocess.run(

@@ -32,7 +32,7 @@ outcomes in :mod:`atlier_policy.decision`, the rule algebra in
 
 import importlib
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from atlier_policy.api import evaluate
 from atlier_policy.calendar import BusinessCalendar
@@ -60,6 +60,9 @@ from atlier_policy.money import Money
 from atlier_policy.policy import Policy, default_policy
 from atlier_policy.terms import PolicyTerms
 
+if TYPE_CHECKING:  # loaded on first use (below), so that the core imports no adapter
+    from atlier_policy.codec import Level
+
 __version__ = "0.1.0"  # the same as pyproject.toml's (a test checks it)
 
 __all__ = [
@@ -75,6 +78,7 @@ __all__ = [
     "InputError",
     "Inspection",
     "Item",
+    "Level",
     "LostParcelReport",
     "Money",
     "OrderDecision",
@@ -167,8 +171,14 @@ _MOVED = {
 }
 _MOVED_FROM = {name: module for module, names in _MOVED.items() for name in names}
 
+# Names of the curated API that live in an adapter: loaded on first use, without a
+# warning, so that `import atlier_policy` still loads the core only.
+_LAZY = {"Level": "atlier_policy.codec"}
+
 
 def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     module = _MOVED_FROM.get(name)
     if module is None:
         raise AttributeError(f"module 'atlier_policy' has no attribute {name!r}")

@@ -28,7 +28,15 @@ from importlib import resources
 from typing import Any, BinaryIO
 
 from atlier_policy.api import evaluate
-from atlier_policy.codec import case_from_dict, decision_to_dict, dumps, loads, to_json
+from atlier_policy.codec import (
+    Level,
+    case_from_dict,
+    decision_to_dict,
+    dumps,
+    dumps_bytes,
+    loads,
+    to_json,
+)
 from atlier_policy.decision import OrderDecision, Outcome
 from atlier_policy.errors import AtlierPolicyError, InputError
 from atlier_policy.limits import MAX_CASE_BYTES, MAX_PROBLEMS_RECORDED, MAX_RECORD_BYTES
@@ -42,6 +50,7 @@ from atlier_policy.whatif import Comparison, DecisionChange, compare_case
 __all__ = ["MAX_CASE_BYTES", "main"]
 
 _CHUNK = 500  # cases per unit of work in a batch
+_LEVELS = tuple(level.value for level in Level)  # --level's choices, shown as plain words
 _CHUNK_BYTES = 4 << 20  # and at most this many bytes of them
 
 
@@ -101,6 +110,14 @@ def _build_parser() -> _Parser:
         metavar="DATE",
         help="judge under the version in force on DATE (default: the purchase date)",
     )
+    ev.add_argument(
+        "--level",
+        choices=_LEVELS,
+        default=None,
+        help="how much of the decision the JSON gives (implies --format json): full (the "
+        "default), reasons (no sentences, messages or trace) or outcome (the outcome, the "
+        "codes of the reasons that did not pass, the last days); e.g. --level outcome",
+    )
 
     ba = sub.add_parser(
         "batch",
@@ -110,7 +127,8 @@ def _build_parser() -> _Parser:
         "none; a bad line never stops the run. Blank lines (only spaces, tabs, CRs) get no "
         "record and are counted in the summary on stderr. A line holds at most "
         f"{MAX_CASE_BYTES} bytes and gives at most {MAX_RECORD_BYTES} bytes. Ctrl-C stops the "
-        "run with exit status 130, SIGTERM with 143, SIGHUP with 129.",
+        "run with exit status 130, SIGTERM with 143, SIGHUP with 129. Example: "
+        "atlier-policy batch cases.jsonl --level outcome -o decisions.jsonl",
     )
     ba.add_argument("file", help="cases, one JSON document per line (- for standard input)")
     ba.add_argument(
@@ -125,6 +143,15 @@ def _build_parser() -> _Parser:
         "the input.",
     )
     ba.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+    ba.add_argument(
+        "--level",
+        choices=_LEVELS,
+        default=Level.FULL.value,
+        help="how much of each decision a record gives: full (the default: the whole "
+        "document), reasons (reasons by code and clause, obligations, missing facts; no "
+        "sentences, messages or trace) or outcome (the outcome, the codes of the reasons "
+        "that did not pass, the last days); docs/json.md has the schema of each",
+    )
 
     di = sub.add_parser(
         "diff", help="the same cases under a baseline and a candidate policy: what changes"
@@ -165,7 +192,11 @@ def _build_parser() -> _Parser:
     po.add_argument("--format", choices=("text", "json"), default="text")
 
     sc = sub.add_parser("schema", help="print the JSON Schema of case or decision documents")
-    sc.add_argument("which", choices=("case", "decision"))
+    sc.add_argument(
+        "which",
+        choices=("case", "decision", "decision-reasons", "decision-outcome"),
+        help="decision-reasons and decision-outcome: the lighter levels' documents (--level)",
+    )
     return parser
 
 
@@ -199,8 +230,10 @@ def _evaluate(args: argparse.Namespace) -> int:
         raise _UsageError("evaluate: --policy-date needs a --versions file of [[versions]]")
     else:
         decision = policy.evaluate(case)
-    fmt = args.format or ("text" if sys.stdout.isatty() else "json")
-    print(str(decision) if fmt == "text" else to_json(decision))
+    fmt = args.format or ("text" if sys.stdout.isatty() and args.level is None else "json")
+    if fmt == "text" and args.level is not None:
+        raise _UsageError("evaluate: --level is for JSON output, not --format text")
+    print(str(decision) if fmt == "text" else to_json(decision, level=args.level or Level.FULL))
     return 0
 
 
@@ -277,28 +310,32 @@ def _error_record(key: str, lineno: int, exc: Exception) -> dict[str, Any]:
     return {key: lineno, "error": one_line(f"internal error: {type(exc).__name__}: {exc}")}
 
 
-def _decide_line(lineno: int, data: bytes | None) -> tuple[str, tuple[str, ...]]:
-    """One JSON Lines record for one input line, and the outcomes (or error kind) to count.
+_Record = tuple[bytes, tuple[str, ...]]
+
+
+def _decide_line(lineno: int, data: bytes | None, level: Level = Level.FULL) -> _Record:
+    """One JSON Lines record (UTF-8, without its newline) for one input line, at ``level``,
+    and the outcomes (or error kind) to count.
 
     Never raises (but for KeyboardInterrupt and the like): a line that gives no decision
     gives an error record, and the run goes on.
     """
     try:
         result = evaluate(_case_of(data))
-        record = dumps({"line": lineno, **decision_to_dict(result)})
-        if len(record) > MAX_RECORD_BYTES // 4 and len(record.encode()) > MAX_RECORD_BYTES:
+        record = dumps_bytes({"line": lineno, **decision_to_dict(result, level=level)})
+        if len(record) > MAX_RECORD_BYTES:
             raise InputError.single(
                 "line", f"a case whose decision is at most {MAX_RECORD_BYTES} bytes", "a larger one"
             )
     except Exception as exc:
         kind = "error" if isinstance(exc, AtlierPolicyError) else "internal error"
-        return dumps(_error_record("line", lineno, exc)), (kind,)
+        return dumps_bytes(_error_record("line", lineno, exc)), (kind,)
     items = result.items if isinstance(result, OrderDecision) else (result,)
     return record, tuple(d.outcome.value for d in items)
 
 
-def _work(chunk: list[tuple[int, bytes | None]]) -> list[tuple[str, tuple[str, ...]]]:
-    return [_decide_line(n, data) for n, data in chunk]
+def _work(chunk: list[tuple[int, bytes | None]], level: Level) -> list[_Record]:
+    return [_decide_line(n, data, level) for n, data in chunk]
 
 
 class _Stopped(BaseException):
@@ -341,8 +378,8 @@ def _stopping() -> Iterator[None]:
 
 
 def _results(
-    chunks: Iterator[list[tuple[int, bytes | None]]], jobs: int
-) -> Iterator[list[tuple[str, tuple[str, ...]]]]:
+    chunks: Iterator[list[tuple[int, bytes | None]]], jobs: int, level: Level
+) -> Iterator[list[_Record]]:
     """The records of each chunk, in order: here, or in ``jobs`` worker processes.
 
     Each worker has a pipe of its own and at most one chunk in flight, so memory stays
@@ -352,9 +389,9 @@ def _results(
     reaches only this process, which stops them when it leaves, whatever they are doing.
     """
     if jobs == 1:
-        yield from map(_work, chunks)
+        yield from (_work(chunk, level) for chunk in chunks)
         return
-    workers = _start_workers(jobs)
+    workers = _start_workers(jobs, level)
     finished = False
     try:
         idle = deque(conn for _, conn in workers)
@@ -380,7 +417,7 @@ def _results(
             conn.close()
 
 
-def _start_workers(jobs: int) -> list[tuple[Any, Any]]:
+def _start_workers(jobs: int, level: Level) -> list[tuple[Any, Any]]:
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
@@ -390,7 +427,7 @@ def _start_workers(jobs: int) -> list[tuple[Any, Any]]:
     try:
         for _ in range(jobs):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_worker, args=(theirs,))
+            process = context.Process(target=_worker, args=(theirs, level))
             process.start()
             theirs.close()
             workers.append((process, ours))
@@ -400,19 +437,19 @@ def _start_workers(jobs: int) -> list[tuple[Any, Any]]:
     return workers
 
 
-def _worker(conn: Any) -> None:
+def _worker(conn: Any, level: Level = Level.FULL) -> None:
     """A worker process of ``batch --jobs``: chunks in, their records out, until None.
     If this process's parent is gone (its end of the pipe closed), it returns quietly."""
     try:
         while (chunk := conn.recv()) is not None:
-            conn.send(_work(chunk))
+            conn.send(_work(chunk, level))
     except (EOFError, BrokenPipeError):
         pass
 
 
-def _receive(conn: Any) -> list[tuple[str, tuple[str, ...]]]:
+def _receive(conn: Any) -> list[_Record]:
     try:
-        return typing.cast(list[tuple[str, tuple[str, ...]]], conn.recv())
+        return typing.cast(list[_Record], conn.recv())
     except EOFError:
         raise RuntimeError("a worker process of --jobs ended unexpectedly") from None
 
@@ -430,9 +467,10 @@ def _batch(args: argparse.Namespace) -> int:
             else stack.enter_context(_output(args.output, source))
         )
         lines = _Lines(source)
-        for results in _results(_chunks(lines), args.jobs):
+        level = Level(args.level)
+        for results in _results(_chunks(lines), args.jobs, level):
             for record, kinds in results:
-                sink.write(record.encode() + b"\n")
+                sink.write(record + b"\n")
                 counts.update(kinds)
             cases += len(results)
             if progress:

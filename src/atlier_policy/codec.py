@@ -11,7 +11,9 @@ applies); unknown keys are refused. Every problem of a document is reported at
 once, each with its field path (``items[2].item.delivered_at``).
 
 Decisions encode to a stable, versioned document (``schema_version`` and the
-policy version inside) and decode back to equal values.
+policy version inside) and decode back to equal values; at a lighter :class:`Level`
+(``reasons``, ``outcome``) the document leaves out what a reader of outcomes does not
+need, and does not decode back.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from typing import Any, Union, get_args, get_origin
 
 from atlier_policy.decision import Decision, Obligations, OrderDecision, Settlement
@@ -40,7 +42,7 @@ from atlier_policy.limits import (
     MAX_WHOLE_NUMBER,
 )
 from atlier_policy.money import CURRENCIES, Money
-from atlier_policy.rules import Explanation, Reason, TraceEntry
+from atlier_policy.rules import Explanation, Finding, Reason, TraceEntry
 from atlier_policy.stages import STAGES, StageSpec
 from atlier_policy.strings import (
     UNICODE_TEXT,
@@ -52,17 +54,49 @@ from atlier_policy.strings import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Level",
     "case_from_dict",
     "case_from_json",
     "case_to_dict",
     "decision_from_dict",
     "decision_to_dict",
     "dumps",
+    "dumps_bytes",
     "loads",
     "to_json",
 ]
 
 SCHEMA_VERSION = "1.0"
+
+
+class Level(enum.StrEnum):
+    """How much of a decision a document (or a record) carries.
+
+    ``full``: everything, and it decodes back to an equal decision. ``reasons``: the
+    outcome, each reason's code, finding, clause id and section, the obligations (notices
+    by code and clause id, options by code), the missing facts and the settlement; no
+    quoted sentence, message, fact or trace. ``outcome``: the outcome, the codes of the
+    reasons that did not pass and the four key dates. Both lighter documents say their
+    ``level``; the full one has no such key.
+
+    >>> Level.of("outcome") is Level.OUTCOME
+    True
+    """
+
+    FULL = "full"
+    REASONS = "reasons"
+    OUTCOME = "outcome"
+
+    @classmethod
+    def of(cls, value: object) -> Level:
+        """The level named ``value`` (a member or its name); anything else is an InputError."""
+        if isinstance(value, str):  # a member is its name: one lookup (this runs per document)
+            member = cls._value2member_map_.get(value)
+            if member is not None:
+                return typing.cast(Level, member)
+        expected = "one of " + ", ".join(repr(m.value) for m in cls)
+        raise InputError.single("level", expected, value, "output level")
+
 
 _AMOUNT = re.compile(AMOUNT_PATTERN)  # ASCII digits, no sign: amounts in documents are >= 0
 
@@ -545,20 +579,28 @@ def case_to_dict(case: Any, *, stages: tuple[StageSpec, ...] = STAGES) -> dict[s
 # --- decisions --------------------------------------------------------------------------
 
 
-def decision_to_dict(decision: Decision | OrderDecision) -> dict[str, Any]:
-    """A stable, versioned document of a decision."""
+def decision_to_dict(
+    decision: Decision | OrderDecision, *, level: Level | str = Level.FULL
+) -> dict[str, Any]:
+    """A stable, versioned document of a decision, at a :class:`Level` (``full`` by
+    default: the document :func:`decision_from_dict` reads back)."""
+    chosen = Level.of(level)
+    body = _BODIES[chosen]
+    # Only a lighter document says its level: a full one stays as it always was.
+    tag = {} if chosen is Level.FULL else {"level": chosen.value}
     if isinstance(decision, OrderDecision):
         return {
             "schema_version": SCHEMA_VERSION,
             "kind": "order_decision",
+            **tag,
             "stage": decision.stage,
             "order_id": decision.order_id,
             "policy_version": decision.policy_version,
             "counts": decision.counts,
             "all_granted": decision.all_granted,
-            "items": [_decision_body(d) for d in decision.items],
+            "items": [body(d) for d in decision.items],
         }
-    return {"schema_version": SCHEMA_VERSION, "kind": "decision", **_decision_body(decision)}
+    return {"schema_version": SCHEMA_VERSION, "kind": "decision", **tag, **body(decision)}
 
 
 def _money(m: Money | None) -> dict[str, str] | None:
@@ -637,15 +679,80 @@ def _decision_body(d: Decision) -> dict[str, Any]:
     }
 
 
-def to_json(decision: Decision | OrderDecision) -> str:
-    """The decision's document as compact JSON text."""
-    return dumps(decision_to_dict(decision))
+def _reasons_body(d: Decision) -> dict[str, Any]:
+    # The full body less every sentence, message, fact and the trace; key order the same.
+    ob = d.obligations
+    s = d.settlement
+    return {
+        "stage": d.stage,
+        "outcome": d.outcome.value,
+        "order_id": d.order_id,
+        "sku": d.sku,
+        "reasons": [
+            {
+                "code": r.code,
+                "finding": r.finding.value,
+                "clause_id": r.clause_id,
+                "section": r.section,
+            }
+            for r in d.reasons
+        ],
+        "obligations": {
+            "return_shipping_paid_by": ob.return_shipping_paid_by
+            and ob.return_shipping_paid_by.value,
+            "return_shipping_reimbursed": _money(ob.return_shipping_reimbursed),
+            "refund_amount": _money(ob.refund_amount),
+            "refund_to": ob.refund_to,
+            "refund_earliest": _day(ob.refund_earliest),
+            "refund_latest": _day(ob.refund_latest),
+            "last_day_to_request_return": _day(ob.last_day_to_request_return),
+            "last_day_to_report_defect": _day(ob.last_day_to_report_defect),
+            "notices": [{"code": n.code, "clause_id": n.clause_id} for n in ob.notices],
+            "options": [{"code": o.code} for o in ob.options],
+        },
+        "missing": list(d.missing),
+        "settlement": s
+        and {"customer_pays": _money(s.customer_pays), "store_refunds": _money(s.store_refunds)},
+        "policy_version": d.policy_version,
+        "granted": d.granted,
+    }
+
+
+def _outcome_body(d: Decision) -> dict[str, Any]:
+    # Reads the reasons (for their codes), never the trace.
+    ob = d.obligations
+    return {
+        "stage": d.stage,
+        "outcome": d.outcome.value,
+        "order_id": d.order_id,
+        "sku": d.sku,
+        "reason_codes": [r.code for r in d.reasons if r.finding is not Finding.PASSED],
+        "obligations": {
+            "refund_earliest": _day(ob.refund_earliest),
+            "refund_latest": _day(ob.refund_latest),
+            "last_day_to_request_return": _day(ob.last_day_to_request_return),
+            "last_day_to_report_defect": _day(ob.last_day_to_report_defect),
+        },
+        "policy_version": d.policy_version,
+        "granted": d.granted,
+    }
+
+
+_BODIES: Mapping[Level, Callable[[Decision], dict[str, Any]]] = types.MappingProxyType(
+    {Level.FULL: _decision_body, Level.REASONS: _reasons_body, Level.OUTCOME: _outcome_body}
+)
+
+
+def to_json(decision: Decision | OrderDecision, *, level: Level | str = Level.FULL) -> str:
+    """The decision's document, at ``level``, as compact JSON text."""
+    return dumps(decision_to_dict(decision, level=level))
 
 
 def decision_from_dict(
     doc: object, *, stages: tuple[StageSpec, ...] = STAGES
 ) -> Decision | OrderDecision:
-    """Decode a decision document (e.g. one stored earlier) back to an equal value."""
+    """Decode a full decision document (e.g. one stored earlier) back to an equal value; a
+    lighter one (with a ``level``) is refused, naming ``level``."""
     if not isinstance(doc, dict) or doc.get("kind") not in ("decision", "order_decision"):
         raise InputError(
             (
@@ -653,6 +760,17 @@ def decision_from_dict(
                     "kind",
                     "'decision' or 'order_decision'",
                     _given(doc.get("kind") if isinstance(doc, dict) else doc),
+                ),
+            ),
+            "decision",
+        )
+    if "level" in doc:
+        raise InputError(
+            (
+                (
+                    "level",
+                    "absent: only a full document (which has no level) decodes to a decision",
+                    _given(doc["level"]),
                 ),
             ),
             "decision",
@@ -736,6 +854,12 @@ def dumps(doc: Mapping[str, Any], *, indent: int | None = None) -> str:
     NEL and the other C1 controls), DEL and lone surrogates are written as ``\\u``
     escapes, like the C0 controls always are. Every JSON the package writes is written so.
 
+    The compact form is written by orjson where it is installed (the ``fast`` extra), to
+    the same bytes as the standard library's: a document orjson refuses (a lone
+    surrogate, an integer past 64 bits, a key that is not a string, deep nesting) is
+    written by the standard library. The promise holds for JSON's types without floats
+    (no document of the package holds one; the two write some floats differently).
+
     >>> print(dumps({"order_id": "A\\u2028", "n": [1]}, indent=1))
     {
      "order_id": "A\\u2028",
@@ -744,11 +868,60 @@ def dumps(doc: Mapping[str, Any], *, indent: int | None = None) -> str:
      ]
     }
     """
-    separators = (",", ":") if indent is None else (",", ": ")
-    text = json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators)
+    if indent is not None:
+        text = json.dumps(doc, ensure_ascii=False, indent=indent, separators=(",", ": "))
+        return _escaped(text)
+    return _compact(doc, _encoder())
+
+
+def dumps_bytes(doc: Mapping[str, Any]) -> bytes:
+    """``dumps(doc).encode()``, the compact form as UTF-8, without decoding orjson's bytes
+    to text and back."""
+    return _compact_bytes(doc, _encoder())
+
+
+_Encoder = Callable[[Any], bytes]
+
+
+@cache
+def _encoder() -> _Encoder | None:
+    """orjson's encoder where it is installed, else ``None``: looked for once, at the first
+    document written (not at import). Dataclasses and dates are passed through to be
+    refused, as the standard library refuses them."""
+    try:
+        import orjson
+    except ImportError:
+        return None
+    option = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME
+    return partial(orjson.dumps, option=option)
+
+
+def _compact(doc: Any, encoder: _Encoder | None) -> str:
+    if encoder is None:
+        return _escaped(json.dumps(doc, ensure_ascii=False, separators=(",", ":")))
+    return _compact_bytes(doc, encoder).decode()
+
+
+def _compact_bytes(doc: Any, encoder: _Encoder | None) -> bytes:
+    """The compact form as UTF-8: by ``encoder`` if given and it takes the document,
+    else by the standard library; the same bytes either way."""
+    if encoder is not None:
+        try:
+            data = encoder(doc)
+        except TypeError:  # orjson's JSONEncodeError: the standard library's document
+            pass
+        else:
+            # The escapes' characters in UTF-8 (orjson writes no surrogate): DEL, C1
+            # (C2 80-9F) and U+2028/2029 (E2 80 A8/A9); C2 and E2 only ever lead a character.
+            return data if _TO_ESCAPE.search(data) is None else _escaped(data.decode()).encode()
+    return _compact(doc, None).encode()
+
+
+def _escaped(text: str) -> str:
     return text if text.isascii() and "\x7f" not in text else text.translate(_JSON_ESCAPES)
 
 
 _JSON_ESCAPES = {
     c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029, *range(0xD800, 0xE000))
 }
+_TO_ESCAPE = re.compile(b"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]")

@@ -275,13 +275,13 @@ class Decision:
         """Whether the outcome grants something (eligibility, approval, a remedy)."""
         return self.outcome.role is Role.GRANTED
 
-    def to_dict(self) -> dict[str, Any]:
-        """Deprecated: ``atlier_policy.codec.decision_to_dict(decision)``."""
-        return _adapter("codec", "Decision.to_dict", "decision_to_dict")(self)  # type: ignore[no-any-return]
+    def to_dict(self, *, level: str = "full") -> dict[str, Any]:
+        """Deprecated: ``atlier_policy.codec.decision_to_dict(decision, level=level)``."""
+        return _adapter("codec", "Decision.to_dict", "decision_to_dict")(self, level=level)  # type: ignore[no-any-return]
 
-    def to_json(self) -> str:
-        """Deprecated: ``atlier_policy.codec.to_json(decision)``."""
-        return _adapter("codec", "Decision.to_json", "to_json")(self)  # type: ignore[no-any-return]
+    def to_json(self, *, level: str = "full") -> str:
+        """Deprecated: ``atlier_policy.codec.to_json(decision, level=level)``."""
+        return _adapter("codec", "Decision.to_json", "to_json")(self, level=level)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> Decision:
@@ -291,9 +291,9 @@ class Decision:
             raise InputError.single("kind", "'decision'", "order_decision", "decision")
         return result
 
-    def to_record(self) -> dict[str, Any]:
-        """Deprecated: ``atlier_policy.records.to_record(decision)``."""
-        return _adapter("records", "Decision.to_record", "to_record")(self)  # type: ignore[no-any-return]
+    def to_record(self, *, level: str = "full") -> dict[str, Any]:
+        """Deprecated: ``atlier_policy.records.to_record(decision, level=level)``."""
+        return _adapter("records", "Decision.to_record", "to_record")(self, level=level)  # type: ignore[no-any-return]
 
     def _repr_html_(self) -> str:
         """A readable table in Jupyter (the HTML is the display adapter's)."""
@@ -349,13 +349,13 @@ class OrderDecision:
     def all_granted(self) -> bool:
         return all(d.granted for d in self.items)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Deprecated: ``atlier_policy.codec.decision_to_dict(decision)``."""
-        return _adapter("codec", "OrderDecision.to_dict", "decision_to_dict")(self)  # type: ignore[no-any-return]
+    def to_dict(self, *, level: str = "full") -> dict[str, Any]:
+        """Deprecated: ``atlier_policy.codec.decision_to_dict(decision, level=level)``."""
+        return _adapter("codec", "OrderDecision.to_dict", "decision_to_dict")(self, level=level)  # type: ignore[no-any-return]
 
-    def to_json(self) -> str:
-        """Deprecated: ``atlier_policy.codec.to_json(decision)``."""
-        return _adapter("codec", "OrderDecision.to_json", "to_json")(self)  # type: ignore[no-any-return]
+    def to_json(self, *, level: str = "full") -> str:
+        """Deprecated: ``atlier_policy.codec.to_json(decision, level=level)``."""
+        return _adapter("codec", "OrderDecision.to_json", "to_json")(self, level=level)  # type: ignore[no-any-return]
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> OrderDecision:

@@ -1,6 +1,12 @@
 """Flat records of decisions, one row per item decision, for DataFrames (an adapter).
 
 ``pandas.DataFrame(to_records(decisions))``; no pandas dependency here.
+
+A record carries what its :class:`~atlier_policy.codec.Level` does. It never held a
+quoted sentence, a message or the trace, so ``full`` and ``reasons`` give the same
+columns; ``outcome`` keeps the identifying columns, the outcome, ``granted``, the
+``reason_codes`` and the four key dates, and drops the clause ids, the missing facts,
+who pays, the refund and the settlement.
 """
 
 from __future__ import annotations
@@ -8,23 +14,40 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from atlier_policy.codec import Level
 from atlier_policy.decision import Decision, OrderDecision
 from atlier_policy.rules import Finding
 
 __all__ = ["to_record", "to_records"]
 
 
-def to_record(d: Decision) -> dict[str, Any]:
+def to_record(d: Decision, *, level: Level | str = Level.FULL) -> dict[str, Any]:
     """One flat row (scalars only): the outcome, the determining codes and clauses, the
-    missing facts, who pays, the refund and its window, the last days, the settlement."""
+    missing facts, who pays, the refund and its window, the last days, the settlement
+    (at ``level="outcome"``: the outcome, the codes and the last days only)."""
     ob = d.obligations
+    codes = ";".join(r.code for r in d.reasons if r.finding is not Finding.PASSED)
+    if Level.of(level) is Level.OUTCOME:
+        return {
+            "stage": d.stage,
+            "order_id": d.order_id,
+            "sku": d.sku,
+            "outcome": d.outcome.value,
+            "granted": d.granted,
+            "reason_codes": codes,
+            "refund_earliest": ob.refund_earliest,
+            "refund_latest": ob.refund_latest,
+            "last_day_to_request_return": ob.last_day_to_request_return,
+            "last_day_to_report_defect": ob.last_day_to_report_defect,
+            "policy_version": d.policy_version,
+        }
     return {
         "stage": d.stage,
         "order_id": d.order_id,
         "sku": d.sku,
         "outcome": d.outcome.value,
         "granted": d.granted,
-        "reason_codes": ";".join(r.code for r in d.reasons if r.finding is not Finding.PASSED),
+        "reason_codes": codes,
         "clause_ids": ";".join(r.clause_id for r in d.reasons),
         "missing": ";".join(d.missing),
         "return_shipping_paid_by": ob.return_shipping_paid_by and ob.return_shipping_paid_by.value,
@@ -40,9 +63,13 @@ def to_record(d: Decision) -> dict[str, Any]:
     }
 
 
-def to_records(decisions: Iterable[Decision | OrderDecision]) -> list[dict[str, Any]]:
+def to_records(
+    decisions: Iterable[Decision | OrderDecision], *, level: Level | str = Level.FULL
+) -> list[dict[str, Any]]:
     """Flat rows, one per item decision, that load straight into a DataFrame."""
+    chosen = Level.of(level)
     rows: list[dict[str, Any]] = []
     for d in decisions:
-        rows.extend(to_record(item) for item in (d.items if isinstance(d, OrderDecision) else (d,)))
+        items = d.items if isinstance(d, OrderDecision) else (d,)
+        rows.extend(to_record(item, level=chosen) for item in items)
     return rows

@@ -3,7 +3,9 @@
 Generated from the same typed classes the JSON adapter decodes, so the schema
 and the decoder cannot drift apart; the generated documents are shipped in
 ``atlier_policy/schemas/`` (a test checks they are current) and printed by
-``atlier-policy schema case|decision``.
+``atlier-policy schema case|decision|decision-reasons|decision-outcome``. The
+schema of a lighter decision document (a :class:`~atlier_policy.codec.Level`) is
+the full one's, its objects cut down to the keys that level writes, every one required.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import types
 from datetime import date, datetime
 from typing import Any, Union, get_args, get_origin
 
-from atlier_policy.codec import SCHEMA_VERSION, _DecisionBody, _spec
+from atlier_policy.codec import SCHEMA_VERSION, Level, _DecisionBody, _spec
 from atlier_policy.limits import (
     AMOUNT_PATTERN,
     DATE_PATTERN,
@@ -145,8 +147,15 @@ def case_schema() -> dict[str, Any]:
     }
 
 
-def decision_schema() -> dict[str, Any]:
-    """The schema of a decision document (one item) or an order decision (several)."""
+def decision_schema(level: Level | str = Level.FULL) -> dict[str, Any]:
+    """The schema of a decision document (one item) or an order decision (several), at
+    ``level`` (``full`` by default)."""
+    chosen = Level.of(level)
+    full = _full_decision_schema()
+    return full if chosen is Level.FULL else _lighter(full, chosen)
+
+
+def _full_decision_schema() -> dict[str, Any]:
     defs: dict[str, Any] = {}
     props: dict[str, Any] = {
         "schema_version": {"const": SCHEMA_VERSION},
@@ -209,3 +218,130 @@ def decision_schema() -> dict[str, Any]:
         "oneOf": [{"$ref": "#/$defs/Decision"}, order],
         "$defs": dict(sorted(defs.items())),
     }
+
+
+# The keys each lighter level writes, in the document's order (codec._reasons_body and
+# codec._outcome_body; the tests validate what they write against these schemas).
+_DATES = (
+    "refund_earliest",
+    "refund_latest",
+    "last_day_to_request_return",
+    "last_day_to_report_defect",
+)
+_REASONS_KEYS = (
+    "stage",
+    "outcome",
+    "order_id",
+    "sku",
+    "reasons",
+    "obligations",
+    "missing",
+    "settlement",
+    "policy_version",
+    "granted",
+)
+_OUTCOME_KEYS = (
+    "stage",
+    "outcome",
+    "order_id",
+    "sku",
+    "reason_codes",
+    "obligations",
+    "policy_version",
+    "granted",
+)
+
+
+def _only(schema: dict[str, Any], keys: tuple[str, ...], description: str) -> dict[str, Any]:
+    """An object schema cut down to ``keys``, every one required."""
+    return {
+        "type": "object",
+        "description": description,
+        "properties": {k: schema["properties"][k] for k in keys},
+        "required": list(keys),
+        "additionalProperties": False,
+    }
+
+
+def _lighter(full: dict[str, Any], level: Level) -> dict[str, Any]:
+    """The schema of a ``reasons`` or ``outcome`` document, cut from the full one's."""
+    old = full["$defs"]
+    tag = {"level": {"const": level.value}}
+    keys: tuple[str, ...]
+    if level is Level.REASONS:
+        defs = {k: old[k] for k in ("Finding", "Money", "Settlement", "ShippingPayer", "Stage")}
+        reason_keys = ("code", "finding", "clause_id", "section")
+        defs["ReasonSummary"] = _only(
+            old["Reason"], reason_keys, "A reason without its sentence, message or facts."
+        )
+        defs["NoticeCode"] = _only(
+            old["Notice"], ("code", "clause_id"), "A notice by its code and clause."
+        )
+        defs["OptionCode"] = _only(old["RemedyOption"], ("code",), "A remedy by its code.")
+        obligations = _only(
+            old["Obligations"],
+            (
+                "return_shipping_paid_by",
+                "return_shipping_reimbursed",
+                "refund_amount",
+                "refund_to",
+                *_DATES,
+                "notices",
+                "options",
+            ),
+            "What follows from a decision: notices and options by their codes.",
+        )
+        obligations["properties"]["notices"] = _array("NoticeCode")
+        obligations["properties"]["options"] = _array("OptionCode")
+        defs["ObligationsSummary"] = obligations
+        body = {**old["ItemDecision"]["properties"], "reasons": _array("ReasonSummary")}
+        body["obligations"] = {"$ref": "#/$defs/ObligationsSummary"}
+        keys = _REASONS_KEYS
+    else:
+        defs = {"Stage": old["Stage"]}
+        defs["KeyDates"] = _only(
+            old["Obligations"], _DATES, "The last days to act and the refund window."
+        )
+        body = {
+            **old["ItemDecision"]["properties"],
+            "reason_codes": {"type": "array", "items": {"type": "string"}},
+            "obligations": {"$ref": "#/$defs/KeyDates"},
+        }
+        keys = _OUTCOME_KEYS
+    item = _only({"properties": body}, keys, f"One item's decision ({level.value} level).")
+    defs["ItemDecision"] = item
+    head = old["Decision"]["properties"]
+    defs["Decision"] = {
+        "type": "object",
+        "properties": {
+            "schema_version": head["schema_version"],
+            "kind": head["kind"],
+            **tag,
+            **item["properties"],
+        },
+        "required": ["schema_version", "kind", "level", *keys],
+        "additionalProperties": False,
+    }
+    order = full["oneOf"][1]
+    order_props = dict(order["properties"])
+    order = {
+        **order,
+        "properties": {
+            "schema_version": order_props["schema_version"],
+            "kind": order_props["kind"],
+            **tag,
+            **{k: v for k, v in order_props.items() if k not in ("schema_version", "kind")},
+        },
+        "required": ["schema_version", "kind", "level", *order["required"][2:]],
+    }
+    return {
+        "$schema": _DIALECT,
+        "$id": f"https://atlierjewelry.com/schemas/atlier-policy/decision-{level.value}-{SCHEMA_VERSION}.json",
+        "title": f"atlier_policy decision ({level.value} level)",
+        "oneOf": [{"$ref": "#/$defs/Decision"}, order],
+        "$defs": dict(sorted(defs.items())),
+    }
+
+
+def _array(name: str) -> dict[str, Any]:
+    return {"type": "array", "items": {"$ref": f"#/$defs/{name}"}}
