@@ -79,7 +79,29 @@ def _country_codes() -> frozenset[str]:
     return frozenset(code for names in COUNTRIES.values() for code in names[1:] if code.isupper())
 
 
-_KNOWN_COUNTRIES = lru_cache(maxsize=1)(_country_codes)
+_LOADED_COUNTRIES = lru_cache(maxsize=1)(_country_codes)
+
+# Supported by every release of holidays (the package began with it): the default
+# calendar's country is known without importing holidays, which costs more than the
+# rest of a first decision. Any other code is looked up in the installed registry.
+_ALWAYS_KNOWN = frozenset({"US"})
+
+
+class _KnownCountries:
+    """The country codes the installed ``holidays`` supports, as a container: ``in``
+    answers the default country at once and loads the registry for any other code."""
+
+    __slots__ = ()
+
+    def __contains__(self, code: object) -> bool:
+        return code in _ALWAYS_KNOWN or code in _LOADED_COUNTRIES()
+
+
+_KNOWN = _KnownCountries()
+
+
+def _KNOWN_COUNTRIES() -> _KnownCountries:  # noqa: N802 (the name callers have used)
+    return _KNOWN
 
 
 def _holidays_for(country: str, subdiv: str | None, years: Iterable[int]) -> HolidayBase:
