@@ -4,17 +4,23 @@ answer as the full lookups do."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
+import pickle
 import subprocess
 import sys
 import zoneinfo
+from array import array
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import atlier_policy
 from atlier_policy import calendar as calendar_module
 from atlier_policy import terms as terms_module
+from atlier_policy.advice import FixContext
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -110,3 +116,76 @@ def test_a_zone_through_a_linked_folder_or_not_a_zone_file_is_not_listed(
     assert not terms_module._listed("Real")
     assert not terms_module._listed("Real/Zone/Deeper")
     assert not terms_module._listed("Nowhere/Zone")
+
+
+def _reference(cls: type, names: tuple[str, ...]) -> type:
+    """The frozen, slotted dataclass ``cls`` was before it was written out."""
+    return dataclasses.make_dataclass(
+        cls.__qualname__, [(n, object) for n in names], frozen=True, slots=True
+    )
+
+
+def _snapshot_values(key: str) -> tuple[object, ...]:
+    first = 2020 if key == "A" else 2030
+    return (first, first + 1, 10, 20, array("l", [11, 12]), array("i", [0, 0, 1, 2]))
+
+
+def _fix_context_values(sku: str) -> tuple[object, ...]:
+    from atlier_policy.advice import View
+    from atlier_policy.policy import default_policy
+    from atlier_policy.rules import Finding, Reason
+
+    reason = Reason(
+        code="x", finding=Finding.FAILED, clause_id="c", section="1", sentence="s", message="m"
+    )
+    return (sku, reason, View(item="item"), default_policy().terms, sku + "-given")
+
+
+WRITTEN_OUT = [
+    (calendar_module._Snapshot, _snapshot_values, False),
+    (FixContext, _fix_context_values, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("cls", "values", "hashable"), WRITTEN_OUT, ids=["_Snapshot", "FixContext"]
+)
+def test_a_written_out_class_behaves_as_its_dataclass(
+    cls: type, values: Any, hashable: bool
+) -> None:
+    """Equality, hash, repr, immutability, pickling, copying, slots and match_args: as the
+    frozen slotted dataclass it replaces (no dataclass is created at import for it)."""
+    names = cls.__match_args__  # type: ignore[attr-defined]
+    ref = _reference(cls, names)
+    a, a2, b = cls(*values("A")), cls(*values("A")), cls(*values("B"))
+    ra, ra2, rb = ref(*values("A")), ref(*values("A")), ref(*values("B"))
+    assert not dataclasses.is_dataclass(cls)
+    assert (a == a2, a == b, a != b, a == ra) == (ra == ra2, ra == rb, ra != rb, False)
+    assert a.__eq__(object()) is NotImplemented
+    assert repr(a) == repr(ra)
+    assert tuple(getattr(a, n) for n in names) == values("A")
+    if hashable:
+        assert hash(a) == hash(a2) == hash(ra)
+        assert {a, a2, b} == {a, b}
+    else:
+        with pytest.raises(TypeError):
+            hash(a)
+        with pytest.raises(TypeError):
+            hash(ra)
+    for name in names:
+        with pytest.raises(
+            dataclasses.FrozenInstanceError, match=f"cannot assign to field '{name}'"
+        ):
+            setattr(a, name, None)
+        with pytest.raises(dataclasses.FrozenInstanceError, match=f"cannot delete field '{name}'"):
+            delattr(a, name)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.other = 1  # type: ignore[attr-defined]
+    assert not hasattr(a, "__dict__")
+    assert set(cls.__slots__) == set(names)  # type: ignore[attr-defined]
+    assert pickle.loads(pickle.dumps(a)) == a
+    assert copy.copy(a) == a
+    assert copy.deepcopy(a) == a
+    match a:
+        case cls(first):
+            assert first == values("A")[0]
