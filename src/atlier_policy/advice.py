@@ -142,7 +142,8 @@ class FixContext:
     item's facts live, ``terms`` those of the version the decision was made under.
 
     Frozen and slotted, compared and hashed by its five values, like the frozen
-    dataclass it was; written out, so that importing the module creates no dataclass.
+    dataclass it was; written out, so that importing the module creates one dataclass
+    fewer.
     """
 
     __slots__ = ("case", "given", "reason", "terms", "view")
