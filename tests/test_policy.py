@@ -86,6 +86,7 @@ def test_zone_falls_back_to_dateutil(monkeypatch: pytest.MonkeyPatch) -> None:
     from atlier_policy import terms as module
 
     monkeypatch.setattr("zoneinfo.available_timezones", set)  # no database, no tzdata
+    monkeypatch.setattr("zoneinfo._tzpath.TZPATH", ())  # and no zone file
     module._zones.cache_clear()
     try:
         terms = PolicyTerms(store_timezone="Europe/Paris")

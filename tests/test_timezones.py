@@ -83,7 +83,7 @@ HOSTILE = [
 
 @pytest.fixture(autouse=True)
 def _zone_names_loaded() -> None:
-    PolicyTerms(store_timezone="UTC")  # the database's names are listed once, at first use
+    terms_module._zones()  # the database's names are listed once, at first use of the list
 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=[repr(v)[:30] for v in HOSTILE])
@@ -140,6 +140,7 @@ def test_dateutil_fallback_opens_nothing_for_hostile_names(monkeypatch: pytest.M
     """Without a tz database the names come from dateutil's bundled copy: a real zone is read
     from it by name, and a path is refused before anything is opened."""
     monkeypatch.setattr("zoneinfo.available_timezones", set)
+    monkeypatch.setattr("zoneinfo._tzpath.TZPATH", ())  # and no zone file
     terms_module._zones.cache_clear()
     try:
         assert PolicyTerms(store_timezone="Asia/Tokyo").tz.utcoffset(

@@ -32,36 +32,38 @@ outcomes in :mod:`atlier_policy.decision`, the rule algebra in
 
 import importlib
 import sys
-from typing import TYPE_CHECKING, Any
 
-from atlier_policy.api import evaluate
-from atlier_policy.calendar import BusinessCalendar
-from atlier_policy.cases import (
-    NOT_YET,
-    Condition,
-    CustomOrderCancellation,
-    DefectClaim,
-    ExchangeRequest,
-    Inspection,
-    Item,
-    LostParcelReport,
-    ReturnItem,
-    ReturnRequest,
-)
-from atlier_policy.decision import Decision, OrderDecision
-from atlier_policy.errors import (
-    AtlierPolicyError,
-    DateOutOfRangeError,
-    InputError,
-    PolicyDefinitionError,
-    warn_deprecated,
-)
-from atlier_policy.money import Money
-from atlier_policy.policy import Policy, default_policy
-from atlier_policy.terms import PolicyTerms
+# Not typing.TYPE_CHECKING: importing typing alone costs more than the rest of this
+# module. Type checkers treat any name TYPE_CHECKING as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first use
+    from typing import Any
 
-if TYPE_CHECKING:  # loaded on first use (below), so that the core imports no adapter
+    from atlier_policy.api import evaluate
+    from atlier_policy.calendar import BusinessCalendar
+    from atlier_policy.cases import (
+        NOT_YET,
+        Condition,
+        CustomOrderCancellation,
+        DefectClaim,
+        ExchangeRequest,
+        Inspection,
+        Item,
+        LostParcelReport,
+        ReturnItem,
+        ReturnRequest,
+    )
     from atlier_policy.codec import Level
+    from atlier_policy.decision import Decision, OrderDecision
+    from atlier_policy.errors import (
+        AtlierPolicyError,
+        DateOutOfRangeError,
+        InputError,
+        PolicyDefinitionError,
+    )
+    from atlier_policy.money import Money
+    from atlier_policy.policy import Policy, default_policy
+    from atlier_policy.terms import PolicyTerms
 
 __version__ = "0.1.0"  # the same as pyproject.toml's (a test checks it)
 
@@ -171,14 +173,46 @@ _MOVED = {
 }
 _MOVED_FROM = {name: module for module, names in _MOVED.items() for name in names}
 
-# Names of the curated API that live in an adapter: loaded on first use, without a
-# warning, so that `import atlier_policy` still loads the core only.
-_LAZY = {"Level": "atlier_policy.codec"}
+# The public names (PEP 562): `import atlier_policy` loads none of the engine; a name's
+# module is imported the first time the name is read, and the name is then kept in this
+# module's namespace, so a second read is a plain attribute lookup.
+_LAZY = {
+    "atlier_policy.api": ("evaluate",),
+    "atlier_policy.calendar": ("BusinessCalendar",),
+    # An adapter's name: still loaded on first use only, so the core imports no adapter.
+    "atlier_policy.codec": ("Level",),
+    "atlier_policy.cases": (
+        "NOT_YET",
+        "Condition",
+        "CustomOrderCancellation",
+        "DefectClaim",
+        "ExchangeRequest",
+        "Inspection",
+        "Item",
+        "LostParcelReport",
+        "ReturnItem",
+        "ReturnRequest",
+    ),
+    "atlier_policy.decision": ("Decision", "OrderDecision"),
+    "atlier_policy.errors": (
+        "AtlierPolicyError",
+        "DateOutOfRangeError",
+        "InputError",
+        "PolicyDefinitionError",
+    ),
+    "atlier_policy.money": ("Money",),
+    "atlier_policy.policy": ("Policy", "default_policy"),
+    "atlier_policy.terms": ("PolicyTerms",),
+}
+_LAZY_FROM = {name: module for module, names in _LAZY.items() for name in names}
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+def __getattr__(name: str) -> "Any":
+    lazy = _LAZY_FROM.get(name)
+    if lazy is not None:
+        value = getattr(importlib.import_module(lazy), name)
+        globals()[name] = value
+        return value
     module = _MOVED_FROM.get(name)
     if module is None:
         raise AttributeError(f"module 'atlier_policy' has no attribute {name!r}")
@@ -186,6 +220,8 @@ def __getattr__(name: str) -> Any:
     # `from atlier_policy import X` first asks hasattr() from the import machinery, then
     # reads X from the caller's line: warn once, there.
     if not sys._getframe(1).f_code.co_filename.startswith("<frozen importlib"):
+        from atlier_policy.errors import warn_deprecated
+
         warn_deprecated(f"atlier_policy.{name} is deprecated: import it from {module}")
     return value
 

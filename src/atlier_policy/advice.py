@@ -20,7 +20,7 @@ True
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import FrozenInstanceError, dataclass, replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -134,20 +134,63 @@ def set_path(obj: Any, path: str, value: Any) -> Any:
     return replace(obj, **{name: set_path(getattr(obj, name), rest, value)})
 
 
-@dataclass(frozen=True, slots=True)
 class FixContext:
     """What a clause's ``fix`` sees: the reason to lift, on the case as fixed so far.
 
     ``case`` is the case with the earlier rounds' changes applied, ``given`` the case
     as given (what the customer can still do is judged on it), ``view`` where the
     item's facts live, ``terms`` those of the version the decision was made under.
+
+    Frozen and slotted, compared and hashed by its five values, like the frozen
+    dataclass it was; written out, so that importing the module creates one dataclass
+    fewer.
     """
+
+    __slots__ = ("case", "given", "reason", "terms", "view")
+    __match_args__ = ("case", "reason", "view", "terms", "given")
 
     case: Any
     reason: Reason
     view: View
     terms: PolicyTerms
     given: Any
+
+    def __init__(
+        self, case: Any, reason: Reason, view: View, terms: PolicyTerms, given: Any
+    ) -> None:
+        init = object.__setattr__
+        init(self, "case", case)
+        init(self, "reason", reason)
+        init(self, "view", view)
+        init(self, "terms", terms)
+        init(self, "given", given)
+
+    def _values(self) -> tuple[Any, Reason, View, PolicyTerms, Any]:
+        return (self.case, self.reason, self.view, self.terms, self.given)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        case, reason, view, terms, given = self._values()
+        return (
+            f"{self.__class__.__qualname__}(case={case!r}, reason={reason!r}, view={view!r}, "
+            f"terms={terms!r}, given={given!r})"
+        )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[type[FixContext], tuple[Any, ...]]:
+        return (self.__class__, self._values())
 
     @property
     def failed(self) -> bool:

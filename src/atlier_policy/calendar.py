@@ -24,7 +24,7 @@ from __future__ import annotations
 import threading
 from array import array
 from collections.abc import Iterable
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, FrozenInstanceError, dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import repeat
@@ -43,14 +43,20 @@ _BLOCK_YEARS = 10  # years loaded at a time; a decade covers any policy window.
 _MIN_BUSINESS_DAYS_PER_YEAR = 150  # a low guess, to size extensions for large n
 
 
-@dataclass(frozen=True, slots=True)
 class _Snapshot:
     """Every business day of the years ``first_year..last_year``, as ordinals.
 
     ``rank[o - base]`` is the number of business days before ordinal ``o`` (the
     ``bisect_left`` of ``o`` in ``ordinals``) for every ``o`` in ``base..end + 1``,
     so a read is two array lookups instead of a binary search.
+
+    Frozen and slotted, compared by its six values (unhashable: arrays), like the
+    frozen dataclass it was; written out, so that importing the module creates one
+    dataclass fewer.
     """
+
+    __slots__ = ("base", "end", "first_year", "last_year", "ordinals", "rank")
+    __match_args__ = ("first_year", "last_year", "base", "end", "ordinals", "rank")
 
     first_year: int
     last_year: int
@@ -58,6 +64,50 @@ class _Snapshot:
     end: int  # ordinal of 31 December of last_year
     ordinals: array[int]
     rank: array[int]
+
+    def __init__(
+        self,
+        first_year: int,
+        last_year: int,
+        base: int,
+        end: int,
+        ordinals: array[int],
+        rank: array[int],
+    ) -> None:
+        init = object.__setattr__
+        init(self, "first_year", first_year)
+        init(self, "last_year", last_year)
+        init(self, "base", base)
+        init(self, "end", end)
+        init(self, "ordinals", ordinals)
+        init(self, "rank", rank)
+
+    def _values(self) -> tuple[int, int, int, int, array[int], array[int]]:
+        return (self.first_year, self.last_year, self.base, self.end, self.ordinals, self.rank)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())  # a TypeError, as the dataclass's: arrays are unhashable
+
+    def __repr__(self) -> str:
+        return (
+            f"{self.__class__.__qualname__}(first_year={self.first_year!r}, "
+            f"last_year={self.last_year!r}, base={self.base!r}, end={self.end!r}, "
+            f"ordinals={self.ordinals!r}, rank={self.rank!r})"
+        )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __reduce__(self) -> tuple[type[_Snapshot], tuple[object, ...]]:
+        return (self.__class__, self._values())
 
     @classmethod
     def build(cls, first_year: int, last_year: int, ordinals: array[int]) -> _Snapshot:
@@ -79,7 +129,29 @@ def _country_codes() -> frozenset[str]:
     return frozenset(code for names in COUNTRIES.values() for code in names[1:] if code.isupper())
 
 
-_KNOWN_COUNTRIES = lru_cache(maxsize=1)(_country_codes)
+_LOADED_COUNTRIES = lru_cache(maxsize=1)(_country_codes)
+
+# Supported by every release of holidays (the package began with it): the default
+# calendar's country is known without importing holidays, which costs more than the
+# rest of a first decision. Any other code is looked up in the installed registry.
+_ALWAYS_KNOWN = frozenset({"US"})
+
+
+class _KnownCountries:
+    """The country codes the installed ``holidays`` supports, as a container: ``in``
+    answers the default country at once and loads the registry for any other code."""
+
+    __slots__ = ()
+
+    def __contains__(self, code: object) -> bool:
+        return code in _ALWAYS_KNOWN or code in _LOADED_COUNTRIES()
+
+
+_KNOWN = _KnownCountries()
+
+
+def _KNOWN_COUNTRIES() -> _KnownCountries:  # noqa: N802 (the name callers have used)
+    return _KNOWN
 
 
 def _holidays_for(country: str, subdiv: str | None, years: Iterable[int]) -> HolidayBase:

@@ -15,6 +15,7 @@ import re
 import typing
 import unicodedata
 from datetime import date, datetime
+from functools import cache
 
 from atlier_policy.limits import DATE_PATTERN, INSTANT_PATTERN, LOCAL_PATTERN
 
@@ -57,7 +58,15 @@ _UNSAFE = (
     *range(0x2066, 0x206A),
     *range(0xD800, 0xE000),
 )
-_TABLE = {code: _escape(code) for code in _UNSAFE}
+
+
+@cache
+def _table() -> dict[int, str]:
+    """The escapes of :func:`one_line` (2,100 entries), built on first use, not at
+    import. Cached once per process and never changed: no mutable global state."""
+    return {code: _escape(code) for code in _UNSAFE}
+
+
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
@@ -67,7 +76,7 @@ def one_line(text: str) -> str:
 
     Idempotent on its own output; leaves printable text (``§``, ``–``, accents) alone.
     """
-    return text if text.isascii() and text.isprintable() else text.translate(_TABLE)
+    return text if text.isascii() and text.isprintable() else text.translate(_table())
 
 
 def has_surrogates(text: str) -> bool:
