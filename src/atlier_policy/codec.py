@@ -172,55 +172,63 @@ def _spec(cls: type) -> tuple[tuple[str, Any, bool], ...]:
     )
 
 
+Decoder = Callable[[object, str, "_Problems"], Any]
+
+
 @cache
-def _plan(tp: Any) -> tuple[str, Any]:
-    """How to decode a value of type ``tp``, worked out once per type."""
+def _decoder(tp: Any) -> Decoder:
+    """How to decode a value of type ``tp``: a function built once per type, which calls
+    the decoders of its parts directly (no dispatch on the type for every value)."""
     origin = get_origin(tp)
     if origin in (Union, types.UnionType):
         args = get_args(tp)
         rest = tuple(a for a in args if a is not type(None))
-        return ("union", (type(None) in args, rest, _describe(tp)))
+        return _union(type(None) in args, rest, _describe(tp))
     if origin is tuple:
         item_tp = get_args(tp)[0]
-        return ("pairs", None) if item_tp == tuple[str, str] else ("array", item_tp)
+        return _decode_pairs if item_tp == tuple[str, str] else _array(_decoder(item_tp))
     if isinstance(tp, type):
         if tp in _SCALARS:
-            return ("scalar", _SCALARS[tp])
+            return _SCALARS[tp]
         if issubclass(tp, enum.Enum):
-            return ("enum", tp)
+            return partial(_decode_enum, tp)
         if dataclasses.is_dataclass(tp):
-            return ("object", tp)
+            return partial(_decode_object, tp)
     raise TypeError(f"no JSON decoder for {tp!r}")  # a programming error, not bad input
 
 
 def _decode(tp: Any, value: object, path: str, problems: _Problems) -> Any:
-    kind, how = _plan(tp)
-    if kind == "scalar":
-        return how(value, path, problems)
-    if kind == "union":
-        nullable, rest, described = how
+    return _decoder(tp)(value, path, problems)
+
+
+def _union(nullable: bool, rest: tuple[Any, ...], described: str) -> Decoder:
+    one = _decoder(rest[0]) if len(rest) == 1 else None
+
+    def decode(value: object, path: str, problems: _Problems) -> Any:
         if value is None:
             if nullable:
                 return None
             problems.add(path, described, value)
             return _MISSING
-        if len(rest) == 1:
-            return _decode(rest[0], value, path, problems)
+        if one is not None:
+            return one(value, path, problems)
         return _decode_union(list(rest), value, path, problems, described)
-    if kind == "enum":
-        return _decode_enum(how, value, path, problems)
-    if kind == "object":
-        return _decode_object(how, value, path, problems)
-    if kind == "pairs":
-        return _decode_pairs(value, path, problems)
-    if not isinstance(value, list):
-        problems.add(path, "an array", value)
-        return _MISSING
-    if problems.max_items is not None and len(value) > problems.max_items:
-        problems.add(path, f"at most {problems.max_items} entries", f"{len(value)} entries")
-        return _MISSING
-    out = [_decode(how, v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
-    return _MISSING if _MISSING in out else tuple(out)
+
+    return decode
+
+
+def _array(item: Decoder) -> Decoder:
+    def decode(value: object, path: str, problems: _Problems) -> Any:
+        if not isinstance(value, list):
+            problems.add(path, "an array", value)
+            return _MISSING
+        if problems.max_items is not None and len(value) > problems.max_items:
+            problems.add(path, f"at most {problems.max_items} entries", f"{len(value)} entries")
+            return _MISSING
+        out = [item(v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+        return _MISSING if _MISSING in out else tuple(out)
+
+    return decode
 
 
 def _describe(tp: Any) -> str:
@@ -284,6 +292,12 @@ def _known(cls: type) -> frozenset[str]:
     return frozenset(name for name, _, _ in _spec(cls))
 
 
+@cache
+def _fields(cls: type) -> tuple[tuple[str, Any, bool, Decoder], ...]:
+    """:func:`_spec` with each field's decoder."""
+    return tuple((name, tp, required, _decoder(tp)) for name, tp, required in _spec(cls))
+
+
 def _decode_object(cls: type, value: object, path: str, problems: _Problems) -> Any:
     if not isinstance(value, dict):
         problems.add(path, "an object", value)
@@ -295,12 +309,12 @@ def _decode_object(cls: type, value: object, path: str, problems: _Problems) -> 
                 problems.add(_join(path, str(key)), "absent (unknown key)", value[key])
     kwargs: dict[str, Any] = {}
     failed = False
-    for name, tp, required in _spec(cls):
+    for name, tp, required, decode in _fields(cls):
         if name not in value:
             if required:
                 problems.add(_join(path, name), f"present ({_describe(tp)})", "nothing")
             continue
-        decoded = _decode(tp, value[name], _join(path, name), problems)
+        decoded = decode(value[name], _join(path, name), problems)
         if decoded is _MISSING:
             failed = True
         else:
@@ -323,10 +337,10 @@ def _decode_pairs(value: object, path: str, problems: _Problems) -> Any:
 
 def _decode_enum(cls: type[enum.Enum], value: object, path: str, problems: _Problems) -> Any:
     if isinstance(value, str):
-        try:
-            return cls(value)
-        except ValueError:
-            pass
+        # What ``cls(value)`` looks up first; a word that is no member's value is refused.
+        member = cls._value2member_map_.get(value)
+        if member is not None:
+            return member
     problems.add(path, _describe(cls), value)
     return _MISSING
 
