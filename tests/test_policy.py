@@ -1,4 +1,6 @@
-"""Policy values: terms, variants, rule-set rewriting, definition errors, dispatch."""
+"""Policy values: terms, variants, rule-set rewriting, definition errors, dispatch; and
+the two speed paths of an evaluation, each held equal to the plain one (explanations
+shared per pattern, ``rules.Patterns``; rule sets compiled, ``atlier_policy.compiled``)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from atlier_policy import (
     InputError,
@@ -16,10 +20,23 @@ from atlier_policy import (
     PolicyTerms,
     default_policy,
 )
-from atlier_policy.cases import ItemKind, SalesChannel
-from atlier_policy.clauses import eligibility
+from atlier_policy.cases import ItemKind, ReturnLine, SalesChannel
+from atlier_policy.clauses import eligibility, non_returnable
+from atlier_policy.compiled import Compiled, compile_rule
+from atlier_policy.deadlines import store_date
 from atlier_policy.decision import ReturnOutcome
-from atlier_policy.rules import AllOf, Check, Clause, Context, Evaluation, Finding, Focus, Rule
+from atlier_policy.rules import (
+    AllOf,
+    Check,
+    Clause,
+    Context,
+    Evaluation,
+    Finding,
+    Focus,
+    Patterns,
+    Rule,
+    explain,
+)
 from builders import (
     at,
     cancellation,
@@ -30,6 +47,7 @@ from builders import (
     return_item,
     return_request,
 )
+from strategies import any_complete_case
 
 
 def _passes(ctx: Context[Any]) -> Check:
@@ -186,3 +204,152 @@ def test_all_stages_dispatch() -> None:
     assert policy.version == "2025-01-12"
     assert policy.terms.effective_date == date(2025, 1, 12)
     assert return_item(item=item(kind=ItemKind.READY_MADE)).item.kind is ItemKind.READY_MADE
+
+
+# --- explanations shared per pattern (rules.Patterns) -------------------------------------
+
+
+def _dated(ctx: Context[ReturnLine]) -> Check:
+    """A merchant's clause whose results carry the case's dates: unknown on odd days, not
+    applicable on days divisible by four."""
+    asked = store_date(ctx.case.requested_at, ctx.tz)
+    if asked.day % 2:
+        return Check.unknown(f"asked on {asked}: needs a person", f"day_{asked.day}")
+    if asked.day % 4 == 0:
+        return Check.not_applicable(f"asked on {asked}: not our concern")
+    return Check.passed(f"asked on {asked}", asked=asked)
+
+
+DATED = Clause("acme.dated", "merchant", "Requests on odd days are reviewed.", "odd_day", _dated)
+# The same clause under two ids: a result of one is never quoted as the other's.
+RENAMED = replace(eligibility.UNUSED, id="acme.unused")
+
+VARIANTS: tuple[Policy, ...] = (
+    default_policy(),
+    default_policy(return_window_days=14),
+    default_policy().with_rule("return_rule", DATED),
+    default_policy().replace_clause("s1.unused", RENAMED & eligibility.UNUSED),
+)
+
+
+def evaluations(policy: Policy, case: Any) -> list[Evaluation]:
+    """What the policy's rule set for the case's stage finds on each of its items."""
+    spec = policy.stage_of(case)
+    rule = spec.rule if spec.rule is not None else policy.rule(spec.rule_set_of(case))
+    t = policy.terms
+    return [rule.evaluate(Context(item, t, t.calendar, t.tz)) for item in spec.items(case)]
+
+
+@given(
+    st.sampled_from(VARIANTS),
+    st.lists(any_complete_case, min_size=1, max_size=4),
+    st.integers(min_value=1, max_value=3),
+)
+def test_a_shared_explanation_equals_one_derived_afresh(
+    policy: Policy, cases: list[Any], limit: int
+) -> None:
+    """Law: for every evaluation, seen first or after others of its pattern, and whether
+    or not the pattern still fits under the limit, the shared path gives what
+    ``explain`` derives from the evaluation alone."""
+    patterns = Patterns(limit)
+    for case in cases:
+        for ev in evaluations(policy, case):
+            assert patterns.explain(ev) == explain(ev)
+    assert len(patterns) <= limit
+
+
+def test_a_pattern_is_built_once_and_its_holes_filled_per_case() -> None:
+    """Two requests of one pattern share a template, yet each quotes its own dates."""
+    policy = default_policy().with_rule("return_rule", DATED)
+    patterns = Patterns()
+    first, second = (
+        evaluations(policy, return_request(at(day)))[0] for day in ("2025-03-06", "2025-03-10")
+    )
+    one, two = patterns.explain(first), patterns.explain(second)
+    assert len(patterns) == 1
+    assert one == explain(first)
+    assert two == explain(second)
+    assert one[1] != two[1]  # the dated messages differ
+    shared = [a for a, b in zip(one[1], two[1], strict=True) if a is b]
+    assert len(shared) >= len(one[1]) - 2  # all but the dated entries are the same objects
+
+
+def test_a_pickled_policy_starts_with_no_patterns_and_decides_alike() -> None:
+    """The patterns are keyed by identities, which do not survive pickling: a copy starts
+    empty and gives equal decisions."""
+    policy = default_policy()
+    before = policy.evaluate(return_request())
+    copy = pickle.loads(pickle.dumps(policy))
+    assert len(copy._patterns) == 0
+    after = copy.evaluate(return_request())
+    assert after == before
+    assert [d.trace for d in after.items] == [d.trace for d in before.items]
+
+
+# --- rule sets compiled once (atlier_policy.compiled) ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Sunday(Rule):
+    """A merchant's own rule type: fails requests made on a Sunday, whatever the clauses."""
+
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        asked = ctx.case.requested_at
+        sunday = asked is not None and asked.astimezone(ctx.tz).weekday() == 6
+        return Evaluation(self, Finding.FAILED if sunday else Finding.PASSED)
+
+
+COMPILED_VARIANTS: tuple[Policy, ...] = (
+    default_policy(),
+    default_policy(return_window_days=30),
+    default_policy().with_rule("return_rule", DATED),
+    default_policy().with_rule("return_rule", Sunday()),
+    # Unknown on odd days, lifted by an unused piece: every row of the "unless" table.
+    default_policy().with_rule("return_rule", DATED.unless(eligibility.UNUSED)),
+    default_policy().with_rule("return_rule", ~DATED.unless(~eligibility.UNUSED)),
+    default_policy().with_rule("return_rule", DATED.then(eligibility.UNUSED)),
+    default_policy().with_rule("return_rule", ~Sunday() | ~eligibility.UNUSED),
+    default_policy().replace_clause("s1.unused", RENAMED & eligibility.UNUSED),
+    default_policy().replace_clause(
+        "s2.engraved", non_returnable.ENGRAVED.unless(eligibility.UNWORN).then(DATED)
+    ),
+)
+
+
+@given(st.sampled_from(COMPILED_VARIANTS), any_complete_case)
+def test_every_compiled_rule_set_evaluates_as_its_rule_tree(policy: Policy, case: Any) -> None:
+    """Law: for each rule set the case's stage can use, on each of its items, the compiled
+    evaluation equals the rule tree's, node for node, and so does its explanation."""
+    spec = policy.stage_of(case)
+    names = [n for n in policy._selecting if n == spec.rule_set_of(case) or n.startswith("stage")]
+    t = policy.terms
+    for name in names:
+        rule = policy.rule(name)
+        run = policy._compiled.run(name, rule)
+        for piece in spec.items(case):
+            ctx = Context(piece, t, t.calendar, t.tz)
+            compiled, interpreted = run(ctx), rule.evaluate(ctx)
+            assert compiled == interpreted
+            assert explain(compiled) == explain(interpreted)
+
+
+def test_a_rule_set_of_another_rule_is_evaluated_as_that_rule() -> None:
+    """Compiled code answers only for the rule it was made from: under the same name,
+    another rule (an overridden ``Policy.rule``) is evaluated by its own ``evaluate``."""
+    other = eligibility.UNUSED
+    compiled = Compiled({"return_rule": default_policy().return_rule})
+    assert compiled.run("return_rule", other) == other.evaluate
+    assert compiled.run("no such set", other) == other.evaluate
+    assert compiled.run("return_rule", default_policy().return_rule) != other.evaluate
+
+
+def test_a_rule_type_of_its_own_is_called_as_it_is() -> None:
+    rule = Sunday()
+    assert compile_rule(rule) == rule.evaluate
+
+
+def test_a_policy_compiles_again_when_unpickled() -> None:
+    policy = default_policy().with_rule("return_rule", DATED)
+    copy = pickle.loads(pickle.dumps(policy))
+    assert copy._compiled is not policy._compiled
+    assert copy.evaluate(return_request()) == policy.evaluate(return_request())

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from atlier_policy.compiled import compile_rule
 from atlier_policy.errors import PolicyDefinitionError
 from atlier_policy.rules import (
     AllOf,
@@ -33,8 +34,11 @@ from atlier_policy.rules import (
     Finding,
     Focus,
     Not,
+    Patterns,
     Rule,
+    Then,
     Unless,
+    explain,
 )
 
 P = Finding.PASSED
@@ -835,3 +839,35 @@ def test_the_reason_of_a_result_computed_once_is_shared() -> None:
     (d,) = other.items  # type: ignore[union-attr]
     r = next(r for r in d.reasons if r.code == "engraved")
     assert (r.clause_id, r.message) == ("acme.engraved", a.message)
+
+
+# --------------------------------------------------------------------------
+# The speed paths: compiled rules and explanations shared per pattern
+# --------------------------------------------------------------------------
+
+
+def _extend_then(children: st.SearchStrategy[Rule]) -> st.SearchStrategy[Rule]:
+    pairs = st.tuples(children, children)
+    return st.one_of(_extend(children, negation=True), pairs.map(lambda p: Then(p[0], p[1])))
+
+
+any_rules = st.recursive(leaves, _extend_then, max_leaves=8)
+
+
+@given(any_rules, cases)
+def test_a_compiled_rule_evaluates_as_the_rule(rule: Rule, case: dict[str, Finding]) -> None:
+    """Law: compiling changes nothing: the same evaluation, node for node."""
+    assert compile_rule(rule)(ctx(case)) == rule.evaluate(ctx(case))
+
+
+@given(any_rules, st.lists(cases, min_size=1, max_size=6), st.integers(1, 4))
+def test_a_shared_explanation_is_the_explanation(
+    rule: Rule, seen: list[dict[str, Finding]], limit: int
+) -> None:
+    """Law: whatever came before (patterns seen, the limit reached), the explanation read
+    through ``Patterns`` is the one ``explain`` derives from the evaluation alone."""
+    patterns = Patterns(limit)
+    for case in seen:
+        ev = rule.evaluate(ctx(case))
+        assert patterns.explain(ev) == explain(ev)
+    assert len(patterns) <= limit
