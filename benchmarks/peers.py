@@ -22,8 +22,9 @@ them itself (``d(...).tz("America/New_York")``).
 
 All failing reasons are collected. The script generates 10,000 varied single-item
 requests (fixed seed, every fact known), checks that the four give the same set of
-failing reasons on each one, then times evaluation only: median of several repeats,
-µs per case, same cases for all.
+failing reasons on each one, then times evaluation only, in CPU time
+(``time.process_time``), the engines interleaved round by round: median of several
+rounds, µs per case, same cases for all.
 """
 
 from __future__ import annotations
@@ -444,20 +445,32 @@ def run(n: int = 10_000, repeat: int = 5) -> dict[str, Any]:
     for name, v in us.items():
         print(f"peers: {name}: {v:.2f} µs/case (min {us_min[name]:.2f})", flush=True)
     full = us["atlier_policy: decision + reasons, trace, obligations"]
+    rule, zen_ = us["rule-engine (8 rules)"], us["zen-engine (decision table, collect)"]
+    hand = us["hand-written if chain (dict)"]
     goals = [
+        # issue 14 ("speed"): the goals the suite reports against
+        {"goal": "ours (full) >= 5x faster than rule-engine", "ratio": rule / full, "target": 5},
+        {"goal": "ours (full) >= 12x faster than zen-engine", "ratio": zen_ / full, "target": 12},
         {
-            "goal": "ours (full) >= 10x faster than rule-engine",
-            "ratio": us["rule-engine (8 rules)"] / full,
+            "goal": "ours (full) within 40x of the hand-written chain (dict)",
+            "ratio": full / hand,
+            "target": 40,
+            "lower_is_better": True,
+        },
+        # issue 6: the first goals, kept for comparison
+        {
+            "goal": "(issue 6) ours (full) >= 10x faster than rule-engine",
+            "ratio": rule / full,
             "target": 10,
         },
         {
-            "goal": "ours (full) >= 40x faster than zen-engine",
-            "ratio": us["zen-engine (decision table, collect)"] / full,
+            "goal": "(issue 6) ours (full) >= 40x faster than zen-engine",
+            "ratio": zen_ / full,
             "target": 40,
         },
         {
-            "goal": "ours (full) within 25x of the hand-written chain (dict)",
-            "ratio": full / us["hand-written if chain (dict)"],
+            "goal": "(issue 6) ours (full) within 25x of the hand-written chain (dict)",
+            "ratio": full / hand,
             "target": 25,
             "lower_is_better": True,
         },
@@ -486,8 +499,8 @@ def markdown(res: dict[str, Any]) -> str:
     out = [
         f"{res['cases']:,} single-item return requests; all engines give the same failing "
         f"checks on all {agree['cases']:,} ({agree['all_pass']:,} pass every check; "
-        f"failing per check: {fails}). µs per case, median of {res['repeat']} interleaved "
-        "rounds; a ratio above 1 means that engine is slower than ours.",
+        f"failing per check: {fails}). CPU µs per case, median of {res['repeat']} "
+        "interleaved rounds; a ratio above 1 means that engine is slower than ours.",
         "",
         table(["engine", "µs/case", "÷ ours (full)", "÷ ours (decision)"], rows),
         "",
