@@ -4,7 +4,8 @@ Run ``python benchmarks/peers.py`` (needs the ``bench`` dependency group:
 ``python scripts/group.py bench | pip install -r /dev/stdin``).
 
 The eight checks of issue 6 item 1 (website purchase; custom or personalized;
-engraved, resized or altered; sale unless a confirmed defect; the 7-day window from
+engraved, resized or altered; sale unless a confirmed defect or, since issue 11, a
+piece sent in error (return reason ``store_error``); the 7-day window from
 delivery to request, both as dates in the store zone America/New_York; unused and
 unworn; packaging, certificates, tags and accessories all there; proof of purchase)
 are encoded three more ways here:
@@ -149,6 +150,7 @@ def as_dict(req: ReturnRequest) -> dict[str, Any]:
         "altered": item.altered,
         "sale_event": item.sale_event.value if item.sale_event else None,
         "defect_confirmed": line.defect_confirmed,
+        "reason": line.reason.value if line.reason else None,
         "delivered_at": item.delivered_at.astimezone(STORE_TZ),
         "requested_at": req.requested_at.astimezone(STORE_TZ),
         "unused": cond.unused,
@@ -185,7 +187,7 @@ RULE_ENGINE_RULES = {
     "not_website": 'channel != "website"',
     "custom_or_personalized": 'kind == "custom_made" or personalized',
     "modified": "engraved or resized or altered",
-    "final_sale": 'sale_event != "none" and not defect_confirmed',
+    "final_sale": 'sale_event != "none" and not defect_confirmed and reason != "store_error"',
     "window_expired": f"requested_at.date > delivered_at.date + t'P{WINDOW_DAYS}D'",
     "used_or_worn": "not unused or not unworn",
     "incomplete_packaging": (
@@ -226,7 +228,10 @@ ZEN_ROWS: list[tuple[str, dict[str, str]]] = [
     ("modified", {"engraved": "true"}),
     ("modified", {"resized": "true"}),
     ("modified", {"altered": "true"}),
-    ("final_sale", {"sale_event": '$ != "none"', "defect_confirmed": "false"}),
+    (
+        "final_sale",
+        {"sale_event": '$ != "none"', "defect_confirmed": "false", "reason": '$ != "store_error"'},
+    ),
     ("window_expired", {"window": _ZEN_WINDOW}),
     ("used_or_worn", {"unused": "false"}),
     ("used_or_worn", {"unworn": "false"}),
@@ -245,6 +250,7 @@ ZEN_COLUMNS = [
     "altered",
     "sale_event",
     "defect_confirmed",
+    "reason",
     "window",  # no field: its cells are whole expressions over the context
     "unused",
     "unworn",
@@ -323,7 +329,7 @@ def hand_dict(c: dict[str, Any]) -> list[str]:
         out.append("custom_or_personalized")
     if c["engraved"] or c["resized"] or c["altered"]:
         out.append("modified")
-    if c["sale_event"] != "none" and not c["defect_confirmed"]:
+    if c["sale_event"] != "none" and not c["defect_confirmed"] and c["reason"] != "store_error":
         out.append("final_sale")
     if c["requested_at"].date() > c["delivered_at"].date() + _WINDOW:
         out.append("window_expired")
@@ -352,7 +358,11 @@ def hand_typed(req: ReturnRequest) -> list[str]:
         out.append("custom_or_personalized")
     if item.engraved or item.resized or item.altered:
         out.append("modified")
-    if item.sale_event is not SaleEvent.NONE and not line.defect_confirmed:
+    if (
+        item.sale_event is not SaleEvent.NONE
+        and not line.defect_confirmed
+        and line.reason is not ReturnReason.STORE_ERROR
+    ):
         out.append("final_sale")
     delivered = item.delivered_at.astimezone(STORE_TZ).date()  # type: ignore[union-attr]
     if req.requested_at.astimezone(STORE_TZ).date() > delivered + _WINDOW:
