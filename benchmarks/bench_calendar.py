@@ -170,7 +170,8 @@ def run(repeat: int = 5, count: int = 50, min_time: float = 0.2) -> dict[str, An
 
 
 def markdown(res: dict[str, Any]) -> str:
-    us = res["us_per_call"]
+    # n is an int, or a str once read back from JSON
+    us = {name: {int(n): v for n, v in by_n.items()} for name, by_n in res["us_per_call"].items()}
     ours, nth, naive, npy = us
     lines = [
         f"{COUNTRY} calendar, {res['dates']} start dates in 2020-2029, warm caches, best of "

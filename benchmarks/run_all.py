@@ -265,14 +265,16 @@ def goal_rows(res: dict[str, Any], cmd: dict[str, str]) -> list[dict[str, Any]]:
         it["linear"],
         "items",
     )
-    for g in res["calendar"]["goals"]:
-        row(
-            f"calendar: {g['goal']} (issue 2)",
-            "as stated",
-            f"{g['ratio']:.2f}",
-            g["met"],
-            "calendar",
-        )
+    calendar = (
+        (
+            "calendar: `add_business_days` vs holidays' `get_nth_working_day`, n = 10",
+            "≥ 20× faster",
+        ),
+        ("calendar: vs numpy's scalar `busday_offset`, worst n", "≥ 3× faster"),
+        ("calendar: cost at n = 2,500 ÷ at n = 7", "≤ 1.3×"),
+    )
+    for (measure, goal), g in zip(calendar, res["calendar"]["goals"], strict=True):
+        row(f"{measure} (issue 2)", goal, f"{g['ratio']:.2f}×", g["met"], "calendar")
     return rows
 
 
@@ -372,10 +374,22 @@ def main(argv: list[str] | None = None) -> int:
         "--memory-lines", type=batch._pair, metavar="SMALL,BIG", help="the memory runs' sizes"
     )
     parser.add_argument("--output", type=Path, help="the JSON result (default: results/)")
+    parser.add_argument(
+        "--render",
+        type=Path,
+        metavar="RESULT.json",
+        help="measure nothing: print (and with --doc write) the document of an earlier run",
+    )
     doc = parser.add_mutually_exclusive_group()
     doc.add_argument("--doc", action="store_true", help="write docs/performance.md (quick too)")
     doc.add_argument("--no-doc", action="store_true", help="do not write docs/performance.md")
     args = parser.parse_args(argv)
+    if args.render:
+        text = render(json.loads(args.render.read_text(encoding="utf-8")), args.render)
+        print(text)
+        if args.doc:
+            DOC.write_text(text, encoding="utf-8")
+        return 0
     s = {k: dict(v) for k, v in SETTINGS["quick" if args.quick else "full"].items()}
     if args.batch_lines:
         s["batch"]["lines"] = args.batch_lines

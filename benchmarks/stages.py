@@ -120,7 +120,7 @@ def items_markdown(it: dict[str, Any]) -> str:
     """The table of return requests with many line items, and the linear-growth goal."""
     irows = [
         (
-            f"{n:,}",
+            f"{int(n):,}",  # an int, or a str once read back from JSON
             f"{v['decision_us']:,.1f}",
             f"{v['full_us']:,.1f}",
             f"{v['full_us_per_item']:.1f}",
