@@ -11,7 +11,9 @@ Run ``python benchmarks/batch.py [--lines 100000] [--memory-lines 100000,1000000
    ``outcome``), else only the CLI's one output, reported as ``full`` (the other
    levels "not available"). Cases per second are given in CPU time (user + system of
    the batch process and its workers: what a core delivers, whatever else runs on
-   the machine) and in wall time; ``--jobs 2`` scaling is wall time (J=1 ÷ J=2).
+   the machine) and in wall time; ``--jobs 2`` scaling is wall time (J=1 ÷ J=2), for
+   every file size run (the memory runs of step 3 too); the goal is judged on the
+   largest file, where the workers' start-up weighs least.
 3. Peak memory at two file sizes (``--memory-lines``), ``--jobs 1`` and ``--jobs 2``,
    output ``full``. The parent (it reads and writes, and with ``--jobs 1`` evaluates):
    the batch process runs the CLI's ``main()`` under a small wrapper (``python -c``)
@@ -328,13 +330,15 @@ def run(
                 "met": got["cases_per_s_cpu"] >= target if got else None,
             }
         )
-    full = res["by_level"]["full"]
+    res["full_scaling_by_lines"] = full_scaling(res)
+    most = max(res["full_scaling_by_lines"])
+    scaling = res["full_scaling_by_lines"][most]
     goals += [
         {
-            "goal": f"--jobs 2 ÷ --jobs 1 (full, wall time) > {GOAL_SCALING}",
-            "value": full["scaling_jobs2"],
+            "goal": f"--jobs 2 ÷ --jobs 1 (full, wall time, {most:,} lines) > {GOAL_SCALING}",
+            "value": scaling,
             "target": GOAL_SCALING,
-            "met": full["scaling_jobs2"] > GOAL_SCALING,
+            "met": scaling > GOAL_SCALING,
         },
         {
             "goal": f"peak RSS per process < {GOAL_MB} MB at {big:,} lines (MB)",
@@ -352,6 +356,16 @@ def run(
     ]
     res["goals"] = goals
     return res
+
+
+def full_scaling(res: dict[str, Any]) -> dict[int, float]:
+    """``--jobs 2`` ÷ ``--jobs 1`` in wall time, output ``full``, for each file size run."""
+    wall = {
+        (r["lines"], r["jobs"]): r["wall_s"]
+        for r in (*res["throughput"], *res["memory"])
+        if r["level"] == "full"
+    }
+    return {n: wall[n, 1] / wall[n, 2] for n, jobs in sorted(wall) if jobs == 2 and (n, 1) in wall}
 
 
 def markdown(res: dict[str, Any]) -> str:

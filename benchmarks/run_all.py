@@ -188,29 +188,40 @@ def goal_rows(res: dict[str, Any], cmd: dict[str, str]) -> list[dict[str, Any]]:
             g["met"],
             "batch",
         )
+    full_scaling = batch.full_scaling(ba)  # {lines: ratio}, from every full run
+    most = max(full_scaling)
+    row(
+        "`batch --jobs 2` ÷ `--jobs 1` (full, wall time)",
+        f"> {batch.GOAL_SCALING}× (at {most:,} lines)",
+        "; ".join(f"{v:.2f}× at {n:,} lines" for n, v in full_scaling.items()),
+        full_scaling[most] > batch.GOAL_SCALING,
+        "batch",
+    )
     for level, v in ba["by_level"].items():
-        row(
-            f"`batch --jobs 2` ÷ `--jobs 1` ({level}, wall time)",
-            "> 1.7×",
-            f"{v['scaling_jobs2']:.2f}×",
-            v["scaling_jobs2"] > batch.GOAL_SCALING,
-            "batch",
-        )
+        if level != "full":
+            row(
+                f"`batch --jobs 2` ÷ `--jobs 1` ({level}, wall time)",
+                f"> {batch.GOAL_SCALING}×",
+                f"{v['scaling_jobs2']:.2f}× at {ba['lines']:,} lines",
+                v["scaling_jobs2"] > batch.GOAL_SCALING,
+                "batch",
+            )
     small, big = ba["memory_lines"]
     mem = {(r["lines"], r["jobs"]): r for r in ba["memory"]}
+    peak = {int(n): mb for n, mb in ba["peak_rss_mb"].items()}  # str keys once read from JSON
     row(
         f"peak RSS per process, {big:,} lines",
         "< 100 MB",
         f"--jobs 1: {mem[big, 1]['parent_peak_rss_mb']:.1f} MB; --jobs 2: parent "
         f"{mem[big, 2]['parent_peak_rss_mb']:.1f} MB, largest worker "
         f"{mem[big, 2]['worker_peak_rss_mb']:.1f} MB",
-        ba["peak_rss_mb"][big] < batch.GOAL_MB,
+        peak[big] < batch.GOAL_MB,
         "batch",
     )
     row(
         f"peak RSS, {big:,} ÷ {small:,} lines",
         f"≤ {batch.GOAL_GROWTH} (not growing)",
-        f"{ba['growth']:.2f}× ({ba['peak_rss_mb'][big]:.1f} vs {ba['peak_rss_mb'][small]:.1f} MB)",
+        f"{ba['growth']:.2f}× ({peak[big]:.1f} vs {peak[small]:.1f} MB)",
         ba["growth"] <= batch.GOAL_GROWTH,
         "batch",
     )
@@ -297,6 +308,14 @@ def render(res: dict[str, Any], json_path: Path) -> str:
         align="lllll",
     )
     after = ", ".join(f"{x:.2f}" for x in res["loadavg_after"])
+    load = max(m["loadavg"][0], res["loadavg_after"][0])
+    busy = (
+        f" **The machine was busy** (1-minute load average up to {load:.1f} on {m['nproc']} "
+        "cores): the wall-time figures (batch cases/s in wall time, `--jobs 2` scaling, "
+        "start-up) are pessimistic; the CPU-time ones much less so."
+        if load >= 1.0
+        else ""
+    )
     sections = [
         ("Decision against peers", peers.markdown(res["peers"])),
         ("Decision + `to_json` against the baseline", decide_json.markdown(res["decide_json"])),
@@ -329,7 +348,7 @@ def render(res: dict[str, Any], json_path: Path) -> str:
         f"interpreters, in turn, with each library's `src/` first on `PYTHONPATH` "
         f"(`--baseline {res['baseline']}`: a checkout, or a commit extracted with `git "
         "archive`), the least figure of each side kept. Only `--jobs 2` scaling is wall "
-        "time, as it must be.",
+        "time, as it must be." + busy,
         "",
         "## How to run",
         "",
@@ -385,7 +404,15 @@ def main(argv: list[str] | None = None) -> int:
     doc.add_argument("--no-doc", action="store_true", help="do not write docs/performance.md")
     args = parser.parse_args(argv)
     if args.render:
-        text = render(json.loads(args.render.read_text(encoding="utf-8")), args.render)
+        res = json.loads(args.render.read_text(encoding="utf-8"))
+        res["goal_rows"] = goal_rows(res, res["commands"])  # with this script's rows
+        scaling = batch.full_scaling(res["batch"])  # the batch goal judged as batch.py does now
+        most = max(scaling)
+        for g in res["batch"]["goals"]:
+            if g["goal"].startswith("--jobs 2"):
+                g["goal"] = f"--jobs 2 ÷ --jobs 1 (full, wall time, {most:,} lines) > {g['target']}"
+                g["value"], g["met"] = scaling[most], scaling[most] > g["target"]
+        text = render(res, args.render)
         print(text)
         if args.doc:
             DOC.write_text(text, encoding="utf-8")
