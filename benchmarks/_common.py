@@ -7,6 +7,8 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -15,6 +17,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+# "Today" in issue 14: the library every speed goal of that issue is compared against.
+BASELINE_COMMIT = "b7ff7d3"
 PACKAGES = (
     "atlier-policy",
     "holidays",
@@ -123,26 +127,32 @@ def median_per_call(
 
 
 def side_by_side(
-    runs: dict[str, Callable[[], object]], calls: int, repeat: int, min_time: float = 0.2
+    runs: dict[str, Callable[[], object]],
+    calls: int,
+    repeat: int,
+    min_time: float = 0.2,
+    clock: Callable[[], float] = time.process_time,
 ) -> dict[str, dict[str, float]]:
     """Seconds per call of each run, interleaved: each round times every run once.
 
-    Interleaving spreads any background load evenly over the contenders. Returns
-    ``{name: {"median": s, "min": s}}`` over ``repeat`` rounds.
+    Interleaving spreads any background load evenly over the contenders; the clock is
+    the process's CPU time by default (``time.process_time``), which other processes on
+    the machine disturb far less than wall time. Returns ``{name: {"median": s, "min":
+    s}}`` over ``repeat`` rounds.
     """
     loops = {}
     for name, run in runs.items():
-        t0 = time.perf_counter()
+        t0 = clock()
         run()  # warm-up, and an estimate of the cost
-        once = time.perf_counter() - t0
+        once = clock() - t0
         loops[name] = max(1, int(min_time / once) + 1) if once < min_time else 1
     samples: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
         for name, run in runs.items():
-            t0 = time.perf_counter()
+            t0 = clock()
             for _ in range(loops[name]):
                 run()
-            samples[name].append((time.perf_counter() - t0) / (loops[name] * calls))
+            samples[name].append((clock() - t0) / (loops[name] * calls))
     return {name: {"median": statistics.median(s), "min": min(s)} for name, s in samples.items()}
 
 
@@ -166,3 +176,104 @@ def materialize(result: Any) -> None:
         len(d.reasons)
         len(d.trace)
         d.obligations  # noqa: B018
+
+
+# --- a baseline checkout -------------------------------------------------------------------
+
+
+def baseline_checkout(spec: str) -> Path:
+    """The folder whose ``src/`` holds the baseline library.
+
+    ``spec`` is a checkout (any folder with ``src/atlier_policy``) or a commit of this
+    repository, whose ``src/`` is then extracted once with ``git archive`` into
+    ``$TMPDIR/atlier-baseline-<commit>`` (no worktree is created, nothing is installed:
+    the scripts put that ``src/`` first on ``PYTHONPATH``).
+    """
+    path = Path(spec).expanduser()
+    if (path / "src" / "atlier_policy").is_dir():
+        return path.resolve()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", f"{spec}^{{commit}}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    dest = Path(tempfile.gettempdir()) / f"atlier-baseline-{commit}"
+    if not (dest / "src" / "atlier_policy").is_dir():
+        dest.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "archive", commit, "src"], cwd=ROOT, capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
+def describe_checkout(path: Path) -> str:
+    """The commit of a checkout's library (last commit touching ``src/``), or its folder."""
+    if path.resolve() == ROOT:
+        return git_commit()
+    if path.name.startswith("atlier-baseline-"):
+        return path.name.removeprefix("atlier-baseline-")
+    try:
+        return subprocess.run(
+            ["git", "log", "-1", "--format=%h", "--", "src"],
+            cwd=path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip() or str(path)
+    except (OSError, subprocess.CalledProcessError):
+        return str(path)
+
+
+def run_with_library(script: Path, args: Sequence[str], checkout: Path) -> dict[str, Any]:
+    """Run a benchmark script in a fresh interpreter with ``checkout/src`` first on the path.
+
+    The script prints one JSON object as its last line of output; it is returned.
+    """
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(checkout / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    out = subprocess.run(
+        [sys.executable, str(script), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"{script.name} failed with the library of {checkout}:\n{out.stderr}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    expected = (checkout / "src" / "atlier_policy").resolve()
+    if Path(result.get("library", expected)).resolve().parent != expected:
+        raise SystemExit(f"{script.name} ran {result.get('library')}, not {checkout}'s library")
+    return result
+
+
+def alternate(
+    script: Path, args: Sequence[str], baseline: Path, runs: int
+) -> dict[str, list[dict[str, Any]]]:
+    """``runs`` runs of ``script`` on this checkout's library and on the baseline's, in turn.
+
+    Alternating spreads any background load over both sides alike.
+    """
+    out: dict[str, list[dict[str, Any]]] = {"current": [], "baseline": []}
+    for _ in range(runs):
+        out["current"].append(run_with_library(script, args, ROOT))
+        out["baseline"].append(run_with_library(script, args, baseline))
+    return out
+
+
+def least(samples: list[dict[str, float]]) -> dict[str, float]:
+    """The least figure of each key over several runs' ``{key: µs}`` (keys of all runs)."""
+    keys = set.intersection(*(set(s) for s in samples)) if samples else set()
+    return {k: min(s[k] for s in samples) for k in sorted(keys)}
+
+
+def library_path() -> str:
+    """Where the ``atlier_policy`` imported by this process lives (for a baseline check)."""
+    import atlier_policy
+
+    return str(Path(atlier_policy.__file__).resolve())

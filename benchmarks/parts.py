@@ -1,7 +1,7 @@
 """Benchmark: where a return request's time goes, part by part (the profile-and-fix table).
 
 Run ``python benchmarks/parts.py`` in a checkout; run it in two checkouts (before and
-after a change) to get the before/after figures of docs/performance.md. It uses only
+after a change) to get before/after figures (benchmarks/results/history.md). It uses only
 APIs that exist at every commit measured: each clause's ``check``, ``rule.evaluate``,
 ``Policy.return_request`` and the decision's attributes. CPU time per call
 (``time.process_time``), best of several repeats, so that other processes on the machine
