@@ -727,6 +727,8 @@ class Patterns:
         self, ev: Evaluation
     ) -> tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]]:
         """What :func:`explain` gives, from the pattern's template where there is one."""
+        if not ev.parts and (ev.check is None or ev.check.shared is None):
+            return explain(ev)  # one result of its own (a stage of one clause): nothing to share
         key, holes = _pattern(ev)
         template = self._seen.get(key)
         if template is None:
