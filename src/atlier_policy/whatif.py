@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
-from atlier_policy.decision import Decision, OrderDecision, Outcome
+from atlier_policy.decision import Decision, OrderDecision, Outcome, _display
 from atlier_policy.errors import InputError
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Finding
@@ -296,6 +296,11 @@ class Comparison:
             f"{len(self.changes)} changed, baseline {self.baseline!r}, "
             f"candidate {self.candidate!r})"
         )
+
+    def _repr_html_(self) -> str:
+        """Counts, groups and the first changes as tables in Jupyter (the display
+        adapter's HTML)."""
+        return _display("comparison_html")(self)  # type: ignore[no-any-return]
 
 
 def _n(count: int, noun: str) -> str:
