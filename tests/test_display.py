@@ -1,17 +1,20 @@
 """Notebook display: comparisons, timelines and qualifications as HTML, short reprs.
 
 The values hand over to the display adapter (``atlier_policy.display``), as decisions
-do; every string from a case is escaped.
+do; every string from a case is escaped. The what-if example of docs/notebooks.md runs
+and changes what it says it changes.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import warnings
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from tests import builders as b
 
 from atlier_policy import default_policy, display
@@ -236,3 +239,41 @@ def test_a_blocker_and_nothing_to_change() -> None:
     )
     assert "item" not in repr(parcel)
     assert "item" not in parcel._repr_html_()
+
+
+# --- docs/notebooks.md ---------------------------------------------------------------------
+
+NOTEBOOKS = (ROOT / "docs" / "notebooks.md").read_text(encoding="utf-8")
+WHAT_IF = NOTEBOOKS.split("## What-if over past cases", 1)[1].split("\n## ", 1)[0]
+BLOCKS = re.findall(r"```python\n(.*?)```", WHAT_IF, re.S)
+FRAME = re.findall(r"```text\n(.*?)```", WHAT_IF, re.S)
+
+
+def test_the_notebook_what_if_example_changes_what_it_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """docs/notebooks.md: the what-if example replays requests the longer window reaches,
+    so its frame is not empty: the requests of days 8 to 14 change, and the doc shows
+    those rows. The pandas step runs where pandas is installed (not a dependency)."""
+    assert len(BLOCKS) == 2
+    assert "import pandas" not in BLOCKS[0]
+    monkeypatch.chdir(ROOT)  # the example reads examples/ from the repository root
+    ns: dict[str, Any] = {}
+    exec(BLOCKS[0], ns)
+    result = ns["result"]
+    assert repr(result) in " ".join(WHAT_IF.split())
+    rows = [
+        (r["order_id"], r["baseline_outcome"], r["candidate_outcome"])
+        for r in result.to_records()
+        if r["outcome_changed"]
+    ]
+    assert rows == [
+        (f"DAY-{n:02}", "not_eligible", "eligible_pending_inspection") for n in range(8, 15)
+    ]
+    (frame,) = FRAME
+    shown = [tuple(line.split()[1:]) for line in frame.splitlines()[1:]]
+    assert shown == rows
+    assert "<td>DAY-14</td>" in result._repr_html_()
+    if importlib.util.find_spec("pandas") is not None:
+        exec(BLOCKS[1], ns)
+        assert f"{ns['frame']}\n" == frame
