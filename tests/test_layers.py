@@ -88,7 +88,9 @@ GRAPH = {_module(p): _imports(p) for p in SRC.rglob("*.py")}
 # Modules found at run time by name (importlib.import_module), which the graph above
 # does not see: each is an upward reach, allowed only where listed here, with why.
 RUNTIME_HOOKS = {
-    ("decision", "display"): "Jupyter asks a decision for HTML; the display adapter writes it",
+    # Comparisons, timelines and qualifications (tools) reach it through decision._display.
+    ("decision", "display"): "Jupyter asks a decision, a comparison, a timeline or a "
+    "qualification for HTML; the display adapter writes it",
     ("decision", "codec"): "deprecated Decision.to_dict & co. (removed in the next release)",
     ("decision", "records"): "deprecated Decision.to_record & co. (removed in the next release)",
     ("versions", "codec"): "deprecated: a tool given a JSON document decodes it",

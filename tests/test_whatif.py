@@ -18,6 +18,7 @@ from tests import builders as b
 from tests.strategies import any_complete_case
 
 from atlier_policy import Decision, InputError, OrderDecision, default_policy
+from atlier_policy.cases import SalesChannel
 from atlier_policy.codec import case_from_dict
 from atlier_policy.decision import DefectClaimOutcome, ReturnOutcome, Role, Stage
 from atlier_policy.policy import Case
@@ -328,3 +329,78 @@ def test_bad_arguments_are_input_errors() -> None:
     ):
         with pytest.raises(InputError):
             call()
+
+
+# --- the candidate's name ------------------------------------------------------------------
+
+
+def test_a_candidate_with_the_baselines_version_is_named_by_what_differs() -> None:
+    """A candidate made from the text's terms keeps the text's version id; its name says
+    which terms differ, so that the summary never reads "version X -> version X"."""
+    longer = default_policy(return_window_days=14)
+    result = compare([_late(10)], TEXT, longer)
+    assert (result.baseline, result.candidate) == (
+        "version 2025-01-12",
+        "version 2025-01-12 (candidate: return_window_days=14)",
+    )
+    assert str(result).splitlines()[0] == (
+        "what-if: version 2025-01-12 -> version 2025-01-12 (candidate: return_window_days=14)"
+    )
+    both = default_policy(defect_notice_days=5, return_window_days=14)
+    assert compare([], TEXT, both).candidate == (
+        "version 2025-01-12 (candidate: return_window_days=14, defect_notice_days=5)"
+    )
+    shops = default_policy(eligible_channels=frozenset(SalesChannel))
+    assert compare([], TEXT, shops).candidate == (
+        "version 2025-01-12 (candidate: eligible_channels={marketplace, other, retail_store, website})"
+    )
+    # The same terms, other clauses: the name says so.
+    lenient = TEXT.without_clause("s1.proof_of_purchase")
+    assert compare([], TEXT, lenient).candidate == "version 2025-01-12 (candidate: other clauses)"
+    # Evaluators that are not two policies: only that it is the candidate.
+    assert compare([], _Flip(), _Flip()).candidate == "_Flip (candidate)"
+    assert compare([], default_versions(), default_versions()).candidate == (
+        "versions 2025-01-12"  # two equal registries: one policy
+    )
+
+
+def test_a_candidate_keeps_its_own_or_given_name() -> None:
+    """A candidate with its own version id, an equal policy, or a name given: as is."""
+    assert compare([], TEXT, FOURTEEN).candidate == "version 14-day"
+    assert compare([], TEXT, default_policy()).candidate == "version 2025-01-12"
+    given_ = compare([], TEXT, default_policy(return_window_days=14), candidate_name="x")
+    assert given_.candidate == "x"
+    named = compare([], TEXT, TEXT, baseline_name="a", candidate_name="a")
+    assert (named.baseline, named.candidate) == ("a", "a")
+
+
+def test_the_repr_is_short() -> None:
+    """A notebook cell shows the counts and names, not every pair of decisions."""
+    result = compare([_late(n) for n in range(1, 15)], TEXT, FOURTEEN)
+    assert repr(result) == (
+        "Comparison(14 cases, 14 decisions, 7 changed, "
+        "baseline 'version 2025-01-12', candidate 'version 14-day')"
+    )
+    one = compare([_late(1)], TEXT, TEXT)
+    assert repr(one) == (
+        "Comparison(1 case, 1 decision, 0 changed, "
+        "baseline 'version 2025-01-12', candidate 'version 2025-01-12')"
+    )
+    assert one == compare([_late(1)], TEXT, TEXT)  # equality is the dataclass's still
+
+
+def test_counts_add_up_to_the_decisions() -> None:
+    """`counts` holds the summary's numbers; the kinds of change add up to the decisions."""
+    result = compare([_late(10), _late(3), _late(1), b.parcel()], TEXT, FOURTEEN)
+    n = result.counts
+    assert n == {
+        "cases": 4,
+        "decisions": 4,
+        "outcome_changed": 1,
+        "reasons_only": 0,
+        "obligations_only": 2,
+        "unchanged": 1,
+        "errors": 0,
+    }
+    kinds = ("outcome_changed", "reasons_only", "obligations_only", "unchanged")
+    assert sum(n[k] for k in kinds) == n["decisions"]

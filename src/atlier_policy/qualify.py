@@ -47,7 +47,7 @@ from atlier_policy.advice import (
     get_path,
     set_path,
 )
-from atlier_policy.decision import Decision, OrderDecision, Outcome, Role
+from atlier_policy.decision import Decision, OrderDecision, Outcome, Role, _display
 from atlier_policy.errors import AtlierPolicyError, InputError, PolicyDefinitionError
 from atlier_policy.policy import Policy
 from atlier_policy.rules import Finding
@@ -62,6 +62,7 @@ __all__ = [
     "Change",
     "FixKind",
     "Qualification",
+    "Qualifications",
     "Suggestion",
     "format_qualification",
     "how_to_qualify",
@@ -94,6 +95,33 @@ class Qualification:
     def cannot_qualify(self) -> bool:
         """Whether a reason stands that no change of facts by the customer lifts."""
         return bool(self.blockers)
+
+    def __repr__(self) -> str:
+        # Short: the default would print the whole changed case.
+        subject = f"order {self.order_id!r}" + (f", item {self.sku!r}" if self.sku else "")
+        then = "" if self.outcome_if_changed is None else f" -> {self.outcome_if_changed.value}"
+        return (
+            f"Qualification({subject}, {self.outcome.value}{then}, "
+            f"{_n(len(self.suggestions), 'suggestion')}, {_n(len(self.blockers), 'blocker')})"
+        )
+
+    def _repr_html_(self) -> str:
+        """The steps, with their dates, as a table in Jupyter (the display adapter's)."""
+        return _display("qualification_html")(self)  # type: ignore[no-any-return]
+
+
+class Qualifications(tuple[Qualification, ...]):
+    """What :func:`how_to_qualify` gives: a tuple (equal to the plain tuple) that
+    Jupyter shows as one table per item."""
+
+    __slots__ = ()
+
+    def _repr_html_(self) -> str:
+        return _display("qualifications_html")(self)  # type: ignore[no-any-return]
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def _fixes(policy: Policy) -> dict[str, Fix]:
@@ -212,7 +240,7 @@ def _qualify(
 
 def how_to_qualify(
     case: Case | Mapping[str, Any], *, policy: Policy | PolicyVersions | None = None
-) -> tuple[Qualification, ...]:
+) -> Qualifications:
     """One :class:`Qualification` per item decision of ``case`` (one per item of a return
     request, one otherwise), under ``policy`` (by default the one every entry point
     uses, ``default_evaluator()``: the version in force at the purchase date).
@@ -225,7 +253,7 @@ def how_to_qualify(
     typed = _typed(case, policy)
     result = policy.evaluate(typed)
     items = result.items if isinstance(result, OrderDecision) else (result,)
-    return tuple(_qualify(typed, i, d, policy) for i, d in enumerate(items))
+    return Qualifications(_qualify(typed, i, d, policy) for i, d in enumerate(items))
 
 
 def format_qualification(q: Qualification) -> str:

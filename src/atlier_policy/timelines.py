@@ -1,7 +1,8 @@
 """Every date that matters for a case, in order: facts, deadlines and the refund window.
 
-A timeline is a tuple of :class:`TimelineEntry` sorted by date (entries on the same
-day keep the order in which the policy reaches them). ``kind`` says what a date is:
+A timeline is a :class:`Timeline`, a tuple of :class:`TimelineEntry` sorted by date
+(entries on the same day keep the order in which the policy reaches them) that a
+notebook shows as a dated table. ``kind`` says what a date is:
 ``event`` (a fact of the case: delivered, requested, inspected...), ``deadline`` (a
 last day to act) or ``refund`` (when an approved refund is processed). Dates are
 calendar dates in the store's time zone, as the policy counts them.
@@ -24,7 +25,7 @@ from typing import Any
 
 from atlier_policy.cases import Item, ReturnItem
 from atlier_policy.deadlines import ordinal, refund_window, store_date
-from atlier_policy.decision import Decision, OrderDecision
+from atlier_policy.decision import Decision, OrderDecision, _display
 from atlier_policy.errors import DateOutOfRangeError, InputError
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Clause, Deadline, Finding
@@ -41,7 +42,14 @@ from atlier_policy.versions import (
 
 _CTX = "timeline"
 
-__all__ = ["TimelineEntry", "TimelineKind", "format_timeline", "timeline", "timeline_of_dates"]
+__all__ = [
+    "Timeline",
+    "TimelineEntry",
+    "TimelineKind",
+    "format_timeline",
+    "timeline",
+    "timeline_of_dates",
+]
 
 
 class TimelineKind(enum.StrEnum):
@@ -66,6 +74,23 @@ class TimelineEntry:
     kind: TimelineKind
     section: str | None = None
     applies: bool = True
+
+
+class Timeline(tuple[TimelineEntry, ...]):
+    """The entries of a timeline, in order: a tuple (equal to the plain tuple of the same
+    entries) that Jupyter shows as a dated table and whose ``repr`` is short."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        if not self:
+            return "Timeline(no dates)"
+        dates = "date" if len(self) == 1 else "dates"
+        return f"Timeline({len(self)} {dates}, {self[0].date} to {self[-1].date})"
+
+    def _repr_html_(self) -> str:
+        """A table in Jupyter: date, weekday, kind and label (the display adapter's)."""
+        return _display("timeline_html")(self)  # type: ignore[no-any-return]
 
 
 def _e(
@@ -162,14 +187,14 @@ def _refund(
     ]
 
 
-def _sorted(entries: Iterable[TimelineEntry]) -> tuple[TimelineEntry, ...]:
+def _sorted(entries: Iterable[TimelineEntry]) -> Timeline:
     unique = dict.fromkeys(entries)  # the same date and label from two items: once
-    return tuple(sorted(unique, key=lambda e: e.date))
+    return Timeline(sorted(unique, key=lambda e: e.date))
 
 
 def timeline_of_dates(
     terms: PolicyTerms, *, delivered: date | None = None, approved: date | None = None
-) -> tuple[TimelineEntry, ...]:
+) -> Timeline:
     """The dates that follow from a delivery date and/or a refund approval date."""
     if not isinstance(terms, PolicyTerms):
         raise InputError.single("terms", "PolicyTerms", type(terms).__name__, _CTX)
@@ -241,7 +266,7 @@ def timeline(
     decision: Decision | OrderDecision | None = None,
     *,
     policy: Policy | PolicyVersions | None = None,
-) -> tuple[TimelineEntry, ...]:
+) -> Timeline:
     """Every date of ``case`` that matters, in order, with the refund window of its decision.
 
     ``decision`` is the case's decision under ``policy`` (evaluated when omitted).

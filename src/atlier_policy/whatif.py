@@ -25,14 +25,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
-from atlier_policy.decision import Decision, OrderDecision, Outcome
+from atlier_policy.decision import Decision, OrderDecision, Outcome, _display
 from atlier_policy.errors import InputError
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Finding
 from atlier_policy.strings import one_line
+from atlier_policy.terms import PolicyTerms
 from atlier_policy.versions import PolicyVersions, _typed
 
 _CTX = "compare"
@@ -236,16 +237,32 @@ class Comparison:
             "errors": [{"case": n, "error": message} for n, message in self.errors],
         }
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """The summary's counts of item decisions: ``outcome_changed``, ``reasons_only``
+        (same outcome, other reason codes), ``obligations_only`` and ``unchanged`` add up
+        to ``decisions``; ``cases`` and ``errors`` count cases."""
+        changed, duties = len(self.changes), len(self.obligation_changes)
+        moved = sum(d.outcome_changed for d in self.decisions)
+        return {
+            "cases": self.cases,
+            "decisions": self.total,
+            "outcome_changed": moved,
+            "reasons_only": changed - moved,
+            "obligations_only": duties,
+            "unchanged": self.total - changed - duties,
+            "errors": len(self.errors),
+        }
+
     def summary(self, limit: int = 20) -> str:
         """A readable summary: counts, groups by reason code, the first ``limit`` changes."""
-        changes, duties = self.changes, self.obligation_changes
-        moved = sum(d.outcome_changed for d in self.decisions)
+        changes, duties, n = self.changes, self.obligation_changes, self.counts
         lines = [
             f"what-if: {self.baseline} -> {self.candidate}",
             f"{_n(self.cases, 'case')}, {_n(self.total, 'decision')}: "
-            f"{moved} change outcome, {len(changes) - moved} change reasons only, "
-            f"{len(duties)} change obligations only, "
-            f"{self.total - len(changes) - len(duties)} unchanged"
+            f"{n['outcome_changed']} change outcome, {n['reasons_only']} change reasons only, "
+            f"{n['obligations_only']} change obligations only, "
+            f"{n['unchanged']} unchanged"
             + (f"; {_n(len(self.errors), 'case')} with errors" if self.errors else "")
             + ("" if self.blank_lines is None else f"; {_n(self.blank_lines, 'blank line')}"),
         ]
@@ -271,6 +288,19 @@ class Comparison:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def __repr__(self) -> str:
+        # Short: the default would list every pair of decisions (kilobytes in a notebook).
+        return (
+            f"Comparison({_n(self.cases, 'case')}, {_n(self.total, 'decision')}, "
+            f"{len(self.changes)} changed, baseline {self.baseline!r}, "
+            f"candidate {self.candidate!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        """Counts, groups and the first changes as tables in Jupyter (the display
+        adapter's HTML)."""
+        return _display("comparison_html")(self)  # type: ignore[no-any-return]
 
 
 def _n(count: int, noun: str) -> str:
@@ -344,9 +374,13 @@ def compare(
         except InputError as exc:
             context = f"case {n - 1}" + (f": {exc.context}" if exc.context else "")
             raise type(exc)(exc.problems, context) from None
+    before = baseline_name or _name(baseline)
+    after = candidate_name or _name(candidate)
+    if candidate_name is None and after == before and baseline != candidate:
+        after = _candidate_name(after, baseline, candidate)
     return Comparison(
-        baseline=baseline_name or _name(baseline),
-        candidate=candidate_name or _name(candidate),
+        baseline=before,
+        candidate=after,
         cases=n,
         decisions=tuple(pairs),
     )
@@ -358,3 +392,28 @@ def _name(policy: Evaluator) -> str:
     if isinstance(policy, Policy):
         return f"version {policy.version}"
     return type(policy).__name__
+
+
+def _candidate_name(name: str, baseline: Evaluator, candidate: Evaluator) -> str:
+    """A candidate that bears the baseline's name but is another policy: the name says
+    how it differs (the terms that differ, else that its clauses do), so that a summary
+    never reads "version X -> version X" for two policies."""
+    if isinstance(baseline, Policy) and isinstance(candidate, Policy):
+        changed = _terms_changed(baseline.terms, candidate.terms)
+        return f"{name} (candidate: {changed or 'other clauses'})"
+    return f"{name} (candidate)"
+
+
+def _terms_changed(before: PolicyTerms, after: PolicyTerms) -> str:
+    """``name=value`` for each term that differs, in the order of the terms."""
+    return ", ".join(
+        f"{f.name}={_term(getattr(after, f.name))}"
+        for f in fields(PolicyTerms)
+        if f.compare and getattr(before, f.name) != getattr(after, f.name)
+    )
+
+
+def _term(value: object) -> str:
+    if isinstance(value, frozenset):
+        return "{" + ", ".join(sorted(map(str, value))) + "}"
+    return str(value)
