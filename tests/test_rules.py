@@ -871,3 +871,17 @@ def test_a_shared_explanation_is_the_explanation(
         ev = rule.evaluate(ctx(case))
         assert patterns.explain(ev) == explain(ev)
     assert len(patterns) <= limit
+
+
+def test_an_explanation_of_results_computed_once_is_shared_whole() -> None:
+    """Where every result is computed once (``Check.for_clause``), the whole explanation is
+    too: built at the first evaluation of the pattern, the same value at every later one."""
+    yes = Check.passed("yes").for_clause("s.yes", "9", "Yes.", "yes_code")
+    clause = Clause("s.yes", "9", "Yes.", "yes_code", lambda ctx: yes)
+    rule = clause & ~~clause
+    patterns = Patterns()
+    first = patterns.explain(rule.evaluate(ctx({})))
+    assert first == explain(rule.evaluate(ctx({})))
+    assert first[0] == (yes.shared,)
+    assert patterns.explain(rule.evaluate(ctx({}))) is first
+    assert len(patterns) == 1
