@@ -340,7 +340,8 @@ def test_a_rule_set_of_another_rule_is_evaluated_as_that_rule() -> None:
     compiled = Compiled({"return_rule": default_policy().return_rule})
     assert compiled.run("return_rule", other) == other.evaluate
     assert compiled.run("no such set", other) == other.evaluate
-    assert compiled.run("return_rule", default_policy().return_rule) != other.evaluate
+    own = default_policy().return_rule
+    assert compiled.run("return_rule", own) != own.evaluate  # its compiled code
 
 
 def test_a_rule_type_of_its_own_is_called_as_it_is() -> None:
@@ -353,3 +354,16 @@ def test_a_policy_compiles_again_when_unpickled() -> None:
     copy = pickle.loads(pickle.dumps(policy))
     assert copy._compiled is not policy._compiled
     assert copy.evaluate(return_request()) == policy.evaluate(return_request())
+
+
+def test_decisions_of_one_policy_share_their_explanations_parts() -> None:
+    """Two decisions of one pattern share the entries built once (the policy's patterns are
+    used), and a decision derives its explanation once, however often it is read."""
+    policy = default_policy()
+    (first,) = policy.return_request(return_request()).items
+    (second,) = policy.return_request(return_request(at("2025-03-07"))).items
+    assert first.trace[0] is second.trace[0]
+    assert first.trace is first.trace
+    assert first.reasons is first.reasons
+    dated = [a for a, b in zip(first.trace, second.trace, strict=True) if a != b]
+    assert [e.rule for e in dated] == ["s1.return_window"]  # the one result with its dates

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import enum
 import functools
+import gc
 import itertools
 import operator
 import pickle
+import weakref
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -885,3 +888,99 @@ def test_an_explanation_of_results_computed_once_is_shared_whole() -> None:
     assert first[0] == (yes.shared,)
     assert patterns.explain(rule.evaluate(ctx({}))) is first
     assert len(patterns) == 1
+
+
+@given(any_rules, any_rules, st.lists(cases, min_size=1, max_size=4))
+def test_one_patterns_serves_many_rules(
+    first: Rule, second: Rule, seen: list[dict[str, Finding]]
+) -> None:
+    """Law: a pattern names its rules: the patterns of one policy's rule sets never stand
+    in for one another, whatever their findings."""
+    patterns = Patterns()
+    for case in seen:
+        for rule in (first, second):
+            ev = rule.evaluate(ctx(case))
+            assert patterns.explain(ev) == explain(ev)
+
+
+@dataclass(frozen=True, slots=True)
+class _WorstOf(Rule):
+    """A merchant's all-of whose determining failure is the one with the highest amount:
+    what decides reads the results' facts, not only their findings."""
+
+    rules: tuple[Rule, ...]
+
+    def parts(self) -> tuple[Rule, ...]:
+        return self.rules
+
+    def evaluate(self, context: Context[Any]) -> Evaluation:
+        evs = tuple(r.evaluate(context) for r in self.rules)
+        found = F if any(e.finding is F for e in evs) else P
+        return Evaluation(self, found, evs)
+
+    def _determining(self, ev: Evaluation) -> Iterator[Evaluation]:
+        failed = [p for p in ev.parts if p.finding is F and p.check is not None]
+        if failed:
+            worst = max(failed, key=lambda p: int(dict(p.check.facts)["amount"]))  # type: ignore[union-attr]
+            yield from worst.determining()
+
+
+def _amount(clause_id: str, ctx: Context[Any]) -> Check:
+    return Check.failed(clause_id, amount=ctx.case[clause_id])
+
+
+def test_a_rule_type_of_its_own_is_explained_afresh() -> None:
+    """A merchant's rule type may choose what decides from the results themselves: its
+    evaluations are never explained from another case's template."""
+    fee_a, fee_b = (Clause(f"t.{n}", "9", "T.", n, functools.partial(_amount, n)) for n in "ab")
+    rule = _WorstOf((fee_a, fee_b))
+    patterns = Patterns()
+    for a, b in ((1, 9), (9, 1)):
+        ev = rule.evaluate(ctx({"a": a, "b": b}))
+        assert patterns.explain(ev) == explain(ev)
+    assert len(patterns) == 0
+
+
+class _Answer:
+    """A check that a weak reference can watch: it answers one result, computed once."""
+
+    def __init__(self, result: Check) -> None:
+        self.result = result
+
+    def __call__(self, _ctx: Context[Any]) -> Check:
+        return self.result
+
+
+def test_a_pattern_keeps_what_its_key_names_alive() -> None:
+    """A pattern is keyed by identities: it keeps the rules it names alive, so that no
+    new rule made where a freed one was can be mistaken for it."""
+    patterns = Patterns()
+    answer = _Answer(Check.passed("yes").for_clause("t.w", "9", "T.", "w"))
+    clause = Clause("t.w", "9", "T.", "w", answer)
+    patterns.explain((clause & clause).evaluate(ctx({})))
+    watched = weakref.ref(answer)
+    del answer, clause
+    gc.collect()
+    assert watched() is not None
+
+
+def test_a_rule_that_borrows_a_clauses_evaluate_is_compiled_as_its_own() -> None:
+    """Only clauses are called by their check: a rule of another type that borrows the
+    clause's ``evaluate`` is evaluated as it says, never dropped."""
+
+    class Borrowed(Rule):
+        __slots__ = ()
+        evaluate = Clause.evaluate  # type: ignore[assignment]
+        check = staticmethod(lambda _ctx: Check.failed("borrowed"))
+
+    rule = AllOf((A, Borrowed()))
+    case = ctx({"a": P})
+    assert compile_rule(rule)(case).finding is F
+
+
+def test_missing_facts_are_those_of_unknown_results() -> None:
+    """A result that decided (passed or failed) names no missing fact, whatever it carries."""
+    odd = Clause("t.odd", "9", "T.", "odd", lambda c: Check(F, "no", missing=("x",)))
+    assert explain(odd.evaluate(ctx({})))[2] == ()
+    unknown = Clause("t.u", "9", "T.", "u", lambda c: Check(U, "?", missing=("x",)))
+    assert explain((odd & unknown).evaluate(ctx({})))[2] == ("x",)

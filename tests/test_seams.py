@@ -366,6 +366,21 @@ def test_each_answer_about_an_error_on_our_part_gives_its_reason() -> None:
     assert _checks("return_rule", line)["s2.sale_sent_in_error"] == Check.failed(
         "not a piece sent in error", reason="change_of_mind"
     )
+    what = "§2's sale exclusion concerns what the customer bought, not a piece sent by mistake"
+    confirmed = inspection(_returned(SALE, **STORE_ERROR), store_error_confirmed=True)
+    assert _checks("return_rule", inspected_line(confirmed))["s2.sale_sent_in_error"] == (
+        Check.passed(
+            f"the quality team confirmed an error on our part: {what}", store_error_confirmed=True
+        )
+    )
+    open_ = inspection(_returned(SALE, **STORE_ERROR), store_error_confirmed=None)
+    assert _checks("return_rule", inspected_line(open_))["s2.sale_sent_in_error"] == (
+        Check.unknown(
+            "the quality team has not confirmed or ruled out the error on our part",
+            "store_error_confirmed",
+            store_error_confirmed=None,
+        )
+    )
     # Before the inspection there is no finding to read, only the claim: a confirmation
     # carried on a line not yet inspected is not the quality team's.
     early = replace(line, store_error_confirmed=True)

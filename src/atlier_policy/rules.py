@@ -707,8 +707,10 @@ class Patterns:
     check where the clause computes its results once (:meth:`Check.for_clause`). Results
     that carry the case's dates or amounts are holes: the first explanation of a pattern is
     derived in full (:func:`explain`), later ones copy it and fill the holes from their own
-    checks. At most ``limit`` patterns are kept; past that, explanations are derived in
-    full. A copy (pickled, or made for another thread) starts empty: keys are identities.
+    checks. An evaluation with a node of a rule type of its own (a merchant's, whose label
+    or determining leaves may read the case) is explained afresh, as is every new pattern
+    once ``limit`` are kept. A copy (pickled, or made for another thread) starts empty:
+    keys are identities.
     """
 
     __slots__ = ("_limit", "_seen")
@@ -729,25 +731,38 @@ class Patterns:
         """What :func:`explain` gives, from the pattern's template where there is one."""
         if not ev.parts and (ev.check is None or ev.check.shared is None):
             return explain(ev)  # one result of its own (a stage of one clause): nothing to share
-        key, holes = _pattern(ev)
+        found = _pattern(ev)
+        if found is None:
+            return explain(ev)
+        key, holes = found
         template = self._seen.get(key)
         if template is None:
+            if len(self._seen) >= self._limit:
+                return explain(ev)  # full: derived afresh, and nothing more is kept
             template = _Template.of(ev, holes)
-            if len(self._seen) < self._limit:
-                # Idempotent: two threads that race here store equal templates.
-                self._seen[key] = template
+            # Idempotent: two threads that race here store equal templates.
+            self._seen[key] = template
         return template.fill(holes)
 
 
 _PASSED, _UNKNOWN = Finding.PASSED, Finding.UNKNOWN
 
 
-def _pattern(ev: Evaluation) -> tuple[tuple[object, ...], list[Evaluation]]:
+# The rule types whose labels and determining leaves follow from a pattern alone. A rule
+# type of its own (a merchant's) may read more (a fact, a message): explained afresh.
+_PLAIN = frozenset({Clause, AllOf, AnyOf, Not, Unless, Then, Focus})
+
+
+def _pattern(ev: Evaluation) -> tuple[tuple[object, ...], list[Evaluation]] | None:
     """An evaluation's pattern key and its holes (the leaves whose results are their own),
-    in one depth-first walk. The key holds identities: the template that keeps it keeps
-    the objects alive, so no identity is reused while it is cached. Each node adds its
-    rule, finding and number of parts (so the walk order gives back the tree), a leaf its
-    shared check or None."""
+    in one depth-first walk; None where a node's rule is not of a type of :data:`_PLAIN`.
+
+    Each node adds its rule and finding, a leaf its shared check or None. For these types
+    a node's parts follow from its rule and the findings before them (an "unless" asks
+    its exception only when its rule fails or cannot decide; a "then" node exists only
+    once its condition passed), so the walk order gives back the tree. The key holds
+    identities: its template keeps the objects alive, so none is reused while cached.
+    """
     key: list[object] = []
     holes: list[Evaluation] = []
     add = key.append
@@ -755,10 +770,11 @@ def _pattern(ev: Evaluation) -> tuple[tuple[object, ...], list[Evaluation]]:
     pop, push = stack.pop, stack.extend
     while stack:
         node = pop()
-        parts = node.parts
-        add(id(node.rule))
+        rule = node.rule
+        if type(rule) not in _PLAIN:
+            return None
+        add(id(rule))
         add(node.finding)
-        add(len(parts))
         check = node.check
         if check is not None:
             if check.shared is None:
@@ -766,8 +782,7 @@ def _pattern(ev: Evaluation) -> tuple[tuple[object, ...], list[Evaluation]]:
                 holes.append(node)
             else:
                 add(id(check))
-        if parts:
-            push(reversed(parts))
+        push(reversed(node.parts))
     return tuple(key), holes
 
 
@@ -821,7 +836,10 @@ class _Template:
             elif check is not None and node.finding is _UNKNOWN:
                 missing.update(dict.fromkeys(check.missing))
             trace.append(_entry(depth, node))
-        kept = tuple([(node.rule, node.check) for _, node in ev.walk()])
+        # What the key names: each node's rule, each leaf's shared check (not the holes').
+        kept = tuple(
+            [(node.rule, node.check if id(node) not in hole else None) for _, node in ev.walk()]
+        )
         return cls(kept, tuple(reasons.values()), tuple(trace), tuple(trace_at), tuple(missing))
 
     def fill(

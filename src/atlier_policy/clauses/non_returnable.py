@@ -272,15 +272,8 @@ DEFECT_EXCEPTION = Clause(
 
 def _sent_in_error(ctx: Context[ReturnLine]) -> Check:
     line = ctx.case
-    # Only the inspection's finding counts as confirmed (before it, nothing is).
-    confirmed = line.store_error_confirmed if line.inspected else None
-    return _SENT_IN_ERROR[confirmed, line.reason, line.inspected]
-
-
-def _sent_in_error_check(
-    confirmed: bool | None, reason: ReturnReason | None, inspected: bool
-) -> Check:
     what = "§2's sale exclusion concerns what the customer bought, not a piece sent by mistake"
+    confirmed = line.store_error_confirmed if line.inspected else None
     # At the inspection the quality team's finding decides, whatever was claimed.
     if confirmed:
         return Check.passed(
@@ -290,15 +283,15 @@ def _sent_in_error_check(
         return Check.failed(
             "the quality team found no error on our part", store_error_confirmed=False
         )
-    if reason is None:
+    if line.reason is None:
         return Check.unknown("not known why the piece is sent back", "reason", reason=None)
-    if reason is not ReturnReason.STORE_ERROR:
-        return Check.failed("not a piece sent in error", reason=reason)
-    if inspected:
+    if line.reason is not ReturnReason.STORE_ERROR:
+        return Check.failed("not a piece sent in error", reason=line.reason)
+    if line.inspected:
         return ERROR_UNCONFIRMED
     return Check.passed(
         f"sent back as an error on our part, to be confirmed at the inspection: {what}",
-        reason=reason,
+        reason=line.reason,
     )
 
 
@@ -321,14 +314,6 @@ SENT_IN_ERROR = Clause(
     "sale_sent_in_error",
     _sent_in_error,
     fix=_sent_in_error_fix,
-)
-# Every result, with its reason, computed once (the check looks it up).
-_SENT_IN_ERROR = tabulate(
-    _sent_in_error_check,
-    (True, False, None),
-    (*ReturnReason, None),
-    (True, False),
-    clause=SENT_IN_ERROR,
 )
 
 
