@@ -23,6 +23,7 @@ from atlier_policy import InputError, OrderDecision, default_policy, evaluate
 from atlier_policy.cases import ParcelStatus, SaleEvent
 from atlier_policy.codec import case_from_dict
 from atlier_policy.messages import (
+    _FACTS,
     DEFAULT_TEMPLATES,
     REQUIRED_KEYS,
     Templates,
@@ -356,7 +357,8 @@ def test_templates_are_immutable() -> None:
 
 
 def test_every_reason_of_the_golden_corpus_has_its_own_template() -> None:
-    """No reason of the 52 golden decisions falls back to ``reason.other``."""
+    """No reason of the 52 golden decisions falls back to ``reason.other``, and each of
+    their facts is one the templates may name."""
     from atlier_policy.messages import _reason_key
 
     corpus = sorted((ROOT / "snapshots").glob("*.json"))
@@ -364,6 +366,7 @@ def test_every_reason_of_the_golden_corpus_has_its_own_template() -> None:
         result = evaluate(json.loads(path.read_text(encoding="utf-8"))["case"])
         for d in result.items if isinstance(result, OrderDecision) else (result,):
             for r in d.reasons:
+                assert {n for n, _ in r.facts if n.isidentifier()} <= _FACTS, path.stem
                 if r.finding is not Finding.PASSED:
                     key = _reason_key(d.stage, r.code, r.finding, r.missing, DEFAULT_TEMPLATES)
                     assert key != "reason.other", (path.stem, r.code)
@@ -399,6 +402,9 @@ def test_every_decision_renders(case: Any) -> None:
         "partial_refund_or_store_credit",
     }
     assert (PHONE in text) == any(not d.granted or d.outcome.value in acts for d in items)
+    # Every fact a decision gives is one a template of the library's keys may name.
+    named = {name for d in items for r in d.reasons for name, _ in r.facts}
+    assert {name for name in named if name.isidentifier()} <= _FACTS
     assert agent_view(result).count("trace:") == len(items)
 
 
@@ -504,3 +510,28 @@ def test_default_wording_is_read_only() -> None:
 
     with pytest.raises(TypeError):
         messages._EN["greeting"] = "Yo"  # type: ignore[index]
+
+
+def test_render_errors_name_the_key() -> None:
+    """What the build cannot check fails at render, naming the key: a key the set lacks,
+    and a field of a store's own template that its decision does not give."""
+    with pytest.raises(
+        InputError, match=r"^templates \(en\): `nope` must be a template in the set"
+    ):
+        DEFAULT_TEMPLATES.render("nope", {})
+    gift = Clause(
+        "x.gift", "x", "Gift cards are final.", "gift_card", lambda c: Check.failed("final")
+    )
+    own = Templates.of(
+        "en", {**dict(DEFAULT_TEMPLATES.entries), "reason.gift_card.failed": "Card {card}."}
+    )
+    policy = default_policy().with_rule("return_rule", gift)
+    with pytest.raises(
+        InputError,
+        match=r"^templates: `reason.gift_card.failed` must be fields among .* \(got '\{card\}'\)$",
+    ):
+        customer_message(policy.evaluate(return_request()), own, policy=policy)
+    fine = own.with_overrides({"reason.gift_card.failed": "Card: {message}."})
+    assert "- Card: final." in customer_message(
+        policy.evaluate(return_request()), fine, policy=policy
+    )

@@ -304,9 +304,10 @@ _DATES_AND_AMOUNTS = (
     "customer_pays",
     "store_refunds",
 )
-# The facts the library's clauses and version registry give their reasons.
+# The facts the library's clauses and version registry give their reasons (but the
+# registry's version names, which no template can name).
 _FACTS = frozenset(
-    [
+    {
         "accessories_included",
         "altered",
         "as_of",
@@ -315,6 +316,7 @@ _FACTS = frozenset(
         "certificates_included",
         "channel",
         "contacted",
+        "custom",
         "defect_confirmed",
         "defect_recorded",
         "delivered",
@@ -332,6 +334,9 @@ _FACTS = frozenset(
         "production",
         "production_started",
         "proof_of_purchase",
+        "purchased",
+        "purchased_by",
+        "reason",
         "repair_possible",
         "replacement_possible",
         "reported",
@@ -347,7 +352,7 @@ _FACTS = frozenset(
         "unworn",
         "wanted_price",
         "wanted_sku",
-    ]
+    }
 )
 _DECISION_FIELDS = (
     _COMMON_FIELDS
