@@ -81,6 +81,19 @@ def test_dates_and_amounts_per_locale(locale: str | None, day: str, amounts: lis
     assert [f.format_money(m) for m in given] == amounts
 
 
+def test_formatting_leaves_babels_own_patterns_alone() -> None:
+    """The currency's decimals go into a copy of the locale's pattern: Babel's shared
+    locale data is not changed (no global state), whatever was formatted before."""
+    from babel.numbers import format_currency
+
+    f = Formatter("fr_FR")
+    assert f.format_money(Money(Decimal("2400"), "JPY")) == f"2{NNBSP}400{NBSP}JPY"
+    assert f.format_money(Money(Decimal("24"), "BHD")) == f"24,000{NBSP}BHD"
+    for locale in ("fr_FR", f._babel):  # the pattern's own decimals, two
+        shown = format_currency(Decimal("1.5"), "EUR", locale=locale, currency_digits=False)
+        assert shown == f"1,50{NBSP}€"
+
+
 def test_formatter_of() -> None:
     """A locale name, a formatter (used as it is) or ``None`` (the default)."""
     fr = Formatter("fr_FR")

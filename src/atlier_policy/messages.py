@@ -216,7 +216,8 @@ class Templates:
 
     @classmethod
     def of(cls, language: str, templates: Mapping[str, str]) -> Templates:
-        """A template set from a mapping (a new language: every key it needs)."""
+        """A template set from a mapping (a new language: every key of
+        :data:`REQUIRED_KEYS`, and any of its own)."""
         if not isinstance(templates, Mapping):
             raise InputError.single(
                 "templates", "a mapping of key to template", type(templates).__name__, "templates"
