@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -21,7 +23,9 @@ from atlier_policy import InputError, OrderDecision, default_policy, evaluate
 from atlier_policy.cases import ParcelStatus, SaleEvent
 from atlier_policy.codec import case_from_dict
 from atlier_policy.messages import (
+    _FACTS,
     DEFAULT_TEMPLATES,
+    REQUIRED_KEYS,
     Templates,
     agent_view,
     customer_message,
@@ -217,8 +221,7 @@ def test_store_clause_falls_back_to_its_message() -> None:
 
 # --- templates: override, a second language --------------------------------------------
 
-FRENCH = Templates.of(
-    "fr",
+FRENCH_PART = MappingProxyType(
     {
         "greeting": "Chère cliente, cher client,",
         "signature": "Bien cordialement,\nL'équipe Atlier Jewelry",
@@ -229,8 +232,9 @@ FRENCH = Templates.of(
         "reason.return_window_expired.failed": "Les retours doivent être demandés dans les {return_window_days} jours suivant la livraison : livré le {delivered}, dernier jour le {last_day_to_request}, demande reçue le {requested}.",
         "reason.sale_item.failed": "Article acheté lors d'un {sale_event} : repris seulement s'il est défectueux.",
         "reason.other": "{message}",
-    },
+    }
 )
+FRENCH = Templates.of("fr", {**dict(DEFAULT_TEMPLATES.entries), **FRENCH_PART})  # rest English
 
 
 def test_second_language_is_a_template_set() -> None:
@@ -245,18 +249,82 @@ def test_second_language_is_a_template_set() -> None:
     )
 
 
-def test_incomplete_set_names_the_missing_template() -> None:
-    with pytest.raises(InputError, match=r"outcome\.return_request\.eligible_pending_inspection"):
-        customer_message(evaluate(return_request()), FRENCH)
+def test_incomplete_set_is_refused_when_built() -> None:
+    """A new set lacking templates is refused by ``Templates.of``, naming every key it
+    lacks; not by the message that first needs one."""
+    with pytest.raises(InputError) as err:
+        Templates.of("fr", FRENCH_PART)
+    assert str(err.value).startswith("templates (fr): `blocker.other` must be a template of")
+    assert "and 94 more problems" in str(err.value)
+    missing = {name for name, _, _ in err.value.problems}
+    assert missing == REQUIRED_KEYS - set(FRENCH_PART)
+    assert "outcome.return_request.eligible_pending_inspection" in missing
+    assert {k for k, expected, given in err.value.problems if given != "none"} == set()
+
+
+def test_required_keys_are_the_default_keys() -> None:
+    """Every key of the default set is required; a set may add keys of its own."""
+    assert set(DEFAULT_TEMPLATES.keys()) == REQUIRED_KEYS
+    assert {"greeting", "value.unknown", "suggestion.other", "blocker.other"} <= REQUIRED_KEYS
+    extra = {"value.sale_event.clearance": "déstockage", "reason.gift_card.failed": "Non."}
+    complete = Templates.of("fr", {**{k: DEFAULT_TEMPLATES[k] for k in REQUIRED_KEYS}, **extra})
+    assert set(complete.keys()) == REQUIRED_KEYS | set(extra)
+    one_less = {k: DEFAULT_TEMPLATES[k] for k in REQUIRED_KEYS - {"signature"}}
+    with pytest.raises(
+        InputError,
+        match=r"^templates \(de\): `signature` must be a template of the set \(got none\)$",
+    ):
+        Templates.of("de", one_less)
+
+
+@pytest.mark.parametrize(
+    ("key", "template", "field"),
+    [
+        ("greeting", "Hello {sku}!", "sku"),  # the greeting is given no item
+        ("signature", "{support_email} {sku}", "sku"),
+        ("contact", "Write to {order}", "order"),
+        ("order.header", "{order_id}: {delivered}", "delivered"),
+        ("outcome.return_request.not_eligible", "No for {customer_name}", "customer_name"),
+        ("outcome.return_request.not_eligible", "{message}", "message"),  # reasons' only
+        ("notice.refund_window", "From {refund_early}", "refund_early"),
+        ("suggestion.other", "{message} ({order_id})", "order_id"),
+        ("blocker.other", "{reason}", "reason"),
+    ],
+)
+def test_a_field_the_renderer_never_gives_is_refused_when_built(
+    key: str, template: str, field: str
+) -> None:
+    """A placeholder no message fills fails when the set is built, naming the key and
+    the field, not when a customer's message first needs it."""
+    with pytest.raises(
+        InputError,
+        match=rf"^templates: `{re.escape(key)}` must be fields among \[.*\] \(got '\{{{field}\}}'\)$",
+    ):
+        DEFAULT_TEMPLATES.with_overrides({key: template})
+
+
+def test_fields_the_renderer_gives_are_accepted() -> None:
+    """Each family of keys takes the fields its messages are given; a store's own key (a
+    clause of its own) may name its own facts."""
+    ok = DEFAULT_TEMPLATES.with_overrides(
+        {
+            "greeting": "Hello {order_id}, {support_email} {support_phone}",
+            "outcome.return_request.not_eligible": "{sku} {delivered} {refund_latest} {return_window_days}",
+            "reason.other": "{message} {wanted_sku}",
+            "suggestion.other": "{message} {deadline} {code} {clause_id} {section} {kind} {support_email}",
+        }
+    )
+    assert ok["reason.other"] == "{message} {wanted_sku}"
+    own = Templates.of("en", {**dict(ok.entries), "reason.gift_card.failed": "{card}"})
+    assert own["reason.gift_card.failed"] == "{card}"
 
 
 def test_override_one_template() -> None:
     """A store rewords one message; the default set is unchanged (values, not state)."""
     mine = DEFAULT_TEMPLATES.with_overrides({"greeting": "Hello {order_id}!"}, language="en-GB")
     assert customer_message(evaluate(return_request()), mine).startswith("Hello A-1001!")
-    typo = DEFAULT_TEMPLATES.with_overrides({"greeting": "Hello {customer_name}!"})
     with pytest.raises(InputError, match=r"greeting.*fields among.*\{customer_name\}"):
-        customer_message(evaluate(return_request()), typo)
+        DEFAULT_TEMPLATES.with_overrides({"greeting": "Hello {customer_name}!"})
     ok = DEFAULT_TEMPLATES.with_overrides({"signature": "Cheers"})
     assert customer_message(evaluate(return_request()), ok).endswith("Cheers\n")
     assert DEFAULT_TEMPLATES["signature"].startswith("Kind regards")
@@ -289,7 +357,8 @@ def test_templates_are_immutable() -> None:
 
 
 def test_every_reason_of_the_golden_corpus_has_its_own_template() -> None:
-    """No reason of the 52 golden decisions falls back to ``reason.other``."""
+    """No reason of the 52 golden decisions falls back to ``reason.other``, and each of
+    their facts is one the templates may name."""
     from atlier_policy.messages import _reason_key
 
     corpus = sorted((ROOT / "snapshots").glob("*.json"))
@@ -297,6 +366,7 @@ def test_every_reason_of_the_golden_corpus_has_its_own_template() -> None:
         result = evaluate(json.loads(path.read_text(encoding="utf-8"))["case"])
         for d in result.items if isinstance(result, OrderDecision) else (result,):
             for r in d.reasons:
+                assert {n for n, _ in r.facts if n.isidentifier()} <= _FACTS, path.stem
                 if r.finding is not Finding.PASSED:
                     key = _reason_key(d.stage, r.code, r.finding, r.missing, DEFAULT_TEMPLATES)
                     assert key != "reason.other", (path.stem, r.code)
@@ -332,6 +402,9 @@ def test_every_decision_renders(case: Any) -> None:
         "partial_refund_or_store_credit",
     }
     assert (PHONE in text) == any(not d.granted or d.outcome.value in acts for d in items)
+    # Every fact a decision gives is one a template of the library's keys may name.
+    named = {name for d in items for r in d.reasons for name, _ in r.facts}
+    assert {name for name in named if name.isidentifier()} <= _FACTS
     assert agent_view(result).count("trace:") == len(items)
 
 
@@ -437,3 +510,28 @@ def test_default_wording_is_read_only() -> None:
 
     with pytest.raises(TypeError):
         messages._EN["greeting"] = "Yo"  # type: ignore[index]
+
+
+def test_render_errors_name_the_key() -> None:
+    """What the build cannot check fails at render, naming the key: a key the set lacks,
+    and a field of a store's own template that its decision does not give."""
+    with pytest.raises(
+        InputError, match=r"^templates \(en\): `nope` must be a template in the set"
+    ):
+        DEFAULT_TEMPLATES.render("nope", {})
+    gift = Clause(
+        "x.gift", "x", "Gift cards are final.", "gift_card", lambda c: Check.failed("final")
+    )
+    own = Templates.of(
+        "en", {**dict(DEFAULT_TEMPLATES.entries), "reason.gift_card.failed": "Card {card}."}
+    )
+    policy = default_policy().with_rule("return_rule", gift)
+    with pytest.raises(
+        InputError,
+        match=r"^templates: `reason.gift_card.failed` must be fields among .* \(got '\{card\}'\)$",
+    ):
+        customer_message(policy.evaluate(return_request()), own, policy=policy)
+    fine = own.with_overrides({"reason.gift_card.failed": "Card: {message}."})
+    assert "- Card: final." in customer_message(
+        policy.evaluate(return_request()), fine, policy=policy
+    )

@@ -125,3 +125,18 @@ def test_every_amount_money_holds_is_written_so_the_decoder_reads_it(amount: str
 def test_the_pattern_allows_the_largest_minor_unit() -> None:
     """AMOUNT_PLACES, the pattern's decimals, is the largest minor unit of the table."""
     assert max(CURRENCIES.values()) == AMOUNT_PLACES
+
+
+@pytest.mark.parametrize(
+    ("currency", "amount"), [("USD", "0.00"), ("JPY", "0"), ("BHD", "0.000"), ("CLF", "0.0000")]
+)
+def test_zero_has_the_currencys_decimals(currency: str, amount: str) -> None:
+    """Zero in a currency without decimals (JPY) is valid: an exchange of equal JPY prices
+    settles with it. Before, ``Money.zero("JPY")`` raised (0.00 has two decimals)."""
+    zero = Money.zero(currency)
+    assert (str(zero.amount), zero.currency) == (amount, currency)
+
+
+def test_zero_of_an_unknown_currency_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="currency"):
+        Money.zero("ZZZ")

@@ -21,7 +21,20 @@ dates and amounts (``last_day_to_request_return``, ``last_day_to_report_defect``
 ``refund_earliest``, ``refund_latest``, ``refund_amount``,
 ``return_shipping_reimbursed``, ``customer_pays``, ``store_refunds``) and the facts
 of the decision's reasons (``delivered``, ``requested``, ``last_day_to_request``,
-``sale_event``...); a reason's template sees its own facts first.
+``sale_event``...); a reason's template sees its own facts first. ``greeting``,
+``contact``, ``signature`` and ``order.header`` see ``order_id``, ``support_email`` and
+``support_phone`` only; ``suggestion.*`` and ``blocker.*`` (:func:`advice_message`) see the
+advice's own fields.
+
+Dates and amounts reach the templates typed (a ``date``, a :class:`~atlier_policy.money.Money`,
+and a fact recorded as one); one :class:`Formatter` per message writes them. By default
+they read as the decision writes them (``2025-03-10``, ``240.00 USD``); with
+``locale="fr_FR"`` (the ``i18n`` extra, Babel) as that locale writes them (``10 mars 2025``,
+``240,00 $US``), with the currency's own ISO 4217 decimals. The template text stays that of
+the set given: a locale changes how values read, not the language of the sentences.
+
+A set is checked when it is built: every key of :data:`REQUIRED_KEYS` present, and each
+template of a key the library renders naming only fields the library gives it.
 
 >>> from atlier_policy import evaluate
 >>> d = evaluate({"stage": "lost_parcel", "order_id": "A-7", "status": "in_transit",
@@ -33,23 +46,124 @@ Your return parcel for order A-7 is still on its way to us. We will inspect it a
 # ruff: noqa: E501 -- the default wording, one template per line
 from __future__ import annotations
 
+import copy
+import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from atlier_policy.advice import Blocker, Suggestion
 from atlier_policy.deadlines import store_date
 from atlier_policy.decision import Decision, OrderDecision
 from atlier_policy.errors import InputError
+from atlier_policy.money import CURRENCIES, Money
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Clause, Finding
 from atlier_policy.stages import PROVISIONS
 from atlier_policy.terms import SUPPORT_PHONE, PolicyTerms
 from atlier_policy.versions import PolicyVersions, _typed, policy_named
 
-__all__ = ["DEFAULT_TEMPLATES", "Templates", "agent_view", "customer_message", "reason_message"]
+__all__ = [
+    "DEFAULT_TEMPLATES",
+    "REQUIRED_KEYS",
+    "Formatter",
+    "Templates",
+    "advice_message",
+    "agent_view",
+    "customer_message",
+    "reason_message",
+]
+
+
+_I18N = "pip install 'atlier-policy[i18n]'"
+
+
+@dataclass(frozen=True, slots=True)
+class Formatter:
+    """How one message writes its dates and amounts.
+
+    Without a locale, as the decision writes them: ISO dates and the amount, with its
+    currency's decimals, then the code. With a locale (Babel, the ``i18n`` extra,
+    imported only then), Babel's long date and the locale's currency format, with the
+    currency's ISO 4217 decimals (never rounded: an amount has no more).
+
+    >>> f = Formatter()
+    >>> f.format_date(date(2025, 3, 10)), f.format_money(Money(Decimal("240"), "USD"))
+    ('2025-03-10', '240.00 USD')
+    """
+
+    locale: str | None = None
+    # The Babel locale, parsed once (None without a locale).
+    _babel: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.locale is None:
+            return
+        if not isinstance(self.locale, str):
+            raise InputError.single("locale", "a locale name like 'fr_FR'", self.locale, _CTX)
+        try:
+            from babel import Locale, UnknownLocaleError
+        except ImportError:
+            raise InputError.single(
+                "locale", f"usable once Babel is installed ({_I18N})", self.locale, _CTX
+            ) from None
+        try:
+            parsed = Locale.parse(self.locale.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            raise InputError.single(
+                "locale", f"a locale Babel knows, like 'fr_FR' ({_I18N})", self.locale, _CTX
+            ) from None
+        object.__setattr__(self, "_babel", parsed)
+
+    @classmethod
+    def of(cls, locale: str | Formatter | None) -> Formatter:
+        """The formatter for ``locale``: a locale name, a formatter, or ``None``."""
+        return locale if isinstance(locale, Formatter) else cls(locale)
+
+    def format_date(self, day: date) -> str:
+        """``day`` as this formatter writes it: ``2025-03-10``, ``10 mars 2025``..."""
+        if self._babel is None:
+            return day.isoformat()
+        from babel.dates import format_date
+
+        return format_date(day, format="long", locale=self._babel)
+
+    def format_money(self, money: Money) -> str:
+        """``money`` as this formatter writes it: ``240.00 USD``, ``240,00 $US``..."""
+        if self._babel is None:
+            return str(money)
+        from babel.numbers import format_currency
+
+        # The locale's pattern with the currency's ISO 4217 decimals: Babel's own
+        # (CLDR's) differ for some currencies (IQD: none), and would round.
+        pattern = copy.copy(self._babel.currency_formats["standard"])
+        places = CURRENCIES[money.currency]
+        pattern.frac_prec = (places, places)
+        return format_currency(
+            money.amount, money.currency, pattern, locale=self._babel, currency_digits=False
+        )
+
+
+_DEFAULT_FORMAT = Formatter()
+
+
+class _Fill(string.Formatter):
+    """``str.format`` with dates and amounts written by a :class:`Formatter`."""
+
+    def __init__(self, fmt: Formatter) -> None:
+        self.fmt = fmt
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if not format_spec:
+            if isinstance(value, Money):
+                return self.fmt.format_money(value)
+            if isinstance(value, date):
+                return self.fmt.format_date(value)
+        return format(value, format_spec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +177,12 @@ class Templates:
     Traceback (most recent call last):
     ...
     atlier_policy.errors.InputError: templates: `greting` must be a key of the template set ...
+    >>> Templates.of("fr", {"greeting": "Bonjour,"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    atlier_policy.errors.InputError: templates (fr): `blocker.other` must be a template of the set ...
+    >>> DEFAULT_TEMPLATES
+    Templates('en', 122 templates)
     """
 
     language: str
@@ -82,11 +202,22 @@ class Templates:
             if not (isinstance(entry, tuple) and len(entry) == 2):
                 raise InputError.single("entries", "(key, template) pairs", entry, "templates")
             _check(*entry)
-        object.__setattr__(self, "_index", MappingProxyType(dict(self.entries)))
+        index = dict(self.entries)
+        missing = sorted(REQUIRED_KEYS.difference(index))
+        if missing:
+            raise InputError(
+                tuple((key, "a template of the set", "none") for key in missing),
+                f"templates ({self.language})",
+            )
+        object.__setattr__(self, "_index", MappingProxyType(index))
+
+    def __repr__(self) -> str:
+        return f"Templates({self.language!r}, {len(self.entries)} templates)"
 
     @classmethod
     def of(cls, language: str, templates: Mapping[str, str]) -> Templates:
-        """A template set from a mapping (a new language: every key it needs)."""
+        """A template set from a mapping (a new language: every key of
+        :data:`REQUIRED_KEYS`, and any of its own)."""
         if not isinstance(templates, Mapping):
             raise InputError.single(
                 "templates", "a mapping of key to template", type(templates).__name__, "templates"
@@ -119,18 +250,25 @@ class Templates:
     def __iter__(self) -> Iterator[str]:
         return iter(self._index)
 
-    def render(self, key: str, values: Mapping[str, object]) -> str:
-        """Fill template ``key``; a missing template or field is an :class:`InputError`."""
+    def render(
+        self, key: str, values: Mapping[str, object], formatter: Formatter | None = None
+    ) -> str:
+        """Fill template ``key``, its dates and amounts written by ``formatter`` (the
+        default one if ``None``); a missing template or field is an :class:`InputError`."""
         if key not in self._index:
             raise InputError.single(
                 key, "a template in the set", "none", f"templates ({self.language})"
             )
         template = self._index[key]
         try:
-            return template.format_map(_Values(values))
+            return _Fill(formatter or _DEFAULT_FORMAT).vformat(template, (), values)
         except KeyError as exc:
             raise InputError.single(
                 key, f"fields among {sorted(values)}", f"{{{exc.args[0]}}}", "templates"
+            ) from None
+        except (TypeError, ValueError) as exc:  # a format spec its value does not take
+            raise InputError.single(
+                key, f"format specs its values take ({exc})", template, "templates"
             ) from None
 
 
@@ -145,16 +283,116 @@ def _check(key: object, template: object) -> None:
         raise InputError.single(
             key, f"a valid format string ({exc})", template, "templates"
         ) from None
+    allowed = _fields_of(key)
     for name in fields:
         if not name.isidentifier():
             raise InputError.single(key, "named fields like {sku}", f"{{{name}}}", "templates")
+        if allowed is not None and name not in allowed:
+            raise InputError.single(
+                key, f"fields among {sorted(allowed)}", f"{{{name}}}", "templates"
+            )
+
+
+# The fields each template is given, for the keys the library renders.
+_COMMON_FIELDS = frozenset({"order_id", "support_email", "support_phone"})
+_DATES_AND_AMOUNTS = (
+    "last_day_to_request_return",
+    "last_day_to_report_defect",
+    "refund_earliest",
+    "refund_latest",
+    "refund_amount",
+    "return_shipping_reimbursed",
+    "customer_pays",
+    "store_refunds",
+)
+# The facts the library's clauses and version registry give their reasons (but the
+# registry's version names, which no template can name).
+_FACTS = frozenset(
+    {
+        "accessories_included",
+        "altered",
+        "as_of",
+        "cancelled",
+        "cause",
+        "certificates_included",
+        "channel",
+        "contacted",
+        "custom",
+        "defect_confirmed",
+        "defect_recorded",
+        "delivered",
+        "engraved",
+        "first_version",
+        "inspected",
+        "insured",
+        "kind",
+        "last_day_to_report",
+        "last_day_to_request",
+        "original_packaging",
+        "personalized",
+        "photos_sent",
+        "price",
+        "production",
+        "production_started",
+        "proof_of_purchase",
+        "purchased",
+        "purchased_by",
+        "reason",
+        "repair_possible",
+        "replacement_possible",
+        "reported",
+        "requested",
+        "resized",
+        "returned",
+        "sale_event",
+        "status",
+        "store_error_confirmed",
+        "tags_included",
+        "tracked",
+        "unused",
+        "unworn",
+        "wanted_price",
+        "wanted_sku",
+    }
+)
+_DECISION_FIELDS = (
+    _COMMON_FIELDS
+    | _FACTS
+    | {
+        "sku",
+        "return_window_days",
+        "defect_notice_days",
+        *_DATES_AND_AMOUNTS,
+    }
+)
+_ADVICE_FIELDS = frozenset(
+    {
+        "message",
+        "deadline",
+        "code",
+        "clause_id",
+        "section",
+        "kind",
+        "support_email",
+        "support_phone",
+    }
+)
+_COMMON_KEYS = frozenset({"greeting", "contact", "signature", "order.header"})
+
+
+def _fields_of(key: str) -> frozenset[str] | None:
+    """The fields template ``key`` is given; ``None``: any (a key of the store's own, for a
+    clause of its own, whose facts only its decisions know; a ``value.*`` is not filled)."""
+    if key in _COMMON_KEYS:
+        return _COMMON_FIELDS
+    if key.startswith(("suggestion.", "blocker.")):
+        return _ADVICE_FIELDS
+    if key.startswith("value.") or key not in _EN:
+        return None
+    return _DECISION_FIELDS | {"message"} if key.startswith("reason.") else _DECISION_FIELDS
 
 
 _CTX = "messages"
-
-
-class _Values(dict[str, object]):
-    """Format values; a field absent from the decision raises KeyError (caught above)."""
 
 
 _EN: Mapping[str, str] = MappingProxyType(
@@ -192,6 +430,9 @@ _EN: Mapping[str, str] = MappingProxyType(
         "outcome.exchange.needs_review": "Thank you for your exchange request for {sku} (order {order_id}). Our team needs to check a few details before we can answer, and will be in touch shortly:",
         # --- reasons ---
         "reason.other": "{message}",
+        # --- how to qualify (advice_message): the clause's own words by default ---
+        "suggestion.other": "{message}",
+        "blocker.other": "{message}",
         "reason.delivered_at.unknown": "We could not yet confirm the delivery date of your piece, from which our deadlines are counted.",
         "reason.website_purchase.failed": "Our return policy covers pieces bought directly on our website, and this piece was bought elsewhere.",
         "reason.website_purchase.unknown": "We need to confirm where the piece was bought: our return policy covers pieces bought directly on our website.",
@@ -285,6 +526,10 @@ _EN: Mapping[str, str] = MappingProxyType(
     }
 )
 
+REQUIRED_KEYS: frozenset[str] = frozenset(_EN)
+"""The keys every template set holds: each of the default set's. A set may add more: a
+``value.<fact>.<value>`` wording, the templates of a store's own clause or stage."""
+
 DEFAULT_TEMPLATES = Templates.of("en", _EN)
 """The default English wording (pinned by tests/snapshots/messages)."""
 
@@ -292,9 +537,32 @@ DEFAULT_TEMPLATES = Templates.of("en", _EN)
 # --- rendering ------------------------------------------------------------------------
 
 
-def _shown(name: str, value: str, t: Templates) -> str:
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_AMOUNT = re.compile(r"(-?[0-9,]+(?:\.[0-9]+)?) ([A-Z]{3})")
+
+
+def _typed_fact(text: str) -> date | Money | None:
+    """A fact's text read back as the date or amount it was written from (``Check``
+    writes ``2025-03-10`` and ``240.00 USD``), when it reads back exactly; else ``None``."""
+    typed: date | Money
+    try:
+        if _ISO_DATE.fullmatch(text):
+            typed = date.fromisoformat(text)
+        elif (m := _AMOUNT.fullmatch(text)) and m[2] in CURRENCIES:
+            typed = Money(Decimal(m[1].replace(",", "")), m[2])
+        else:
+            return None
+    except ValueError:  # InputError is one: too many decimals for the currency
+        return None
+    return typed if str(typed) == text else None
+
+
+def _shown(name: str, value: str, t: Templates) -> object:
     key = f"value.{name}.{value}"
-    return t[key] if key in t else value.replace("_", " ")
+    if key in t:
+        return t[key]
+    typed = _typed_fact(value)
+    return value.replace("_", " ") if typed is None else typed
 
 
 def _context(d: Decision, t: Templates, terms: PolicyTerms) -> dict[str, object]:
@@ -321,7 +589,7 @@ def _context(d: Decision, t: Templates, terms: PolicyTerms) -> dict[str, object]
         ("customer_pays", s and s.customer_pays),
         ("store_refunds", s and s.store_refunds),
     ):
-        values[name] = unknown if value is None else str(value)
+        values[name] = unknown if value is None else value
     for r in d.reasons:
         for name, text in r.facts:
             values.setdefault(name, _shown(name, text, t))
@@ -347,9 +615,11 @@ def _reason_key(
 
 @dataclass(frozen=True, slots=True)
 class _Render:
-    """What a message is rendered with: the templates, the policy, the case if known."""
+    """What a message is rendered with: the templates, how values read, the policy, the
+    case if known."""
 
     t: Templates
+    f: Formatter
     terms: PolicyTerms | None
     policy: Policy | PolicyVersions | None
     case: Case | None
@@ -387,7 +657,7 @@ class _Render:
         wording = clause.wording if clause is not None else None
         variant = wording(r, d, self.asked(d)) if wording is not None else None
         key = _reason_key(d.stage, r.code, r.finding, r.missing, self.t, variant)
-        return self.t.render(key, values)
+        return self.t.render(key, values, self.f)
 
     def customer_acts(self, d: Decision) -> bool:
         """Whether the customer still acts after ``d``'s outcome (its stage says)."""
@@ -396,20 +666,29 @@ class _Render:
         return spec is not None and d.outcome in spec.customer_acts
 
 
+def _templates(templates: Templates | None) -> Templates:
+    if templates is None:
+        return DEFAULT_TEMPLATES
+    if not isinstance(templates, Templates):
+        raise InputError.single("templates", "a Templates set", type(templates).__name__, _CTX)
+    return templates
+
+
 def _render(
-    templates: Templates,
+    templates: Templates | None,
     terms: PolicyTerms | None,
     policy: Policy | PolicyVersions | None,
     case: Case | Mapping[str, Any] | None,
+    locale: str | Formatter | None,
 ) -> _Render:
-    if not isinstance(templates, Templates):
-        raise InputError.single("templates", "a Templates set", type(templates).__name__, _CTX)
+    t = _templates(templates)
+    f = Formatter.of(locale)
     if terms is not None and not isinstance(terms, PolicyTerms):
         raise InputError.single("terms", "PolicyTerms or None", type(terms).__name__, _CTX)
     if terms is not None and policy is not None:
         raise InputError.single("terms", "absent when a policy is given", "both", _CTX)
     typed = None if case is None else _typed(case, policy)
-    return _Render(templates, terms, policy, typed)
+    return _Render(t, f, terms, policy, typed)
 
 
 def _clauses(policy: Policy) -> dict[str, Clause]:
@@ -430,18 +709,71 @@ def _decision(decision: object) -> Decision | OrderDecision:
 def reason_message(
     decision: Decision,
     index: int,
-    templates: Templates = DEFAULT_TEMPLATES,
+    templates: Templates | None = None,
     *,
     terms: PolicyTerms | None = None,
     policy: Policy | PolicyVersions | None = None,
     case: Case | Mapping[str, Any] | None = None,
+    locale: str | Formatter | None = None,
 ) -> str:
     """The customer wording of ``decision.reasons[index]``, with its facts filled in.
 
-    ``terms``, ``policy`` and ``case`` as for :func:`customer_message`."""
+    ``templates``, ``terms``, ``policy``, ``case`` and ``locale`` as for
+    :func:`customer_message`."""
     if not isinstance(_decision(decision), Decision):
         raise InputError.single("decision", "a Decision", type(decision).__name__, _CTX)
-    return _render(templates, terms, policy, case).reason(decision, index)
+    return _render(templates, terms, policy, case, locale).reason(decision, index)
+
+
+def advice_message(
+    advice: Suggestion | Blocker,
+    templates: Templates | None = None,
+    *,
+    terms: PolicyTerms | None = None,
+    locale: str | Formatter | None = None,
+) -> str:
+    """The customer wording of a :func:`~atlier_policy.qualify.how_to_qualify` suggestion
+    or blocker, through the templates.
+
+    Its template is ``suggestion.<code>.<kind>``, else ``suggestion.<code>``, else
+    ``suggestion.other`` (``blocker.<code>``, else ``blocker.other``); the default set
+    has only the last, ``{message}``: the clause's own words. A template is given
+    ``message``, ``code``, ``clause_id``, ``section``, ``kind`` (a suggestion's, else
+    empty), ``deadline`` (a ``date``, written by ``locale``; ``value.unknown`` if none) and
+    the support e-mail and phone of ``terms`` (the text's by default).
+
+    >>> from atlier_policy.advice import FixKind
+    >>> s = Suggestion(code="photos", clause_id="s3.photos", section="3", kind=FixKind.ACT,
+    ...                message="send clear photos", changes=(), deadline=date(2025, 3, 6))
+    >>> advice_message(s)
+    'send clear photos'
+    >>> fr = DEFAULT_TEMPLATES.with_overrides(
+    ...     {"suggestion.other": "envoyez des photos avant le {deadline}"}, language="fr")
+    >>> advice_message(s, fr, locale="fr_FR")
+    'envoyez des photos avant le 6 mars 2025'
+    """
+    if not isinstance(advice, Suggestion | Blocker):
+        raise InputError.single("advice", "a Suggestion or a Blocker", type(advice).__name__, _CTX)
+    if terms is not None and not isinstance(terms, PolicyTerms):
+        raise InputError.single("terms", "PolicyTerms or None", type(terms).__name__, _CTX)
+    t, f = _templates(templates), Formatter.of(locale)
+    terms = terms or PolicyTerms()
+    base = "suggestion" if isinstance(advice, Suggestion) else "blocker"
+    kind = advice.kind.value if isinstance(advice, Suggestion) else ""
+    deadline = advice.deadline if isinstance(advice, Suggestion) else None
+    values: dict[str, object] = {
+        "message": advice.message,
+        "code": advice.code,
+        "clause_id": advice.clause_id,
+        "section": advice.section,
+        "kind": kind,
+        "deadline": t["value.unknown"] if deadline is None else deadline,
+        "support_email": terms.support_email,
+        "support_phone": SUPPORT_PHONE,
+    }
+    candidates = [f"{base}.{advice.code}.{kind}", f"{base}.{advice.code}", f"{base}.other"]
+    key = next(k for k in candidates if k in t)
+    return t.render(key, values, f)
 
 
 def _variant_of(base: str, d: Decision, t: Templates) -> str:
@@ -469,13 +801,13 @@ def _body(d: Decision, r: _Render) -> tuple[list[str], bool]:
     """The paragraphs for one decision, and whether the customer should be given the contact."""
     t = r.t
     values = _context(d, t, r.terms_of(d))
-    lines = [t.render(f"outcome.{d.stage}.{d.outcome.value}", values)]
+    lines = [t.render(f"outcome.{d.stage}.{d.outcome.value}", values, r.f)]
     if not d.granted:
         seen: dict[str, None] = {}
         for i in range(len(d.reasons)):  # a refusal's reasons are the failing ones
             seen.setdefault(f"- {r.reason(d, i)}")
         lines += seen
-    notes = [t.render(key, values) for key in _notice_keys(d, t)]
+    notes = [t.render(key, values, r.f) for key in _notice_keys(d, t)]
     if notes:
         lines.append(" ".join(notes))
     return lines, not d.granted or r.customer_acts(d)
@@ -483,11 +815,12 @@ def _body(d: Decision, r: _Render) -> tuple[list[str], bool]:
 
 def customer_message(
     decision: Decision | OrderDecision,
-    templates: Templates = DEFAULT_TEMPLATES,
+    templates: Templates | None = None,
     *,
     terms: PolicyTerms | None = None,
     policy: Policy | PolicyVersions | None = None,
     case: Case | Mapping[str, Any] | None = None,
+    locale: str | Formatter | None = None,
 ) -> str:
     """A short, courteous message to the customer, with the real dates and amounts.
 
@@ -503,9 +836,16 @@ def customer_message(
     A reason is worded as its clause declares (``Clause.wording``), found by id in
     ``policy``: pass the policy that decided when it has clauses of the store's own, or
     their reasons get the neutral wording.
+
+    ``templates`` is the wording (:data:`DEFAULT_TEMPLATES` if ``None``); ``locale``
+    (keyword-only: a name like ``"fr_FR"`` or a :class:`Formatter`) how its dates and
+    amounts read: ``10 mars 2025`` and ``240,00 $US`` for ``"fr_FR"``. It needs Babel
+    (``pip install 'atlier-policy[i18n]'``); without it, or for a locale Babel does
+    not know, it is an :class:`InputError` naming ``locale``. A locale does not
+    translate the sentences: give a template set in that language for that.
     """
     decision = _decision(decision)
-    r = _render(templates, terms, policy, case)
+    r = _render(templates, terms, policy, case, locale)
     t = r.t
     if isinstance(decision, OrderDecision) and len(decision.items) == 1:
         decision = decision.items[0]
@@ -516,21 +856,21 @@ def customer_message(
         "support_email": terms.support_email,
         "support_phone": SUPPORT_PHONE,
     }
-    paragraphs = [t.render("greeting", common)]
+    paragraphs = [t.render("greeting", common, r.f)]
     if isinstance(decision, OrderDecision):
         contact = False
-        paragraphs.append(t.render("order.header", common))
+        paragraphs.append(t.render("order.header", common, r.f))
         for d in decision.items:
             lines, needs = _body(d, r)
             contact = contact or needs
-            header = t.render("item.header", _context(d, t, r.terms_of(d)))
+            header = t.render("item.header", _context(d, t, r.terms_of(d)), r.f)
             paragraphs.append("\n".join([header, *lines]))
     else:
         lines, contact = _body(decision, r)
         paragraphs.append("\n".join(lines))
     if contact:
-        paragraphs.append(t.render("contact", common))
-    paragraphs.append(t.render("signature", common))
+        paragraphs.append(t.render("contact", common, r.f))
+    paragraphs.append(t.render("signature", common, r.f))
     return "\n\n".join(paragraphs) + "\n"
 
 

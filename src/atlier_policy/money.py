@@ -126,4 +126,6 @@ class Money:
 
     @classmethod
     def zero(cls, currency: str) -> Money:
-        return cls(Decimal("0.00"), currency)
+        """Zero with the currency's decimals: ``0.00 USD``, ``0 JPY``, ``0.000 BHD``."""
+        places = CURRENCIES.get(currency, 0)  # an unknown currency: the constructor says so
+        return cls(Decimal(0).scaleb(-places), currency)
