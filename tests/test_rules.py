@@ -13,6 +13,7 @@ import gc
 import itertools
 import operator
 import pickle
+import sys
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -984,3 +985,84 @@ def test_missing_facts_are_those_of_unknown_results() -> None:
     assert explain(odd.evaluate(ctx({})))[2] == ()
     unknown = Clause("t.u", "9", "T.", "u", lambda c: Check(U, "?", missing=("x",)))
     assert explain((odd & unknown).evaluate(ctx({})))[2] == ("x",)
+
+
+def _own_type(base: type[Rule]) -> type[Rule]:
+    """A merchant's subclass of a built-in rule type that evaluates in its own way (the
+    base's evaluation, its finding turned over)."""
+
+    def evaluate(self: Rule, context: Context[Any]) -> Evaluation:
+        ev = base.evaluate(self, context)  # type: ignore[arg-type]
+        return Evaluation(self, ~ev.finding, ev.parts, ev.check)
+
+    return type(f"Own{base.__name__}", (base,), {"__slots__": (), "evaluate": evaluate})
+
+
+OWN = {base: _own_type(base) for base in (Clause, AllOf, AnyOf, Not, Unless, Then, Focus)}
+
+
+def _owned(rule: Rule) -> Rule:
+    """``rule`` with every node re-made as its type's merchant subclass."""
+    own = OWN[type(rule)]
+    if isinstance(rule, Clause):
+        return own(rule.id, rule.section, rule.sentence, rule.code, rule.check)  # type: ignore[call-arg]
+    if isinstance(rule, AllOf | AnyOf):
+        return own(tuple(_owned(p) for p in rule.rules))  # type: ignore[call-arg]
+    if isinstance(rule, Focus):
+        return own(rule.name, rule.view, _owned(rule.rule))  # type: ignore[call-arg]
+    return own(*(_owned(p) for p in rule.parts()))  # type: ignore[call-arg]
+
+
+@given(any_rules, cases)
+def test_a_merchants_subclass_of_a_built_in_type_is_called_as_it_is(
+    rule: Rule, case: dict[str, Finding]
+) -> None:
+    """Law: a subclass that evaluates in its own way is never compiled as its base: the
+    compiled evaluation equals the subclass's own."""
+    owned = _owned(rule)
+    assert compile_rule(owned)(ctx(case)) == owned.evaluate(ctx(case))
+
+
+def _calendar_and_zone(ctx: Context[Any]) -> Check:
+    return Check.passed(f"{ctx.calendar} {ctx.tz}")
+
+
+def test_a_focused_rule_sees_the_calendar_and_the_zone() -> None:
+    """A rule judged on a view of the case keeps the policy's calendar and store zone."""
+    clause = Clause("t.cal", "9", "T.", "cal", _calendar_and_zone)
+    rule = Focus("rotated", _rotated, clause)
+    context = Context(dict.fromkeys(LEAF_IDS, P), None, "the calendar", ZoneInfo("UTC"))
+    ev = compile_rule(rule)(context)
+    assert ev == rule.evaluate(context)
+    assert ev.parts[0].check.message == "the calendar UTC"  # type: ignore[union-attr]
+
+
+class _Bare(Rule):
+    """A merchant's rule that finds without parts or a check of its own."""
+
+    __slots__ = ()
+
+    def evaluate(self, context: Context[Any]) -> Evaluation:
+        return Evaluation(self, P)
+
+
+def test_a_bare_finding_is_explained_as_it_is() -> None:
+    ev = _Bare().evaluate(ctx({}))
+    assert Patterns().explain(ev) == explain(ev) == ((), (explain(ev)[1][0],), ())
+
+
+def test_a_pattern_keeps_the_results_it_names() -> None:
+    """The results a pattern names by identity (those computed once) are kept with it, so
+    none is freed and its identity reused by another while the pattern is cached."""
+    result = Check.passed("yes").for_clause("t.k", "9", "T.", "k")
+    clause = Clause("t.k", "9", "T.", "k", functools.partial(_same_result, result))
+    patterns = Patterns()
+    patterns.explain((clause & ~~clause).evaluate(ctx({})))
+    held = sys.getrefcount(result)
+    del patterns
+    gc.collect()
+    assert sys.getrefcount(result) < held
+
+
+def _same_result(result: Check, _ctx: Context[Any]) -> Check:
+    return result
