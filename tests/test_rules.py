@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from atlier_policy.compiled import compile_rule
@@ -1014,6 +1014,12 @@ def _owned(rule: Rule) -> Rule:
 
 
 @given(any_rules, cases)
+@example(A & B, dict.fromkeys(LEAF_IDS, P))
+@example(A | B, dict.fromkeys(LEAF_IDS, P))
+@example(~A, dict.fromkeys(LEAF_IDS, P))
+@example(A.unless(B), dict.fromkeys(LEAF_IDS, F))
+@example(Then(A, B), dict.fromkeys(LEAF_IDS, P))
+@example(Focus("rotated", _rotated, A), dict.fromkeys(LEAF_IDS, P))
 def test_a_merchants_subclass_of_a_built_in_type_is_called_as_it_is(
     rule: Rule, case: dict[str, Finding]
 ) -> None:
