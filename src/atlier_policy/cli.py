@@ -395,8 +395,10 @@ def _load(path: str, option: str) -> Policy | PolicyVersions:
     try:
         return load_policy(path)
     except InputError as exc:
+        if exc.context:  # a problem inside the file: it names the file and the key
+            raise
         named = tuple((option if f == "file" else f, e, g) for f, e, g in exc.problems)
-        raise InputError(named, exc.context) from None
+        raise InputError(named) from None
 
 
 def _versions(args: argparse.Namespace) -> Policy | PolicyVersions | None:
