@@ -476,6 +476,10 @@ def test_every_option_has_help_and_every_subcommand_an_example() -> None:
 
 def test_subcommand_help_shows_no_docstring(capsys: pytest.CaptureFixture[str]) -> None:
     """A subcommand's help is its own description, not the module's docstring."""
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "\nAtlier Jewelry's Return & Refund Policy as code: decisions, customer" in out
+    assert "``" not in out
     assert main(["message", "--help"]) == 0
     out = capsys.readouterr().out
     assert "usage: atlier-policy message [-h] [--agent] [--lang LANG]" in out

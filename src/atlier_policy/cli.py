@@ -178,7 +178,8 @@ def _build_parser() -> _Parser:
 
     parser = _Parser(
         prog="atlier-policy",
-        description=__doc__.splitlines()[0],
+        description="Atlier Jewelry's Return & Refund Policy as code: decisions, customer "
+        "messages, what would qualify and deadlines, for support agents and pipelines.",
         epilog="example:\n  atlier-policy evaluate examples/return_request_late.json --format text"
         "\n\n" + _EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
