@@ -556,3 +556,15 @@ def test_usage_names_the_positional_arguments(capsys: pytest.CaptureFixture[str]
     assert "the following arguments are required: CASES" in _one_error(capsys)
     assert main(["message", LATE, "--policy-date", "2025-01-01"]) == 2
     assert "unrecognized arguments: --policy-date" in _one_error(capsys)
+
+
+def test_text_shows_the_settlement_as_the_decision_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """An exchange's price difference reads the same in the command's text and in
+    `str(decision)` (the library's own text, which the command no longer prints)."""
+    from atlier_policy import evaluate
+
+    path = EXAMPLES / "exchange_approved_customer_pays.json"
+    settled = "  customer pays 75.00 USD, store refunds 0.00 USD"
+    assert settled in str(evaluate(json.loads(path.read_text(encoding="utf-8")))).splitlines()
+    assert main(["evaluate", str(path), "--format", "text"]) == 0
+    assert settled in capsys.readouterr().out.splitlines()
