@@ -218,7 +218,7 @@ def test_output_may_not_be_the_input(
         argv = ["batch", "-", "-o", output]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert err.startswith("atlier-policy: error: `output` must be a file other than the input")
+    assert err.startswith("atlier-policy: error: `--output` must be a file other than the input")
     assert src.read_text() == PARCEL + "\n"
     assert _partials(tmp_path) == []
 
@@ -228,9 +228,9 @@ def test_output_that_cannot_be_created(tmp_path: Path, capsys: pytest.CaptureFix
     src = tmp_path / "cases.jsonl"
     src.write_text(PARCEL + "\n")
     assert main(["batch", str(src), "-o", str(tmp_path)]) == 2
-    assert "`output` must be a file path, not a folder" in capsys.readouterr().err
+    assert "`--output` must be a file path, not a folder" in capsys.readouterr().err
     assert main(["batch", str(src), "-o", str(tmp_path / "missing" / "out.jsonl")]) == 2
-    assert "`output` must be a writable path" in capsys.readouterr().err
+    assert "`--output` must be a writable path" in capsys.readouterr().err
 
 
 def test_output_replaced_whole_keeps_its_permissions(tmp_path: Path) -> None:
@@ -344,7 +344,7 @@ def test_output_is_checked_before_any_case_is_evaluated(
     ]:
         assert main(["batch", "cases.jsonl", "-o", output]) == 2
         err = capsys.readouterr().err
-        assert err.startswith("atlier-policy: error: `output` must be a writable path")
+        assert err.startswith("atlier-policy: error: `--output` must be a writable path")
         assert problem in err
         assert err.count("\n") == 1
     assert evaluated == []
@@ -364,7 +364,7 @@ def test_a_failed_write_to_a_stream(
         assert main(["batch", str(src), "-o", str(sock)]) == 2
     finally:
         server.close()
-    assert "`output` must be a writable path" in capsys.readouterr().err
+    assert "`--output` must be a writable path" in capsys.readouterr().err
     fifo = tmp_path / "out.fifo"
     os.mkfifo(fifo)
 
@@ -606,8 +606,12 @@ def test_a_worker_serves_chunks_until_told_to_stop() -> None:
     worker = threading.Thread(target=cli._worker, args=(theirs,))
     worker.start()
     ours.send([(7, PARCEL.encode())])
-    ((record, kinds),) = ours.recv()
-    assert (json.loads(record)["line"], kinds) == (7, ("no_refund_parcel_lost",))
+    ((record, kinds, roles),) = ours.recv()
+    assert (json.loads(record)["line"], kinds, roles) == (
+        7,
+        ("no_refund_parcel_lost",),
+        ("refused",),
+    )
     ours.send(None)
     worker.join()
     ours, theirs = multiprocessing.Pipe()

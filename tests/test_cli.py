@@ -445,12 +445,13 @@ def test_diff_json_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_every_json_output_escapes_line_breaking_characters(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`diff --format json` (indented, for people) writes U+2028, NEL and DEL of a case as
-    `\\u` escapes, as every other JSON output does; it used to write them raw. So does
-    `policy --format json`, through the same encoder."""
+    """`diff --format json --pretty` (indented, for people) writes U+2028, NEL and DEL of a
+    case as `\\u` escapes, as every other JSON output does; it used to write them raw. So
+    does `policy --format json`, through the same encoder."""
     late = {**json.loads(EXAMPLE), "order_id": "A\u2028\x85\x7f"}
     src = _jsonl(tmp_path, [json.dumps(late)])
-    assert main(["diff", "--candidate", FOURTEEN, str(src), "--format", "json"]) == 0
+    argv = ["diff", "--candidate", FOURTEEN, str(src), "--format", "json", "--pretty"]
+    assert main(argv) == 0
     out = capsys.readouterr().out
     assert out.isascii()
     assert "\x7f" not in out

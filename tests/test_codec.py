@@ -133,8 +133,9 @@ def test_malformed_document_cli(name: str, capsys: pytest.CaptureFixture[str]) -
     assert f"`{CLI_FIELD.get(name, EXPECTED[name])}`" in captured.err
 
 
-# The command refuses an empty file before parsing it: the file is named, not the document.
-CLI_FIELD = {"001-empty-file.json": "file", "002-whitespace-only.json": "file"}
+# The command refuses an empty file before parsing it: the argument is named (CASE, as the
+# usage line names it), not the document.
+CLI_FIELD = {"001-empty-file.json": "CASE", "002-whitespace-only.json": "CASE"}
 TERMS_CORPUS = CORPUS / "terms"
 TERMS_EXPECTED: dict[str, str] = json.loads((TERMS_CORPUS / "expected.json").read_text())
 

@@ -425,7 +425,7 @@ def test_batch_refuses_an_unknown_level(tmp_path: Path, capsys: pytest.CaptureFi
 def test_evaluate_level(capsys: pytest.CaptureFixture[str]) -> None:
     """``evaluate --level`` prints that level's JSON (``--level`` implies JSON, even on a
     terminal); with ``--format text`` it is a usage error."""
-    from atlier_policy.cli import main
+    from atlier_policy.cli import _decision_text, main
 
     path = ROOT / "examples" / "return_request_late.json"
     decision = evaluate(json.loads(path.read_text()))
@@ -437,7 +437,7 @@ def test_evaluate_level(capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["evaluate", str(path), "--level", "outcome"]) == 0
         assert json.loads(capsys.readouterr().out)["level"] == "outcome"
         assert main(["evaluate", str(path)]) == 0
-        assert capsys.readouterr().out == str(decision) + "\n"
+        assert capsys.readouterr().out == _decision_text(decision) + "\n"
     assert main(["evaluate", str(path), "--format", "text", "--level", "reasons"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""

@@ -1,19 +1,22 @@
 """The ``atlier-policy`` command: a thin adapter over the pure core.
 
-Subcommands: ``evaluate`` (one case), ``batch`` (JSON Lines, streaming),
-``diff`` (the same cases under two policies), ``deadlines``, ``policy`` and ``schema``.
+Subcommands: ``evaluate`` (one case), ``message`` (the customer e-mail, or the support
+view), ``qualify`` (what the customer could do, by when), ``batch`` (JSON Lines,
+streaming), ``diff`` (the same cases under two policies), ``deadlines``, ``policy`` and
+``schema``.
 
-Exit status: 0 when the command did its job (whatever the decision's outcome),
-2 for bad input or usage (one line on stderr, no traceback), 1 for an output that
-cannot be written and for anything unexpected; 130, 143 and 129 after SIGINT (Ctrl-C),
-SIGTERM and SIGHUP, and 141 (the shell's status for SIGPIPE), silently, when the reader
-of the output went away (``| head``).
+Exit status: 0 when the command did its job (whatever the decision's outcome, unless
+``--fail-on`` names it: then 3), 2 for bad input or usage (one line on stderr, no
+traceback), 1 for an output that cannot be written and for anything unexpected; 130,
+143 and 129 after SIGINT (Ctrl-C), SIGTERM and SIGHUP, and 141 (the shell's status for
+SIGPIPE), silently, when the reader of the output went away (``| head``).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import enum
 import os
 import signal
 import stat
@@ -35,12 +38,12 @@ from atlier_policy.codec import (
     dumps,
     dumps_bytes,
     loads,
-    to_json,
 )
-from atlier_policy.decision import OrderDecision, Outcome
+from atlier_policy.decision import Decision, OrderDecision, Outcome, Role, ShippingPayer
 from atlier_policy.errors import AtlierPolicyError, InputError
 from atlier_policy.limits import MAX_CASE_BYTES, MAX_PROBLEMS_RECORDED, MAX_RECORD_BYTES
-from atlier_policy.policy import default_policy
+from atlier_policy.policy import Policy, default_policy
+from atlier_policy.rules import Finding
 from atlier_policy.strings import iso_date, one_line
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.termsfile import load_policy
@@ -83,27 +86,122 @@ def _count(text: str) -> int:
     return int(text)
 
 
+_EXIT_CODES = """exit status:
+  0    the command did its job (whatever the decision, unless --fail-on names it)
+  1    the output could not be written, or an unexpected error (one line on stderr)
+  2    bad input or usage (one line on stderr naming the argument, no traceback)
+  3    a decision's outcome has a role named by --fail-on (evaluate, batch)
+  130  interrupted (Ctrl-C); 143 after SIGTERM, 129 after SIGHUP
+  141  the reader of the output went away (| head)"""
+
+# --fail-on's words: the roles an outcome plays (decision.Role).
+_ROLES = {role.value: role for role in Role}
+
+
+def _roles(text: str) -> frozenset[Role]:
+    words = [w.strip() for w in text.split(",")]
+    unknown = [w for w in words if w not in _ROLES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown outcome role {unknown[0]!r} (choose from {', '.join(_ROLES)}, "
+            "comma-separated)"
+        )
+    return frozenset(_ROLES[w] for w in words)
+
+
+def _language(text: str) -> str:
+    if text not in _LANGUAGES:
+        raise argparse.ArgumentTypeError(
+            f"only {', '.join(_LANGUAGES)} is available today (got {text!r})"
+        )
+    return text
+
+
+_LANGUAGES = ("en",)  # messages.DEFAULT_TEMPLATES: the one language the messages have
+
+
+def _sub(sub: Any, name: str, help: str, example: str, **kwargs: Any) -> _Parser:
+    """A subcommand whose help ends with an example (and, for some, the exit statuses)."""
+    epilog = f"example:\n  {example}"
+    if kwargs.pop("exit_codes", False):
+        epilog += "\n\n" + _EXIT_CODES
+    return typing.cast(
+        _Parser,
+        sub.add_parser(
+            name,
+            help=help,
+            description=kwargs.pop("description", help[0].upper() + help[1:] + "."),
+            epilog=epilog,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            **kwargs,
+        ),
+    )
+
+
+def _add_case(parser: _Parser) -> None:
+    parser.add_argument(
+        "case", metavar="CASE", nargs="?", default="-", help="a case file, or - for standard input"
+    )
+
+
+def _add_versions(parser: _Parser, what: str = "judge") -> None:
+    parser.add_argument(
+        "--versions",
+        metavar="TERMS.toml",
+        help=f"{what} under these terms, or under the version in force at the purchase date "
+        "for a file of [[versions]] (default: the text's versions)",
+    )
+
+
+def _add_pretty(parser: _Parser) -> None:
+    parser.add_argument(
+        "--pretty",
+        action="store_true",
+        help="indent the JSON for people (default: compact, one line)",
+    )
+
+
+def _add_fail_on(parser: _Parser, what: str) -> None:
+    parser.add_argument(
+        "--fail-on",
+        type=_roles,
+        default=frozenset(),
+        metavar="ROLES",
+        help=f"exit 3 when {what} has an outcome of one of these roles, comma-separated: "
+        f"{', '.join(_ROLES)} (e.g. --fail-on refused,incomplete,review; the output is "
+        "written all the same)",
+    )
+
+
 def _build_parser() -> _Parser:
     from atlier_policy import __version__
 
-    parser = _Parser(prog="atlier-policy", description=__doc__.splitlines()[0])
+    parser = _Parser(
+        prog="atlier-policy",
+        description="Atlier Jewelry's Return & Refund Policy as code: decisions, customer "
+        "messages, what would qualify and deadlines, for support agents and pipelines.",
+        epilog="example:\n  atlier-policy evaluate examples/return_request_late.json --format text"
+        "\n\n" + _EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"atlier-policy {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    ev = sub.add_parser("evaluate", help="evaluate one case document (JSON) and print the decision")
-    ev.add_argument("file", nargs="?", default="-", help="a case file, or - for standard input")
+    ev = _sub(
+        sub,
+        "evaluate",
+        "evaluate one case document (JSON) and print the decision",
+        "atlier-policy evaluate examples/return_request_late.json --fail-on refused",
+        exit_codes=True,
+    )
+    _add_case(ev)
     ev.add_argument(
         "--format",
         choices=("text", "json"),
         default=None,
         help="text (the default on a terminal) or json (the default in a pipe)",
     )
-    ev.add_argument(
-        "--versions",
-        metavar="TERMS.toml",
-        help="judge under these terms, or under the version in force at the purchase date "
-        "for a file of [[versions]]",
-    )
+    _add_versions(ev)
     ev.add_argument(
         "--policy-date",
         type=_iso_date,
@@ -118,19 +216,59 @@ def _build_parser() -> _Parser:
         "default), reasons (no sentences, messages or trace) or outcome (the outcome, the "
         "codes of the reasons that did not pass, the last days); e.g. --level outcome",
     )
+    _add_pretty(ev)
+    _add_fail_on(ev, "the decision (or an item of it)")
 
-    ba = sub.add_parser(
-        "batch",
-        help="evaluate a JSON Lines file of cases, one decision per line",
-        description="One record per line of FILE, in order, numbered as the file numbers its "
-        "lines (lines end at \\n only): a decision, or an error record for a line that gives "
-        "none; a bad line never stops the run. Blank lines (only spaces, tabs, CRs) get no "
-        "record and are counted in the summary on stderr. A line holds at most "
-        f"{MAX_CASE_BYTES} bytes and gives at most {MAX_RECORD_BYTES} bytes. Ctrl-C stops the "
-        "run with exit status 130, SIGTERM with 143, SIGHUP with 129. Example: "
-        "atlier-policy batch cases.jsonl --level outcome -o decisions.jsonl",
+    me = _sub(
+        sub,
+        "message",
+        "the e-mail to the customer about a case's decision, or the support view (--agent)",
+        "atlier-policy message examples/return_request_late.json --agent",
     )
-    ba.add_argument("file", help="cases, one JSON document per line (- for standard input)")
+    _add_case(me)
+    me.add_argument(
+        "--agent",
+        action="store_true",
+        help="the support view instead: every reason with its clause id and quoted "
+        "sentence, the facts, the notices and the rule trace",
+    )
+    me.add_argument(
+        "--lang",
+        type=_language,
+        default="en",
+        help="the language of the e-mail; only en (English, the default) is available today",
+    )
+    _add_versions(me)
+
+    qu = _sub(
+        sub,
+        "qualify",
+        "what the customer could do, and by when, for a case to be granted",
+        "atlier-policy qualify examples/defect_claim_incomplete.json",
+    )
+    _add_case(qu)
+    qu.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
+    )
+    _add_versions(qu)
+    _add_pretty(qu)
+
+    ba = _sub(
+        sub,
+        "batch",
+        "evaluate a JSON Lines file of cases, one decision per line",
+        "atlier-policy batch cases.jsonl --level outcome -o decisions.jsonl",
+        description="One record per line of CASES, in order, numbered as the file numbers "
+        "its lines (lines end at \\n only): a decision, or an error record for a line that "
+        "gives none; a bad line never stops the run. Blank lines (only spaces, tabs, CRs) "
+        "get no record and are counted in the summary on stderr. A line holds at most "
+        f"{MAX_CASE_BYTES} bytes and gives at most {MAX_RECORD_BYTES} bytes. Records are "
+        "compact JSON, one per line.",
+        exit_codes=True,
+    )
+    ba.add_argument(
+        "file", metavar="CASES", help="cases, one JSON document per line (- for standard input)"
+    )
     ba.add_argument(
         "-o",
         "--output",
@@ -152,25 +290,40 @@ def _build_parser() -> _Parser:
         "sentences, messages or trace) or outcome (the outcome, the codes of the reasons "
         "that did not pass, the last days); docs/json.md has the schema of each",
     )
+    _add_versions(ba, "judge every case")
+    _add_fail_on(ba, "any decision of the file")
 
-    di = sub.add_parser(
-        "diff", help="the same cases under a baseline and a candidate policy: what changes"
+    di = _sub(
+        sub,
+        "diff",
+        "the same cases under a baseline and a candidate policy: what changes",
+        "atlier-policy diff --candidate examples/terms/fourteen-day-window.toml cases.jsonl",
     )
-    di.add_argument("file", help="cases, one JSON document per line (- for standard input)")
+    di.add_argument(
+        "file", metavar="CASES", help="cases, one JSON document per line (- for standard input)"
+    )
     di.add_argument(
         "--candidate", required=True, metavar="TERMS.toml", help="the candidate's terms"
     )
     di.add_argument(
         "--baseline", metavar="TERMS.toml", help="the baseline's terms (default: the text's)"
     )
-    di.add_argument("--format", choices=("text", "json", "jsonl"), default="text")
+    di.add_argument(
+        "--format",
+        choices=("text", "json", "jsonl"),
+        default="text",
+        help="text (default), json (one document) or jsonl (one record per change)",
+    )
     di.add_argument(
         "--limit", type=_count, default=20, help="changes listed in text output (default 20)"
     )
+    _add_pretty(di)
 
-    dl = sub.add_parser(
+    dl = _sub(
+        sub,
         "deadlines",
-        help="the timeline: last days to act, the refund window, or every date of a case",
+        "the timeline: last days to act, the refund window, or every date of a case",
+        "atlier-policy deadlines --delivered 2025-03-03 --approved 2025-03-14",
     )
     dl.add_argument(
         "--delivered", type=_iso_date, metavar="DATE", help="delivery date (store zone)"
@@ -181,17 +334,33 @@ def _build_parser() -> _Parser:
     dl.add_argument(
         "--case", metavar="FILE", help="a case document (- for stdin): its whole timeline"
     )
+    _add_versions(dl, "with --case: judge")
     dl.add_argument(
-        "--versions",
-        metavar="TERMS.toml",
-        help="with --case: judge under these terms, or under the version in force at the "
-        "purchase date for a file of [[versions]] (default: the text's versions)",
+        "--format", choices=("text", "json"), default="text", help="text (default) or json"
     )
+    _add_pretty(dl)
 
-    po = sub.add_parser("policy", help="the clauses with their ids, sections and sentences")
-    po.add_argument("--format", choices=("text", "json"), default="text")
+    po = _sub(
+        sub,
+        "policy",
+        "the terms, and the clauses with their ids, sections and sentences",
+        "atlier-policy policy --format toml > terms.toml",
+    )
+    po.add_argument(
+        "--format",
+        choices=("text", "json", "toml"),
+        default="text",
+        help="text (default), json, or toml: the terms as a terms file that --versions, "
+        "diff --candidate and --baseline read",
+    )
+    _add_pretty(po)
 
-    sc = sub.add_parser("schema", help="print the JSON Schema of case or decision documents")
+    sc = _sub(
+        sub,
+        "schema",
+        "print the JSON Schema of case or decision documents",
+        "atlier-policy schema decision > decision.schema.json",
+    )
     sc.add_argument(
         "which",
         choices=("case", "decision", "decision-reasons", "decision-outcome"),
@@ -200,10 +369,12 @@ def _build_parser() -> _Parser:
     return parser
 
 
-# --- evaluate ---------------------------------------------------------------------------
+# --- evaluate, message, qualify -----------------------------------------------------------
 
 
-def _read_case(path: str) -> Any:
+def _read_case(path: str, name: str = "CASE") -> Any:
+    """The JSON document of a case file (``-``: standard input); ``name`` is the argument
+    that gave the path, as the user typed it, for the error."""
     if path == "-":
         data = sys.stdin.buffer.read(MAX_CASE_BYTES + 1)
     else:
@@ -211,30 +382,189 @@ def _read_case(path: str) -> Any:
             with open(path, "rb") as fh:
                 data = fh.read(MAX_CASE_BYTES + 1)
         except OSError as exc:
-            raise InputError.single("file", "a readable file", f"{path} ({exc.strerror})") from None
+            raise InputError.single(name, "a readable file", f"{path} ({exc.strerror})") from None
     if len(data) > MAX_CASE_BYTES:
-        raise InputError.single("file", f"at most {MAX_CASE_BYTES} bytes per case", "a larger file")
+        raise InputError.single(name, f"at most {MAX_CASE_BYTES} bytes per case", "a larger file")
     if not data.strip():
-        raise InputError.single("file", "a JSON case document", "an empty file")
+        raise InputError.single(name, "a JSON case document", "an empty file")
     return loads(data)
 
 
-def _evaluate(args: argparse.Namespace) -> int:
-    case = case_from_dict(_read_case(args.file))
-    policy = None if args.versions is None else load_policy(args.versions)
-    if args.policy_date is None and policy is None:
+def _load(path: str, option: str) -> Policy | PolicyVersions:
+    """The terms or versions file of ``option``: a file that cannot be read is named by the
+    option the user gave (``--candidate``), not by the library's ``file``."""
+    try:
+        return load_policy(path)
+    except InputError as exc:
+        if exc.context:  # a problem inside the file: it names the file and the key
+            raise
+        named = tuple((option if f == "file" else f, e, g) for f, e, g in exc.problems)
+        raise InputError(named) from None
+
+
+def _versions(args: argparse.Namespace) -> Policy | PolicyVersions | None:
+    return None if args.versions is None else _load(args.versions, "--versions")
+
+
+def _decide(args: argparse.Namespace) -> tuple[Any, Policy | PolicyVersions | None, Any]:
+    """The case of ``args.case``, the policy of ``--versions`` (None: the default) and the
+    decision, under the version in force at ``--policy-date`` where there is one."""
+    case = case_from_dict(_read_case(args.case))
+    policy = _versions(args)
+    on = getattr(args, "policy_date", None)
+    if on is None and policy is None:
         decision = evaluate(case)
     elif isinstance(policy, PolicyVersions | None):
-        decision = (policy or default_versions()).evaluate(case, on=args.policy_date)
-    elif args.policy_date is not None:
-        raise _UsageError("evaluate: --policy-date needs a --versions file of [[versions]]")
+        decision = (policy or default_versions()).evaluate(case, on=on)
+    elif on is not None:
+        raise _UsageError(f"{args.command}: --policy-date needs a --versions file of [[versions]]")
     else:
         decision = policy.evaluate(case)
-    fmt = args.format or ("text" if sys.stdout.isatty() and args.level is None else "json")
+    return case, policy, decision
+
+
+def _json(doc: Any, args: argparse.Namespace) -> str:
+    """Every JSON document of the command: compact, or indented with ``--pretty``."""
+    return dumps(doc, indent=2 if args.pretty else None)
+
+
+def _roles_of(decision: Decision | OrderDecision) -> set[Role]:
+    items = decision.items if isinstance(decision, OrderDecision) else (decision,)
+    return {d.outcome.role for d in items}
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    _case, _policy, decision = _decide(args)
+    json_wanted = args.level is not None or args.pretty
+    fmt = args.format or ("text" if sys.stdout.isatty() and not json_wanted else "json")
     if fmt == "text" and args.level is not None:
         raise _UsageError("evaluate: --level is for JSON output, not --format text")
-    print(str(decision) if fmt == "text" else to_json(decision, level=args.level or Level.FULL))
+    if fmt == "text":
+        print(_decision_text(decision))
+    else:
+        print(_json(decision_to_dict(decision, level=args.level or Level.FULL), args))
+    return 3 if _roles_of(decision) & args.fail_on else 0
+
+
+# How a mark, a payer and a finding read in text output: words, never an enum's value.
+_MARKS = {
+    Finding.PASSED: "✓",
+    Finding.FAILED: "✗",
+    Finding.UNKNOWN: "?",
+    Finding.NOT_APPLICABLE: "-",
+}
+_PAYERS = {
+    ShippingPayer.CUSTOMER: "the customer",
+    ShippingPayer.STORE: "the store",
+    ShippingPayer.CUSTOMER_UNTIL_CONFIRMED: "the customer, until the defect is confirmed "
+    "(then reimbursed)",
+}
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _decision_text(decision: Decision | OrderDecision) -> str:
+    """A decision for people: each reason marked ✓ passed, ✗ failed, ? unknown."""
+    if isinstance(decision, OrderDecision):
+        counts = sorted(decision.counts.items())
+        head = f"order {decision.order_id}: " + ", ".join(f"{n} {_words(k)}" for k, n in counts)
+        return "\n".join([one_line(head), *map(_one_text, decision.items)])
+    return _one_text(decision)
+
+
+def _one_text(d: Decision) -> str:
+    subject = f"order {d.order_id}" + (f", item {d.sku}" if d.sku else "")
+    lines = [f"{_words(d.stage)} ({subject}): {_words(d.outcome.value)}"]
+    lines += [f"  {_MARKS[r.finding]} [§{r.section} {r.clause_id}] {r.message}" for r in d.reasons]
+    if d.missing:
+        lines.append(f"  missing: {', '.join(d.missing)}")
+    ob = d.obligations
+    payer = ob.return_shipping_paid_by
+    refund = ob.refund_earliest and f"{ob.refund_earliest} and {ob.refund_latest}"
+    for label, value in (
+        ("last day to request a return", ob.last_day_to_request_return),
+        ("last day to report a defect", ob.last_day_to_report_defect),
+        ("return shipping paid by", payer and _PAYERS.get(payer, _words(payer))),
+        ("refund amount", ob.refund_amount),
+        ("refund to", ob.refund_to and _words(ob.refund_to)),
+        ("refund processed between", refund),
+    ):
+        if value is not None:
+            lines.append(f"  {label}: {value}")
+    if d.settlement is not None:
+        lines.append(f"  {d.settlement}")
+    lines += [f"  note: {n.message}" for n in ob.notices]
+    lines.append(f"  policy version {d.policy_version}")
+    return "\n".join(map(one_line, lines))
+
+
+def _message(args: argparse.Namespace) -> int:
+    from atlier_policy.messages import DEFAULT_TEMPLATES, agent_view, customer_message
+
+    case, policy, decision = _decide(args)
+    if args.agent:
+        text = agent_view(decision)
+    else:
+        text = customer_message(decision, DEFAULT_TEMPLATES, policy=policy, case=case)
+    sys.stdout.write(text)
     return 0
+
+
+def _qualify(args: argparse.Namespace) -> int:
+    from atlier_policy.qualify import how_to_qualify
+
+    case = case_from_dict(_read_case(args.case))
+    found = how_to_qualify(case, policy=_versions(args))
+    if args.format == "text":
+        print("\n".join(_qualification_text(q) for q in found))
+    else:
+        print(_json({"qualifications": [_qualification(q) for q in found]}, args))
+    return 0
+
+
+def _qualification_text(q: Any) -> str:
+    """As ``qualify.format_qualification`` words it, one line per line whatever the case's
+    strings hold, and the outcomes in words."""
+    subject = f"order {q.order_id}" + (f", item {q.sku}" if q.sku else "")
+    head = f"{subject}: {_words(q.outcome.value)}"
+    lines = list(dict.fromkeys(f"- {s.message}" for s in q.suggestions))
+    lines += [f"- cannot qualify: {b.message}" for b in q.blockers]
+    if not lines:
+        return one_line(f"{head}: nothing to change")
+    if q.outcome_if_changed is not None:
+        lines.append(f"with these changes: {_words(q.outcome_if_changed.value)}")
+    return "\n".join(map(one_line, [f"{head}:", *lines]))
+
+
+def _qualification(q: Any) -> dict[str, Any]:
+    changed = q.outcome_if_changed
+    return {
+        "stage": q.stage,
+        "order_id": q.order_id,
+        "sku": q.sku,
+        "outcome": q.outcome.value,
+        "role": q.outcome.role.value,
+        "suggestions": [
+            {
+                "code": s.code,
+                "clause_id": s.clause_id,
+                "section": s.section,
+                "message": s.message,
+                "deadline": s.deadline and s.deadline.isoformat(),
+                "changes": [
+                    {"path": c.path, "old": _plain(c.old), "new": _plain(c.new)} for c in s.changes
+                ],
+            }
+            for s in q.suggestions
+        ],
+        "blockers": [
+            {"code": b.code, "clause_id": b.clause_id, "section": b.section, "message": b.message}
+            for b in q.blockers
+        ],
+        "outcome_if_changed": changed and changed.value,
+    }
 
 
 # --- JSON Lines: batch and diff ---------------------------------------------------------
@@ -310,32 +640,46 @@ def _error_record(key: str, lineno: int, exc: Exception) -> dict[str, Any]:
     return {key: lineno, "error": one_line(f"internal error: {type(exc).__name__}: {exc}")}
 
 
-_Record = tuple[bytes, tuple[str, ...]]
+# One line's record (UTF-8, without its newline), the outcomes (or error kind) to count,
+# and the roles of its outcomes (for --fail-on).
+_Record = tuple[bytes, tuple[str, ...], tuple[str, ...]]
 
 
-def _decide_line(lineno: int, data: bytes | None, level: Level = Level.FULL) -> _Record:
-    """One JSON Lines record (UTF-8, without its newline) for one input line, at ``level``,
-    and the outcomes (or error kind) to count.
+class _How(typing.NamedTuple):
+    """How each line of a batch is judged: the level of its record, and the policy of
+    ``--versions`` (``None``: the version in force at the purchase date, as ``evaluate``)."""
+
+    level: Level = Level.FULL
+    policy: Policy | PolicyVersions | None = None
+
+
+_FULL = _How()  # the whole document, under the version in force at the purchase date
+
+
+def _decide_line(lineno: int, data: bytes | None, how: _How = _FULL) -> _Record:
+    """One JSON Lines record for one input line, as ``how`` says, the outcomes (or error
+    kind) to count and the roles of those outcomes.
 
     Never raises (but for KeyboardInterrupt and the like): a line that gives no decision
     gives an error record, and the run goes on.
     """
     try:
-        result = evaluate(_case_of(data))
-        record = dumps_bytes({"line": lineno, **decision_to_dict(result, level=level)})
+        case = _case_of(data)
+        result = evaluate(case) if how.policy is None else how.policy.evaluate(case)
+        record = dumps_bytes({"line": lineno, **decision_to_dict(result, level=how.level)})
         if len(record) > MAX_RECORD_BYTES:
             raise InputError.single(
                 "line", f"a case whose decision is at most {MAX_RECORD_BYTES} bytes", "a larger one"
             )
     except Exception as exc:
         kind = "error" if isinstance(exc, AtlierPolicyError) else "internal error"
-        return dumps_bytes(_error_record("line", lineno, exc)), (kind,)
+        return dumps_bytes(_error_record("line", lineno, exc)), (kind,), ()
     items = result.items if isinstance(result, OrderDecision) else (result,)
-    return record, tuple(d.outcome.value for d in items)
+    return record, tuple(d.outcome.value for d in items), tuple(d.outcome.role.value for d in items)
 
 
-def _work(chunk: list[tuple[int, bytes | None]], level: Level) -> list[_Record]:
-    return [_decide_line(n, data, level) for n, data in chunk]
+def _work(chunk: list[tuple[int, bytes | None]], how: _How) -> list[_Record]:
+    return [_decide_line(n, data, how) for n, data in chunk]
 
 
 class _Stopped(BaseException):
@@ -378,7 +722,7 @@ def _stopping() -> Iterator[None]:
 
 
 def _results(
-    chunks: Iterator[list[tuple[int, bytes | None]]], jobs: int, level: Level
+    chunks: Iterator[list[tuple[int, bytes | None]]], jobs: int, how: _How
 ) -> Iterator[list[_Record]]:
     """The records of each chunk, in order: here, or in ``jobs`` worker processes.
 
@@ -389,9 +733,9 @@ def _results(
     reaches only this process, which stops them when it leaves, whatever they are doing.
     """
     if jobs == 1:
-        yield from (_work(chunk, level) for chunk in chunks)
+        yield from (_work(chunk, how) for chunk in chunks)
         return
-    workers = _start_workers(jobs, level)
+    workers = _start_workers(jobs, how)
     finished = False
     try:
         idle = deque(conn for _, conn in workers)
@@ -417,7 +761,7 @@ def _results(
             conn.close()
 
 
-def _start_workers(jobs: int, level: Level) -> list[tuple[Any, Any]]:
+def _start_workers(jobs: int, how: _How) -> list[tuple[Any, Any]]:
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
@@ -427,7 +771,7 @@ def _start_workers(jobs: int, level: Level) -> list[tuple[Any, Any]]:
     try:
         for _ in range(jobs):
             ours, theirs = context.Pipe()
-            process = context.Process(target=_worker, args=(theirs, level))
+            process = context.Process(target=_worker, args=(theirs, how))
             process.start()
             theirs.close()
             workers.append((process, ours))
@@ -437,12 +781,12 @@ def _start_workers(jobs: int, level: Level) -> list[tuple[Any, Any]]:
     return workers
 
 
-def _worker(conn: Any, level: Level = Level.FULL) -> None:
+def _worker(conn: Any, how: _How = _FULL) -> None:
     """A worker process of ``batch --jobs``: chunks in, their records out, until None.
     If this process's parent is gone (its end of the pipe closed), it returns quietly."""
     try:
         while (chunk := conn.recv()) is not None:
-            conn.send(_work(chunk, level))
+            conn.send(_work(chunk, how))
     except (EOFError, BrokenPipeError):
         pass
 
@@ -456,7 +800,9 @@ def _receive(conn: Any) -> list[_Record]:
 
 def _batch(args: argparse.Namespace) -> int:
     counts: Counter[str] = Counter()
+    roles: set[str] = set()
     cases = 0
+    how = _How(Level(args.level), _versions(args))
     progress = sys.stderr.isatty()
     with contextlib.ExitStack() as stack:
         # Only files we opened are closed; stdin and stdout stay open.
@@ -467,11 +813,11 @@ def _batch(args: argparse.Namespace) -> int:
             else stack.enter_context(_output(args.output, source))
         )
         lines = _Lines(source)
-        level = Level(args.level)
-        for results in _results(_chunks(lines), args.jobs, level):
-            for record, kinds in results:
+        for results in _results(_chunks(lines), args.jobs, how):
+            for record, kinds, played in results:
                 sink.write(record + b"\n")
                 counts.update(kinds)
+                roles.update(played)
             cases += len(results)
             if progress:
                 print(f"\r{cases} cases", end="", file=sys.stderr, flush=True)
@@ -480,7 +826,9 @@ def _batch(args: argparse.Namespace) -> int:
     summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
     blank = f"{lines.blank} blank line" + ("" if lines.blank == 1 else "s")
     print(f"atlier-policy batch: {cases} cases: {summary or 'none'}; {blank}", file=sys.stderr)
-    return 1 if counts["internal error"] else 0
+    if counts["internal error"]:
+        return 1
+    return 3 if roles & {role.value for role in args.fail_on} else 0
 
 
 def _source(path: str, stack: contextlib.ExitStack) -> BinaryIO:
@@ -490,7 +838,7 @@ def _source(path: str, stack: contextlib.ExitStack) -> BinaryIO:
     try:
         return stack.enter_context(open(path, "rb"))
     except OSError as exc:
-        raise InputError.single("file", "a readable file", f"{path} ({exc.strerror})") from None
+        raise InputError.single("CASES", "a readable file", f"{path} ({exc.strerror})") from None
 
 
 class _WriteError(Exception):
@@ -499,7 +847,7 @@ class _WriteError(Exception):
 
 def _unwritable(path: str, exc: OSError) -> InputError:
     """The error for an output path the system refuses (its reason in the message)."""
-    return InputError.single("output", "a writable path", f"{path} ({exc.strerror})")
+    return InputError.single("--output", "a writable path", f"{path} ({exc.strerror})")
 
 
 @contextlib.contextmanager
@@ -520,9 +868,9 @@ def _output(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
     except OSError as exc:  # a loop of links, a file used as a folder, a denied search
         raise _unwritable(path, exc) from None
     if target is not None and stat.S_ISDIR(target.st_mode):
-        raise InputError.single("output", "a file path, not a folder", path)
+        raise InputError.single("--output", "a file path, not a folder", path)
     if target is not None and not stat.S_ISCHR(target.st_mode) and _same_file(target, source):
-        raise InputError.single("output", "a file other than the input", path)
+        raise InputError.single("--output", "a file other than the input", path)
     if target is None or stat.S_ISREG(target.st_mode):
         with _replacing(path, real, target) as fh:
             yield fh
@@ -596,8 +944,8 @@ def _compare_line(
 
 
 def _diff(args: argparse.Namespace) -> int:
-    candidate = load_policy(args.candidate)
-    baseline = default_evaluator() if args.baseline is None else load_policy(args.baseline)
+    candidate = _load(args.candidate, "--candidate")
+    baseline = default_evaluator() if args.baseline is None else _load(args.baseline, "--baseline")
     names = [
         f"{where} ({_describe(policy)})"
         for where, policy in ((args.baseline or "the text", baseline), (args.candidate, candidate))
@@ -636,7 +984,7 @@ def _diff(args: argparse.Namespace) -> int:
         blank_lines=lines.blank,
     )
     if args.format == "json":
-        print(dumps(comparison.to_dict(), indent=2))
+        print(_json(comparison.to_dict(), args))
     elif args.format == "text":
         print(comparison.summary(limit=args.limit))
     else:
@@ -655,7 +1003,6 @@ def _describe(policy: Any) -> str:
 
 
 def _deadlines(args: argparse.Namespace) -> int:
-    from atlier_policy.policy import Policy
     from atlier_policy.timelines import format_timeline, timeline, timeline_of_dates
 
     if args.delivered is None and args.approved is None and args.case is None:
@@ -670,9 +1017,9 @@ def _deadlines(args: argparse.Namespace) -> int:
         policy = (
             PolicyVersions.of(Policy(terms))
             if args.versions is None
-            else load_policy(args.versions)
+            else _load(args.versions, "--versions")
         )
-        case = case_from_dict(_read_case(args.case))
+        case = case_from_dict(_read_case(args.case, "--case"))
         decision = policy.evaluate(case)
         entries = timeline(case, decision, policy=policy)
         # The calendar and the version are those the decision was made under.
@@ -682,38 +1029,88 @@ def _deadlines(args: argparse.Namespace) -> int:
         raise _UsageError("deadlines: --versions needs --case FILE")
     else:
         entries = timeline_of_dates(terms, delivered=args.delivered, approved=args.approved)
-    print(format_timeline(entries))
     where = terms.calendar_country + (f"-{terms.calendar_subdiv}" if terms.calendar_subdiv else "")
+    if args.format == "json":
+        doc = {
+            "calendar": where,
+            "policy_version": version,
+            "dates": [
+                {
+                    "date": e.date.isoformat(),
+                    "key": e.key,
+                    "label": e.label,
+                    "kind": e.kind.value,
+                    "section": e.section,
+                    "applies": e.applies,
+                }
+                for e in entries
+            ],
+        }
+        print(_json(doc, args))
+        return 0
+    print(format_timeline(entries))
     print(one_line(f"calendar: {where}, policy version {version}"))
     return 0
 
 
 def _policy(args: argparse.Namespace) -> int:
     policy = default_policy()
-    terms = {k: _plain(v) for k, v in policy.terms.to_mapping().items()}
+    raw = policy.terms.to_mapping()
+    terms = {k: _plain(v) for k, v in raw.items()}
     clauses = [
         {"id": c.id, "section": c.section, "code": c.code, "sentence": c.sentence}
         for c in policy.clauses()
     ]
     if args.format == "json":
-        print(dumps({"version": policy.version, "terms": terms, "clauses": clauses}, indent=2))
+        print(_json({"version": policy.version, "terms": terms, "clauses": clauses}, args))
         return 0
-    print(f"Atlier Jewelry Return & Refund Policy, version {policy.version}")
+    title = f"Atlier Jewelry Return & Refund Policy, version {policy.version}"
+    if args.format == "toml":
+        print(f"# {title}: its terms, as a terms file (--versions, diff --candidate)")
+        print("\n".join(f"{k} = {_toml(v)}" for k, v in raw.items() if v is not None))
+        return 0
+    print(title)
     print("terms:")
-    for key, value in terms.items():
-        print(f"  {key} = {value}")
+    for key, value in raw.items():
+        print(f"  {key} = {'(not set)' if value is None else _toml(value)}")
     print("clauses:")
     for c in clauses:
         print(f"  §{c['section']} {c['id']}: {c['sentence']}")
     return 0
 
 
+def _toml(value: object) -> str:
+    """A term's value as a terms file writes it: a boolean, an integer, a date (a TOML
+    local date), a set as a sorted array, anything else a string, escaped as TOML's basic
+    strings are."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | date):
+        return str(value)
+    if isinstance(value, frozenset):
+        return "[" + ", ".join(sorted(map(_toml, value))) + "]"
+    return '"' + "".join(_TOML_ESCAPES.get(c, c) for c in str(value)) + '"'
+
+
+# A control character or DEL as \uXXXX, a quote and a backslash escaped.
+_TOML_ESCAPES = {
+    **{chr(c): f"\\u{c:04X}" for c in (*range(0x20), 0x7F)},
+    '"': '\\"',
+    "\\": "\\\\",
+}
+
+
 def _plain(value: object) -> object:
+    """A value of the terms or of a fact, as JSON has it."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if value is None or isinstance(value, bool | int | str):
+        return value
     if isinstance(value, frozenset):
         return sorted(str(v) for v in value)
     if isinstance(value, date):
         return value.isoformat()
-    return value
+    return str(value)
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -728,6 +1125,8 @@ def _schema(args: argparse.Namespace) -> int:
 
 _COMMANDS = {
     "evaluate": _evaluate,
+    "message": _message,
+    "qualify": _qualify,
     "batch": _batch,
     "diff": _diff,
     "deadlines": _deadlines,
