@@ -97,6 +97,17 @@ def test_message_refuses_another_language(capsys: pytest.CaptureFixture[str]) ->
     )
 
 
+def test_message_writes_dates_as_the_locale_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """`message --locale fr_FR`: the same e-mail, its dates as a French reader writes them."""
+    assert main(["message", LATE, "--locale", "fr_FR"]) == 0
+    out = capsys.readouterr().out
+    assert "3 mars 2025" in out
+    assert "10 mars 2025" in out
+    assert "2025-03-10" not in out
+    assert main(["message", LATE, "--locale", "xx_NOWHERE"]) == 2
+    assert "locale" in _one_error(capsys)
+
+
 # --- qualify ------------------------------------------------------------------------------
 
 

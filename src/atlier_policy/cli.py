@@ -238,6 +238,11 @@ def _build_parser() -> _Parser:
         default="en",
         help="the language of the e-mail; only en (English, the default) is available today",
     )
+    me.add_argument(
+        "--locale",
+        help="write the dates and amounts as this locale does, e.g. fr_FR (needs the i18n "
+        "extra: pip install 'atlier-policy[i18n]'); the default writes 2025-03-10, 240.00 USD",
+    )
     _add_versions(me)
 
     qu = _sub(
@@ -507,7 +512,9 @@ def _message(args: argparse.Namespace) -> int:
     if args.agent:
         text = agent_view(decision)
     else:
-        text = customer_message(decision, DEFAULT_TEMPLATES, policy=policy, case=case)
+        text = customer_message(
+            decision, DEFAULT_TEMPLATES, policy=policy, case=case, locale=args.locale
+        )
     sys.stdout.write(text)
     return 0
 
