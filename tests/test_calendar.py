@@ -717,3 +717,25 @@ def test_equal_calendars_hash_equal() -> None:
     assert BusinessCalendar("US") != BusinessCalendar(
         "US", extra_closed=frozenset({date(2025, 1, 2)})
     )
+
+
+def test_a_calendars_snapshot_is_a_frozen_value() -> None:
+    """The business days of some years, as the calendar holds them: equal when built
+    from the same days, unhashable (arrays), frozen, and pickled as an equal value."""
+    from array import array
+    from dataclasses import FrozenInstanceError
+
+    from atlier_policy.calendar import _Snapshot
+
+    days = array("l", [date(2025, 1, 2).toordinal(), date(2025, 1, 3).toordinal()])
+    one, two = _Snapshot.build(2025, 2025, days), _Snapshot.build(2025, 2025, array("l", days))
+    assert one == two
+    assert one != _Snapshot.build(2025, 2026, days)
+    assert (one == "a snapshot") is False
+    with pytest.raises(TypeError):
+        hash(one)
+    with pytest.raises(FrozenInstanceError, match="cannot assign to field 'base'"):
+        one.base = 0  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError, match="cannot delete field 'base'"):
+        del one.base  # type: ignore[misc]
+    assert pickle.loads(pickle.dumps(one)) == one

@@ -35,6 +35,7 @@ from atlier_policy.rules import (
     Clause,
     Context,
     Evaluation,
+    Explanation,
     Finding,
     Focus,
     Not,
@@ -889,6 +890,17 @@ def test_an_explanation_of_results_computed_once_is_shared_whole() -> None:
     assert first[0] == (yes.shared,)
     assert patterns.explain(rule.evaluate(ctx({}))) is first
     assert len(patterns) == 1
+    open_ = Check.unknown("not known", "x").for_clause("s.open", "9", "Open.", "open_code")
+    unknown = Clause("s.open", "9", "Open.", "open_code", lambda ctx: open_)
+    ev = (clause & unknown).evaluate(ctx({}))
+    assert patterns.explain(ev) == explain(ev)
+    assert patterns.explain(ev)[2] == ("x",)
+
+
+def test_an_explanation_without_patterns_is_derived_afresh() -> None:
+    ev = (A & ~B).evaluate(ctx(assign(a=P, b=U)))
+    made = Explanation(ev)
+    assert (made.reasons, made.trace, made.missing) == explain(ev)
 
 
 @given(any_rules, any_rules, st.lists(cases, min_size=1, max_size=4))
