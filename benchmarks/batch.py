@@ -324,7 +324,7 @@ def run(
         got = res["by_level"].get(level)
         goals.append(
             {
-                "goal": f"--jobs 1 --output {level}: >= {target:,} cases/s (CPU time)",
+                "goal": f"--jobs 1 --level {level}: >= {target:,} cases/s (CPU time)",
                 "value": got["cases_per_s_cpu"] if got else None,
                 "target": target,
                 "met": got["cases_per_s_cpu"] >= target if got else None,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import time
@@ -177,10 +178,10 @@ def goal_rows(res: dict[str, Any], cmd: dict[str, str]) -> list[dict[str, Any]]:
     # 3. batch
     ba = res["batch"]
     for g in ba["goals"][:2]:
-        level = g["goal"].split("--output ")[1].split(":")[0]
+        level = re.split(r"--(?:output|level) ", g["goal"])[1].split(":")[0]
         got = ba["by_level"].get(level)
         row(
-            f"`batch --jobs 1 --output {level}` cases/s",
+            f"`batch --jobs 1 --level {level}` cases/s",
             f"≥ {g['target']:,}",
             f"{got['cases_per_s_cpu']:,.0f} per CPU second ({got['cases_per_s_wall']:,.0f} wall)"
             if got

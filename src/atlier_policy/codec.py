@@ -872,7 +872,9 @@ def dumps(doc: Mapping[str, Any], *, indent: int | None = None) -> str:
     the same bytes as the standard library's: a document orjson refuses (a lone
     surrogate, an integer past 64 bits, a key that is not a string, deep nesting) is
     written by the standard library. The promise holds for JSON's types without floats
-    (no document of the package holds one; the two write some floats differently).
+    (no document of the package holds one; the two write some floats differently); a
+    plain ``Enum`` member or a ``UUID``, which no document of the package holds either,
+    is written by orjson where the standard library raises ``TypeError``.
 
     >>> print(dumps({"order_id": "A\\u2028", "n": [1]}, indent=1))
     {
