@@ -165,9 +165,10 @@ class Comparison:
     evaluated (the CLI keeps going past bad lines; :func:`compare` raises instead).
 
     ``unchanged`` counts, by ``(stage, outcome)``, the item decisions that differ in
-    nothing and are left out of ``decisions``: ``atlier-policy diff`` keeps only the pairs
-    that differ, so that its memory follows the changes, not the file (:func:`compare`
-    keeps every pair). ``blank_lines`` is the number of blank lines of the file the cases
+    nothing and are left out of ``decisions`` (:func:`compare` keeps every pair; a caller
+    that streams may count the others). ``atlier-policy diff`` builds no ``Comparison``:
+    it streams its cases through a :class:`ComparisonSummary`, which also formats
+    :meth:`summary`. ``blank_lines`` is the number of blank lines of the file the cases
     were read from (``None``: not read from a file).
     """
 
