@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
 import re
 import subprocess
 import sys
+import tracemalloc
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from atlier_policy import cli
 from atlier_policy.cli import MAX_CASE_BYTES, main
 
 
@@ -399,27 +400,101 @@ def test_diff_text_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert out[-1].startswith("  error in case 3: JSON: `(document)` must be valid JSON")
 
 
-def test_diff_keeps_only_the_pairs_that_differ(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def _what_if_cases(n: int, *, mixed: bool) -> str:
+    """``n`` lines of the ring of `examples/return_request_eligible.json` asked back 8 to 14
+    days after delivery (each decision changes under a 14-day window); ``mixed`` asks 1 to
+    14 days after and mixes in the other examples, bad lines and blank lines."""
+    doc = json.loads((EXAMPLE_DIR / "return_request_eligible.json").read_text())
+    delivered = datetime.fromisoformat(doc["items"][0]["item"]["delivered_at"])
+    examples = [json.dumps(json.loads(f.read_text())) for f in sorted(EXAMPLE_DIR.glob("*.json"))]
+    lines = []
+    for i in range(n):
+        if mixed and i % 50 == 7:
+            lines.append("not json")
+        elif mixed and i % 60 == 3:
+            lines.append("")
+        elif mixed and i % 3 == 1:
+            lines.append(examples[i % len(examples)])
+        else:
+            day = 1 + i % 14 if mixed else 8 + i % 7
+            late = {
+                "order_id": f"DAY-{i:05}",
+                "requested_at": (delivered + timedelta(day)).isoformat(),
+            }
+            lines.append(json.dumps(doc | late))
+    return "".join(line + "\n" for line in lines)
+
+
+# sha256 of the output of `diff` at 1bf1146, before it streamed its summary, for the
+# 400 lines of _what_if_cases(400, mixed=True): the streaming summary writes the same bytes.
+_DIFF_BEFORE_STREAMING = {
+    (): "db67d588cf41771ec2a9aff847013d8ecef4b3363efedfbb88c0a29ab5d98bee",
+    ("--limit", "3"): "e1f6365e3fba4ca5d2e2699940afa26381451353e8e243a156e95c4178dcac4b",
+    ("--limit", "0"): "8bafbbcc8c60b611e37d530ea1eb44b0ab2e32254d36d344892da642547af6a9",
+    ("--format", "json"): "2210c258876d300d4619c0401946a6490c89417e844d8c6e51926fead6734a55",
+    (
+        "--format",
+        "json",
+        "--pretty",
+    ): "df9441892328df801194b1b19580489f922425443ebedf0a36e7fc1de8e94e2a",
+    ("--format", "jsonl"): "837d16315058e44ea61f5361759da7df1c1dbc777c3acf375674781cc9ea45ec",
+}
+
+
+@pytest.mark.parametrize("options", list(_DIFF_BEFORE_STREAMING))
+def test_diff_writes_what_it_wrote_before_it_streamed(
+    options: tuple[str, ...],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """`diff` holds the pairs that differ and counts the others, whatever the file's size
-    (it used to hold every pair of the file until the end)."""
-    built: list[Any] = []
-    real = cli.Comparison
+    """`diff` keeps counts and the first --limit changes, and writes the lists of
+    `--format json` and the errors from temporary files: its text, JSON (compact and
+    indented) and JSONL are byte for byte those of the implementation that held every
+    change, on 400 lines with changes, obligation changes, errors and blank lines."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(_what_if_cases(400, mixed=True), encoding="utf-8")
+    assert hashlib.sha256(src.read_bytes()).hexdigest() == (
+        "4d7237abd24e1546b4257597dae76039893d6215d0416ae28b2cfb67d9be0a73"
+    )
+    monkeypatch.chdir(EXAMPLE_DIR.parent)  # the candidate's name, as given, is in the output
+    argv = ["diff", "--candidate", "examples/terms/fourteen-day-window.toml", str(src)]
+    assert main([*argv, *options]) == 0
+    out = capsys.readouterr().out
+    assert hashlib.sha256(out.encode()).hexdigest() == _DIFF_BEFORE_STREAMING[options]
 
-    def keep(**fields: Any) -> Any:
-        built.append(real(**fields))
-        return built[-1]
 
-    monkeypatch.setattr(cli, "Comparison", keep)
-    src = _jsonl(tmp_path, [json.dumps(json.loads(EXAMPLE))] + [PARCEL] * 50)
-    assert main(["diff", "--candidate", FOURTEEN, str(src)]) == 0
-    (comparison,) = built
-    assert [d.stage for d in comparison.decisions] == ["return_request"]
-    assert [(s, o.value, n) for s, o, n in comparison.unchanged] == [
-        ("lost_parcel", "no_refund_parcel_lost", 50)
-    ]
-    assert "51 cases, 51 decisions:" in capsys.readouterr().out
+def test_diff_memory_does_not_follow_the_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """20,000 cases that all change take about the memory of 2,000 (it grew with the
+    changes: every changed pair and every error was held until the end). `--format json`
+    lists every change, from a temporary file; the text summary (1,000 against 100, to
+    keep the test short) lists the first 20."""
+    peaks = {}
+    monkeypatch.setattr("sys.stdout", open(os.devnull, "w"))  # noqa: SIM115 - closed below
+    try:
+        for n, fmt in (
+            (10, "json"),
+            (2_000, "json"),
+            (20_000, "json"),
+            (100, "text"),
+            (1_000, "text"),
+        ):
+            src = tmp_path / f"{n}.jsonl"
+            if not src.exists():
+                src.write_text(_what_if_cases(n, mixed=False), encoding="utf-8")
+            argv = ["diff", "--candidate", FOURTEEN, str(src), "--format", fmt]
+            tracemalloc.start()  # (10 lines first: the caches filled once are not counted)
+            try:
+                assert main(argv) == 0
+                peaks[(n, fmt)] = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+    finally:
+        sys.stdout.close()
+    assert peaks[(20_000, "json")] < 2 * peaks[(2_000, "json")], peaks
+    assert peaks[(1_000, "text")] < 2 * peaks[(100, "text")], peaks
 
 
 def test_diff_json_and_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

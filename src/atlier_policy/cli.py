@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import enum
+import json
 import os
 import signal
 import stat
@@ -39,7 +40,7 @@ from atlier_policy.codec import (
     dumps_bytes,
     loads,
 )
-from atlier_policy.decision import Decision, OrderDecision, Outcome, Role, ShippingPayer
+from atlier_policy.decision import Decision, OrderDecision, Role, ShippingPayer
 from atlier_policy.errors import AtlierPolicyError, InputError
 from atlier_policy.limits import MAX_CASE_BYTES, MAX_PROBLEMS_RECORDED, MAX_RECORD_BYTES
 from atlier_policy.policy import Policy, default_policy
@@ -48,7 +49,7 @@ from atlier_policy.strings import iso_date, one_line
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.termsfile import load_policy
 from atlier_policy.versions import PolicyVersions, default_evaluator, default_versions, policy_named
-from atlier_policy.whatif import Comparison, DecisionChange, compare_case
+from atlier_policy.whatif import ComparisonSummary, DecisionChange, compare_case
 
 __all__ = ["MAX_CASE_BYTES", "main"]
 
@@ -957,47 +958,86 @@ def _diff(args: argparse.Namespace) -> int:
         f"{where} ({_describe(policy)})"
         for where, policy in ((args.baseline or "the text", baseline), (args.candidate, candidate))
     ]
-    # Only the pairs that differ are kept; the others are counted (memory follows the
-    # changes, not the file).
-    kept: list[DecisionChange] = []
-    unchanged: Counter[tuple[str, Outcome]] = Counter()
-    errors: list[tuple[int, str]] = []
-    cases = 0
+    # Memory is independent of the file: the summary keeps counts and the first --limit
+    # changes; what the output lists in full (the errors of the text summary; the changes
+    # and errors of --format json) goes to temporary files, one compact record a line.
+    summary = ComparisonSummary(*names, limit=args.limit)
     with contextlib.ExitStack() as stack:
+        spill: dict[str, typing.TextIO] = {
+            key: stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
+            for key in ("changes", "obligation_changes", "errors")
+        }
         lines = _Lines(_source(args.file, stack))
         for lineno, data in lines:
-            cases += 1
+            summary.cases += 1
             result = _compare_line(lineno, data, baseline, candidate)
             if isinstance(result, Exception):
                 record = _error_record("case", lineno, result)
-                errors.append((lineno, record["error"]))
+                summary.add_error(lineno, record["error"])
                 if args.format == "jsonl":
                     print(dumps(record))
+                else:
+                    print(dumps({"case": lineno, "error": record["error"]}), file=spill["errors"])
                 continue
             for change in result:
+                summary.add(change)
                 if args.format == "jsonl":
                     print(dumps(change.to_record()))
-                if change.differs:
-                    kept.append(change)
-                else:
-                    unchanged[(change.stage, change.baseline)] += 1
-    comparison = Comparison(
-        baseline=names[0],
-        candidate=names[1],
-        cases=cases,
-        decisions=tuple(kept),
-        errors=tuple(errors),
-        unchanged=tuple((stage, outcome, n) for (stage, outcome), n in unchanged.items()),
-        blank_lines=lines.blank,
-    )
-    if args.format == "json":
-        print(_json(comparison.to_dict(), args))
-    elif args.format == "text":
-        print(comparison.summary(limit=args.limit))
-    else:
-        headline = comparison.summary().split("\n")[1]
-        print(f"atlier-policy diff: {headline}", file=sys.stderr)
+                elif args.format == "json" and change.differs:
+                    key = "changes" if change.changed else "obligation_changes"
+                    print(dumps(change.to_record()), file=spill[key])
+        summary.blank_lines = lines.blank
+        if args.format == "json":
+            _write_json_comparison(summary.head(), spill, args)
+        elif args.format == "text":
+            for line in summary.lines():
+                print(line)
+            for line in summary.error_lines(_spilled_errors(spill["errors"])):
+                print(line)
+        else:
+            headline = list(summary.lines())[1]
+            print(f"atlier-policy diff: {headline}", file=sys.stderr)
     return 0
+
+
+def _spilled(fh: typing.TextIO) -> Iterator[str]:
+    """The records written to a temporary file, one a line (without the newline)."""
+    fh.seek(0)
+    for line in fh:
+        yield line[:-1]
+
+
+def _spilled_errors(fh: typing.TextIO) -> Iterator[tuple[int, str]]:
+    for line in _spilled(fh):
+        record = json.loads(line)
+        yield record["case"], record["error"]
+
+
+def _write_json_comparison(
+    head: dict[str, Any], spill: dict[str, typing.TextIO], args: argparse.Namespace
+) -> None:
+    """``_json(comparison.to_dict(), args)``, written piece by piece: the head's JSON with
+    a marker for each list, the lists copied record by record from their files."""
+    markers = {key: f"\0{key}" for key in spill}  # NUL: in no name of a file
+    text = _json(head | markers, args)
+    for key, fh in spill.items():
+        before, text = text.split(dumps({"": markers[key]})[4:-1], 1)
+        sys.stdout.write(before)
+        _write_json_array(_spilled(fh), pretty=args.pretty)
+    sys.stdout.write(text + "\n")
+
+
+def _write_json_array(records: Iterator[str], *, pretty: bool) -> None:
+    """The array of the compact JSON ``records``, as ``dumps`` writes it at depth 1."""
+    first = True
+    for record in records:
+        if pretty:
+            item = dumps(json.loads(record), indent=2).replace("\n", "\n    ")
+            sys.stdout.write(("[\n    " if first else ",\n    ") + item)
+        else:
+            sys.stdout.write(("[" if first else ",") + record)
+        first = False
+    sys.stdout.write("[]" if first else ("\n  ]" if pretty else "]"))
 
 
 def _describe(policy: Any) -> str:

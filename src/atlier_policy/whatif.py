@@ -24,7 +24,7 @@ Evaluation is pure; reading files is the CLI's job (``atlier-policy diff``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
@@ -38,7 +38,15 @@ from atlier_policy.versions import PolicyVersions, _typed
 
 _CTX = "compare"
 
-__all__ = ["Comparison", "DecisionChange", "Evaluator", "Group", "compare", "compare_case"]
+__all__ = [
+    "Comparison",
+    "ComparisonSummary",
+    "DecisionChange",
+    "Evaluator",
+    "Group",
+    "compare",
+    "compare_case",
+]
 
 
 class Evaluator(Protocol):
@@ -157,9 +165,10 @@ class Comparison:
     evaluated (the CLI keeps going past bad lines; :func:`compare` raises instead).
 
     ``unchanged`` counts, by ``(stage, outcome)``, the item decisions that differ in
-    nothing and are left out of ``decisions``: ``atlier-policy diff`` keeps only the pairs
-    that differ, so that its memory follows the changes, not the file (:func:`compare`
-    keeps every pair). ``blank_lines`` is the number of blank lines of the file the cases
+    nothing and are left out of ``decisions`` (:func:`compare` keeps every pair; a caller
+    that streams may count the others). ``atlier-policy diff`` builds no ``Comparison``:
+    it streams its cases through a :class:`ComparisonSummary`, which also formats
+    :meth:`summary`. ``blank_lines`` is the number of blank lines of the file the cases
     were read from (``None``: not read from a file).
     """
 
@@ -191,25 +200,25 @@ class Comparison:
     @property
     def transitions(self) -> dict[tuple[str, Outcome, Outcome], int]:
         """How many item decisions go from each outcome to each, unchanged ones included."""
-        counts = Counter((d.stage, d.baseline, d.candidate) for d in self.decisions)
-        for stage, outcome, n in self.unchanged:
-            counts[(stage, outcome, outcome)] += n
-        return dict(counts)
+        return self._summary(0).transitions
 
     @property
     def groups(self) -> tuple[Group, ...]:
         """Changed decisions counted by (stage, from, to, reason code), most frequent first."""
-        counts: Counter[tuple[str, Outcome, Outcome, str, str]] = Counter()
-        for d in self.changes:
-            keys = [(c, "added") for c in d.reasons_added]
-            keys += [(c, "removed") for c in d.reasons_removed]
-            for code, effect in keys or [("", "none")]:
-                counts[(d.stage, d.baseline, d.candidate, code, effect)] += 1
-        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], *map(str, kv[0])))
-        return tuple(
-            Group(stage=s, baseline=b, candidate=c, code=code, effect=e, count=n)
-            for (s, b, c, code, e), n in ordered
-        )
+        return self._summary(0).groups
+
+    def _summary(self, limit: int) -> ComparisonSummary:
+        """The running summary of ``decisions``, ``unchanged`` and ``errors``, as
+        ``atlier-policy diff`` builds it while it reads (``limit`` changes kept per list)."""
+        summary = ComparisonSummary(self.baseline, self.candidate, limit=limit)
+        summary.cases, summary.blank_lines = self.cases, self.blank_lines
+        for d in self.decisions:
+            summary.add(d)
+        for stage, outcome, n in self.unchanged:
+            summary.add_unchanged(stage, outcome, n)
+        for case, message in self.errors:
+            summary.add_error(case, message)
+        return summary
 
     def to_records(self) -> list[dict[str, Any]]:
         """One flat row per item decision of ``decisions``, changed or not, for a DataFrame."""
@@ -217,21 +226,7 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """The whole comparison as a JSON-ready document."""
-        return {
-            "baseline": self.baseline,
-            "candidate": self.candidate,
-            "cases": self.cases,
-            "blank_lines": self.blank_lines,
-            "decisions": self.total,
-            "changed": len(self.changes),
-            "outcome_changed": sum(d.outcome_changed for d in self.decisions),
-            "obligations_only": len(self.obligation_changes),
-            "transitions": [
-                {"stage": s, "baseline_outcome": b.value, "candidate_outcome": c.value}
-                | {"count": n}
-                for (s, b, c), n in sorted(self.transitions.items())
-            ],
-            "groups": [g.to_record() for g in self.groups],
+        return self._summary(0).head() | {
             "changes": [d.to_record() for d in self.changes],
             "obligation_changes": [d.to_record() for d in self.obligation_changes],
             "errors": [{"case": n, "error": message} for n, message in self.errors],
@@ -242,49 +237,12 @@ class Comparison:
         """The summary's counts of item decisions: ``outcome_changed``, ``reasons_only``
         (same outcome, other reason codes), ``obligations_only`` and ``unchanged`` add up
         to ``decisions``; ``cases`` and ``errors`` count cases."""
-        changed, duties = len(self.changes), len(self.obligation_changes)
-        moved = sum(d.outcome_changed for d in self.decisions)
-        return {
-            "cases": self.cases,
-            "decisions": self.total,
-            "outcome_changed": moved,
-            "reasons_only": changed - moved,
-            "obligations_only": duties,
-            "unchanged": self.total - changed - duties,
-            "errors": len(self.errors),
-        }
+        return self._summary(0).counts
 
     def summary(self, limit: int = 20) -> str:
         """A readable summary: counts, groups by reason code, the first ``limit`` changes."""
-        changes, duties, n = self.changes, self.obligation_changes, self.counts
-        lines = [
-            f"what-if: {self.baseline} -> {self.candidate}",
-            f"{_n(self.cases, 'case')}, {_n(self.total, 'decision')}: "
-            f"{n['outcome_changed']} change outcome, {n['reasons_only']} change reasons only, "
-            f"{n['obligations_only']} change obligations only, "
-            f"{n['unchanged']} unchanged"
-            + (f"; {_n(len(self.errors), 'case')} with errors" if self.errors else "")
-            + ("" if self.blank_lines is None else f"; {_n(self.blank_lines, 'blank line')}"),
-        ]
-        if changes:
-            lines.append("by outcome and reason code:")
-        for g in self.groups:
-            sign = {"added": "+", "removed": "-"}.get(g.effect, "")
-            code = f"{sign}{g.code}" if g.code else "(same reason codes)"
-            lines.append(
-                f"  {g.count:>6}  {_words(g.stage)}: {_words(g.baseline)} -> "
-                f"{_words(g.candidate)}  {code}"
-            )
-        if changes:
-            lines.append("changes:")
-        for title, listed in (("changes:", changes), ("obligations only:", duties)):
-            if listed and title != "changes:":
-                lines.append(title)
-            lines += [f"  {d}" for d in listed[:limit]]
-            if len(listed) > limit:
-                lines.append(f"  ... and {len(listed) - limit} more")
-        lines += [f"  error in case {n}: {message}" for n, message in self.errors]
-        return "\n".join(map(one_line, lines))  # one line each, whatever the strings hold
+        summary = self._summary(limit)
+        return "\n".join([*summary.lines(), *summary.error_lines(self.errors)])
 
     def __str__(self) -> str:
         return self.summary()
@@ -301,6 +259,142 @@ class Comparison:
         """Counts, groups and the first changes as tables in Jupyter (the display
         adapter's HTML)."""
         return _display("comparison_html")(self)  # type: ignore[no-any-return]
+
+
+class ComparisonSummary:
+    """A comparison's summary, built one decision at a time in memory independent of their
+    number: the counts (by stage and outcomes, and by reason code, as :class:`Group`), the
+    first ``limit`` changes and obligation changes, and how many errors.
+    ``atlier-policy diff`` streams its cases through one; :class:`Comparison` formats its
+    summary and counts with one too, so that one place formats a summary.
+
+    The errors themselves are not held: :meth:`error_lines` formats those the caller
+    kept (``atlier-policy diff`` writes them to a temporary file as it reads).
+    """
+
+    def __init__(self, baseline: str, candidate: str, *, limit: int = 20) -> None:
+        self.baseline, self.candidate, self.limit = baseline, candidate, limit
+        self.cases = 0
+        self.blank_lines: int | None = None
+        self.total = self.changed = self.outcome_changed = self.obligations_only = 0
+        self.errors = 0
+        self.first_changes: list[DecisionChange] = []
+        self.first_obligation_changes: list[DecisionChange] = []
+        self._transitions: Counter[tuple[str, Outcome, Outcome]] = Counter()
+        self._groups: Counter[tuple[str, Outcome, Outcome, str, str]] = Counter()
+
+    def add(self, d: DecisionChange) -> None:
+        """Count one pair of decisions (keeping it if it is among the first ``limit``)."""
+        self.total += 1
+        self._transitions[(d.stage, d.baseline, d.candidate)] += 1
+        if d.changed:
+            self.changed += 1
+            self.outcome_changed += d.outcome_changed
+            if len(self.first_changes) < self.limit:
+                self.first_changes.append(d)
+            keys = [(c, "added") for c in d.reasons_added]
+            keys += [(c, "removed") for c in d.reasons_removed]
+            for code, effect in keys or [("", "none")]:
+                self._groups[(d.stage, d.baseline, d.candidate, code, effect)] += 1
+        elif d.obligations_changed:
+            self.obligations_only += 1
+            if len(self.first_obligation_changes) < self.limit:
+                self.first_obligation_changes.append(d)
+
+    def add_unchanged(self, stage: str, outcome: Outcome, n: int = 1) -> None:
+        """Count ``n`` pairs of decisions that differ in nothing."""
+        self.total += n
+        self._transitions[(stage, outcome, outcome)] += n
+
+    def add_error(self, case: int, message: str) -> None:
+        """Count a case that could not be evaluated (its message is not kept)."""
+        self.errors += 1
+
+    @property
+    def transitions(self) -> dict[tuple[str, Outcome, Outcome], int]:
+        """As :attr:`Comparison.transitions`."""
+        return dict(self._transitions)
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """As :attr:`Comparison.groups`."""
+        ordered = sorted(self._groups.items(), key=lambda kv: (-kv[1], *map(str, kv[0])))
+        return tuple(
+            Group(stage=s, baseline=b, candidate=c, code=code, effect=e, count=n)
+            for (s, b, c, code, e), n in ordered
+        )
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """As :attr:`Comparison.counts`."""
+        return {
+            "cases": self.cases,
+            "decisions": self.total,
+            "outcome_changed": self.outcome_changed,
+            "reasons_only": self.changed - self.outcome_changed,
+            "obligations_only": self.obligations_only,
+            "unchanged": self.total - self.changed - self.obligations_only,
+            "errors": self.errors,
+        }
+
+    def head(self) -> dict[str, Any]:
+        """:meth:`Comparison.to_dict` without its lists (``changes``,
+        ``obligation_changes``, ``errors``), which come last."""
+        return {
+            "baseline": self.baseline,
+            "candidate": self.candidate,
+            "cases": self.cases,
+            "blank_lines": self.blank_lines,
+            "decisions": self.total,
+            "changed": self.changed,
+            "outcome_changed": self.outcome_changed,
+            "obligations_only": self.obligations_only,
+            "transitions": [
+                {"stage": s, "baseline_outcome": b.value, "candidate_outcome": c.value}
+                | {"count": n}
+                for (s, b, c), n in sorted(self._transitions.items())
+            ],
+            "groups": [g.to_record() for g in self.groups],
+        }
+
+    def lines(self) -> Iterator[str]:
+        """The summary's lines up to the errors: counts, groups, the first changes."""
+        n = self.counts
+        lines = [
+            f"what-if: {self.baseline} -> {self.candidate}",
+            f"{_n(self.cases, 'case')}, {_n(self.total, 'decision')}: "
+            f"{n['outcome_changed']} change outcome, {n['reasons_only']} change reasons only, "
+            f"{n['obligations_only']} change obligations only, "
+            f"{n['unchanged']} unchanged"
+            + (f"; {_n(self.errors, 'case')} with errors" if self.errors else "")
+            + ("" if self.blank_lines is None else f"; {_n(self.blank_lines, 'blank line')}"),
+        ]
+        if self.changed:
+            lines.append("by outcome and reason code:")
+        for g in self.groups:
+            sign = {"added": "+", "removed": "-"}.get(g.effect, "")
+            code = f"{sign}{g.code}" if g.code else "(same reason codes)"
+            lines.append(
+                f"  {g.count:>6}  {_words(g.stage)}: {_words(g.baseline)} -> "
+                f"{_words(g.candidate)}  {code}"
+            )
+        listed = (
+            ("changes:", self.first_changes, self.changed),
+            ("obligations only:", self.first_obligation_changes, self.obligations_only),
+        )
+        for title, first, count in listed:
+            if count:
+                lines.append(title)
+            lines += [f"  {d}" for d in first]
+            if count > len(first):
+                lines.append(f"  ... and {count - len(first)} more")
+        yield from map(one_line, lines)  # one line each, whatever the strings hold
+
+    @staticmethod
+    def error_lines(errors: Iterable[tuple[int, str]]) -> Iterator[str]:
+        """The summary's last lines: one per error, ``(case, message)``."""
+        for n, message in errors:
+            yield one_line(f"  error in case {n}: {message}")
 
 
 def _n(count: int, noun: str) -> str:
