@@ -627,11 +627,20 @@ def _day(d: date | None) -> str | None:
 
 
 def _decision_body(d: Decision) -> dict[str, Any]:
+    return _body(d, full=True)
+
+
+def _reasons_body(d: Decision) -> dict[str, Any]:
+    # The full body less every sentence, message, fact and the trace; key order the same.
+    return _body(d, full=False)
+
+
+def _body(d: Decision, *, full: bool) -> dict[str, Any]:
     # Written out field by field (not by reflection): this runs once per decision
     # in a batch. Key order is the schema's and stays stable.
     ob = d.obligations
     s = d.settlement
-    return {
+    body: dict[str, Any] = {
         "stage": d.stage,
         "outcome": d.outcome.value,
         "order_id": d.order_id,
@@ -647,63 +656,8 @@ def _decision_body(d: Decision) -> dict[str, Any]:
                 "facts": dict(r.facts),
                 "missing": list(r.missing),
             }
-            for r in d.reasons
-        ],
-        "trace": [
-            {"depth": t.depth, "rule": t.rule, "finding": t.finding.value, "message": t.message}
-            for t in d.trace
-        ],
-        "obligations": {
-            "return_shipping_paid_by": ob.return_shipping_paid_by
-            and ob.return_shipping_paid_by.value,
-            "return_shipping_reimbursed": _money(ob.return_shipping_reimbursed),
-            "refund_amount": _money(ob.refund_amount),
-            "refund_to": ob.refund_to,
-            "refund_earliest": _day(ob.refund_earliest),
-            "refund_latest": _day(ob.refund_latest),
-            "last_day_to_request_return": _day(ob.last_day_to_request_return),
-            "last_day_to_report_defect": _day(ob.last_day_to_report_defect),
-            "notices": [
-                {
-                    "code": n.code,
-                    "clause_id": n.clause_id,
-                    "section": n.section,
-                    "message": n.message,
-                }
-                for n in ob.notices
-            ],
-            "options": [
-                {
-                    "code": o.code,
-                    "clause_id": o.clause_id,
-                    "section": o.section,
-                    "message": o.message,
-                    "refund_to": o.refund_to,
-                    "refund_earliest": _day(o.refund_earliest),
-                    "refund_latest": _day(o.refund_latest),
-                }
-                for o in ob.options
-            ],
-        },
-        "missing": list(d.missing),
-        "settlement": s
-        and {"customer_pays": _money(s.customer_pays), "store_refunds": _money(s.store_refunds)},
-        "policy_version": d.policy_version,
-        "granted": d.granted,
-    }
-
-
-def _reasons_body(d: Decision) -> dict[str, Any]:
-    # The full body less every sentence, message, fact and the trace; key order the same.
-    ob = d.obligations
-    s = d.settlement
-    return {
-        "stage": d.stage,
-        "outcome": d.outcome.value,
-        "order_id": d.order_id,
-        "sku": d.sku,
-        "reasons": [
-            {
+            if full
+            else {
                 "code": r.code,
                 "finding": r.finding.value,
                 "clause_id": r.clause_id,
@@ -711,25 +665,50 @@ def _reasons_body(d: Decision) -> dict[str, Any]:
             }
             for r in d.reasons
         ],
-        "obligations": {
-            "return_shipping_paid_by": ob.return_shipping_paid_by
-            and ob.return_shipping_paid_by.value,
-            "return_shipping_reimbursed": _money(ob.return_shipping_reimbursed),
-            "refund_amount": _money(ob.refund_amount),
-            "refund_to": ob.refund_to,
-            "refund_earliest": _day(ob.refund_earliest),
-            "refund_latest": _day(ob.refund_latest),
-            "last_day_to_request_return": _day(ob.last_day_to_request_return),
-            "last_day_to_report_defect": _day(ob.last_day_to_report_defect),
-            "notices": [{"code": n.code, "clause_id": n.clause_id} for n in ob.notices],
-            "options": [{"code": o.code} for o in ob.options],
-        },
-        "missing": list(d.missing),
-        "settlement": s
-        and {"customer_pays": _money(s.customer_pays), "store_refunds": _money(s.store_refunds)},
-        "policy_version": d.policy_version,
-        "granted": d.granted,
     }
+    if full:
+        body["trace"] = [
+            {"depth": t.depth, "rule": t.rule, "finding": t.finding.value, "message": t.message}
+            for t in d.trace
+        ]
+    body["obligations"] = {
+        "return_shipping_paid_by": ob.return_shipping_paid_by and ob.return_shipping_paid_by.value,
+        "return_shipping_reimbursed": _money(ob.return_shipping_reimbursed),
+        "refund_amount": _money(ob.refund_amount),
+        "refund_to": ob.refund_to,
+        "refund_earliest": _day(ob.refund_earliest),
+        "refund_latest": _day(ob.refund_latest),
+        "last_day_to_request_return": _day(ob.last_day_to_request_return),
+        "last_day_to_report_defect": _day(ob.last_day_to_report_defect),
+        "notices": [
+            {"code": n.code, "clause_id": n.clause_id, "section": n.section, "message": n.message}
+            if full
+            else {"code": n.code, "clause_id": n.clause_id}
+            for n in ob.notices
+        ],
+        "options": [
+            {
+                "code": o.code,
+                "clause_id": o.clause_id,
+                "section": o.section,
+                "message": o.message,
+                "refund_to": o.refund_to,
+                "refund_earliest": _day(o.refund_earliest),
+                "refund_latest": _day(o.refund_latest),
+            }
+            if full
+            else {"code": o.code}
+            for o in ob.options
+        ],
+    }
+    body["missing"] = list(d.missing)
+    body["settlement"] = s and {
+        "customer_pays": _money(s.customer_pays),
+        "store_refunds": _money(s.store_refunds),
+    }
+    body["policy_version"] = d.policy_version
+    body["granted"] = d.granted
+    return body
 
 
 def _outcome_body(d: Decision) -> dict[str, Any]:
