@@ -579,3 +579,34 @@ def test_text_shows_the_settlement_as_the_decision_does(capsys: pytest.CaptureFi
     assert settled in str(evaluate(json.loads(path.read_text(encoding="utf-8")))).splitlines()
     assert main(["evaluate", str(path), "--format", "text"]) == 0
     assert settled in capsys.readouterr().out.splitlines()
+
+
+def test_message_escapes_a_cases_own_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An order id with a terminal escape, a line separator or a bidi override is printed
+    escaped, in the e-mail and the support view alike: it cannot drive the terminal."""
+    doc = json.loads(Path(LATE).read_text(encoding="utf-8"))
+    doc["order_id"] = "AJ-1\x1b]0;pwned\x07\u2028\u202e"
+    case = tmp_path / "hostile.json"
+    case.write_text(json.dumps(doc), encoding="utf-8")
+    for extra in ([], ["--agent"]):
+        assert main(["message", str(case), *extra]) == 0
+        out = capsys.readouterr().out
+        assert "AJ-1\\x1b]0;pwned\\x07\\u2028\\u202e" in out
+        assert not any(c in out for c in "\x1b\x07\u2028\u202e")
+
+
+def test_message_shows_a_sku_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A SKU that looks like a date or has underscores names a piece: the e-mail shows it
+    as written, in any locale, never as a date or as words."""
+    doc = json.loads(Path(EXAMPLES / "exchange_approved.json").read_text(encoding="utf-8"))
+    for sku in ("2025-03-10", "RING_8_GOLD"):
+        doc["wanted_sku"] = sku
+        case = tmp_path / "exchange.json"
+        case.write_text(json.dumps(doc), encoding="utf-8")
+        assert main(["message", str(case), "--locale", "fr_FR"]) == 0
+        out = capsys.readouterr().out
+        assert sku in out
+        assert "10 mars 2025" not in out
+        assert "RING 8 GOLD" not in out

@@ -516,7 +516,9 @@ def _message(args: argparse.Namespace) -> int:
         text = customer_message(
             decision, DEFAULT_TEMPLATES, policy=policy, case=case, locale=args.locale
         )
-    sys.stdout.write(text)
+    # Line by line, as every text this command prints: a case's own characters that could
+    # move the cursor, end a line or reorder text (ESC, U+2028, bidi) are escaped.
+    sys.stdout.write("\n".join(map(one_line, text.split("\n"))))
     return 0
 
 

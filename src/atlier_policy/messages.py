@@ -557,10 +557,17 @@ def _typed_fact(text: str) -> date | Money | None:
     return typed if str(typed) == text else None
 
 
+# Facts that name a thing (a piece) are shown as written: never read as a date, an amount
+# or words, whatever they look like (a SKU "2025-03-10" or "RING_8_GOLD").
+_NAMES = frozenset({"sku", "wanted_sku", "order_id"})
+
+
 def _shown(name: str, value: str, t: Templates) -> object:
     key = f"value.{name}.{value}"
     if key in t:
         return t[key]
+    if name in _NAMES:
+        return value
     typed = _typed_fact(value)
     return value.replace("_", " ") if typed is None else typed
 
