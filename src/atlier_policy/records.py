@@ -27,21 +27,7 @@ def to_record(d: Decision, *, level: Level | str = Level.FULL) -> dict[str, Any]
     (at ``level="outcome"``: the outcome, the codes and the last days only)."""
     ob = d.obligations
     codes = ";".join(r.code for r in d.reasons if r.finding is not Finding.PASSED)
-    if Level.of(level) is Level.OUTCOME:
-        return {
-            "stage": d.stage,
-            "order_id": d.order_id,
-            "sku": d.sku,
-            "outcome": d.outcome.value,
-            "granted": d.granted,
-            "reason_codes": codes,
-            "refund_earliest": ob.refund_earliest,
-            "refund_latest": ob.refund_latest,
-            "last_day_to_request_return": ob.last_day_to_request_return,
-            "last_day_to_report_defect": ob.last_day_to_report_defect,
-            "policy_version": d.policy_version,
-        }
-    return {
+    record = {
         "stage": d.stage,
         "order_id": d.order_id,
         "sku": d.sku,
@@ -61,6 +47,25 @@ def to_record(d: Decision, *, level: Level | str = Level.FULL) -> dict[str, Any]
         "store_refunds": d.settlement and d.settlement.store_refunds.amount,
         "policy_version": d.policy_version,
     }
+    if Level.of(level) is Level.OUTCOME:
+        return {k: record[k] for k in _OUTCOME_COLUMNS}
+    return record
+
+
+# The columns of the outcome level: the row's identity, its outcome and codes, the days.
+_OUTCOME_COLUMNS = (
+    "stage",
+    "order_id",
+    "sku",
+    "outcome",
+    "granted",
+    "reason_codes",
+    "refund_earliest",
+    "refund_latest",
+    "last_day_to_request_return",
+    "last_day_to_report_defect",
+    "policy_version",
+)
 
 
 def to_records(
