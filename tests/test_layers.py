@@ -51,6 +51,7 @@ LAYERS: dict[str, int] = {
     "jsonio": 4,
     "schema": 4,
     "records": 4,
+    "frames": 4,
     "display": 4,
     "api": 4,
     "cli": 4,

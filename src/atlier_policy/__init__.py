@@ -8,7 +8,8 @@ outcomes in :mod:`atlier_policy.decision`, the rule algebra in
 (:mod:`~atlier_policy.timelines`, :mod:`~atlier_policy.qualify`,
 :mod:`~atlier_policy.messages`, :mod:`~atlier_policy.whatif`,
 :mod:`~atlier_policy.versions`, :mod:`~atlier_policy.termsfile`) and the adapters
-(:mod:`~atlier_policy.codec`, :mod:`~atlier_policy.records`, :mod:`~atlier_policy.cli`).
+(:mod:`~atlier_policy.codec`, :mod:`~atlier_policy.records`, :mod:`~atlier_policy.cli`);
+whole batches for data engines go through :func:`decide_batch` (:mod:`~atlier_policy.frames`).
 
 >>> from datetime import datetime, timezone
 >>> from atlier_policy import DefectClaim, Item, default_policy
@@ -61,6 +62,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
         InputError,
         PolicyDefinitionError,
     )
+    from atlier_policy.frames import decide_batch
     from atlier_policy.money import Money
     from atlier_policy.policy import Policy, default_policy
     from atlier_policy.terms import PolicyTerms
@@ -90,6 +92,7 @@ __all__ = [
     "ReturnItem",
     "ReturnRequest",
     "__version__",
+    "decide_batch",
     "default_policy",
     "evaluate",
 ]
@@ -181,6 +184,7 @@ _LAZY = {
     "atlier_policy.calendar": ("BusinessCalendar",),
     # An adapter's name: still loaded on first use only, so the core imports no adapter.
     "atlier_policy.codec": ("Level",),
+    "atlier_policy.frames": ("decide_batch",),
     "atlier_policy.cases": (
         "NOT_YET",
         "Condition",

@@ -41,7 +41,8 @@ from atlier_policy.codec import (
     loads,
 )
 from atlier_policy.decision import Decision, OrderDecision, Role, ShippingPayer
-from atlier_policy.errors import AtlierPolicyError, InputError
+from atlier_policy.errors import AtlierPolicyError, InputError, error_text
+from atlier_policy.frames import error_row, item_rows, json_row, record_schema
 from atlier_policy.limits import MAX_CASE_BYTES, MAX_PROBLEMS_RECORDED, MAX_RECORD_BYTES
 from atlier_policy.policy import Policy, default_policy
 from atlier_policy.rules import Finding
@@ -296,6 +297,15 @@ def _build_parser() -> _Parser:
         "sentences, messages or trace) or outcome (the outcome, the codes of the reasons "
         "that did not pass, the last days); docs/json.md has the schema of each",
     )
+    ba.add_argument(
+        "--format",
+        choices=("decisions", "records", "parquet"),
+        default="decisions",
+        help="decisions (the default: one decision document a line), records (flat JSON "
+        "Lines records, one per item decision or bad line, keyed by line number, in the "
+        "fixed schema of `atlier-policy schema records-full`; docs/scale.md) or parquet "
+        "(the same records in a Parquet file; needs pyarrow, and -o FILE)",
+    )
     _add_versions(ba, "judge every case")
     _add_fail_on(ba, "any decision of the file")
 
@@ -369,8 +379,16 @@ def _build_parser() -> _Parser:
     )
     sc.add_argument(
         "which",
-        choices=("case", "decision", "decision-reasons", "decision-outcome"),
-        help="decision-reasons and decision-outcome: the lighter levels' documents (--level)",
+        choices=(
+            "case",
+            "decision",
+            "decision-reasons",
+            "decision-outcome",
+            *(f"records-{level}" for level in _LEVELS),
+        ),
+        help="decision-reasons and decision-outcome: the lighter levels' documents "
+        "(--level); records-full, records-reasons and records-outcome: one record of "
+        "batch --format records at that level (the fixed, versioned record schema)",
     )
     return parser
 
@@ -647,7 +665,7 @@ def _error_record(key: str, lineno: int, exc: Exception) -> dict[str, Any]:
         if len(problems) > MAX_PROBLEMS_RECORDED:
             record["more_problems"] = len(problems) - MAX_PROBLEMS_RECORDED
         return record
-    return {key: lineno, "error": one_line(f"internal error: {type(exc).__name__}: {exc}")}
+    return {key: lineno, "error": error_text(exc)}
 
 
 # One line's record (UTF-8, without its newline), the outcomes (or error kind) to count,
@@ -656,11 +674,14 @@ _Record = tuple[bytes, tuple[str, ...], tuple[str, ...]]
 
 
 class _How(typing.NamedTuple):
-    """How each line of a batch is judged: the level of its record, and the policy of
-    ``--versions`` (``None``: the version in force at the purchase date, as ``evaluate``)."""
+    """How each line of a batch is judged: the level of its record, the policy of
+    ``--versions`` (``None``: the version in force at the purchase date, as ``evaluate``),
+    and whether a line gives flat records (``--format records``/``parquet``: a row per
+    item decision, keyed by line number) rather than one decision document."""
 
     level: Level = Level.FULL
     policy: Policy | PolicyVersions | None = None
+    records: bool = False
 
 
 _FULL = _How()  # the whole document, under the version in force at the purchase date
@@ -676,13 +697,19 @@ def _decide_line(lineno: int, data: bytes | None, how: _How = _FULL) -> _Record:
     try:
         case = _case_of(data)
         result = evaluate(case) if how.policy is None else how.policy.evaluate(case)
-        record = dumps_bytes({"line": lineno, **decision_to_dict(result, level=how.level)})
+        if how.records:
+            rows = item_rows(result, str(lineno), how.level)
+            record = b"\n".join([dumps_bytes(json_row(row)) for row in rows])
+        else:
+            record = dumps_bytes({"line": lineno, **decision_to_dict(result, level=how.level)})
         if len(record) > MAX_RECORD_BYTES:
             raise InputError.single(
                 "line", f"a case whose decision is at most {MAX_RECORD_BYTES} bytes", "a larger one"
             )
     except Exception as exc:
         kind = "error" if isinstance(exc, AtlierPolicyError) else "internal error"
+        if how.records:
+            return dumps_bytes(json_row(error_row(str(lineno), exc, how.level))), (kind,), ()
         return dumps_bytes(_error_record("line", lineno, exc)), (kind,), ()
     items = result.items if isinstance(result, OrderDecision) else (result,)
     return record, tuple(d.outcome.value for d in items), tuple(d.outcome.role.value for d in items)
@@ -812,7 +839,10 @@ def _batch(args: argparse.Namespace) -> int:
     counts: Counter[str] = Counter()
     roles: set[str] = set()
     cases = 0
-    how = _How(Level(args.level), _versions(args))
+    how = _How(Level(args.level), _versions(args), args.format != "decisions")
+    if args.format == "parquet" and args.output == "-":
+        raise InputError.single("--output", "a file for --format parquet", "standard output")
+    parquet = _parquet_writer(how.level) if args.format == "parquet" else None
     progress = sys.stderr.isatty()
     with contextlib.ExitStack() as stack:
         # Only files we opened are closed; stdin and stdout stay open.
@@ -822,10 +852,11 @@ def _batch(args: argparse.Namespace) -> int:
             if args.output == "-"
             else stack.enter_context(_output(args.output, source))
         )
+        write = sink.write if parquet is None else stack.enter_context(parquet(sink))
         lines = _Lines(source)
         for results in _results(_chunks(lines), args.jobs, how):
             for record, kinds, played in results:
-                sink.write(record + b"\n")
+                write(record + b"\n")
                 counts.update(kinds)
                 roles.update(played)
             cases += len(results)
@@ -839,6 +870,43 @@ def _batch(args: argparse.Namespace) -> int:
     if counts["internal error"]:
         return 1
     return 3 if roles & {role.value for role in args.fail_on} else 0
+
+
+def _parquet_writer(level: Level) -> Any:
+    """For ``--format parquet``: a context that takes a binary sink and gives a writer of
+    JSON Lines records, written to the sink as Parquet row groups (pyarrow checked now,
+    before any case is evaluated)."""
+    from atlier_policy.frames import from_json_row
+
+    schema = record_schema(level)
+    arrow = schema.to_arrow()  # our error, naming pyarrow, if it is not installed
+    import importlib
+
+    pa = importlib.import_module("pyarrow")  # not a dependency: unseen by type checkers
+    pq = importlib.import_module("pyarrow.parquet")
+
+    @contextlib.contextmanager
+    def writing(sink: BinaryIO) -> Iterator[Any]:
+        rows: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            writer.write_batch(pa.RecordBatch.from_pylist(rows, schema=arrow))
+            rows.clear()
+
+        def write(lines: bytes) -> None:
+            rows.extend(from_json_row(json.loads(line), schema) for line in lines.splitlines())
+            if len(rows) >= _PARQUET_ROWS:
+                flush()
+
+        with pq.ParquetWriter(sink, arrow) as writer:
+            yield write
+            if rows:
+                flush()
+
+    return writing
+
+
+_PARQUET_ROWS = 65_536  # rows per row group: memory stays flat on any input size
 
 
 def _source(path: str, stack: contextlib.ExitStack) -> BinaryIO:
@@ -1163,6 +1231,10 @@ def _plain(value: object) -> object:
 
 
 def _schema(args: argparse.Namespace) -> int:
+    if args.which.startswith("records-"):
+        level = args.which.removeprefix("records-")
+        sys.stdout.write(json.dumps(record_schema(level).to_json_schema(), indent=2) + "\n")
+        return 0
     text = (
         resources.files("atlier_policy")
         .joinpath(f"schemas/{args.which}.schema.json")

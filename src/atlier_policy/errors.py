@@ -109,6 +109,14 @@ class InputError(AtlierPolicyError, ValueError):
         return (type(self), (self.problems, self.context))
 
 
+def error_text(exc: BaseException) -> str:
+    """One line saying why something gave no result: our error's message, or a bug named
+    as such (its type and message), for a record or a log that must not raise."""
+    if isinstance(exc, AtlierPolicyError):
+        return one_line(str(exc))
+    return one_line(f"internal error: {type(exc).__name__}: {exc}")
+
+
 class DateOutOfRangeError(InputError):
     """A date lies outside the years the calendar's holiday data covers."""
 

@@ -18,17 +18,17 @@ from atlier_policy.codec import Level
 from atlier_policy.decision import Decision, OrderDecision
 from atlier_policy.rules import Finding
 
-__all__ = ["to_record", "to_records"]
+__all__ = ["OUTCOME_COLUMNS", "to_record", "to_records"]
 
 
 def to_record(d: Decision, *, level: Level | str = Level.FULL) -> dict[str, Any]:
     """One flat row (scalars only): the outcome, the determining codes and clauses, the
     missing facts, who pays, the refund and its window, the last days, the settlement
-    (at ``level="outcome"``: the outcome, the codes and the last days only)."""
+    and its currency (at ``level="outcome"``: the outcome, the codes and the last days only)."""
     ob = d.obligations
     codes = ";".join(r.code for r in d.reasons if r.finding is not Finding.PASSED)
     record = {
-        "stage": d.stage,
+        "stage": str(d.stage),  # a plain string: a record holds scalars only
         "order_id": d.order_id,
         "sku": d.sku,
         "outcome": d.outcome.value,
@@ -45,15 +45,16 @@ def to_record(d: Decision, *, level: Level | str = Level.FULL) -> dict[str, Any]
         "last_day_to_report_defect": ob.last_day_to_report_defect,
         "customer_pays": d.settlement and d.settlement.customer_pays.amount,
         "store_refunds": d.settlement and d.settlement.store_refunds.amount,
+        "settlement_currency": d.settlement and d.settlement.store_refunds.currency,
         "policy_version": d.policy_version,
     }
     if Level.of(level) is Level.OUTCOME:
-        return {k: record[k] for k in _OUTCOME_COLUMNS}
+        return {k: record[k] for k in OUTCOME_COLUMNS}
     return record
 
 
 # The columns of the outcome level: the row's identity, its outcome and codes, the days.
-_OUTCOME_COLUMNS = (
+OUTCOME_COLUMNS = (
     "stage",
     "order_id",
     "sku",
