@@ -136,8 +136,9 @@ def test_a_line_that_fails_unexpectedly_is_its_own_record(
     assert second["outcome"] == "no_refund_parcel_lost"
     assert "1 internal error" in capsys.readouterr().err
     monkeypatch.setattr("atlier_policy.cli.compare_case", lambda *_, **__: 1 / 0)
-    assert main(["diff", "--candidate", FOURTEEN, str(src), "--format", "jsonl"]) == 0
-    assert "internal error: ZeroDivisionError" in capsys.readouterr().out
+    for fmt in ("jsonl", "json", "text"):  # listed, and the run exits 1, as batch's does
+        assert main(["diff", "--candidate", FOURTEEN, str(src), "--format", fmt]) == 1
+        assert "internal error: ZeroDivisionError" in capsys.readouterr().out
 
 
 def test_an_oversized_decision_becomes_an_error_record(
@@ -431,6 +432,26 @@ def test_a_failed_write_leaves_the_previous_output(
     )
     assert out.read_text() == "previous\n"
     assert _partials(tmp_path) == []
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EIO])
+def test_standard_output_that_fails_is_named_not_a_bug(
+    code: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Standard output on a full disk (or an I/O error): exit 1 with one line naming the
+    system's reason, not "internal error"."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+
+    class Full(io.BytesIO):
+        def write(self, data: Any) -> int:
+            raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(Full()))
+    assert main(["batch", str(src)]) == 1
+    assert capsys.readouterr().err == (
+        f"atlier-policy: error: input or output failed ({os.strerror(code)})\n"
+    )
 
 
 def test_interrupt_in_process_removes_the_temporary_file(

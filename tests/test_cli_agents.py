@@ -217,6 +217,33 @@ def test_evaluate_pretty_implies_json(capsys: pytest.CaptureFixture[str]) -> Non
     assert json.loads(capsys.readouterr().out)["kind"] == "order_decision"
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["evaluate", LATE, "--format", "text", "--pretty"], "evaluate: --pretty is for JSON"),
+        (
+            ["qualify", LATE, "--pretty"],
+            "qualify: --pretty is for --format json, not --format text",
+        ),
+        (["policy", "--format", "toml", "--pretty"], "policy: --pretty is for --format json"),
+        (["deadlines", "--delivered", "2025-03-03", "--pretty"], "deadlines: --pretty is for"),
+        (["diff", "--candidate", LATE, LATE, "--format", "jsonl", "--pretty"], "diff: --pretty"),
+        (["message", LATE, "--agent", "--locale", "fr_FR"], "--locale is for the customer e-mail"),
+    ],
+    ids=["evaluate", "qualify", "policy", "deadlines", "diff", "message"],
+)
+def test_an_option_the_command_would_ignore_is_refused(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An option that would change nothing (indenting text, a locale for the agent view,
+    which has no dates in a locale) is a usage error naming both options: exit 2."""
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert said in captured.err
+    assert captured.err.count("\n") == 1
+
+
 def test_deadlines_json(capsys: pytest.CaptureFixture[str]) -> None:
     """`deadlines --format json`: the calendar, the version and each date as data."""
     assert main(["deadlines", "--delivered", "2025-03-03", "--format", "json"]) == 0

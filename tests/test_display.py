@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from tests import builders as b
 
-from atlier_policy import default_policy, display
+from atlier_policy import InputError, default_policy, display
 from atlier_policy.qualify import Qualification, Qualifications, how_to_qualify
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.timelines import Timeline, timeline, timeline_of_dates
@@ -94,6 +94,13 @@ def test_a_long_list_of_changes_ends_with_and_n_more() -> None:
     # The first rows, in the order of the cases.
     first = re.findall(r"<tr><td>(\d+)</td><td>(L-\d+)</td>", html)
     assert first[:2] == [("0", "L-0"), ("1", "L-1")]
+    # 0: the counts and the groups, every change counted in "and N more".
+    none = display.comparison_html(result, limit=0)
+    assert _rows(none, "changes") == []
+    assert none.count("<p>&hellip; and 7 more</p>") == 2
+    for bad in (-1, 2.5, True, "3"):
+        with pytest.raises(InputError, match="`limit` must be a whole number, 0 or more"):
+            display.comparison_html(result, limit=bad)  # type: ignore[arg-type]
 
 
 def test_a_comparison_escapes_every_string_of_a_case() -> None:

@@ -336,5 +336,5 @@ def test_signature_stays_readable(function: Any) -> None:
     assert all(p.default in (None, inspect.Parameter.empty) for p in signature.parameters.values())
     assert len(str(signature)) < 300
     assert "Templates(" not in str(signature)
-    assert repr(DEFAULT_TEMPLATES) == "Templates('en', 122 templates)"
+    assert repr(DEFAULT_TEMPLATES) == "Templates('en', 123 templates)"
     assert signature.parameters["locale"].kind is inspect.Parameter.KEYWORD_ONLY

@@ -255,7 +255,7 @@ def test_incomplete_set_is_refused_when_built() -> None:
     with pytest.raises(InputError) as err:
         Templates.of("fr", FRENCH_PART)
     assert str(err.value).startswith("templates (fr): `blocker.other` must be a template of")
-    assert "and 94 more problems" in str(err.value)
+    assert "and 95 more problems" in str(err.value)
     missing = {name for name, _, _ in err.value.problems}
     assert missing == REQUIRED_KEYS - set(FRENCH_PART)
     assert "outcome.return_request.eligible_pending_inspection" in missing
@@ -339,6 +339,20 @@ def test_override_one_template() -> None:
         (lambda: DEFAULT_TEMPLATES.with_overrides({"greeting": 3}), "`greeting`"),
         (lambda: DEFAULT_TEMPLATES.with_overrides({"greeting": "Hi {"}), "valid format"),
         (lambda: DEFAULT_TEMPLATES.with_overrides({"greeting": "Hi {0}"}), "named fields"),
+        (lambda: DEFAULT_TEMPLATES.with_overrides({"greeting": "{order_id!r}"}), "conversion"),
+        (lambda: DEFAULT_TEMPLATES.with_overrides({"greeting": "{order_id!a}"}), "conversion"),
+        (
+            lambda: DEFAULT_TEMPLATES.with_overrides({"greeting": "{order_id:>{order_id}}"}),
+            r"without fields",
+        ),
+        (
+            lambda: DEFAULT_TEMPLATES.with_overrides({"greeting": "{order_id:>101}"}),
+            r"numbers up to 100 \(got '\{order_id:>101\}'\)",
+        ),
+        (
+            lambda: DEFAULT_TEMPLATES.with_overrides({"greeting": "{order_id:.999999999}"}),
+            "numbers up to 100",
+        ),
         (lambda: Templates("", ()), "`language`"),
         (lambda: Templates("en", [("a", "b")]), "`entries`"),
         (lambda: Templates("en", (("a",),)), "`entries`"),
@@ -349,6 +363,14 @@ def test_bad_templates(build: Any, field: str) -> None:
     """Bad template sets fail when built, naming the key and what was expected."""
     with pytest.raises(InputError, match=field):
         build()
+
+
+def test_a_plain_spec_with_a_small_width_is_kept() -> None:
+    """A store may pad or align (a width up to 100): the message uses it."""
+    padded = DEFAULT_TEMPLATES.with_overrides({"greeting": "Order {order_id:>100}"})
+    assert customer_message(evaluate(return_request()), padded).startswith(
+        "Order " + "A-1001".rjust(100)
+    )
 
 
 def test_templates_are_immutable() -> None:

@@ -130,17 +130,17 @@ def test_license_file_matches_the_metadata() -> None:
 
 
 def test_developer_tools_are_groups_not_extras() -> None:
-    """Users are offered the `test`, `fast` and `i18n` extras only; lint, bench and mutation
-    are dependency groups, and scripts/group.py lists a group for pip versions without
-    `--group`. `fast` holds orjson alone and `i18n` Babel alone, which the `test` extra
-    installs too (their tests run in CI); the runtime dependencies stay holidays and
-    python-dateutil."""
+    """Users are offered the `test`, `fast`, `i18n` and `parquet` extras only; lint, bench
+    and mutation are dependency groups, and scripts/group.py lists a group for pip
+    versions without `--group`. `fast` holds orjson alone, `i18n` Babel alone and
+    `parquet` pyarrow alone, which the `test` extra installs too (their tests run in CI);
+    the runtime dependencies stay holidays and python-dateutil."""
     extras = PYPROJECT["project"]["optional-dependencies"]
-    assert set(extras) == {"test", "fast", "i18n"}
+    assert set(extras) == {"test", "fast", "i18n", "parquet"}
     assert extras["fast"] == ["orjson>=3.9"]
     assert extras["i18n"] == ["Babel>=2.12"]
-    assert "orjson>=3.9" in extras["test"]
-    assert "Babel>=2.12" in extras["test"]
+    assert extras["parquet"] == ["pyarrow>=15"]
+    assert {"orjson>=3.9", "Babel>=2.12", "pyarrow>=15"} <= set(extras["test"])
     assert [re.split("[<>=]", d)[0] for d in PYPROJECT["project"]["dependencies"]] == [
         "holidays",
         "python-dateutil",

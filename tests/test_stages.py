@@ -181,6 +181,12 @@ def test_a_toy_stage_has_its_messages() -> None:
     text = customer_message(POLICY.evaluate(CASE), templates, policy=POLICY)
     assert "Your wrapping fee for RING-7 is refunded." in text
     assert "It comes back with your next statement." in text
+    # Without a template of its own, the notice reads its own message (notice.other).
+    bare = Templates.of("en", {k: v for k, v in templates.entries if k != "notice.wrap_refund"})
+    text = customer_message(POLICY.evaluate(CASE), bare, policy=POLICY)
+    assert "Your wrapping fee for RING-7 is refunded. refund" in text.replace("\n", " ")
+    worded = bare.with_overrides({"notice.other": "Note: {message} ({order_id})."})
+    assert "Note: refund (W-1)." in customer_message(POLICY.evaluate(CASE), worded, policy=POLICY)
 
 
 def test_a_toy_stage_says_how_to_qualify() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -154,11 +155,24 @@ def test_unknown_time_zone_and_country_are_named() -> None:
         terms_from_toml("calendar_subdiv = 'ZZ'")
 
 
-@pytest.mark.parametrize("email", ["", "junk", "a@b", "@example.com", "a b@example.com", "a@@b.c"])
+@pytest.mark.parametrize(
+    "email",
+    [
+        "",
+        "junk",
+        "a@b",
+        "@example.com",
+        "a b@example.com",
+        "a@@b.c",
+        "care@shop\u202e.example",  # a bidi override: read in another order than typed
+        "ca\u200bre@shop.example",  # a zero-width space: invisible, yet another address
+        "care@shop.example\ufeff",  # a byte order mark at the end
+    ],
+)
 def test_support_email_must_be_an_address(email: str) -> None:
     """§6 names an e-mail address: the terms' support_email must be one."""
     with pytest.raises(InputError, match="`support_email` must be an e-mail address"):
-        terms_from_toml(f"support_email = {email!r}")
+        terms_from_toml(f"support_email = {json.dumps(email)}")  # TOML reads JSON's escapes
     assert terms_from_toml("support_email = 'care@shop.example'").support_email == (
         "care@shop.example"
     )

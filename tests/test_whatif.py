@@ -357,6 +357,13 @@ def test_a_candidate_with_the_baselines_version_is_named_by_what_differs() -> No
     # The same terms, other clauses: the name says so.
     lenient = TEXT.without_clause("s1.proof_of_purchase")
     assert compare([], TEXT, lenient).candidate == "version 2025-01-12 (candidate: other clauses)"
+    # Against a registry: named by what differs from the registry's version of that id.
+    versions = compare([], default_versions(), longer)
+    assert (versions.baseline, versions.candidate) == (
+        "versions 2025-01-12",
+        "version 2025-01-12 (candidate: return_window_days=14)",
+    )
+    assert compare([], default_versions(), TEXT).candidate == "version 2025-01-12"
     # Evaluators that are not two policies: only that it is the candidate.
     assert compare([], _Flip(), _Flip()).candidate == "_Flip (candidate)"
     assert compare([], default_versions(), default_versions()).candidate == (

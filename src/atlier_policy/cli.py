@@ -314,6 +314,10 @@ def _build_parser() -> _Parser:
         "diff",
         "the same cases under a baseline and a candidate policy: what changes",
         "atlier-policy diff --candidate examples/terms/fourteen-day-window.toml cases.jsonl",
+        description="Each line of CASES under the baseline and the candidate: the summary "
+        "of what changes, and every change (--format json, jsonl). A bad line is listed as "
+        "an error and the run goes on; a line that meets a bug makes the run exit 1.",
+        exit_codes=True,
     )
     di.add_argument(
         "file", metavar="CASES", help="cases, one JSON document per line (- for standard input)"
@@ -463,6 +467,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     fmt = args.format or ("text" if sys.stdout.isatty() and not json_wanted else "json")
     if fmt == "text" and args.level is not None:
         raise _UsageError("evaluate: --level is for JSON output, not --format text")
+    if fmt == "text" and args.pretty:
+        raise _UsageError("evaluate: --pretty is for JSON output, not --format text")
     if fmt == "text":
         print(_decision_text(decision))
     else:
@@ -1032,6 +1038,7 @@ def _diff(args: argparse.Namespace) -> int:
     # changes; what the output lists in full (the errors of the text summary; the changes
     # and errors of --format json) goes to temporary files, one compact record a line.
     summary = ComparisonSummary(*names, limit=args.limit)
+    bugs = 0  # lines that met a bug: listed as errors, and the run exits 1, as batch does
     with contextlib.ExitStack() as stack:
         spill: dict[str, typing.TextIO] = {
             key: stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
@@ -1042,6 +1049,7 @@ def _diff(args: argparse.Namespace) -> int:
             summary.cases += 1
             result = _compare_line(lineno, data, baseline, candidate)
             if isinstance(result, Exception):
+                bugs += not isinstance(result, AtlierPolicyError)
                 record = _error_record("case", lineno, result)
                 summary.add_error(lineno, record["error"])
                 if args.format == "jsonl":
@@ -1067,7 +1075,7 @@ def _diff(args: argparse.Namespace) -> int:
         else:
             headline = list(summary.lines())[1]
             print(f"atlier-policy diff: {headline}", file=sys.stderr)
-    return 0
+    return 1 if bugs else 0
 
 
 def _spilled(fh: typing.TextIO) -> Iterator[str]:
@@ -1269,10 +1277,20 @@ def _discard_stdout() -> None:
         os.close(devnull)
 
 
+def _refuse_ignored(args: argparse.Namespace) -> None:
+    """An option the command would ignore is a usage error, never dropped silently."""
+    fmt = getattr(args, "format", None)
+    if getattr(args, "pretty", False) and args.command != "evaluate" and fmt != "json":
+        raise _UsageError(f"{args.command}: --pretty is for --format json, not --format {fmt}")
+    if getattr(args, "agent", False) and args.locale is not None:
+        raise _UsageError("message: --locale is for the customer e-mail, not --agent")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status instead of exiting."""
     try:
         args = _build_parser().parse_args(argv)
+        _refuse_ignored(args)
         if sys.stdout is None and getattr(args, "output", "-") == "-":
             raise _WriteError("cannot write the output: standard output is closed")
         with _stopping():
@@ -1291,6 +1309,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `atlier-policy batch ... | head`: quietly, as SIGPIPE
         _discard_stdout()
         return 141
+    except OSError as exc:  # the system failed a read or a write (standard output on a
+        # full disk, an I/O error): the machine's trouble, named, not a bug of ours
+        reason = exc.strerror or type(exc).__name__
+        print(f"atlier-policy: error: input or output failed ({reason})", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:  # Ctrl-C: one line, the shell's status for SIGINT
         print("atlier-policy: interrupted", file=sys.stderr)
         return 130

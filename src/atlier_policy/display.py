@@ -15,6 +15,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from atlier_policy.decision import Decision, OrderDecision
+from atlier_policy.errors import InputError
 
 if TYPE_CHECKING:  # the tools are loaded by the values that hand over to this module
     from atlier_policy.qualify import Qualification
@@ -130,7 +131,10 @@ def _changes(title: str, listed: Sequence[DecisionChange], limit: int) -> str:
 
 def comparison_html(c: Comparison, limit: int = LIMIT) -> str:
     """Counts by change, the changes grouped by reason code, then the first ``limit``
-    changed decisions (and those whose obligations only change), with "… and N more"."""
+    changed decisions (and those whose obligations only change), with "… and N more".
+    ``limit`` is a whole number, 0 or more (0: the counts and groups only)."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+        raise InputError.single("limit", "a whole number, 0 or more", limit, "comparison_html")
     n = c.counts
     counts = [
         ("cases", n["cases"]),

@@ -182,7 +182,7 @@ class Templates:
     ...
     atlier_policy.errors.InputError: templates (fr): `blocker.other` must be a template of the set ...
     >>> DEFAULT_TEMPLATES
-    Templates('en', 122 templates)
+    Templates('en', 123 templates)
     """
 
     language: str
@@ -272,19 +272,38 @@ class Templates:
             ) from None
 
 
+MAX_SPEC_NUMBER = 100  # the largest width or precision a template's format spec may give
+_NUMBERS = re.compile(r"[0-9]+").findall
+
+
 def _check(key: object, template: object) -> None:
     if not isinstance(key, str) or not key:
         raise InputError.single("key", "a non-empty string", key, "templates")
     if not isinstance(template, str):
         raise InputError.single(key, "a template string", template, "templates")
     try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+        parsed = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(template)]
     except ValueError as exc:
         raise InputError.single(
             key, f"a valid format string ({exc})", template, "templates"
         ) from None
     allowed = _fields_of(key)
-    for name in fields:
+    for name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if conversion is not None:  # !r, !s, !a: a customer would read Python's repr
+            raise InputError.single(
+                key, "fields without a conversion like !r", f"{{{name}!{conversion}}}", "templates"
+            )
+        # A field in a spec is filled from the values (a width the case chooses); a huge
+        # width or precision would write megabytes: a spec is plain and its numbers small.
+        if spec and ("{" in spec or any(int(n) > MAX_SPEC_NUMBER for n in _NUMBERS(spec))):
+            raise InputError.single(
+                key,
+                f"format specs without fields and with numbers up to {MAX_SPEC_NUMBER}",
+                f"{{{name}:{spec}}}",
+                "templates",
+            )
         if not name.isidentifier():
             raise InputError.single(key, "named fields like {sku}", f"{{{name}}}", "templates")
         if allowed is not None and name not in allowed:
@@ -389,7 +408,9 @@ def _fields_of(key: str) -> frozenset[str] | None:
         return _ADVICE_FIELDS
     if key.startswith("value.") or key not in _EN:
         return None
-    return _DECISION_FIELDS | {"message"} if key.startswith("reason.") else _DECISION_FIELDS
+    if key.startswith("reason.") or key == "notice.other":  # their own message, too
+        return _DECISION_FIELDS | {"message"}
+    return _DECISION_FIELDS
 
 
 _CTX = "messages"
@@ -523,6 +544,7 @@ _EN: Mapping[str, str] = MappingProxyType(
         "notice.price_difference.customer_pays": "The new piece costs more: the difference of {customer_pays} is payable by you.",
         "notice.price_difference.store_refunds": "The new piece costs less: we will refund you the difference of {store_refunds}.",
         "notice.price_difference.none": "Both pieces cost the same, so there is no difference to settle.",
+        "notice.other": "{message}",
     }
 )
 
@@ -791,17 +813,21 @@ def _variant_of(base: str, d: Decision, t: Templates) -> str:
     return base
 
 
-def _notice_keys(d: Decision, t: Templates) -> list[str]:
-    """The templates of ``d``'s notices: as each cited provision words it, else
-    ``notice.<code>``; each with an outcome or stage variant where the set has one."""
-    keys: list[str] = []
+def _notice_keys(d: Decision, t: Templates) -> list[tuple[str, dict[str, object]]]:
+    """The templates of ``d``'s notices, each with the values it adds: as each cited
+    provision words it, else ``notice.<code>``, each with an outcome or stage variant where
+    the set has one; a notice the set has no template for (a store's own clause's) is
+    ``notice.other``, given the notice's own ``message``."""
+    keys: list[tuple[str, dict[str, object]]] = []
     for n in d.obligations.notices:
         provision = _PROVISIONS.get(n.clause_id)
         if provision is not None and provision.wording is not None:
-            keys += provision.wording(n, d)
+            keys += [(_variant_of(key, d, t), {}) for key in provision.wording(n, d)]
+        elif f"notice.{n.code}" in t:
+            keys.append((_variant_of(f"notice.{n.code}", d, t), {}))
         else:
-            keys.append(f"notice.{n.code}")
-    return [_variant_of(key, d, t) for key in keys]
+            keys.append(("notice.other", {"message": n.message}))
+    return keys
 
 
 def _body(d: Decision, r: _Render) -> tuple[list[str], bool]:
@@ -814,7 +840,7 @@ def _body(d: Decision, r: _Render) -> tuple[list[str], bool]:
         for i in range(len(d.reasons)):  # a refusal's reasons are the failing ones
             seen.setdefault(f"- {r.reason(d, i)}")
         lines += seen
-    notes = [t.render(key, values, r.f) for key in _notice_keys(d, t)]
+    notes = [t.render(key, values | more, r.f) for key, more in _notice_keys(d, t)]
     if notes:
         lines.append(" ".join(notes))
     return lines, not d.granted or r.customer_acts(d)

@@ -11,6 +11,7 @@ in ``docs/interpretation.md``. A variant is one call away::
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
@@ -111,13 +112,14 @@ def _zone(name: object) -> tzinfo:
 
 
 def _email(value: object) -> bool:
-    """An e-mail address: one ``@`` between a local part and a dotted domain, no spaces
-    or control characters."""
+    """An e-mail address: one ``@`` between a local part and a dotted domain, no spaces,
+    control or format characters (a bidi override or a zero-width space would make the
+    address a customer reads differ from the one they type)."""
     if not isinstance(value, str) or not valid_text(value, MAX_EMAIL_LENGTH, controls=False):
         return False
     local, _, domain = value.partition("@")
     labels = domain.split(".")
-    spaced = any(c.isspace() for c in value)
+    spaced = any(c.isspace() or unicodedata.category(c) == "Cf" for c in value)
     return bool(local) and "@" not in domain and len(labels) > 1 and all(labels) and not spaced
 
 

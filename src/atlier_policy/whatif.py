@@ -470,8 +470,12 @@ def compare(
             raise type(exc)(exc.problems, context) from None
     before = baseline_name or _name(baseline)
     after = candidate_name or _name(candidate)
-    if candidate_name is None and after == before and baseline != candidate:
-        after = _candidate_name(after, baseline, candidate)
+    if candidate_name is None:
+        namesake = _namesake(baseline, candidate)
+        if namesake is not None and namesake != candidate:
+            after = _candidate_name(after, namesake, candidate)
+        elif after == before and baseline != candidate:
+            after = _candidate_name(after, baseline, candidate)
     return Comparison(
         baseline=before,
         candidate=after,
@@ -486,6 +490,18 @@ def _name(policy: Evaluator) -> str:
     if isinstance(policy, Policy):
         return f"version {policy.version}"
     return type(policy).__name__
+
+
+def _namesake(baseline: Evaluator, candidate: Evaluator) -> Policy | None:
+    """The baseline's policy that bears the candidate policy's version id, if any (the
+    baseline itself, or one version of a registry)."""
+    if not isinstance(candidate, Policy):
+        return None
+    if isinstance(baseline, PolicyVersions):
+        return next((p for p in baseline.policies if p.version == candidate.version), None)
+    if isinstance(baseline, Policy) and baseline.version == candidate.version:
+        return baseline
+    return None
 
 
 def _candidate_name(name: str, baseline: Evaluator, candidate: Evaluator) -> str:
