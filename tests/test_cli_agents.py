@@ -477,11 +477,15 @@ def test_text_marks_passed_and_failed_reasons(capsys: pytest.CaptureFixture[str]
 
 
 def test_text_words_every_payer() -> None:
-    from atlier_policy.decision import ShippingPayer
+    """The decision's text (the command's and str(decision), one rendering) has words for
+    every payer and a mark for every finding."""
+    from atlier_policy import decision
+    from atlier_policy.rules import Finding
 
-    assert set(cli._PAYERS) == set(ShippingPayer)
-    assert cli._PAYERS[ShippingPayer.STORE] == "the store"
-    assert cli._MARKS[cli.Finding.NOT_APPLICABLE] == "-"
+    assert set(decision._PAYERS) == set(decision.ShippingPayer)
+    assert decision._PAYERS[decision.ShippingPayer.STORE] == "the store"
+    assert set(decision._MARKS) == set(Finding)
+    assert decision._MARKS[Finding.NOT_APPLICABLE] == "-"
 
 
 def _subparsers() -> dict[str, argparse.ArgumentParser]:
@@ -598,7 +602,7 @@ def test_usage_names_the_positional_arguments(capsys: pytest.CaptureFixture[str]
 
 def test_text_shows_the_settlement_as_the_decision_does(capsys: pytest.CaptureFixture[str]) -> None:
     """An exchange's price difference reads the same in the command's text and in
-    `str(decision)` (the library's own text, which the command no longer prints)."""
+    `str(decision)` (one rendering: the command prints the library's own text)."""
     from atlier_policy import evaluate
 
     path = EXAMPLES / "exchange_approved_customer_pays.json"

@@ -364,10 +364,12 @@ def test_multi_item_order_summary() -> None:
 
 
 def test_decision_str_is_readable() -> None:
-    """str(decision) names the outcome, the clause, the dates and the policy version."""
+    """str(decision) names the outcome, the clause (its reason marked: ✗ failed, ✓
+    passed), the dates and the policy version, in words, never an enum's value."""
     text = str(decided(TEXT.return_request(return_request(at("2025-03-11")))))
     assert "not eligible" in text
-    assert "[§1 s1.return_window]" in text
+    assert "  ✗ [§1 s1.return_window] requested 1 day(s) late" in text
+    assert "_" not in text.replace("s1.return_window", "")
     assert "last day to request a return: 2025-03-10" in text
     assert "policy version 2025-01-12" in text
 

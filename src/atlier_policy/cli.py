@@ -40,12 +40,11 @@ from atlier_policy.codec import (
     dumps_bytes,
     loads,
 )
-from atlier_policy.decision import Decision, OrderDecision, Role, ShippingPayer
+from atlier_policy.decision import Decision, OrderDecision, Role
 from atlier_policy.errors import AtlierPolicyError, InputError, error_text
 from atlier_policy.frames import error_row, item_rows, json_row, record_schema
 from atlier_policy.limits import MAX_CASE_BYTES, MAX_PROBLEMS_RECORDED, MAX_RECORD_BYTES
 from atlier_policy.policy import Policy, default_policy
-from atlier_policy.rules import Finding
 from atlier_policy.strings import iso_date, one_line
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.termsfile import load_policy
@@ -476,58 +475,14 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 3 if _roles_of(decision) & args.fail_on else 0
 
 
-# How a mark, a payer and a finding read in text output: words, never an enum's value.
-_MARKS = {
-    Finding.PASSED: "✓",
-    Finding.FAILED: "✗",
-    Finding.UNKNOWN: "?",
-    Finding.NOT_APPLICABLE: "-",
-}
-_PAYERS = {
-    ShippingPayer.CUSTOMER: "the customer",
-    ShippingPayer.STORE: "the store",
-    ShippingPayer.CUSTOMER_UNTIL_CONFIRMED: "the customer, until the defect is confirmed "
-    "(then reimbursed)",
-}
-
-
 def _words(value: str) -> str:
     return value.replace("_", " ")
 
 
 def _decision_text(decision: Decision | OrderDecision) -> str:
-    """A decision for people: each reason marked ✓ passed, ✗ failed, ? unknown."""
-    if isinstance(decision, OrderDecision):
-        counts = sorted(decision.counts.items())
-        head = f"order {decision.order_id}: " + ", ".join(f"{n} {_words(k)}" for k, n in counts)
-        return "\n".join([one_line(head), *map(_one_text, decision.items)])
-    return _one_text(decision)
-
-
-def _one_text(d: Decision) -> str:
-    subject = f"order {d.order_id}" + (f", item {d.sku}" if d.sku else "")
-    lines = [f"{_words(d.stage)} ({subject}): {_words(d.outcome.value)}"]
-    lines += [f"  {_MARKS[r.finding]} [§{r.section} {r.clause_id}] {r.message}" for r in d.reasons]
-    if d.missing:
-        lines.append(f"  missing: {', '.join(d.missing)}")
-    ob = d.obligations
-    payer = ob.return_shipping_paid_by
-    refund = ob.refund_earliest and f"{ob.refund_earliest} and {ob.refund_latest}"
-    for label, value in (
-        ("last day to request a return", ob.last_day_to_request_return),
-        ("last day to report a defect", ob.last_day_to_report_defect),
-        ("return shipping paid by", payer and _PAYERS.get(payer, _words(payer))),
-        ("refund amount", ob.refund_amount),
-        ("refund to", ob.refund_to and _words(ob.refund_to)),
-        ("refund processed between", refund),
-    ):
-        if value is not None:
-            lines.append(f"  {label}: {value}")
-    if d.settlement is not None:
-        lines.append(f"  {d.settlement}")
-    lines += [f"  note: {n.message}" for n in ob.notices]
-    lines.append(f"  policy version {d.policy_version}")
-    return "\n".join(map(one_line, lines))
+    """A decision for people: ``str(decision)``, each reason marked ✓ passed, ✗ failed,
+    ? unknown, and every value in words."""
+    return str(decision)
 
 
 def _message(args: argparse.Namespace) -> int:

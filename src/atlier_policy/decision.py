@@ -27,7 +27,7 @@ from typing import Any, Self
 
 from atlier_policy.errors import InputError, warn_deprecated
 from atlier_policy.money import Money
-from atlier_policy.rules import Explanation, Reason, TraceEntry
+from atlier_policy.rules import Explanation, Finding, Reason, TraceEntry
 from atlier_policy.strings import one_line
 
 __all__ = [
@@ -300,19 +300,22 @@ class Decision:
         return _display("decision_html")(self)  # type: ignore[no-any-return]
 
     def __str__(self) -> str:
+        """The decision for people: each reason marked (✓ passed, ✗ failed, ? unknown,
+        - not applicable), outcomes, payers and destinations in words, never an enum's
+        value; one line per entry, whatever the case's strings hold."""
         subject = f"order {self.order_id}" + (f", item {self.sku}" if self.sku else "")
-        stage, outcome = self.stage, self.outcome.value
-        lines = [f"{stage.replace('_', ' ')} ({subject}): {outcome.replace('_', ' ')}"]
-        lines += [f"  - {r}" for r in self.reasons]
+        lines = [f"{_words(self.stage)} ({subject}): {_words(self.outcome.value)}"]
+        lines += [f"  {_MARKS[r.finding]} {r}" for r in self.reasons]
         if self.missing:
             lines.append(f"  missing: {', '.join(self.missing)}")
         ob = self.obligations
+        payer = ob.return_shipping_paid_by
         for label, value in (
             ("last day to request a return", ob.last_day_to_request_return),
             ("last day to report a defect", ob.last_day_to_report_defect),
-            ("return shipping paid by", ob.return_shipping_paid_by),
+            ("return shipping paid by", payer and _PAYERS.get(payer, _words(payer))),
             ("refund amount", ob.refund_amount),
-            ("refund to", ob.refund_to),
+            ("refund to", ob.refund_to and _words(ob.refund_to)),
             (
                 "refund processed between",
                 ob.refund_earliest and f"{ob.refund_earliest} and {ob.refund_latest}",
@@ -326,6 +329,25 @@ class Decision:
         lines.append(f"  policy version {self.policy_version}")
         # One line each, whatever the case's strings hold (escaped, never raw).
         return "\n".join(map(one_line, lines))
+
+
+# How a finding and a payer read in text: marks and words, never an enum's value.
+_MARKS = {
+    Finding.PASSED: "✓",
+    Finding.FAILED: "✗",
+    Finding.UNKNOWN: "?",
+    Finding.NOT_APPLICABLE: "-",
+}
+_PAYERS = {
+    ShippingPayer.CUSTOMER: "the customer",
+    ShippingPayer.STORE: "the store",
+    ShippingPayer.CUSTOMER_UNTIL_CONFIRMED: "the customer, until the defect is confirmed "
+    "(then reimbursed)",
+}
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -370,7 +392,7 @@ class OrderDecision:
         return _display("order_html")(self)  # type: ignore[no-any-return]
 
     def __str__(self) -> str:
-        summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(self.counts.items()))
+        summary = ", ".join(f"{n} {_words(k)}" for k, n in sorted(self.counts.items()))
         head = one_line(f"order {self.order_id}: {summary}")
         return "\n".join([head, *(str(d) for d in self.items)])
 
