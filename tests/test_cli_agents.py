@@ -62,10 +62,10 @@ def test_message_agent_view(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0] == (
-        "defect_claim (order AJ-100502, item RNG-SOL-0042): incomplete [policy 2025-01-12]"
+        "defect claim (order AJ-100502, item RNG-SOL-0042): incomplete [policy 2025-01-12]"
     )
     assert (
-        "  UNKNOWN        [§3 s3.photos] defect_photos: clear photos of the issue are needed by 2025-03-06"
+        "  ? unknown        [§3 s3.photos] defect_photos: clear photos of the issue are needed by 2025-03-06"
         in lines
     )
     assert "“If your jewelry arrives damaged or contains a manufacturing defect" in out
@@ -482,10 +482,10 @@ def test_text_words_every_payer() -> None:
     from atlier_policy import decision
     from atlier_policy.rules import Finding
 
-    assert set(decision._PAYERS) == set(decision.ShippingPayer)
-    assert decision._PAYERS[decision.ShippingPayer.STORE] == "the store"
-    assert set(decision._MARKS) == set(Finding)
-    assert decision._MARKS[Finding.NOT_APPLICABLE] == "-"
+    assert set(decision.PAYER_WORDS) == set(decision.ShippingPayer)
+    assert decision.PAYER_WORDS[decision.ShippingPayer.STORE] == "the store"
+    assert set(decision.FINDING_MARKS) == set(Finding)
+    assert decision.FINDING_MARKS[Finding.NOT_APPLICABLE] == "-"
 
 
 def _subparsers() -> dict[str, argparse.ArgumentParser]:

@@ -398,8 +398,10 @@ def test_every_reason_of_the_golden_corpus_has_its_own_template() -> None:
 
 
 def test_agent_view_shows_clauses_sentences_and_trace() -> None:
+    """Outcomes and findings in words, marked; codes, clause ids and facts as recorded."""
     text = agent_view(evaluate(return_request(at("2025-03-12"))))
-    assert "FAILED" in text
+    assert "return request (order A-1001, item RING-7): not eligible [policy" in text
+    assert "  ✗ failed         [§1 s1.return_window]" in text
     assert "[§1 s1.return_window] return_window_expired" in text
     assert "“The item must be returned within 7 days of delivery.”" in text
     assert "facts: delivered=2025-03-03, last_day_to_request=2025-03-10" in text

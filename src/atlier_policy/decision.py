@@ -28,9 +28,11 @@ from typing import Any, Self
 from atlier_policy.errors import InputError, warn_deprecated
 from atlier_policy.money import Money
 from atlier_policy.rules import Explanation, Finding, Reason, TraceEntry
-from atlier_policy.strings import one_line
+from atlier_policy.strings import in_words, one_line
 
 __all__ = [
+    "FINDING_MARKS",
+    "PAYER_WORDS",
     "CancellationOutcome",
     "Decision",
     "DefectClaimOutcome",
@@ -304,8 +306,8 @@ class Decision:
         - not applicable), outcomes, payers and destinations in words, never an enum's
         value; one line per entry, whatever the case's strings hold."""
         subject = f"order {self.order_id}" + (f", item {self.sku}" if self.sku else "")
-        lines = [f"{_words(self.stage)} ({subject}): {_words(self.outcome.value)}"]
-        lines += [f"  {_MARKS[r.finding]} {r}" for r in self.reasons]
+        lines = [f"{in_words(self.stage)} ({subject}): {in_words(self.outcome.value)}"]
+        lines += [f"  {FINDING_MARKS[r.finding]} {r}" for r in self.reasons]
         if self.missing:
             lines.append(f"  missing: {', '.join(self.missing)}")
         ob = self.obligations
@@ -313,9 +315,9 @@ class Decision:
         for label, value in (
             ("last day to request a return", ob.last_day_to_request_return),
             ("last day to report a defect", ob.last_day_to_report_defect),
-            ("return shipping paid by", payer and _PAYERS.get(payer, _words(payer))),
+            ("return shipping paid by", payer and PAYER_WORDS.get(payer, in_words(payer))),
             ("refund amount", ob.refund_amount),
-            ("refund to", ob.refund_to and _words(ob.refund_to)),
+            ("refund to", ob.refund_to and in_words(ob.refund_to)),
             (
                 "refund processed between",
                 ob.refund_earliest and f"{ob.refund_earliest} and {ob.refund_latest}",
@@ -332,22 +334,18 @@ class Decision:
 
 
 # How a finding and a payer read in text: marks and words, never an enum's value.
-_MARKS = {
+FINDING_MARKS = {
     Finding.PASSED: "✓",
     Finding.FAILED: "✗",
     Finding.UNKNOWN: "?",
     Finding.NOT_APPLICABLE: "-",
 }
-_PAYERS = {
+PAYER_WORDS = {
     ShippingPayer.CUSTOMER: "the customer",
     ShippingPayer.STORE: "the store",
     ShippingPayer.CUSTOMER_UNTIL_CONFIRMED: "the customer, until the defect is confirmed "
     "(then reimbursed)",
 }
-
-
-def _words(value: str) -> str:
-    return value.replace("_", " ")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -392,7 +390,7 @@ class OrderDecision:
         return _display("order_html")(self)  # type: ignore[no-any-return]
 
     def __str__(self) -> str:
-        summary = ", ".join(f"{n} {_words(k)}" for k, n in sorted(self.counts.items()))
+        summary = ", ".join(f"{n} {in_words(k)}" for k, n in sorted(self.counts.items()))
         head = one_line(f"order {self.order_id}: {summary}")
         return "\n".join([head, *(str(d) for d in self.items)])
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from atlier_policy.decision import Decision, OrderDecision
 from atlier_policy.errors import InputError
+from atlier_policy.strings import in_words
 
 if TYPE_CHECKING:  # the tools are loaded by the values that hand over to this module
     from atlier_policy.qualify import Qualification
@@ -97,7 +98,7 @@ def _row(label: str, value: object) -> str:
 
 
 def _words(value: str) -> str:
-    return escape(value.replace("_", " "))
+    return escape(in_words(value))
 
 
 def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> str:

@@ -58,12 +58,13 @@ from typing import Any
 
 from atlier_policy.advice import Blocker, Suggestion
 from atlier_policy.deadlines import store_date
-from atlier_policy.decision import Decision, OrderDecision
+from atlier_policy.decision import FINDING_MARKS, Decision, OrderDecision
 from atlier_policy.errors import InputError
 from atlier_policy.money import CURRENCIES, Money
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Clause, Finding
 from atlier_policy.stages import PROVISIONS
+from atlier_policy.strings import in_words
 from atlier_policy.terms import SUPPORT_PHONE, PolicyTerms
 from atlier_policy.versions import PolicyVersions, _typed, policy_named
 
@@ -911,18 +912,20 @@ def customer_message(
 
 
 def _agent_one(d: Decision) -> list[str]:
+    # Outcomes and findings in words (the codes, ids and facts stay as recorded: an
+    # agent searches for them).
     subject = f"order {d.order_id}" + (f", item {d.sku}" if d.sku else "")
+    outcome = in_words(d.outcome.value)
     out = [
-        f"{d.stage} ({subject}): {d.outcome.value} [policy {d.policy_version}]",
+        f"{in_words(d.stage)} ({subject}): {outcome} [policy {d.policy_version}]",
         "reasons:",
     ]
     for r in d.reasons:
-        out.append(
-            f"  {r.finding.value.upper():<14} [§{r.section} {r.clause_id}] {r.code}: {r.message}"
-        )
-        out.append(f"  {'':<14} “{r.sentence}”")
+        finding = f"{FINDING_MARKS[r.finding]} {in_words(r.finding.value)}"
+        out.append(f"  {finding:<16} [§{r.section} {r.clause_id}] {r.code}: {r.message}")
+        out.append(f"  {'':<16} “{r.sentence}”")
         if r.facts:
-            out.append(f"  {'':<14} facts: " + ", ".join(f"{k}={v}" for k, v in r.facts))
+            out.append(f"  {'':<16} facts: " + ", ".join(f"{k}={v}" for k, v in r.facts))
     if d.missing:
         out.append(f"missing: {', '.join(d.missing)}")
     ob = d.obligations
@@ -932,7 +935,7 @@ def _agent_one(d: Decision) -> list[str]:
     out.append("trace:")
     for e in d.trace:
         tail = f" — {e.message}" if e.message else ""
-        out.append(f"  {'  ' * e.depth}{e.rule}: {e.finding.value}{tail}")
+        out.append(f"  {'  ' * e.depth}{e.rule}: {in_words(e.finding.value)}{tail}")
     return out
 
 
@@ -941,7 +944,7 @@ def agent_view(decision: Decision | OrderDecision) -> str:
     the facts used, what is missing, the notices and the full rule trace."""
     decision = _decision(decision)
     if isinstance(decision, OrderDecision):
-        summary = ", ".join(f"{n} {k}" for k, n in sorted(decision.counts.items()))
+        summary = ", ".join(f"{n} {in_words(k)}" for k, n in sorted(decision.counts.items()))
         lines = [f"order {decision.order_id}: {summary}"]
         for d in decision.items:
             lines += ["", *_agent_one(d)]

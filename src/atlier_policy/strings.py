@@ -25,6 +25,7 @@ __all__ = [
     "has_controls",
     "has_surrogates",
     "has_visible",
+    "in_words",
     "iso_date",
     "iso_instant",
     "one_line",
@@ -185,3 +186,12 @@ def bom_problem(text: str | bytes) -> tuple[str, str, str] | None:
     if not bom:
         return None
     return ("(document)", "UTF-8 text without a byte order mark", "a byte order mark (U+FEFF)")
+
+
+def in_words(value: str) -> str:
+    """An identifier (an outcome, a stage, a payer) as text output writes it: its words.
+
+    >>> in_words("customer_until_confirmed")
+    'customer until confirmed'
+    """
+    return value.replace("_", " ")

@@ -32,7 +32,7 @@ from atlier_policy.decision import Decision, OrderDecision, Outcome, _display
 from atlier_policy.errors import InputError
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Finding
-from atlier_policy.strings import one_line
+from atlier_policy.strings import in_words, one_line
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.versions import PolicyVersions, _typed
 
@@ -125,8 +125,8 @@ class DecisionChange:
         codes = [f"+{c}" for c in self.reasons_added] + [f"-{c}" for c in self.reasons_removed]
         tail = f" [{' '.join(codes)}]" if codes else ""
         return (
-            f"{subject} ({_words(self.stage)}): "
-            f"{_words(self.baseline)} -> {_words(self.candidate)}{tail}"
+            f"{subject} ({in_words(self.stage)}): "
+            f"{in_words(self.baseline)} -> {in_words(self.candidate)}{tail}"
         )
 
 
@@ -375,8 +375,8 @@ class ComparisonSummary:
             sign = {"added": "+", "removed": "-"}.get(g.effect, "")
             code = f"{sign}{g.code}" if g.code else "(same reason codes)"
             lines.append(
-                f"  {g.count:>6}  {_words(g.stage)}: {_words(g.baseline)} -> "
-                f"{_words(g.candidate)}  {code}"
+                f"  {g.count:>6}  {in_words(g.stage)}: {in_words(g.baseline)} -> "
+                f"{in_words(g.candidate)}  {code}"
             )
         listed = (
             ("changes:", self.first_changes, self.changed),
@@ -399,10 +399,6 @@ class ComparisonSummary:
 
 def _n(count: int, noun: str) -> str:
     return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-def _words(value: str) -> str:
-    return value.replace("_", " ")
 
 
 def _codes(d: Decision) -> tuple[str, ...]:
