@@ -82,6 +82,12 @@ def test_granted_needs_nothing() -> None:
     q = one(return_request())
     assert (q.suggestions, q.blockers, q.case) == ((), (), None)
     assert format_qualification(q).endswith("eligible pending inspection: nothing to change")
+    # One line per entry, whatever the order id holds (escaped, as str(decision) does).
+    hostile = one(return_request(order_id="A-1\nforged line\x1b[2J"))
+    assert format_qualification(hostile) == (
+        "order A-1\\nforged line\\x1b[2J, item RING-7: eligible pending inspection: "
+        "nothing to change"
+    )
 
 
 def test_multi_item_each_item_its_own() -> None:

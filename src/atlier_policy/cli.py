@@ -45,7 +45,7 @@ from atlier_policy.errors import AtlierPolicyError, InputError, error_text
 from atlier_policy.frames import error_row, item_rows, json_row, record_schema
 from atlier_policy.limits import MAX_CASE_BYTES, MAX_PROBLEMS_RECORDED, MAX_RECORD_BYTES
 from atlier_policy.policy import Policy, default_policy
-from atlier_policy.strings import in_words, iso_date, one_line
+from atlier_policy.strings import iso_date, one_line
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.termsfile import load_policy
 from atlier_policy.versions import PolicyVersions, default_evaluator, default_versions, policy_named
@@ -498,29 +498,15 @@ def _message(args: argparse.Namespace) -> int:
 
 
 def _qualify(args: argparse.Namespace) -> int:
-    from atlier_policy.qualify import how_to_qualify
+    from atlier_policy.qualify import format_qualification, how_to_qualify
 
     case = case_from_dict(_read_case(args.case))
     found = how_to_qualify(case, policy=_versions(args))
     if args.format == "text":
-        print("\n".join(_qualification_text(q) for q in found))
+        print("\n".join(map(format_qualification, found)))
     else:
         print(_json({"qualifications": [_qualification(q) for q in found]}, args))
     return 0
-
-
-def _qualification_text(q: Any) -> str:
-    """As ``qualify.format_qualification`` words it, one line per line whatever the case's
-    strings hold, and the outcomes in words."""
-    subject = f"order {q.order_id}" + (f", item {q.sku}" if q.sku else "")
-    head = f"{subject}: {in_words(q.outcome.value)}"
-    lines = list(dict.fromkeys(f"- {s.message}" for s in q.suggestions))
-    lines += [f"- cannot qualify: {b.message}" for b in q.blockers]
-    if not lines:
-        return one_line(f"{head}: nothing to change")
-    if q.outcome_if_changed is not None:
-        lines.append(f"with these changes: {in_words(q.outcome_if_changed.value)}")
-    return "\n".join(map(one_line, [f"{head}:", *lines]))
 
 
 def _qualification(q: Any) -> dict[str, Any]:

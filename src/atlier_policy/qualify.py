@@ -52,6 +52,7 @@ from atlier_policy.errors import AtlierPolicyError, InputError, PolicyDefinition
 from atlier_policy.policy import Policy
 from atlier_policy.rules import Finding
 from atlier_policy.stages import PROVISIONS
+from atlier_policy.strings import in_words, one_line
 from atlier_policy.versions import PolicyVersions, _typed, default_evaluator, policy_named
 
 if TYPE_CHECKING:
@@ -257,7 +258,8 @@ def how_to_qualify(
 
 
 def format_qualification(q: Qualification) -> str:
-    """The suggestions and blockers as plain-English lines.
+    """The suggestions and blockers as plain-English lines, one per entry (a case's own
+    line breaks and control characters escaped).
 
     >>> from atlier_policy.decision import ParcelOutcome
     >>> done = ParcelOutcome.PROCEED_TO_INSPECTION
@@ -266,11 +268,12 @@ def format_qualification(q: Qualification) -> str:
     'order P-1: proceed to inspection: nothing to change'
     """
     subject = f"order {q.order_id}" + (f", item {q.sku}" if q.sku else "")
-    head = f"{subject}: {q.outcome.value.replace('_', ' ')}"
+    head = f"{subject}: {in_words(q.outcome.value)}"
     lines = list(dict.fromkeys(f"- {s.message}" for s in q.suggestions))
     lines += [f"- cannot qualify: {b.message}" for b in q.blockers]
     if not lines:
-        return f"{head}: nothing to change"
+        return one_line(f"{head}: nothing to change")
     if q.outcome_if_changed is not None:
-        lines.append(f"with these changes: {q.outcome_if_changed.value.replace('_', ' ')}")
-    return "\n".join([f"{head}:", *lines])
+        lines.append(f"with these changes: {in_words(q.outcome_if_changed.value)}")
+    # One line per entry, whatever the case's strings hold (escaped, as str(decision)).
+    return "\n".join(map(one_line, [f"{head}:", *lines]))
