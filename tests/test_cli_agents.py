@@ -105,7 +105,7 @@ def test_message_writes_dates_as_the_locale_does(capsys: pytest.CaptureFixture[s
     assert "10 mars 2025" in out
     assert "2025-03-10" not in out
     assert main(["message", LATE, "--locale", "xx_NOWHERE"]) == 2
-    assert "locale" in _one_error(capsys)
+    assert "`--locale` must be a locale Babel knows" in _one_error(capsys)  # the option
 
 
 # --- qualify ------------------------------------------------------------------------------

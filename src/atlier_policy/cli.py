@@ -482,14 +482,18 @@ def _decision_text(decision: Decision | OrderDecision) -> str:
 
 
 def _message(args: argparse.Namespace) -> int:
-    from atlier_policy.messages import DEFAULT_TEMPLATES, agent_view, customer_message
+    from atlier_policy.messages import DEFAULT_TEMPLATES, Formatter, agent_view, customer_message
 
+    try:
+        formatter = Formatter.of(args.locale)  # checked before the case is read
+    except InputError as exc:  # named as the user typed it: --locale, not `locale`
+        raise InputError.single("--locale", exc.problems[0][1], args.locale) from None
     case, policy, decision = _decide(args)
     if args.agent:
         text = agent_view(decision)
     else:
         text = customer_message(
-            decision, DEFAULT_TEMPLATES, policy=policy, case=case, locale=args.locale
+            decision, DEFAULT_TEMPLATES, policy=policy, case=case, locale=formatter
         )
     # Line by line, as every text this command prints: a case's own characters that could
     # move the cursor, end a line or reorder text (ESC, U+2028, bidi) are escaped.
