@@ -169,7 +169,7 @@ class StoreDay(datetime):
     """A calendar day in the store's time zone, where the policy needs only the date.
 
     A delivery, a return request or a defect report is judged by its calendar date in
-    the store's time zone (docs/interpretation.md, 2 and 33). A backend that knows only
+    the store's time zone (docs/interpretation.md, 2 and 31). A backend that knows only
     the day writes ``"2025-03-03"``; the codec gives the field a ``StoreDay``. It is an
     aware ``datetime`` (noon UTC, so that every instant-only reader keeps working) whose
     conversion to any zone is that same day at noon there: its store date is its own
