@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, reject
 from hypothesis import strategies as st
 
-from atlier_policy import default_policy
+from atlier_policy import codec, default_policy
 from atlier_policy.cases import (
     CustomOrderCancellation,
     DefectClaim,
@@ -66,6 +66,12 @@ EXCHANGE: dict[str, Any] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _warn_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test sees the deprecation warnings a fresh process would (once a message)."""
+    monkeypatch.setattr(codec, "_WARNED", set())
+
+
 def _old(doc: Any) -> Any:
     """The document in the previous release's forms: old flag names, nested exchange."""
     if isinstance(doc, list):
@@ -109,6 +115,7 @@ def test_old_and_new_forms_give_equal_decisions(case: Any) -> None:
     if old == new:  # a stage without a condition or an exchange
         assert _quiet(old) == case
     else:
+        codec._WARNED.clear()  # a fresh process, for each example
         with pytest.warns(DeprecationWarning, match="deprecated|renamed"):
             assert case_from_dict(old) == case
     with warnings.catch_warnings():
@@ -140,12 +147,15 @@ def test_the_nested_exchange_warns_and_names_the_new_form() -> None:
     assert old == _quiet(EXCHANGE)
 
 
-def test_an_old_flag_name_warns_naming_the_new_one() -> None:
+def test_an_old_flag_name_warns_naming_the_new_one_once() -> None:
     doc = json.loads(json.dumps(RETURN))
     doc["items"][0]["condition"] = {"unused": True, "tags_included": False}
     with pytest.warns(DeprecationWarning, match="tags_included -> with_all_tags"):
         case = case_from_dict(doc)
     assert case.items[0].condition.tags_included is False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once a process: the next document is quiet
+        assert case_from_dict(doc) == case
 
 
 def test_the_same_flag_under_both_names_is_refused() -> None:

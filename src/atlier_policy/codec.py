@@ -509,10 +509,16 @@ _PIECE_FACTS = ("condition", "reason", "defect_confirmed")
 
 
 def _deprecated_form(message: str) -> None:
-    """A ``DeprecationWarning`` for a document's old form. It concerns the document, not a
-    line of code, so it is attributed to the codec: test runners show it, and so do
-    ``python -W default`` and ``PYTHONWARNINGS``; a command-line run stays quiet."""
-    warnings.warn(message, DeprecationWarning, stacklevel=2)
+    """A ``DeprecationWarning`` for a document's old form, once per process for each
+    message (a batch of old documents warns once, not once a line). It concerns the
+    document, not a line of code, so it is attributed to the codec: test runners show it,
+    and so do ``python -W default`` and ``PYTHONWARNINGS``; a command-line run stays quiet."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
+
+
+_WARNED: set[str] = set()
 
 
 def _decode_condition(value: object, path: str, problems: _Problems) -> Any:
