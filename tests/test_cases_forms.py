@@ -393,3 +393,10 @@ def test_an_exchange_item_is_its_piece_in_python_too() -> None:
     assert isinstance(exchange, ExchangeRequest)
     assert exchange.item.item.sku == "RING-7"
     assert exchange.item.condition.original_packaging is True
+
+
+def test_an_exchange_that_is_not_an_object_is_refused() -> None:
+    """Where an exchange is read as a value of another document (a stage from outside)."""
+    problems = codec._Problems()
+    assert codec._decoder(ExchangeRequest)([], "exchange", problems) is codec._MISSING
+    assert problems.items == [("exchange", "an object", "an array")]
