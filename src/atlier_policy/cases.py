@@ -6,7 +6,9 @@ or "needs review", never an approval. A fact that must be able to say "not yet"
 or "none" has an explicit value for it (:data:`NOT_YET`, ``SaleEvent.NONE``,
 ``ProofOfPurchase.NONE``...), so that ``None`` is never read as one. Instants
 are timezone-aware datetimes (naive ones are refused); they are turned into
-calendar dates in the store's time zone by the clauses. Money is
+calendar dates in the store's time zone by the clauses. Where the policy needs only
+that date (a delivery, a return request, a defect report), a :class:`StoreDay` may
+stand for the whole day in the store's time zone. Money is
 :class:`~atlier_policy.money.Money` (``Decimal`` with an ISO 4217 currency).
 
 Values are frozen, slotted and keyword-only; build variants with
@@ -16,9 +18,10 @@ Values are frozen, slotted and keyword-only; build variants with
 from __future__ import annotations
 
 import enum
+import types
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, TypeVar
+from datetime import UTC, date, datetime, tzinfo
+from typing import Any, Self, TypeVar
 
 from atlier_policy.errors import InputError
 from atlier_policy.limits import FIRST_YEAR as _FIRST_YEAR
@@ -52,6 +55,7 @@ __all__ = [
     "ReturnRequest",
     "SaleEvent",
     "SalesChannel",
+    "StoreDay",
 ]
 
 
@@ -161,19 +165,83 @@ def before(a: datetime, b: datetime) -> bool:
     return a.timestamp() < b.timestamp()
 
 
+class StoreDay(datetime):
+    """A calendar day in the store's time zone, where the policy needs only the date.
+
+    A delivery, a return request or a defect report is judged by its calendar date in
+    the store's time zone (docs/interpretation.md, 2 and 31). A backend that knows only
+    the day writes ``"2025-03-03"``; the codec gives the field a ``StoreDay``. It is an
+    aware ``datetime`` (noon UTC, so that every instant-only reader keeps working) whose
+    conversion to any zone is that same day at noon there: its store date is its own
+    date, whatever the store's zone. It writes itself as the date.
+
+    >>> from zoneinfo import ZoneInfo
+    >>> day = StoreDay.of(date(2025, 3, 3))
+    >>> day.isoformat(), day.astimezone(ZoneInfo("Pacific/Kiritimati")).date()
+    ('2025-03-03', datetime.date(2025, 3, 3))
+    >>> day.astimezone(ZoneInfo("Pacific/Pago_Pago")).date()
+    datetime.date(2025, 3, 3)
+    """
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, day: date) -> StoreDay:
+        """The store day of calendar date ``day``."""
+        if not isinstance(day, date) or isinstance(day, datetime):
+            raise InputError.single("day", "a date (not a datetime)", day, "store day")
+        return cls(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+    def astimezone(self, tz: tzinfo | None = None) -> Self:
+        """The same day, at noon in ``tz``: a store day has no instant of its own."""
+        return self.replace(tzinfo=tz or UTC)
+
+    def isoformat(self, sep: str = "T", timespec: str = "auto") -> str:
+        """The date alone, as a document writes it: ``2025-03-03``."""
+        return self.date().isoformat()
+
+
+def _day_of(value: datetime) -> date:
+    """The calendar date a fact names: a store day's own, an instant's as written."""
+    return value.date()
+
+
+def _earlier(a: datetime, b: datetime) -> bool:
+    """Whether fact ``a`` comes strictly before fact ``b``: by the instants, or by the
+    calendar dates when either is a :class:`StoreDay` (an instant's date as written, in
+    its own offset: a case does not know the store's zone)."""
+    if isinstance(a, StoreDay) or isinstance(b, StoreDay):
+        return _day_of(a) < _day_of(b)
+    return before(a, b)
+
+
 # --- field checks shared by every case -------------------------------------------------
 
 E = TypeVar("E", bound=enum.Enum)
 
 
 def _aware(
-    value: object, name: str, ctx: str, *, required: bool = False, not_yet: bool = False
+    value: object,
+    name: str,
+    ctx: str,
+    *,
+    required: bool = False,
+    not_yet: bool = False,
+    day: bool = False,
 ) -> None:
     if (value is None and not required) or (not_yet and value is NotYet.NOT_YET):
         return
     if not isinstance(value, datetime):
         what = "a timezone-aware datetime" + (", NOT_YET or None (unknown)" if not_yet else "")
-        raise InputError.single(name, what, value, ctx)
+        raise InputError.single(name, what + (" or a StoreDay" if day else ""), value, ctx)
+    if isinstance(value, StoreDay) and not day:
+        raise InputError.single(
+            name,
+            "a timezone-aware datetime (a calendar day only for a delivery, a return "
+            "request or a defect report)",
+            value.isoformat(),
+            ctx,
+        )
     if value.tzinfo is None or value.utcoffset() is None:
         raise InputError.single(
             name, "a timezone-aware datetime", f"{value.isoformat()}, no offset", ctx
@@ -216,6 +284,11 @@ def _bools(obj: Any, names: tuple[str, ...], ctx: str) -> None:
         _opt(getattr(obj, name), bool, name, ctx, "True, False or None (unknown)")
 
 
+_STORE_DAY = types.MappingProxyType({"store_day": True})
+"""Field metadata: the field may hold a :class:`StoreDay` (the codec reads a calendar
+date there)."""
+
+
 # --- what was bought ------------------------------------------------------------------------
 
 
@@ -233,7 +306,7 @@ class Item:
     sale_event: SaleEvent | None = None
     channel: SalesChannel | None = None
     purchased_at: datetime | None = None
-    delivered_at: datetime | None = None
+    delivered_at: datetime | None = field(default=None, metadata=_STORE_DAY)
 
     def __post_init__(self) -> None:
         ctx = "item"
@@ -244,8 +317,12 @@ class Item:
         _enum(self.sale_event, SaleEvent, "sale_event", ctx)
         _enum(self.channel, SalesChannel, "channel", ctx)
         _aware(self.purchased_at, "purchased_at", ctx)
-        _aware(self.delivered_at, "delivered_at", ctx)
-        if self.purchased_at and self.delivered_at and before(self.delivered_at, self.purchased_at):
+        _aware(self.delivered_at, "delivered_at", ctx, day=True)
+        if (
+            self.purchased_at
+            and self.delivered_at
+            and _earlier(self.delivered_at, self.purchased_at)
+        ):
             raise InputError.single(
                 "delivered_at",
                 f"on or after purchased_at {self.purchased_at.isoformat()}",
@@ -330,14 +407,14 @@ class ReturnRequest:
     """Stage 1: the customer asks to return one or more items of an order."""
 
     order_id: str
-    requested_at: datetime
+    requested_at: datetime = field(metadata=_STORE_DAY)
     items: tuple[ReturnItem, ...]
     proof_of_purchase: ProofOfPurchase | None = None
 
     def __post_init__(self) -> None:
         ctx = "return request"
         _text(self.order_id, "order_id", ctx)
-        _aware(self.requested_at, "requested_at", ctx, required=True)
+        _aware(self.requested_at, "requested_at", ctx, required=True, day=True)
         if not isinstance(self.items, tuple) or not 1 <= len(self.items) <= _MAX_ITEMS:
             raise InputError.single(
                 "items", f"a tuple of 1 to {_MAX_ITEMS} ReturnItem", self.items, ctx
@@ -360,7 +437,7 @@ def _not_before(
     ctx: str,
 ) -> None:
     """Refuse two facts in an impossible order, naming both fields."""
-    if isinstance(later, datetime) and isinstance(earlier, datetime) and before(later, earlier):
+    if isinstance(later, datetime) and isinstance(earlier, datetime) and _earlier(later, earlier):
         raise InputError.single(
             later_name, f"on or after {earlier_name} {earlier.isoformat()}", later.isoformat(), ctx
         )
@@ -410,7 +487,7 @@ class DefectClaim:
 
     order_id: str
     item: Item
-    reported_at: datetime
+    reported_at: datetime = field(metadata=_STORE_DAY)
     kind: DefectKind | None = None
     channel: NoticeChannel | None = None
     photos_sent_at: datetime | NotYet | None = None
@@ -420,7 +497,7 @@ class DefectClaim:
         ctx = "defect claim"
         _text(self.order_id, "order_id", ctx)
         _req(self.item, Item, "item", ctx, "an Item")
-        _aware(self.reported_at, "reported_at", ctx, required=True)
+        _aware(self.reported_at, "reported_at", ctx, required=True, day=True)
         _enum(self.kind, DefectKind, "kind", ctx)
         _enum(self.channel, NoticeChannel, "channel", ctx)
         _aware(self.photos_sent_at, "photos_sent_at", ctx, not_yet=True)
@@ -553,7 +630,7 @@ class CustomOrderCancellation:
         if (
             self.production is ProductionStatus.NOT_STARTED
             and delivered is not None
-            and not before(self.cancelled_at, delivered)
+            and not _earlier(self.cancelled_at, delivered)
         ):
             # A piece delivered by the time it was cancelled had been made.
             raise InputError.single(

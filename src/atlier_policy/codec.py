@@ -3,12 +3,15 @@ the typed core.
 
 A case document is a JSON object whose ``stage`` names a stage of the stage table
 (``atlier_policy.stages``; a policy's own table with ``stages=``); its other keys are
-the fields of that stage's case class (``docs/json.md``). Dates are ISO
-8601 (instants with an offset), money is ``{"amount": "240.00", "currency":
-"USD"}`` with the amount as a decimal *string*, enums are lower-case strings,
-``null`` is an unknown fact. Optional keys may be omitted (their default
-applies); unknown keys are refused. Every problem of a document is reported at
-once, each with its field path (``items[2].item.delivered_at``).
+the fields of that stage's case class (``docs/json.md``, ``docs/cases.md``). Dates are
+ISO 8601 (instants with an offset; a delivery, a return request or a defect report may
+be a calendar date, ``"2025-03-03"``, the day in the store's time zone), money is
+``{"amount": "240.00", "currency": "USD"}`` with the amount as a decimal *string*,
+enums are lower-case strings, ``null`` is an unknown fact. Optional keys may be omitted
+(their default applies); unknown keys are refused. The condition flags are named as §1
+reads and an exchange's ``item`` is its piece; the older forms are read with a
+``DeprecationWarning`` for one release (``docs/cases.md``). Every problem of a document
+is reported at once, each with its field path (``items[2].item.delivered_at``).
 
 Decisions encode to a stable, versioned document (``schema_version`` and the
 policy version inside) and decode back to equal values; at a lighter :class:`Level`
@@ -24,6 +27,7 @@ import json
 import re
 import types
 import typing
+import warnings
 from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -31,6 +35,7 @@ from decimal import Decimal
 from functools import cache, partial
 from typing import Any, Union, get_args, get_origin
 
+from atlier_policy.cases import Condition, ExchangeRequest, ReturnItem, StoreDay
 from atlier_policy.decision import Decision, Obligations, OrderDecision, Settlement
 from atlier_policy.errors import InputError, _shown
 from atlier_policy.limits import (
@@ -193,7 +198,7 @@ def _decoder(tp: Any) -> Decoder:
         if issubclass(tp, enum.Enum):
             return partial(_decode_enum, tp)
         if dataclasses.is_dataclass(tp):
-            return partial(_decode_object, tp)
+            return _OWN_FORM.get(tp) or partial(_decode_object, tp)
     raise TypeError(f"no JSON decoder for {tp!r}")  # a programming error, not bad input
 
 
@@ -272,7 +277,7 @@ def _decode_union(
         return _MISSING
     _check_version(value, path, problems)
     body = {k: v for k, v in value.items() if k not in ("stage", "schema_version")}
-    return _decode_object(by_stage[stage], body, path, problems)
+    return _decoder(by_stage[stage])(body, path, problems)
 
 
 def _check_version(
@@ -293,12 +298,36 @@ def _known(cls: type) -> frozenset[str]:
 
 
 @cache
+def _store_days(cls: type) -> frozenset[str]:
+    """The fields of ``cls`` that may hold a calendar day (``cases.StoreDay``)."""
+    return frozenset(f.name for f in dataclasses.fields(cls) if f.metadata.get("store_day"))
+
+
+def _with_store_day(tp: Any) -> Any:
+    """``datetime`` (or ``datetime | None``) read as a date-time or a calendar day."""
+    return StoreDay if tp is datetime else StoreDay | None
+
+
+@cache
 def _fields(cls: type) -> tuple[tuple[str, Any, bool, Decoder], ...]:
-    """:func:`_spec` with each field's decoder."""
-    return tuple((name, tp, required, _decoder(tp)) for name, tp, required in _spec(cls))
+    """:func:`_spec` with each field's decoder (a store day's field reads a date too)."""
+    days = _store_days(cls)
+    typed = ((n, _with_store_day(tp) if n in days else tp, r) for n, tp, r in _spec(cls))
+    return tuple((name, tp, required, _decoder(tp)) for name, tp, required in typed)
 
 
-def _decode_object(cls: type, value: object, path: str, problems: _Problems) -> Any:
+_NOTHING_GIVEN: Mapping[str, Any] = types.MappingProxyType({})
+
+
+def _decode_object(
+    cls: type,
+    value: object,
+    path: str,
+    problems: _Problems,
+    given: Mapping[str, Any] = _NOTHING_GIVEN,
+) -> Any:
+    """An object of ``cls`` from its document; ``given`` holds fields decoded already
+    (from other keys of the document: the piece of an exchange)."""
     if not isinstance(value, dict):
         problems.add(path, "an object", value)
         return _MISSING
@@ -307,11 +336,11 @@ def _decode_object(cls: type, value: object, path: str, problems: _Problems) -> 
         for key in value:
             if key not in known:
                 problems.add(_join(path, str(key)), "absent (unknown key)", value[key])
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = dict(given)
     failed = False
     for name, tp, required, decode in _fields(cls):
         if name not in value:
-            if required:
+            if required and name not in kwargs:
                 problems.add(_join(path, name), f"present ({_describe(tp)})", "nothing")
             continue
         decoded = decode(value[name], _join(path, name), problems)
@@ -382,6 +411,27 @@ def _decode_datetime(value: object, path: str, problems: _Problems) -> Any:
     return _MISSING
 
 
+def _decode_store_day(value: object, path: str, problems: _Problems) -> Any:
+    """An instant, or a calendar date standing for that day in the store's time zone (a
+    date-time without an offset stays refused)."""
+    day = iso_date(value)
+    if day is not None:
+        return StoreDay.of(day)
+    attempt = _Problems()
+    decoded = _decode_datetime(value, path, attempt)
+    if attempt.items:
+        (_, _, given), *_ = attempt.items
+        problems.items.append((path or "(document)", _STORE_DAY_EXPECTED, given))
+        return _MISSING
+    return decoded
+
+
+_STORE_DAY_EXPECTED = (
+    "an ISO 8601 date-time with an offset, e.g. '2025-03-03T14:00:00-05:00', "
+    "or a calendar date (the day in the store's time zone), e.g. '2025-03-03'"
+)
+
+
 def _decode_date(value: object, path: str, problems: _Problems) -> Any:
     parsed = iso_date(value)
     if parsed is None:
@@ -424,6 +474,7 @@ _SCALARS: dict[type, Callable[[object, str, _Problems], Any]] = {
     bool: _decode_bool,
     int: _decode_int,
     datetime: _decode_datetime,
+    StoreDay: _decode_store_day,
     date: _decode_date,
     Money: _decode_money,
 }
@@ -432,9 +483,104 @@ _NAMES: dict[Any, str] = {
     bool: "true or false",
     int: "a whole number, 0 or more",
     datetime: "an ISO 8601 date-time with an offset",
+    StoreDay: "an ISO 8601 date-time with an offset or a calendar date",
     date: "an ISO 8601 date",
     Money: "a money object",
 }
+
+
+# --- the document's own forms (docs/cases.md) ---------------------------------------------
+
+# The condition flags of §1, each named as the sentence reads it ("The jewelry must be
+# unused, unworn, and in its original packaging, with all certificates, tags, and
+# accessories included"): the document's name, then the field of ``cases.Condition``.
+CONDITION_FLAGS: tuple[tuple[str, str], ...] = (
+    ("unused", "unused"),
+    ("unworn", "unworn"),
+    ("in_original_packaging", "original_packaging"),
+    ("with_all_certificates", "certificates_included"),
+    ("with_all_tags", "tags_included"),
+    ("with_all_accessories", "accessories_included"),
+)
+_FLAG_FIELD = {**{old: old for _, old in CONDITION_FLAGS}, **dict(CONDITION_FLAGS)}
+_FLAG_NAME = {old: new for new, old in CONDITION_FLAGS}
+# The fields of an exchange's ReturnItem other than its piece: keys of the exchange itself.
+_PIECE_FACTS = ("condition", "reason", "defect_confirmed")
+
+
+def _deprecated_form(message: str) -> None:
+    """A ``DeprecationWarning`` for a document's old form, once per process for each
+    message (a batch of old documents warns once, not once a line). It concerns the
+    document, not a line of code, so it is attributed to the codec: test runners show it,
+    and so do ``python -W default`` and ``PYTHONWARNINGS``; a command-line run stays quiet."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        warnings.warn(message, DeprecationWarning, stacklevel=2)
+
+
+_WARNED: set[str] = set()
+
+
+def _decode_condition(value: object, path: str, problems: _Problems) -> Any:
+    """A condition whose flags are named as the document does; a deprecated name (the
+    field's own, where it differs) is read with a warning, and the same flag given under
+    both names is refused."""
+    if not isinstance(value, dict):
+        problems.add(path, "an object", value)
+        return _MISSING
+    kwargs: dict[str, Any] = {}
+    old: list[str] = []
+    failed = False
+    for key, given in value.items():
+        name = _FLAG_FIELD.get(key) if isinstance(key, str) else None
+        if name is None:
+            problems.add(_join(path, str(key)), "absent (unknown key)", given)
+            continue
+        if key != _FLAG_NAME[name]:
+            old.append(key)
+        if name in kwargs:
+            problems.add(_join(path, key), f"absent: the same flag as {_FLAG_NAME[name]}", given)
+            continue
+        kwargs[name] = _decode_flag(given, _join(path, key), problems)
+        failed = failed or kwargs[name] is _MISSING
+    if old:
+        renamed = ", ".join(f"{o} -> {_FLAG_NAME[o]}" for o in old)
+        _deprecated_form(f"condition flags renamed ({renamed}): the old names go next release")
+    if failed or problems.items:
+        return _MISSING
+    return Condition(**kwargs)
+
+
+def _decode_exchange(value: object, path: str, problems: _Problems) -> Any:
+    """An exchange whose ``item`` is the piece itself, its condition, reason and defect
+    record beside it; the nested form (``"item": {"item": ...}``) is read with a warning."""
+    if not isinstance(value, dict):
+        problems.add(path, "an object", value)
+        return _MISSING
+    piece = value.get("item")
+    if isinstance(piece, dict) and "item" in piece:
+        _deprecated_form(
+            'an exchange\'s nested "item": {"item": ...} is deprecated: give the piece as '
+            '"item" and its "condition", "reason" and "defect_confirmed" beside it'
+        )
+        return _decode_object(ExchangeRequest, value, path, problems)
+    body = {k: v for k, v in value.items() if k not in _PIECE_FACTS and k != "item"}
+    if "item" not in value:
+        return _decode_object(ExchangeRequest, body, path, problems)
+    line: dict[str, Any] = {}
+    for name, _, _, decode in _fields(ReturnItem):
+        if name in value:
+            line[name] = decode(value[name], _join(path, name), problems)
+    if _MISSING in line.values():
+        return _decode_object(ExchangeRequest, body, path, problems, {"item": _MISSING})
+    return _decode_object(ExchangeRequest, body, path, problems, {"item": ReturnItem(**line)})
+
+
+_OWN_FORM: dict[type, Decoder] = {
+    Condition: _decode_condition,
+    ExchangeRequest: _decode_exchange,
+}
+_decode_flag = _decoder(bool | None)
 
 
 # --- cases ------------------------------------------------------------------------------
@@ -465,7 +611,7 @@ def case_from_dict(doc: object, *, stages: tuple[StageSpec, ...] = STAGES) -> An
     body = {k: v for k, v in doc.items() if k not in ("stage", "schema_version")}
     problems = _Problems()
     _check_version(doc, "", problems)
-    case = _decode_object(spec.case, body, "", problems)
+    case = _decoder(spec.case)(body, "", problems)
     if problems.items:
         problems.items.sort(key=lambda p: p[0])
         raise InputError(tuple(problems.items), f"{spec.name} case")
@@ -569,6 +715,8 @@ def _encode(value: Any, stages: tuple[StageSpec, ...] = STAGES) -> Any:
         return _money(value)
     if isinstance(value, tuple):
         return [_encode(v, stages) for v in value]
+    if isinstance(value, Condition):
+        return {new: getattr(value, old) for new, old in CONDITION_FLAGS}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: dict[str, Any] = {}
         stage = _stage_name(value, stages)
@@ -576,6 +724,10 @@ def _encode(value: Any, stages: tuple[StageSpec, ...] = STAGES) -> Any:
             out["stage"] = stage
         for name, _, _ in _spec(type(value)):
             out[name] = _encode(getattr(value, name), stages)
+        if isinstance(value, ExchangeRequest):  # the piece, its facts beside it
+            line = out.pop("item")
+            head = {k: out.pop(k) for k in ("stage", "order_id", "requested_at") if k in out}
+            out = head | line | out
         return out
     return value
 

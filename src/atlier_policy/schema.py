@@ -16,7 +16,16 @@ import types
 from datetime import date, datetime
 from typing import Any, Union, get_args, get_origin
 
-from atlier_policy.codec import SCHEMA_VERSION, Level, _DecisionBody, _spec
+from atlier_policy.cases import StoreDay
+from atlier_policy.codec import (
+    CONDITION_FLAGS,
+    SCHEMA_VERSION,
+    Level,
+    _DecisionBody,
+    _spec,
+    _store_days,
+    _with_store_day,
+)
 from atlier_policy.limits import (
     AMOUNT_PATTERN,
     DATE_PATTERN,
@@ -53,6 +62,13 @@ _SCALARS: dict[Any, dict[str, Any]] = {
     datetime: {"type": "string", "format": "date-time", "pattern": f"^{INSTANT_PATTERN}$"},
     date: {"type": "string", "format": "date", "pattern": f"^{DATE_PATTERN}$"},
     Money: {"$ref": "#/$defs/Money"},
+}
+# A delivery, a return request, a defect report: an instant, or the day in the store's zone.
+_SCALARS[StoreDay] = {
+    "anyOf": [
+        _SCALARS[datetime],
+        {**_SCALARS[date], "description": "a calendar day in the store's time zone"},
+    ]
 }
 
 
@@ -114,7 +130,9 @@ def _object_schema(
     if stage is not None:
         props["stage"] = {"const": stage}
         required.append("stage")
+    days = _store_days(cls)
     for name, tp, needed in _spec(cls):
+        tp = _with_store_day(tp) if name in days else tp
         props[name] = _type_schema(tp, defs, text=text, max_items=max_items)
         if needed:
             required.append(name)
@@ -138,6 +156,7 @@ def case_schema() -> dict[str, Any]:
         body = defs[ref["$ref"].rsplit("/", 1)[1]]
         body["properties"]["schema_version"] = {"const": SCHEMA_VERSION}
         assert body["properties"]["stage"] == {"const": spec.name}
+    _own_forms(defs, options)
     return {
         "$schema": _DIALECT,
         "$id": f"https://atlierjewelry.com/schemas/atlier-policy/case-{SCHEMA_VERSION}.json",
@@ -145,6 +164,36 @@ def case_schema() -> dict[str, Any]:
         "oneOf": options,
         "$defs": dict(sorted(defs.items())),
     }
+
+
+def _own_forms(defs: dict[str, Any], options: list[dict[str, Any]]) -> None:
+    """The document's own forms (codec): condition flags named as §1 reads, an exchange
+    naming its piece; the forms they replace stay, marked ``deprecated``, for one release."""
+    flags = defs["Condition"]["properties"]
+    named = {new: flags[old] for new, old in CONDITION_FLAGS}
+    named |= {
+        old: {**flags[old], "deprecated": True, "description": f"deprecated: use {new}"}
+        for new, old in CONDITION_FLAGS
+        if new != old
+    }
+    defs["Condition"]["properties"] = named
+    nested = defs["ExchangeRequestCase"]
+    line = defs["ReturnItem"]["properties"]
+    props = dict(nested["properties"])
+    flat: dict[str, Any] = {}
+    for key, value in props.items():
+        if key == "item":
+            flat["item"] = line["item"]
+            flat |= {k: line[k] for k in ("condition", "reason", "defect_confirmed")}
+        else:
+            flat[key] = value
+    defs["ExchangeRequestCase"] = {**nested, "properties": flat}
+    defs["ExchangeRequestCaseNested"] = {
+        **nested,
+        "description": 'Deprecated: an exchange whose "item" nests its piece as "item".',
+        "deprecated": True,
+    }
+    options.append({"$ref": "#/$defs/ExchangeRequestCaseNested"})
 
 
 def decision_schema(level: Level | str = Level.FULL) -> dict[str, Any]:

@@ -1,0 +1,402 @@
+"""The forms a backend writes (docs/cases.md): calendar dates for store days, condition
+flags named as §1 reads, an exchange naming its piece; and the forms they replace, read
+for one release with a DeprecationWarning, to the same decisions."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, reject
+from hypothesis import strategies as st
+
+from atlier_policy import codec, default_policy
+from atlier_policy.cases import (
+    CustomOrderCancellation,
+    DefectClaim,
+    ExchangeRequest,
+    Inspection,
+    Item,
+    ItemKind,
+    ProductionStatus,
+    ReturnRequest,
+    StoreDay,
+)
+from atlier_policy.codec import CONDITION_FLAGS, case_from_dict, case_to_dict, decision_to_dict
+from atlier_policy.errors import InputError
+from atlier_policy.schema import case_schema
+from strategies import any_complete_case, complete_defect_claims, complete_return_requests
+
+jsonschema = pytest.importorskip("jsonschema")
+VALIDATOR = jsonschema.Draft202012Validator(case_schema())
+POLICY = default_policy()
+NY = ZoneInfo("America/New_York")
+OLD_NAME = dict(CONDITION_FLAGS)
+NEW = {new: True for new, _ in CONDITION_FLAGS}
+ITEM: dict[str, Any] = {
+    "sku": "RING-7",
+    "kind": "ready_made",
+    "channel": "website",
+    "sale_event": "none",
+    "personalized": False,
+    "engraved": False,
+    "resized": False,
+    "altered": False,
+    "purchased_at": "2025-02-27T12:00:00-05:00",
+    "delivered_at": "2025-03-03",
+}
+RETURN: dict[str, Any] = {
+    "stage": "return_request",
+    "order_id": "A-1",
+    "requested_at": "2025-03-05",
+    "proof_of_purchase": "invoice",
+    "items": [{"item": ITEM, "condition": NEW}],
+}
+EXCHANGE: dict[str, Any] = {
+    "stage": "exchange",
+    "order_id": "X-1",
+    "requested_at": "2025-03-05T09:00:00-05:00",
+    "item": ITEM,
+    "condition": NEW,
+    "wanted_sku": "RING-8",
+}
+
+
+@pytest.fixture(autouse=True)
+def _warn_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test sees the deprecation warnings a fresh process would (once a message)."""
+    monkeypatch.setattr(codec, "_WARNED", set())
+
+
+def _old(doc: Any) -> Any:
+    """The document in the previous release's forms: old flag names, nested exchange."""
+    if isinstance(doc, list):
+        return [_old(v) for v in doc]
+    if not isinstance(doc, dict):
+        return doc
+    out = {
+        k: {OLD_NAME[f]: v for f, v in val.items()} if k == "condition" else _old(val)
+        for k, val in doc.items()
+    }
+    if out.get("stage") == "exchange":
+        line = {"item": out.pop("item")}
+        line |= {k: out.pop(k) for k in ("condition", "reason", "defect_confirmed") if k in out}
+        out["item"] = line
+    return out
+
+
+def _decision(doc: dict[str, Any]) -> Any:
+    return decision_to_dict(POLICY.evaluate(case_from_dict(doc)))
+
+
+def _quiet(doc: dict[str, Any]) -> Any:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return case_from_dict(doc)
+
+
+# --- old and new forms: the same decisions --------------------------------------------
+
+
+@given(any_complete_case)
+def test_old_and_new_forms_give_equal_decisions(case: Any) -> None:
+    """Every generated case, written in the new forms and in the deprecated ones, decodes
+    to the same case and gets the same decision; only the old form warns, and both forms
+    match the schema."""
+    new = json.loads(json.dumps(case_to_dict(case)))
+    old = _old(new)
+    VALIDATOR.validate(new)
+    VALIDATOR.validate(old)
+    assert _quiet(new) == case
+    if old == new:  # a stage without a condition or an exchange
+        assert _quiet(old) == case
+    else:
+        codec._WARNED.clear()  # a fresh process, for each example
+        with pytest.warns(DeprecationWarning, match="deprecated|renamed"):
+            assert case_from_dict(old) == case
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert _decision(old) == _decision(new)
+
+
+def test_the_new_forms_are_what_case_to_dict_writes() -> None:
+    """An exchange is written with its piece as `item` and its facts beside it, in the
+    order of the document; condition flags by their new names."""
+    doc = case_to_dict(_quiet(EXCHANGE))
+    assert list(doc)[:8] == [
+        "schema_version",
+        "stage",
+        "order_id",
+        "requested_at",
+        "item",
+        "condition",
+        "reason",
+        "defect_confirmed",
+    ]
+    assert doc["condition"] == NEW
+    assert doc["item"]["delivered_at"] == "2025-03-03"
+
+
+def test_the_nested_exchange_warns_and_names_the_new_form() -> None:
+    with pytest.warns(DeprecationWarning, match='give the piece as "item"'):
+        old = case_from_dict(_old(EXCHANGE))
+    assert old == _quiet(EXCHANGE)
+
+
+def test_an_old_flag_name_warns_naming_the_new_one_once() -> None:
+    doc = json.loads(json.dumps(RETURN))
+    doc["items"][0]["condition"] = {"unused": True, "tags_included": False}
+    with pytest.warns(DeprecationWarning, match="tags_included -> with_all_tags"):
+        case = case_from_dict(doc)
+    assert case.items[0].condition.tags_included is False
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # once a process: the next document is quiet
+        assert case_from_dict(doc) == case
+
+
+def test_the_same_flag_under_both_names_is_refused() -> None:
+    doc = json.loads(json.dumps(RETURN))
+    doc["items"][0]["condition"] = {"with_all_tags": True, "tags_included": True}
+    with pytest.warns(DeprecationWarning, match="renamed"), pytest.raises(InputError) as info:
+        case_from_dict(doc)
+    assert info.value.problems == (
+        ("items[0].condition.tags_included", "absent: the same flag as with_all_tags", "true"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "problem"),
+    [
+        ("as new", ("items[0].condition", "an object", '"as new"')),
+        ({"new": True}, ("items[0].condition.new", "absent (unknown key)", "true")),
+        ({"unused": "yes"}, ("items[0].condition.unused", "true, false or null", '"yes"')),
+    ],
+)
+def test_a_bad_condition_names_the_key_as_written(condition: Any, problem: Any) -> None:
+    doc = json.loads(json.dumps(RETURN))
+    doc["items"][0]["condition"] = condition
+    with pytest.raises(InputError) as info:
+        case_from_dict(doc)
+    assert info.value.problems == (problem,)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"item": None}, ("item", "an object", "null")),
+        ({"item": {**ITEM, "sku": 7}}, ("item.sku", "a string of at most 1000 characters", "7")),
+        ({"reason": "bored"}, ("reason", "one of 'change_of_mind', 'store_error'", '"bored"')),
+        ({"condition": {"unworn": 1}}, ("condition.unworn", "true, false or null", "1")),
+    ],
+)
+def test_a_bad_exchange_names_the_field_as_written(change: Any, problem: Any) -> None:
+    with pytest.raises(InputError) as info:
+        case_from_dict(EXCHANGE | change)
+    assert problem in info.value.problems, info.value.problems
+
+
+def test_an_exchange_without_its_piece_or_not_an_object_is_refused() -> None:
+    body = {k: v for k, v in EXCHANGE.items() if k not in ("item", "condition")}
+    with pytest.raises(InputError) as info:
+        case_from_dict(body)
+    assert [p[0] for p in info.value.problems] == ["item"]
+    with pytest.raises(InputError) as info:
+        case_from_dict(
+            {"stage": "inspection", "order_id": "X-1", "inspected_at": "x", "request": 7}
+        )
+    assert ("request", "an object", "7") in info.value.problems
+
+
+def test_the_nested_exchange_with_facts_beside_it_is_refused() -> None:
+    """The two forms are not mixed: beside a nested piece, its facts are unknown keys."""
+    mixed = _old(EXCHANGE) | {"condition": NEW}
+    with pytest.warns(DeprecationWarning, match="nested"), pytest.raises(InputError) as info:
+        case_from_dict(mixed)
+    assert [p[:2] for p in info.value.problems] == [("condition", "absent (unknown key)")]
+
+
+# --- calendar dates ------------------------------------------------------------------------
+
+
+def test_the_smallest_return_request_is_eligible_with_dates() -> None:
+    (d,) = POLICY.evaluate(_quiet(RETURN)).items
+    assert d.outcome.value == "eligible_pending_inspection"
+    assert d.obligations.last_day_to_request_return == date(2025, 3, 10)
+
+
+@pytest.mark.parametrize(
+    "value", ["2025-03-05T10:00", "2025-03-05T10:00:00", "2025-3-5", "2025-02-30", 20250305]
+)
+def test_a_date_time_without_offset_is_still_refused(value: object) -> None:
+    """A calendar date is its own form; a date-time without an offset stays refused."""
+    with pytest.raises(InputError) as info:
+        case_from_dict(RETURN | {"requested_at": value})
+    ((name, expected, _),) = info.value.problems
+    assert name == "requested_at"
+    assert "or a calendar date (the day in the store's time zone)" in expected
+
+
+@pytest.mark.parametrize(
+    ("requested", "ok"),
+    [
+        ("2025-03-02", False),
+        ("2025-03-03", True),
+        ("2025-03-02T23:00:00-05:00", False),
+        ("2025-03-03T00:00:00-05:00", True),
+    ],
+)
+def test_a_request_before_the_delivery_day_is_refused(requested: str, ok: bool) -> None:
+    """Against a day, an instant is compared by its own date; the same day is in order."""
+    doc = RETURN | {"requested_at": requested}
+    if ok:
+        assert case_from_dict(doc).requested_at.isoformat().startswith("2025-03-03")
+        return
+    with pytest.raises(InputError) as info:
+        case_from_dict(doc)
+    assert info.value.problems[0][:2] == (
+        "requested_at",
+        "on or after items[0].item.delivered_at 2025-03-03",
+    )
+
+
+def test_a_delivery_day_before_the_purchase_day_is_refused() -> None:
+    item = ITEM | {"purchased_at": "2025-03-04T08:00:00-05:00"}
+    with pytest.raises(InputError) as info:
+        case_from_dict(RETURN | {"items": [{"item": item}], "requested_at": "2025-03-05"})
+    assert ("items[0].item.delivered_at", "on or after purchased_at 2025-03-04T08:00:00-05:00") in [
+        p[:2] for p in info.value.problems
+    ]
+    assert case_from_dict(
+        RETURN | {"items": [{"item": ITEM | {"purchased_at": "2025-03-03T20:00:00-05:00"}}]}
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("inspected_at", "2025-03-14"), ("cancelled_at", "2025-03-01")],
+)
+def test_a_date_is_refused_where_the_moment_counts(field: str, value: str) -> None:
+    docs = {
+        "inspected_at": {
+            "stage": "inspection",
+            "order_id": "A-1",
+            "inspected_at": value,
+            "request": RETURN,
+        },
+        "cancelled_at": {
+            "stage": "cancellation",
+            "order_id": "C-1",
+            "cancelled_at": value,
+            "item": {"sku": "C"},
+        },
+    }
+    with pytest.raises(InputError) as info:
+        case_from_dict(docs[field])
+    assert [p[0] for p in info.value.problems] == [field]
+
+
+def test_a_store_day_is_refused_in_python_where_the_moment_counts() -> None:
+    day = StoreDay.of(date(2025, 3, 14))
+    request = _quiet(RETURN)
+    with pytest.raises(InputError, match="a calendar day only for a delivery"):
+        Inspection(order_id="A-1", request=request, inspected_at=day)
+    with pytest.raises(InputError, match="`requested_at` must be a timezone-aware datetime or a"):
+        ReturnRequest(order_id="A-1", requested_at=date(2025, 3, 5), items=request.items)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="a date \\(not a datetime\\)"):
+        StoreDay.of(datetime(2025, 3, 5, tzinfo=NY))
+
+
+def test_a_store_day_is_that_date_in_any_zone_and_writes_itself_as_the_date() -> None:
+    day = StoreDay.of(date(2025, 3, 3))
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago", "America/New_York", "UTC"):
+        assert day.astimezone(ZoneInfo(zone)).date() == date(2025, 3, 3)
+    assert day.astimezone().date() == date(2025, 3, 3)
+    assert (day.isoformat(), str(day)) == ("2025-03-03", "2025-03-03")
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+@pytest.mark.parametrize(
+    ("days", "outcome"), [(7, "eligible_pending_inspection"), (8, "not_eligible")]
+)
+def test_a_date_is_that_day_in_any_store_zone(zone: str, days: int, outcome: str) -> None:
+    """Day 7 after a delivery day is in time and day 8 late, in the store's zone
+    whatever it is (+14 or -11 hours from UTC): a date has no instant to shift."""
+    policy = default_policy(store_timezone=zone)
+    asked = (date(2025, 3, 3) + timedelta(days)).isoformat()
+    (d,) = policy.evaluate(_quiet(RETURN | {"requested_at": asked})).items
+    assert d.outcome.value == outcome
+
+
+def test_a_cancellation_after_a_delivery_day_cannot_be_not_started() -> None:
+    item = Item(sku="C", kind=ItemKind.CUSTOM_MADE, delivered_at=StoreDay.of(date(2025, 3, 3)))
+    with pytest.raises(InputError, match="`production` must be 'started' or None"):
+        CustomOrderCancellation(
+            order_id="C-1",
+            item=item,
+            cancelled_at=datetime(2025, 3, 3, 20, tzinfo=NY),
+            production=ProductionStatus.NOT_STARTED,
+        )
+    assert CustomOrderCancellation(
+        order_id="C-1",
+        item=item,
+        cancelled_at=datetime(2025, 3, 2, 20, tzinfo=NY),
+        production=ProductionStatus.NOT_STARTED,
+    )
+
+
+def _store_dates(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document with its store days written as calendar dates in New York."""
+
+    def day(text: str) -> str:
+        return datetime.fromisoformat(text).astimezone(NY).date().isoformat()
+
+    out = json.loads(json.dumps(doc))
+    for name in ("requested_at", "reported_at"):
+        if name in out:
+            out[name] = day(out[name])
+    pieces = [line["item"] for line in out.get("items", [])] + (
+        [out["item"]] if "item" in out else []
+    )
+    for piece in pieces:
+        if piece.get("delivered_at"):
+            piece["delivered_at"] = day(piece["delivered_at"])
+    return out
+
+
+@given(st.one_of(complete_return_requests(), complete_defect_claims()))
+def test_a_date_is_judged_as_the_instants_of_that_store_day(
+    case: ReturnRequest | DefectClaim,
+) -> None:
+    """A delivery, a request or a report written as its store date (New York, the default
+    store zone) gets the decision its instant gets."""
+    instants = case_to_dict(case)
+    dated = _store_dates(instants)
+    try:
+        by_day = case_from_dict(dated)
+    except InputError as exc:
+        problems = exc.problems
+        by_day = None
+    if by_day is None:
+        # Only the order of facts near midnight, read in another offset, can refuse it.
+        assert all(p[1].startswith("on or after") for p in problems), problems
+        reject()
+    assert decision_to_dict(POLICY.evaluate(by_day)) == _decision(instants)
+    assert case_to_dict(by_day) == dated | {"schema_version": "1.0"}
+
+
+def test_an_exchange_item_is_its_piece_in_python_too() -> None:
+    exchange = _quiet(EXCHANGE)
+    assert isinstance(exchange, ExchangeRequest)
+    assert exchange.item.item.sku == "RING-7"
+    assert exchange.item.condition.original_packaging is True
+
+
+def test_an_exchange_that_is_not_an_object_is_refused() -> None:
+    """Where an exchange is read as a value of another document (a stage from outside)."""
+    problems = codec._Problems()
+    assert codec._decoder(ExchangeRequest)([], "exchange", problems) is codec._MISSING
+    assert problems.items == [("exchange", "an object", "an array")]
