@@ -18,7 +18,7 @@ The pitfalls it handles:
   environment (a local cluster shares this one), or shipped with
   ``client.upload_file("atlier_policy-<version>-py3-none-any.whl")``.
 - Each worker process loads the policy, the calendars and (on the first refund
-  window) every ``holidays`` country module once; ``warm`` does it up front.
+  window) every ``holidays`` country module once; ``local_client`` does it up front.
 """
 
 from __future__ import annotations

@@ -8,9 +8,11 @@ with ``num_cpus=2``::
 
 The pitfalls it handles:
 
-- On a small machine Ray Data reserves CPUs for its own operators (reading, writing)
-  and then runs one ``map_batches`` task at a time: ``evaluate`` asks for a fixed pool
-  of ``workers`` actors of one CPU each (``concurrency``), so both cores work.
+- Ray schedules by *logical* CPUs, and Ray Data reserves them for its operators: on
+  ``num_cpus=2`` it runs one ``map_batches`` task at a time, and two actors of one CPU
+  each hold both CPUs for their whole life, so the Parquet reading task never gets
+  one and the run hangs. ``evaluate`` asks for a fixed pool of ``workers`` actors of
+  half a CPU each, and ``main`` reads and writes with a quarter: both cores work.
 - Batches are sized by case count (``batch_size``), not by bytes, and go whole to
   ``decide_batch`` in Arrow format; never ``Dataset.map`` per row.
 - The package must be importable by every worker: installed in the cluster's
@@ -51,7 +53,7 @@ class Decide:
         return out
 
 
-def start(cpus: int = 2) -> None:
+def start(cpus: int = 2, *, preserve_order: bool = True) -> None:
     """A local Ray of ``cpus`` CPUs, without the dashboard, quiet."""
     if __name__ != "__main__":
         # Imported (by the tests, or from a copy in your project that the workers cannot
@@ -66,12 +68,17 @@ def start(cpus: int = 2) -> None:
             object_store_memory=256 * 1024 * 1024,
         )
     ctx = ray.data.DataContext.get_current()
-    ctx.execution_options.preserve_order = True
+    ctx.execution_options.preserve_order = preserve_order
     ctx.enable_progress_bars = False
 
 
 def evaluate(
-    cases: ray.data.Dataset, *, level: str = "full", workers: int = 2, batch_size: int = BATCH
+    cases: ray.data.Dataset,
+    *,
+    level: str = "full",
+    workers: int = 2,
+    batch_size: int = BATCH,
+    cpus_per_worker: float = 0.5,
 ) -> ray.data.Dataset:
     """The records (one row per item decision) of a dataset with ``key`` and ``case``
     (JSON text) columns."""
@@ -81,7 +88,7 @@ def evaluate(
         batch_format="pyarrow",
         batch_size=batch_size,
         compute=ray.data.ActorPoolStrategy(size=workers),
-        num_cpus=1,
+        num_cpus=cpus_per_worker,
     )
 
 
@@ -100,9 +107,10 @@ def run(docs: Iterable[Any], keys: Sequence[str], *, batch_size: int = 100) -> l
 def main(argv: Sequence[str]) -> int:
     """``python ray_recipe.py CASES.parquet OUT_DIR``: records to Parquet."""
     source, target = argv
-    start()
-    cases = ray.data.read_parquet(source, columns=["key", "case"])
-    evaluate(cases).write_parquet(target)
+    start(preserve_order=False)  # each record carries its key
+    light = {"num_cpus": 0.25}
+    cases = ray.data.read_parquet(source, columns=["key", "case"], ray_remote_args=light)
+    evaluate(cases).write_parquet(target, ray_remote_args=light)
     ray.shutdown()
     return 0
 
