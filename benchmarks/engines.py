@@ -167,7 +167,7 @@ def _loop(source: str, target: str) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from atlier_policy import iter_records, record_schema
+    from atlier_policy.frames import iter_records, record_schema
 
     schema = record_schema().to_arrow()
     with pq.ParquetWriter(target, schema) as writer:
@@ -181,7 +181,8 @@ def _chunked(source: str, target: str, chunk: int, status: str) -> None:
     chunks and at the end, to ``status`` (JSON)."""
     import pyarrow.parquet as pq
 
-    from atlier_policy import decide_batch, record_schema
+    from atlier_policy import decide_batch
+    from atlier_policy.frames import record_schema
 
     def hwm() -> int:
         with open("/proc/self/status", encoding="utf-8") as f:
@@ -243,7 +244,7 @@ def storage(records: Path, lines: Path, cases: int, work: Path) -> dict[str, Any
     import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
-    from atlier_policy import record_schema
+    from atlier_policy.frames import record_schema
 
     t = ds.dataset(str(records), format="parquet").to_table()
     t = t.cast(record_schema().to_arrow())

@@ -34,7 +34,8 @@ import dask.dataframe as dd
 import pandas as pd
 from dask.distributed import Client, LocalCluster
 
-from atlier_policy import decide_batch, record_schema
+from atlier_policy import decide_batch
+from atlier_policy.frames import record_schema
 
 CASES_PER_PARTITION = 20_000  # about 1 to 2 s of work per task on one core
 

@@ -28,7 +28,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from atlier_policy import decide_batch, record_schema
+from atlier_policy import decide_batch
+from atlier_policy.frames import record_schema
 
 CHUNK = 10_000
 

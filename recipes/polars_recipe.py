@@ -26,7 +26,8 @@ from typing import Any
 import polars as pl
 import pyarrow.parquet as pq
 
-from atlier_policy import decide_batch, record_schema
+from atlier_policy import decide_batch
+from atlier_policy.frames import record_schema
 
 SLICE = 10_000  # cases per call: large enough to amortise, small enough to bound memory
 

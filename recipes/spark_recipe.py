@@ -33,7 +33,8 @@ from typing import Any
 import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 
-from atlier_policy import decide_batch, record_schema
+from atlier_policy import decide_batch
+from atlier_policy.frames import record_schema
 
 CASES_PER_TASK = 50_000  # a few seconds of work per task on one core
 ARROW_BATCH = 5_000  # cases per Arrow batch inside a task (bounds a worker's memory)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from atlier_policy import iter_records, record_schema
+from atlier_policy.frames import iter_records, record_schema
 from tests_engines.cases import ROOT, all_cases
 
 sys.path.insert(0, str(ROOT / "recipes"))

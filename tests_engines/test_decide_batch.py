@@ -10,7 +10,8 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from atlier_policy import decide_batch, iter_records, record_schema
+from atlier_policy import decide_batch
+from atlier_policy.frames import iter_records, record_schema
 from tests_engines.conftest import assert_same_records
 
 LEVELS = ("full", "reasons", "outcome")
