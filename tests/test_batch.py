@@ -452,6 +452,18 @@ def test_standard_output_that_fails_is_named_not_a_bug(
     assert capsys.readouterr().err == (
         f"atlier-policy: error: input or output failed ({os.strerror(code)})\n"
     )
+    # A read that fails names its file.
+    monkeypatch.undo()
+
+    class Failing(cli._Lines):
+        def __iter__(self) -> Any:
+            raise OSError(code, os.strerror(code), str(src))
+
+    monkeypatch.setattr(cli, "_Lines", Failing)
+    assert main(["batch", str(src)]) == 1
+    assert capsys.readouterr().err == (
+        f"atlier-policy: error: input or output failed on {src} ({os.strerror(code)})\n"
+    )
 
 
 def test_interrupt_in_process_removes_the_temporary_file(

@@ -146,13 +146,20 @@ def test_a_bug_on_one_case_is_its_row_named_as_a_bug(monkeypatch: pytest.MonkeyP
 
 
 def test_keys_are_the_callers_strings_or_integers() -> None:
+    import numpy as np
+
     rows = list(iter_records(DOCS[:3], keys=["a", 7, -2]))
     assert [r["key"] for r in rows] == ["a", "7", "-2"]
+    # An engine's integers and strings (NumPy's), up to uint64: plain strings.
+    wide = list(iter_records(DOCS[:3], keys=[np.int64(5), 2**64 - 1, np.str_("z")]))
+    assert [r["key"] for r in wide] == ["5", str(2**64 - 1), "z"]
+    assert all(type(r["key"]) is str for r in wide)
     for keys, field in (
         (["a", True, "c"], "keys[1]"),
         (["a", None, "c"], "keys[1]"),
         (["a", "b" * 201, "c"], "keys[1]"),
-        (["a", 10**18, "c"], "keys[1]"),
+        (["a", 2**64, "c"], "keys[1]"),
+        (["a", 1.0, "c"], "keys[1]"),
         (["a"], "keys"),
         (["a", "b", "c", "d"], "keys"),
     ):
@@ -366,3 +373,103 @@ def test_batch_parquet_needs_a_file_and_pyarrow(
 def test_schema_prints_the_record_schema(level: Level, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema", f"records-{level.value}"]) == 0
     assert json.loads(capsys.readouterr().out) == record_schema(level).to_json_schema()
+
+
+# --- after the adversarial review ----------------------------------------------------------
+
+
+def test_a_subclass_of_a_frame_is_that_frame() -> None:
+    """A subclass of an engine's frame (GeoDataFrame, a user's own) is that kind of frame,
+    never iterated as a list of documents."""
+
+    class MyFrame(pd.DataFrame):
+        pass
+
+    class MyPolars(pl.DataFrame):
+        pass
+
+    texts, keys = _frames_input(DOCS[:2])
+    want = list(iter_records(texts, keys=keys))
+    assert _pandas_rows(decide_batch(MyFrame({"case": texts, "key": keys}))) == want
+    polars = decide_batch(MyPolars({"case": texts, "key": keys}))
+    assert polars.to_dicts() == [_quantized(r) for r in want]
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        '{"stage": "lost_parcel"}',
+        b"[]",
+        {"case": ["{}"]},
+        pd.Series(["{}"]),
+        pa.array(["{}"]),
+        pa.chunked_array([["{}"]]),
+        pl.Series(["{}"]),
+        pl.LazyFrame({"case": ["{}"]}),
+        42,
+    ],
+    ids=[
+        "str",
+        "bytes",
+        "dict",
+        "pandas series",
+        "arrow array",
+        "chunked",
+        "polars series",
+        "lazy",
+        "int",
+    ],
+)
+def test_what_is_not_a_batch_is_refused(batch: Any) -> None:
+    """A string, a mapping, a series or a lazy frame is the caller's mistake, named: never
+    judged character by character or key by key."""
+    with pytest.raises(InputError, match="`batch` must be a list of case documents"):
+        decide_batch(batch)
+
+
+def test_duplicate_columns_are_refused() -> None:
+    doubled = pd.DataFrame([["{}", "{}"]], columns=["case", "case"])
+    with pytest.raises(InputError, match="`case` must be one column of that name"):
+        decide_batch(doubled)
+    keys = pa.RecordBatch.from_arrays(
+        [pa.array(["{}"]), pa.array(["a"]), pa.array(["b"])], names=["case", "key", "key"]
+    )
+    with pytest.raises(InputError, match="`key` must be one column of that name"):
+        decide_batch(keys)
+
+
+def test_a_text_case_is_measured_in_bytes_as_the_command_does() -> None:
+    """1.2 MB of UTF-8 in 400,000 characters is over the limit, as the line would be."""
+    (row,) = iter_records(['{"stage": "' + "€" * 400_000 + '"}'])
+    assert (
+        row["error"]
+        == f"`case` must be at most {frames_module.MAX_CASE_BYTES} bytes (got 'a longer text')"
+    )
+    (short,) = iter_records(['{"stage": "' + "€" * 1000 + '"}'])
+    assert "bytes" not in short["error"]  # read, and refused for what it says
+
+
+def test_a_missing_cell_reads_as_null_in_the_commands_words(tmp_path: Path) -> None:
+    """A null case (pandas None, NaN or NA, Arrow or Polars null) is one error row saying
+    null; a document that is not an object is worded as `batch` words it."""
+    null = "case: `(document)` must be a JSON object with a `stage` (got null)"
+    frame = decide_batch(
+        pd.DataFrame({"case": pd.array([None, float("nan"), pd.NA], dtype=object)})
+    )
+    assert frame["error"].tolist() == [null] * 3
+    assert decide_batch(pa.table({"case": pa.array([None], pa.string())})).column(
+        "error"
+    ).to_pylist() == [null]
+    assert (
+        decide_batch(pl.DataFrame({"case": [None]}, schema={"case": pl.String})).to_dicts()[0][
+            "error"
+        ]
+        == null
+    )
+    path = tmp_path / "array.jsonl"
+    path.write_text("[1, 2]\n")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", str(path), "--format", "records", "-o", str(out)]) == 0
+    (row,) = iter_records(["[1, 2]"])
+    assert json.loads(out.read_text())["error"] == row["error"]
+    assert row["error"].endswith("(got an array)")

@@ -353,6 +353,14 @@ def test_override_one_template() -> None:
             lambda: DEFAULT_TEMPLATES.with_overrides({"greeting": "{order_id:.999999999}"}),
             "numbers up to 100",
         ),
+        (  # mathematical bold digits: the format-spec parser reads them as 99999999
+            lambda: DEFAULT_TEMPLATES.with_overrides({"greeting": "{order_id:𝟗𝟗𝟗𝟗𝟗𝟗𝟗𝟗}"}),
+            "numbers up to 100",
+        ),
+        (  # Arabic-Indic digits: 10,000,000
+            lambda: DEFAULT_TEMPLATES.with_overrides({"greeting": "{order_id:>١٠٠٠٠٠٠٠}"}),
+            "numbers up to 100",
+        ),
         (lambda: Templates("", ()), "`language`"),
         (lambda: Templates("en", [("a", "b")]), "`entries`"),
         (lambda: Templates("en", (("a",),)), "`entries`"),
@@ -409,6 +417,10 @@ def test_agent_view_shows_clauses_sentences_and_trace() -> None:
     assert "    s1.website_purchase: passed — bought on the website" in text
     missing = agent_view(evaluate(return_request(proof_of_purchase=None)))
     assert "missing: proof_of_purchase" in missing
+    # One line per entry, whatever the order id holds (escaped, as str(decision)).
+    hostile = agent_view(evaluate(return_request(order_id="A-1\x1b[2J\u2028\u202e")))
+    assert "order A-1\\x1b[2J\\u2028\\u202e" in hostile
+    assert not any(c in hostile for c in "\x1b\u2028\u202e")
 
 
 @given(any_complete_case)

@@ -187,6 +187,13 @@ def test_a_toy_stage_has_its_messages() -> None:
     assert "Your wrapping fee for RING-7 is refunded. refund" in text.replace("\n", " ")
     worded = bare.with_overrides({"notice.other": "Note: {message} ({order_id})."})
     assert "Note: refund (W-1)." in customer_message(POLICY.evaluate(CASE), worded, policy=POLICY)
+    # A variant for the outcome alone is the notice's wording: no fallback.
+    variant = Templates.of(
+        "en", {**dict(bare.entries), "notice.wrap_refund.refunded": "VARIANT: on your statement."}
+    )
+    text = customer_message(POLICY.evaluate(CASE), variant, policy=POLICY)
+    assert "VARIANT: on your statement." in text
+    assert "refunded. refund" not in text.replace("\n", " ")
 
 
 def test_a_toy_stage_says_how_to_qualify() -> None:

@@ -167,6 +167,10 @@ def test_unknown_time_zone_and_country_are_named() -> None:
         "care@shop\u202e.example",  # a bidi override: read in another order than typed
         "ca\u200bre@shop.example",  # a zero-width space: invisible, yet another address
         "care@shop.example\ufeff",  # a byte order mark at the end
+        "sup\u3164port@shop.example",  # a Hangul filler: drawn blank
+        "care\u034f@shop.example",  # a combining grapheme joiner
+        "care\ufe0f@shop.example",  # a variation selector
+        "care@shop\u2800.example",  # the braille blank
     ],
 )
 def test_support_email_must_be_an_address(email: str) -> None:

@@ -1253,7 +1253,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # the system failed a read or a write (standard output on a
         # full disk, an I/O error): the machine's trouble, named, not a bug of ours
         reason = exc.strerror or type(exc).__name__
-        print(f"atlier-policy: error: input or output failed ({reason})", file=sys.stderr)
+        where = f" on {exc.filename}" if exc.filename else ""
+        print(f"atlier-policy: error: input or output failed{where} ({reason})", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # Ctrl-C: one line, the shell's status for SIGINT
         print("atlier-policy: interrupted", file=sys.stderr)

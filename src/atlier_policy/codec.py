@@ -107,7 +107,7 @@ _AMOUNT = re.compile(AMOUNT_PATTERN)  # ASCII digits, no sign: amounts in docume
 
 
 def _names(stages: tuple[StageSpec, ...]) -> str:
-    return ", ".join(repr(s.name) for s in stages)
+    return ", ".join(repr(str(s.name)) for s in stages)  # a Stage's value, not its repr
 
 
 def _by_name(stages: tuple[StageSpec, ...]) -> dict[str, StageSpec]:

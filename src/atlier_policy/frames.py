@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import operator
+import sys
+import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from atlier_policy.api import evaluate
-from atlier_policy.codec import Level, loads
+from atlier_policy.codec import Level, case_from_dict, loads
 from atlier_policy.decision import Decision, OrderDecision
 from atlier_policy.errors import InputError, error_text
 from atlier_policy.limits import AMOUNT_PATTERN, MAX_CASE_BYTES, MAX_ID_LENGTH
@@ -223,13 +226,23 @@ def _engine(name: str) -> Any:
 
 
 def _key(value: object, at: int) -> str:
-    """A caller's key as the key column's text: a string as it is, an int in decimal."""
+    """A caller's key as the key column's text: a string as it is, an integer (Python's,
+    or an engine's such as NumPy's) in decimal."""
     if isinstance(value, str) and len(value) <= MAX_ID_LENGTH:
-        return value
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**18:
-        return str(value)
-    expected = f"a string of at most {MAX_ID_LENGTH} characters, or an integer"
+        return str(value)  # a plain str, even from a subclass (NumPy's str_)
+    if not isinstance(value, bool | str):
+        try:
+            number = operator.index(typing.cast(typing.SupportsIndex, value))
+        except TypeError:
+            pass
+        else:
+            if abs(number) < _KEY_LIMIT:
+                return str(number)
+    expected = f"a string of at most {MAX_ID_LENGTH} characters, or an integer below 2**64"
     raise InputError.single(f"keys[{at}]", expected, value)
+
+
+_KEY_LIMIT = 2**64  # int64 and uint64 keys (order numbers, snowflake ids) all fit
 
 
 def item_rows(
@@ -259,16 +272,31 @@ def _rows(
     and the like)."""
     try:
         if isinstance(doc, str | bytes | bytearray):
-            if len(doc) > MAX_CASE_BYTES:
-                raise InputError.single(
-                    "case", f"at most {MAX_CASE_BYTES} bytes", f"{len(doc)} bytes"
-                )
+            if _longer_than_a_case(doc):
+                raise InputError.single("case", f"at most {MAX_CASE_BYTES} bytes", "a longer text")
             doc = loads(bytes(doc) if isinstance(doc, bytearray) else doc)
+        elif _is_null(doc):
+            doc = None  # an engine's missing value (NaN, NA) reads as JSON's null
         if not isinstance(doc, Mapping):
-            raise InputError.single("case", "a JSON object (a case document)", type(doc).__name__)
-        return item_rows(evaluate(doc, policy), key, level)
+            case_from_dict(doc)  # raises the command's own words: "... (got an array)"
+        return item_rows(evaluate(typing.cast(Mapping[str, Any], doc), policy), key, level)
     except Exception as exc:  # a bad case is a row, never a failed task
         return [error_row(key, exc, level)]
+
+
+def _longer_than_a_case(doc: str | bytes | bytearray) -> bool:
+    """Whether a case's text is over MAX_CASE_BYTES in UTF-8 (a str is measured as the
+    command measures a line: its bytes, not its characters)."""
+    if len(doc) <= MAX_CASE_BYTES // 4 or not isinstance(doc, str):
+        return len(doc) > MAX_CASE_BYTES
+    return len(doc.encode("utf-8", "surrogatepass")) > MAX_CASE_BYTES
+
+
+def _is_null(value: object) -> bool:
+    """An engine's missing value: None, a float NaN, pandas' NA or NaT."""
+    if value is None or (isinstance(value, float) and value != value):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def iter_records(
@@ -348,10 +376,13 @@ def decide_batch(
     ``map_batches``, Polars ``map_batches``), never one row at a time: docs/scale.md.
     """
     schema = record_schema(level)
-    module = type(batch).__module__.split(".", 1)[0]
-    if module not in ("pandas", "pyarrow", "polars"):
+    module = _frame_kind(batch)
+    if module is None:
         return _columns(iter_records(batch, level=schema.level, policy=policy), schema)
     names = list(batch.column_names if module == "pyarrow" else batch.columns)
+    for name in (case_column, key_column):
+        if names.count(name) > 1:
+            raise InputError.single(name, "one column of that name", f"{names.count(name)}")
     if case_column not in names:
         raise InputError.single(case_column, "a column of case documents (JSON text)", names)
     cases = _column_values(batch, case_column, module)
@@ -364,6 +395,35 @@ def decide_batch(
     pa = _engine("pyarrow")
     made = pa.RecordBatch.from_pydict(columns, schema=schema.to_arrow())
     return pa.Table.from_batches([made]) if isinstance(batch, pa.Table) else made
+
+
+_FRAMES = (
+    ("pandas", ("DataFrame",)),
+    ("pyarrow", ("RecordBatch", "Table")),
+    ("polars", ("DataFrame",)),
+)
+_BATCH = "a list of case documents, or a pandas, Polars or Arrow frame with a case column"
+
+
+def _frame_kind(batch: object) -> str | None:
+    """Which engine's frame ``batch`` is (subclasses included), or ``None`` for a list of
+    documents; anything else that is not a list (a string, a mapping, a series, a lazy
+    or unknown kind of frame) is the caller's mistake."""
+    for name, classes in _FRAMES:
+        module = sys.modules.get(name)  # never imported here: a frame's module is loaded
+        if module is not None and isinstance(batch, tuple(getattr(module, c) for c in classes)):
+            return name
+    engine = type(batch).__module__.split(".", 1)[0]
+    if (
+        isinstance(batch, str | bytes | bytearray | Mapping)
+        or not isinstance(batch, Iterable)
+        or engine in ("pandas", "pyarrow", "polars", "dask", "modin", "cudf", "pyspark", "ray")
+        # Asked last: a lazy frame resolves its schema to answer (a warning, a cost).
+        or hasattr(batch, "columns")
+        or hasattr(batch, "column_names")
+    ):
+        raise InputError.single("batch", _BATCH, type(batch).__name__)
+    return None
 
 
 def _column_values(batch: Any, name: str, module: str) -> list[Any]:

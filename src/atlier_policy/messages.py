@@ -64,7 +64,7 @@ from atlier_policy.money import CURRENCIES, Money
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Clause, Finding
 from atlier_policy.stages import PROVISIONS
-from atlier_policy.strings import in_words
+from atlier_policy.strings import in_words, one_line
 from atlier_policy.terms import SUPPORT_PHONE, PolicyTerms
 from atlier_policy.versions import PolicyVersions, _typed, policy_named
 
@@ -274,7 +274,8 @@ class Templates:
 
 
 MAX_SPEC_NUMBER = 100  # the largest width or precision a template's format spec may give
-_NUMBERS = re.compile(r"[0-9]+").findall
+# Any decimal digits: the format-spec parser reads "𝟗𝟗𝟗" and "١٠٠" as numbers too.
+_NUMBERS = re.compile(r"\d+").findall
 
 
 def _check(key: object, template: object) -> None:
@@ -824,8 +825,8 @@ def _notice_keys(d: Decision, t: Templates) -> list[tuple[str, dict[str, object]
         provision = _PROVISIONS.get(n.clause_id)
         if provision is not None and provision.wording is not None:
             keys += [(_variant_of(key, d, t), {}) for key in provision.wording(n, d)]
-        elif f"notice.{n.code}" in t:
-            keys.append((_variant_of(f"notice.{n.code}", d, t), {}))
+        elif (key := _variant_of(f"notice.{n.code}", d, t)) in t:  # a variant alone will do
+            keys.append((key, {}))
         else:
             keys.append(("notice.other", {"message": n.message}))
     return keys
@@ -950,4 +951,5 @@ def agent_view(decision: Decision | OrderDecision) -> str:
             lines += ["", *_agent_one(d)]
     else:
         lines = _agent_one(decision)
-    return "\n".join(lines) + "\n"
+    # One line per entry, whatever the case's strings hold (escaped, as str(decision)).
+    return "\n".join(map(one_line, lines)) + "\n"

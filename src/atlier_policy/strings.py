@@ -21,6 +21,7 @@ from atlier_policy.limits import DATE_PATTERN, INSTANT_PATTERN, LOCAL_PATTERN
 
 __all__ = [
     "UNICODE_TEXT",
+    "all_visible",
     "bom_problem",
     "has_controls",
     "has_surrogates",
@@ -113,6 +114,19 @@ def has_visible(text: str) -> bool:
         for c in text
         if not c.isascii()
     )
+
+
+def all_visible(text: str) -> bool:
+    """Whether every character of ``text`` is one a reader sees (no space, control,
+    format character, combining mark or blank letter): what an address must be, whose
+    reader types it back.
+
+    >>> [all_visible(t) for t in ("a@b.c", "a\u200b@b.c", "a\u3164@b.c", "e\u0301@b.c")]
+    [True, False, False, False]
+    """
+    if text.isascii():
+        return text.isprintable() and " " not in text
+    return all(c not in _BLANK and unicodedata.category(c) not in _UNSEEN_CATEGORIES for c in text)
 
 
 def text_problem(value: object, max_length: int) -> str | None:

@@ -11,7 +11,6 @@ in ``docs/interpretation.md``. A variant is one call away::
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, tzinfo
@@ -21,7 +20,7 @@ from atlier_policy.calendar import BusinessCalendar
 from atlier_policy.cases import SalesChannel
 from atlier_policy.errors import InputError
 from atlier_policy.limits import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
-from atlier_policy.strings import valid_text
+from atlier_policy.strings import all_visible, valid_text
 
 __all__ = ["SUPPORT_EMAIL", "SUPPORT_PHONE", "PolicyTerms"]
 
@@ -112,15 +111,15 @@ def _zone(name: object) -> tzinfo:
 
 
 def _email(value: object) -> bool:
-    """An e-mail address: one ``@`` between a local part and a dotted domain, no spaces,
-    control or format characters (a bidi override or a zero-width space would make the
-    address a customer reads differ from the one they type)."""
+    """An e-mail address: one ``@`` between a local part and a dotted domain, every
+    character visible (a bidi override, a zero-width space, a combining mark or a blank
+    letter would make the address a customer reads differ from the one they type)."""
     if not isinstance(value, str) or not valid_text(value, MAX_EMAIL_LENGTH, controls=False):
         return False
     local, _, domain = value.partition("@")
     labels = domain.split(".")
-    spaced = any(c.isspace() or unicodedata.category(c) == "Cf" for c in value)
-    return bool(local) and "@" not in domain and len(labels) > 1 and all(labels) and not spaced
+    seen = all_visible(value)
+    return bool(local) and "@" not in domain and len(labels) > 1 and all(labels) and seen
 
 
 _EMAIL = "an e-mail address like support@example.com"
