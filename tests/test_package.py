@@ -130,8 +130,8 @@ def test_license_file_matches_the_metadata() -> None:
 
 
 def test_developer_tools_are_groups_not_extras() -> None:
-    """Users are offered the `test`, `fast`, `i18n` and `parquet` extras only; lint, bench
-    and mutation are dependency groups, and scripts/group.py lists a group for pip
+    """Users are offered the `test`, `fast`, `i18n` and `parquet` extras only; lint, bench,
+    mutation and engines are dependency groups, and scripts/group.py lists a group for pip
     versions without `--group`. `fast` holds orjson alone, `i18n` Babel alone and
     `parquet` pyarrow alone, which the `test` extra installs too (their tests run in CI);
     the runtime dependencies stay holidays and python-dateutil."""
@@ -146,7 +146,7 @@ def test_developer_tools_are_groups_not_extras() -> None:
         "python-dateutil",
     ]
     groups = PYPROJECT["dependency-groups"]
-    assert set(groups) == {"lint", "bench", "mutation"}
+    assert set(groups) == {"lint", "bench", "mutation", "engines"}  # engines: tests_engines/
     out = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "group.py"), "lint"],
         capture_output=True,
