@@ -4,6 +4,7 @@ for one release with a DeprecationWarning, to the same decisions."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import warnings
 from datetime import date, datetime, timedelta
@@ -15,6 +16,7 @@ from hypothesis import given, reject
 from hypothesis import strategies as st
 
 from atlier_policy import codec, default_policy
+from atlier_policy.advice import get_path
 from atlier_policy.cases import (
     CustomOrderCancellation,
     DefectClaim,
@@ -27,7 +29,9 @@ from atlier_policy.cases import (
     StoreDay,
 )
 from atlier_policy.codec import CONDITION_FLAGS, case_from_dict, case_to_dict, decision_to_dict
+from atlier_policy.decision import Role
 from atlier_policy.errors import InputError
+from atlier_policy.qualify import how_to_qualify
 from atlier_policy.schema import case_schema
 from strategies import any_complete_case, complete_defect_claims, complete_return_requests
 
@@ -400,3 +404,65 @@ def test_an_exchange_that_is_not_an_object_is_refused() -> None:
     problems = codec._Problems()
     assert codec._decoder(ExchangeRequest)([], "exchange", problems) is codec._MISSING
     assert problems.items == [("exchange", "an object", "an array")]
+
+
+# --- how to qualify, with store days (review of issue 15) ---------------------------------
+
+ZONES = ("Europe/Paris", "Asia/Kathmandu", "Pacific/Auckland", "Pacific/Kiritimati", NY.key)
+CLAIM: dict[str, Any] = {
+    "stage": "defect_claim",
+    "order_id": "A-1",
+    "reported_at": "2025-03-06",
+    "kind": "manufacturing_defect",
+    "channel": "email",
+    "photos_sent_at": "not_yet",
+    "item": ITEM,
+}
+TO_QUALIFY = {
+    "photos not yet": CLAIM,
+    "photos late": CLAIM | {"photos_sent_at": "2025-03-09T12:00:00Z"},
+    "reported late": CLAIM | {"reported_at": "2025-03-09"},
+    "reported late, no photos": CLAIM | {"reported_at": "2025-03-09", "photos_sent_at": None},
+    "asked late": RETURN | {"requested_at": "2025-03-12"},
+}
+
+
+def _store_day_field(case: Any, path: str) -> bool:
+    """Whether the field at ``path`` may hold a StoreDay (a calendar date)."""
+    parent, _, name = path.rpartition(".")
+    owner = get_path(case, parent) if parent else case
+    (f,) = [f for f in dataclasses.fields(owner) if f.name == name]
+    return bool(f.metadata.get("store_day"))
+
+
+@pytest.mark.parametrize("zone", ZONES)
+@pytest.mark.parametrize("name", list(TO_QUALIFY))
+def test_qualify_suggests_instants_for_instant_fields_in_any_zone(zone: str, name: str) -> None:
+    """A store day on the case (a delivery, a report, a request) never comes back as the
+    suggested value of a field that needs an instant (the photos), east of UTC or west:
+    each suggestion is a plain aware datetime there, and doing them grants the item."""
+    policy = default_policy(store_timezone=zone)
+    case = _quiet(TO_QUALIFY[name])
+    (q,) = how_to_qualify(case, policy=policy)
+    changes = [ch for s in q.suggestions for ch in s.changes]
+    assert changes, q
+    for ch in changes:
+        if isinstance(ch.new, datetime) and not _store_day_field(case, ch.path):
+            assert type(ch.new) is datetime, (ch.path, ch.new)
+            assert ch.new.utcoffset() is not None
+    assert q.case is not None
+    assert q.outcome_if_changed is not None
+    assert q.outcome_if_changed.role is Role.GRANTED
+    again = case_from_dict(case_to_dict(q.case))  # the changed case is a valid document
+    assert policy.evaluate(again) == policy.evaluate(q.case)
+
+
+def test_qualify_suggests_noon_in_paris_for_photos_after_a_report_day() -> None:
+    """The review's case: reported on 6 March, no photos, the store in Paris."""
+    (q,) = how_to_qualify(_quiet(CLAIM), policy=default_policy(store_timezone="Europe/Paris"))
+    (ch,) = [ch for s in q.suggestions for ch in s.changes]
+    assert ch.path == "photos_sent_at"
+    assert ch.new == datetime.fromisoformat("2025-03-06T12:00:00+01:00")
+    assert type(ch.new) is datetime
+    assert q.outcome_if_changed is not None
+    assert q.outcome_if_changed.value == "accepted_pending_inspection"
