@@ -4,10 +4,12 @@ for one release with a DeprecationWarning, to the same decisions."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
+import pickle
 import warnings
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -466,3 +468,98 @@ def test_qualify_suggests_noon_in_paris_for_photos_after_a_report_day() -> None:
     assert type(ch.new) is datetime
     assert q.outcome_if_changed is not None
     assert q.outcome_if_changed.value == "accepted_pending_inspection"
+
+
+# --- a store day is a day, not an instant (review of issue 15) ----------------------------
+
+days = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+plain_instants = st.datetimes(
+    min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
+) | st.builds(lambda d: datetime.combine(d, time(12), UTC), days)
+
+
+@given(days, days)
+def test_store_days_are_equal_iff_their_dates_are(a: date, b: date) -> None:
+    x, y = StoreDay.of(a), StoreDay.of(b)
+    assert (x == y) is (a == b)
+    assert (x != y) is (a != b)
+    if x == y:
+        assert hash(x) == hash(y)
+    assert (x < y, x <= y, x > y, x >= y) == (a < b, a <= b, a > b, a >= b)
+
+
+@given(days, plain_instants)
+def test_a_store_day_never_equals_an_instant(day: date, instant: datetime) -> None:
+    """Not even noon UTC of its own date: the two decide differently in some store zones."""
+    sd = StoreDay.of(day)
+    assert sd != instant
+    assert instant != sd
+    assert not sd == instant  # noqa: SIM201 (``==`` itself, not ``!=``)
+    assert not instant == sd  # noqa: SIM201
+    assert len({sd, instant}) == 2
+    assert sd != day  # nor a plain date
+    assert day != sd
+    for compare in (
+        lambda: sd < instant,
+        lambda: instant < sd,
+        lambda: sd >= instant,
+        lambda: instant >= sd,
+        lambda: sd < day,
+    ):
+        with pytest.raises(TypeError, match="not ordered without the store's zone"):
+            compare()
+
+
+def test_a_store_day_and_noon_utc_of_its_date_are_different_cases() -> None:
+    """The review's case: equal before, though Kiritimati (+14) decides them apart."""
+    noon = datetime(2025, 3, 6, 12, tzinfo=UTC)
+    assert StoreDay.of(date(2025, 3, 6)) != noon
+    assert hash(StoreDay.of(date(2025, 3, 6))) != hash(noon)
+    by_day = _quiet(RETURN | {"requested_at": "2025-03-10"})
+    by_instant = _quiet(RETURN | {"requested_at": "2025-03-10T12:00:00Z"})
+    assert by_day != by_instant
+    kiritimati = default_policy(store_timezone="Pacific/Kiritimati")
+    (day_decision,) = kiritimati.evaluate(by_day).items
+    (instant_decision,) = kiritimati.evaluate(by_instant).items
+    assert day_decision.outcome != instant_decision.outcome
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: StoreDay(2025, 3, 3),
+        lambda: StoreDay(2025, 3, 3, 23, 59, tzinfo=NY),
+        lambda: StoreDay.fromisoformat("2025-03-03"),
+        lambda: StoreDay.fromisoformat("2025-03-03T01:00:00+14:00"),
+        lambda: StoreDay.of(date(2025, 3, 4)).replace(day=3),
+        lambda: StoreDay.of(date(2025, 3, 3)).replace(hour=3, tzinfo=None),
+        lambda: StoreDay.of(date(2025, 3, 2)) + timedelta(days=1),
+        lambda: StoreDay.of(date(2025, 3, 3)) + timedelta(hours=11),
+        lambda: StoreDay.of(date(2025, 3, 4)) - timedelta(hours=13),
+        lambda: copy.deepcopy(StoreDay.of(date(2025, 3, 3))),
+        lambda: pickle.loads(pickle.dumps(StoreDay.of(date(2025, 3, 3)))),
+    ],
+)
+def test_every_way_to_build_a_store_day_gives_noon_utc_of_its_written_date(build: Any) -> None:
+    """The datetime constructors, ``replace`` and arithmetic keep the written date and
+    drop any time or zone (none is refused): a store day is always noon UTC of it."""
+    day = build()
+    assert type(day) is StoreDay
+    assert day == StoreDay.of(date(2025, 3, 3))
+    assert (day.hour, day.minute, day.second, day.microsecond, day.tzinfo) == (12, 0, 0, 0, UTC)
+    assert repr(day) == "StoreDay(2025, 3, 3)"
+    assert day.astimezone(ZoneInfo("Pacific/Kiritimati")) is day
+    assert StoreDay.of(date(2025, 3, 6)) - day == timedelta(days=3)
+
+
+@given(st.one_of(complete_return_requests(), complete_defect_claims()))
+def test_a_case_holding_store_days_survives_its_document(case: ReturnRequest | DefectClaim) -> None:
+    """``case_from_dict(case_to_dict(c)) == c`` (and hashes equal) with store days in it."""
+    try:
+        dated = case_from_dict(_store_dates(case_to_dict(case)))
+    except InputError:
+        reject()
+    again = case_from_dict(case_to_dict(dated))
+    assert again == dated
+    assert hash(again) == hash(dated)
+    assert pickle.loads(pickle.dumps(dated)) == dated
