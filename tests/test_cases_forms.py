@@ -8,6 +8,7 @@ import copy
 import dataclasses
 import json
 import pickle
+import re
 import warnings
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -72,12 +73,6 @@ EXCHANGE: dict[str, Any] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _warn_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test sees the deprecation warnings a fresh process would (once a message)."""
-    monkeypatch.setattr(codec, "_WARNED", set())
-
-
 def _old(doc: Any) -> Any:
     """The document in the previous release's forms: old flag names, nested exchange."""
     if isinstance(doc, list):
@@ -121,7 +116,6 @@ def test_old_and_new_forms_give_equal_decisions(case: Any) -> None:
     if old == new:  # a stage without a condition or an exchange
         assert _quiet(old) == case
     else:
-        codec._WARNED.clear()  # a fresh process, for each example
         with pytest.warns(DeprecationWarning, match="deprecated|renamed"):
             assert case_from_dict(old) == case
     with warnings.catch_warnings():
@@ -159,9 +153,32 @@ def test_an_old_flag_name_warns_naming_the_new_one_once() -> None:
     with pytest.warns(DeprecationWarning, match="tags_included -> with_all_tags"):
         case = case_from_dict(doc)
     assert case.items[0].condition.tags_included is False
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("default")  # as `python -W default`: once a process
+        for _ in range(3):
+            assert case_from_dict(doc) == case
+    assert [str(w.message) for w in shown] == [
+        "condition flags renamed (tags_included -> with_all_tags): the old names go next release"
+    ]
+
+
+@pytest.mark.parametrize("old", [_old(RETURN), _old(EXCHANGE)], ids=["flags", "nested exchange"])
+def test_under_w_error_every_old_document_raises_alike(old: dict[str, Any]) -> None:
+    """`-W error` (PYTHONWARNINGS=error) raises from every old-form document, the second
+    as the first, and what was ignored before is still shown after."""
+    raised = []
+    for _ in range(2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(DeprecationWarning) as info:
+                case_from_dict(old)
+        raised.append(str(info.value))
+    assert raised[0] == raised[1]
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # once a process: the next document is quiet
-        assert case_from_dict(doc) == case
+        warnings.simplefilter("ignore")
+        case_from_dict(old)
+    with pytest.warns(DeprecationWarning, match=re.escape(raised[0])):
+        case_from_dict(old)
 
 
 def test_the_same_flag_under_both_names_is_refused() -> None:
