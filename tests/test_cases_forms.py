@@ -191,6 +191,40 @@ def test_the_same_flag_under_both_names_is_refused() -> None:
     )
 
 
+@pytest.mark.parametrize(("new", "old"), [p for p in CONDITION_FLAGS if p[0] != p[1]])
+@pytest.mark.parametrize("stage", ["return_request", "exchange", "inspection"])
+def test_the_schema_refuses_a_flag_under_both_names_as_the_decoder_does(
+    new: str, old: str, stage: str
+) -> None:
+    """For each renamed flag, at each stage with a condition: either name alone is valid,
+    both together are refused by the schema and by the decoder."""
+
+    def with_condition(condition: dict[str, Any]) -> dict[str, Any]:
+        doc = json.loads(json.dumps(RETURN if stage != "exchange" else EXCHANGE))
+        if stage == "exchange":
+            doc["condition"] = condition
+        else:
+            doc["items"][0]["condition"] = condition
+        if stage == "inspection":
+            return {
+                "stage": "inspection",
+                "order_id": "A-1",
+                "inspected_at": "2025-03-14T16:00:00-04:00",
+                "condition": condition,
+                "request": RETURN,
+            }
+        return doc
+
+    for alone in ({new: True}, {old: True}):
+        VALIDATOR.validate(with_condition(alone))
+    both = with_condition({new: True, old: True})
+    assert not VALIDATOR.is_valid(both)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(InputError, match=f"absent: the same flag as {new}"):
+            case_from_dict(both)
+
+
 @pytest.mark.parametrize(
     ("condition", "problem"),
     [
