@@ -11,6 +11,7 @@ import pickle
 import re
 import warnings
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,9 @@ jsonschema = pytest.importorskip("jsonschema")
 VALIDATOR = jsonschema.Draft202012Validator(case_schema())
 POLICY = default_policy()
 NY = ZoneInfo("America/New_York")
+INTERPRETATION = (Path(__file__).resolve().parents[1] / "docs" / "interpretation.md").read_text(
+    encoding="utf-8"
+)
 OLD_NAME = dict(CONDITION_FLAGS)
 NEW = {new: True for new, _ in CONDITION_FLAGS}
 ITEM: dict[str, Any] = {
@@ -389,14 +393,20 @@ def test_a_date_is_that_day_in_any_store_zone(zone: str, days: int, outcome: str
 
 
 def test_a_cancellation_after_a_delivery_day_cannot_be_not_started() -> None:
+    """The one refusal of facts on the same day (docs/interpretation.md 31 states it)."""
     item = Item(sku="C", kind=ItemKind.CUSTOM_MADE, delivered_at=StoreDay.of(date(2025, 3, 3)))
-    with pytest.raises(InputError, match="`production` must be 'started' or None"):
-        CustomOrderCancellation(
-            order_id="C-1",
-            item=item,
-            cancelled_at=datetime(2025, 3, 3, 20, tzinfo=NY),
-            production=ProductionStatus.NOT_STARTED,
-        )
+    for hour in (9, 20):
+        with pytest.raises(InputError, match="`production` must be 'started' or None"):
+            CustomOrderCancellation(
+                order_id="C-1",
+                item=item,
+                cancelled_at=datetime(2025, 3, 3, hour, tzinfo=NY),
+                production=ProductionStatus.NOT_STARTED,
+            )
+    entry = INTERPRETATION.split("## 31. ")[1].split("\n## ")[0]
+    assert "never refused" not in entry.replace("never refused as out of order, with one", "")
+    assert "cancelled on the day its piece was delivered" in entry
+    assert "test_a_cancellation_after_a_delivery_day_cannot_be_not_started" in entry
     assert CustomOrderCancellation(
         order_id="C-1",
         item=item,
