@@ -272,6 +272,24 @@ def test_an_exchange_without_its_piece_or_not_an_object_is_refused() -> None:
     assert ("request", "an object", "7") in info.value.problems
 
 
+def test_an_exchange_without_its_piece_reports_its_facts_problems_too() -> None:
+    """Every problem at once: a bad condition, reason or defect record beside a missing
+    piece is reported with it, not dropped."""
+    body = {k: v for k, v in EXCHANGE.items() if k != "item"} | {
+        "condition": {"unworn": 1},
+        "reason": "bored",
+        "defect_confirmed": "no",
+    }
+    with pytest.raises(InputError) as info:
+        case_from_dict(body)
+    assert [p[0] for p in info.value.problems] == [
+        "condition.unworn",
+        "defect_confirmed",
+        "item",
+        "reason",
+    ]
+
+
 def test_the_nested_exchange_with_facts_beside_it_is_refused() -> None:
     """The two forms are not mixed: beside a nested piece, its facts are unknown keys."""
     mixed = _old(EXCHANGE) | {"condition": NEW}

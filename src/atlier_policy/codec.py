@@ -565,12 +565,12 @@ def _decode_exchange(value: object, path: str, problems: _Problems) -> Any:
         )
         return _decode_object(ExchangeRequest, value, path, problems)
     body = {k: v for k, v in value.items() if k not in _PIECE_FACTS and k != "item"}
-    if "item" not in value:
-        return _decode_object(ExchangeRequest, body, path, problems)
     line: dict[str, Any] = {}
     for name, _, _, decode in _fields(ReturnItem):
-        if name in value:
+        if name in value:  # the piece's facts are read even without it: every problem at once
             line[name] = decode(value[name], _join(path, name), problems)
+    if "item" not in value:
+        return _decode_object(ExchangeRequest, body, path, problems)
     if _MISSING in line.values():
         return _decode_object(ExchangeRequest, body, path, problems, {"item": _MISSING})
     return _decode_object(ExchangeRequest, body, path, problems, {"item": ReturnItem(**line)})
