@@ -603,6 +603,16 @@ def test_a_store_day_and_noon_utc_of_its_date_are_different_cases() -> None:
     assert day_decision.outcome != instant_decision.outcome
 
 
+def test_a_store_day_against_what_is_not_a_date_is_python_s_usual_answer() -> None:
+    """Neither equal nor ordered: the other operand has its say, as with a datetime."""
+    day = StoreDay.of(date(2025, 3, 3))
+    assert day != "2025-03-03"
+    assert not day == "2025-03-03"  # noqa: SIM201
+    with pytest.raises(TypeError, match="not supported"):
+        day < 5  # type: ignore[operator]  # noqa: B015
+    assert day.__reduce__() == (StoreDay, (2025, 3, 3))
+
+
 @pytest.mark.parametrize(
     "build",
     [
