@@ -4,9 +4,14 @@ for one release with a DeprecationWarning, to the same decisions."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import json
+import pickle
+import re
 import warnings
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +20,7 @@ from hypothesis import given, reject
 from hypothesis import strategies as st
 
 from atlier_policy import codec, default_policy
+from atlier_policy.advice import get_path
 from atlier_policy.cases import (
     CustomOrderCancellation,
     DefectClaim,
@@ -27,7 +33,9 @@ from atlier_policy.cases import (
     StoreDay,
 )
 from atlier_policy.codec import CONDITION_FLAGS, case_from_dict, case_to_dict, decision_to_dict
+from atlier_policy.decision import Role
 from atlier_policy.errors import InputError
+from atlier_policy.qualify import how_to_qualify
 from atlier_policy.schema import case_schema
 from strategies import any_complete_case, complete_defect_claims, complete_return_requests
 
@@ -35,6 +43,9 @@ jsonschema = pytest.importorskip("jsonschema")
 VALIDATOR = jsonschema.Draft202012Validator(case_schema())
 POLICY = default_policy()
 NY = ZoneInfo("America/New_York")
+INTERPRETATION = (Path(__file__).resolve().parents[1] / "docs" / "interpretation.md").read_text(
+    encoding="utf-8"
+)
 OLD_NAME = dict(CONDITION_FLAGS)
 NEW = {new: True for new, _ in CONDITION_FLAGS}
 ITEM: dict[str, Any] = {
@@ -64,12 +75,6 @@ EXCHANGE: dict[str, Any] = {
     "condition": NEW,
     "wanted_sku": "RING-8",
 }
-
-
-@pytest.fixture(autouse=True)
-def _warn_afresh(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test sees the deprecation warnings a fresh process would (once a message)."""
-    monkeypatch.setattr(codec, "_WARNED", set())
 
 
 def _old(doc: Any) -> Any:
@@ -115,7 +120,6 @@ def test_old_and_new_forms_give_equal_decisions(case: Any) -> None:
     if old == new:  # a stage without a condition or an exchange
         assert _quiet(old) == case
     else:
-        codec._WARNED.clear()  # a fresh process, for each example
         with pytest.warns(DeprecationWarning, match="deprecated|renamed"):
             assert case_from_dict(old) == case
     with warnings.catch_warnings():
@@ -153,9 +157,32 @@ def test_an_old_flag_name_warns_naming_the_new_one_once() -> None:
     with pytest.warns(DeprecationWarning, match="tags_included -> with_all_tags"):
         case = case_from_dict(doc)
     assert case.items[0].condition.tags_included is False
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("default")  # as `python -W default`: once a process
+        for _ in range(3):
+            assert case_from_dict(doc) == case
+    assert [str(w.message) for w in shown] == [
+        "condition flags renamed (tags_included -> with_all_tags): the old names go next release"
+    ]
+
+
+@pytest.mark.parametrize("old", [_old(RETURN), _old(EXCHANGE)], ids=["flags", "nested exchange"])
+def test_under_w_error_every_old_document_raises_alike(old: dict[str, Any]) -> None:
+    """`-W error` (PYTHONWARNINGS=error) raises from every old-form document, the second
+    as the first, and what was ignored before is still shown after."""
+    raised = []
+    for _ in range(2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            with pytest.raises(DeprecationWarning) as info:
+                case_from_dict(old)
+        raised.append(str(info.value))
+    assert raised[0] == raised[1]
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # once a process: the next document is quiet
-        assert case_from_dict(doc) == case
+        warnings.simplefilter("ignore")
+        case_from_dict(old)
+    with pytest.warns(DeprecationWarning, match=re.escape(raised[0])):
+        case_from_dict(old)
 
 
 def test_the_same_flag_under_both_names_is_refused() -> None:
@@ -166,6 +193,40 @@ def test_the_same_flag_under_both_names_is_refused() -> None:
     assert info.value.problems == (
         ("items[0].condition.tags_included", "absent: the same flag as with_all_tags", "true"),
     )
+
+
+@pytest.mark.parametrize(("new", "old"), [p for p in CONDITION_FLAGS if p[0] != p[1]])
+@pytest.mark.parametrize("stage", ["return_request", "exchange", "inspection"])
+def test_the_schema_refuses_a_flag_under_both_names_as_the_decoder_does(
+    new: str, old: str, stage: str
+) -> None:
+    """For each renamed flag, at each stage with a condition: either name alone is valid,
+    both together are refused by the schema and by the decoder."""
+
+    def with_condition(condition: dict[str, Any]) -> dict[str, Any]:
+        doc = json.loads(json.dumps(RETURN if stage != "exchange" else EXCHANGE))
+        if stage == "exchange":
+            doc["condition"] = condition
+        else:
+            doc["items"][0]["condition"] = condition
+        if stage == "inspection":
+            return {
+                "stage": "inspection",
+                "order_id": "A-1",
+                "inspected_at": "2025-03-14T16:00:00-04:00",
+                "condition": condition,
+                "request": RETURN,
+            }
+        return doc
+
+    for alone in ({new: True}, {old: True}):
+        VALIDATOR.validate(with_condition(alone))
+    both = with_condition({new: True, old: True})
+    assert not VALIDATOR.is_valid(both)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(InputError, match=f"absent: the same flag as {new}"):
+            case_from_dict(both)
 
 
 @pytest.mark.parametrize(
@@ -209,6 +270,24 @@ def test_an_exchange_without_its_piece_or_not_an_object_is_refused() -> None:
             {"stage": "inspection", "order_id": "X-1", "inspected_at": "x", "request": 7}
         )
     assert ("request", "an object", "7") in info.value.problems
+
+
+def test_an_exchange_without_its_piece_reports_its_facts_problems_too() -> None:
+    """Every problem at once: a bad condition, reason or defect record beside a missing
+    piece is reported with it, not dropped."""
+    body = {k: v for k, v in EXCHANGE.items() if k != "item"} | {
+        "condition": {"unworn": 1},
+        "reason": "bored",
+        "defect_confirmed": "no",
+    }
+    with pytest.raises(InputError) as info:
+        case_from_dict(body)
+    assert [p[0] for p in info.value.problems] == [
+        "condition.unworn",
+        "defect_confirmed",
+        "item",
+        "reason",
+    ]
 
 
 def test_the_nested_exchange_with_facts_beside_it_is_refused() -> None:
@@ -332,14 +411,20 @@ def test_a_date_is_that_day_in_any_store_zone(zone: str, days: int, outcome: str
 
 
 def test_a_cancellation_after_a_delivery_day_cannot_be_not_started() -> None:
+    """The one refusal of facts on the same day (docs/interpretation.md 31 states it)."""
     item = Item(sku="C", kind=ItemKind.CUSTOM_MADE, delivered_at=StoreDay.of(date(2025, 3, 3)))
-    with pytest.raises(InputError, match="`production` must be 'started' or None"):
-        CustomOrderCancellation(
-            order_id="C-1",
-            item=item,
-            cancelled_at=datetime(2025, 3, 3, 20, tzinfo=NY),
-            production=ProductionStatus.NOT_STARTED,
-        )
+    for hour in (9, 20):
+        with pytest.raises(InputError, match="`production` must be 'started' or None"):
+            CustomOrderCancellation(
+                order_id="C-1",
+                item=item,
+                cancelled_at=datetime(2025, 3, 3, hour, tzinfo=NY),
+                production=ProductionStatus.NOT_STARTED,
+            )
+    entry = INTERPRETATION.split("## 31. ")[1].split("\n## ")[0]
+    assert "never refused" not in entry.replace("never refused as out of order, with one", "")
+    assert "cancelled on the day its piece was delivered" in entry
+    assert "test_a_cancellation_after_a_delivery_day_cannot_be_not_started" in entry
     assert CustomOrderCancellation(
         order_id="C-1",
         item=item,
@@ -400,3 +485,170 @@ def test_an_exchange_that_is_not_an_object_is_refused() -> None:
     problems = codec._Problems()
     assert codec._decoder(ExchangeRequest)([], "exchange", problems) is codec._MISSING
     assert problems.items == [("exchange", "an object", "an array")]
+
+
+# --- how to qualify, with store days (review of issue 15) ---------------------------------
+
+ZONES = ("Europe/Paris", "Asia/Kathmandu", "Pacific/Auckland", "Pacific/Kiritimati", NY.key)
+CLAIM: dict[str, Any] = {
+    "stage": "defect_claim",
+    "order_id": "A-1",
+    "reported_at": "2025-03-06",
+    "kind": "manufacturing_defect",
+    "channel": "email",
+    "photos_sent_at": "not_yet",
+    "item": ITEM,
+}
+TO_QUALIFY = {
+    "photos not yet": CLAIM,
+    "photos late": CLAIM | {"photos_sent_at": "2025-03-09T12:00:00Z"},
+    "reported late": CLAIM | {"reported_at": "2025-03-09"},
+    "reported late, no photos": CLAIM | {"reported_at": "2025-03-09", "photos_sent_at": None},
+    "asked late": RETURN | {"requested_at": "2025-03-12"},
+}
+
+
+def _store_day_field(case: Any, path: str) -> bool:
+    """Whether the field at ``path`` may hold a StoreDay (a calendar date)."""
+    parent, _, name = path.rpartition(".")
+    owner = get_path(case, parent) if parent else case
+    (f,) = [f for f in dataclasses.fields(owner) if f.name == name]
+    return bool(f.metadata.get("store_day"))
+
+
+@pytest.mark.parametrize("zone", ZONES)
+@pytest.mark.parametrize("name", list(TO_QUALIFY))
+def test_qualify_suggests_instants_for_instant_fields_in_any_zone(zone: str, name: str) -> None:
+    """A store day on the case (a delivery, a report, a request) never comes back as the
+    suggested value of a field that needs an instant (the photos), east of UTC or west:
+    each suggestion is a plain aware datetime there, and doing them grants the item."""
+    policy = default_policy(store_timezone=zone)
+    case = _quiet(TO_QUALIFY[name])
+    (q,) = how_to_qualify(case, policy=policy)
+    changes = [ch for s in q.suggestions for ch in s.changes]
+    assert changes, q
+    for ch in changes:
+        if isinstance(ch.new, datetime) and not _store_day_field(case, ch.path):
+            assert type(ch.new) is datetime, (ch.path, ch.new)
+            assert ch.new.utcoffset() is not None
+    assert q.case is not None
+    assert q.outcome_if_changed is not None
+    assert q.outcome_if_changed.role is Role.GRANTED
+    again = case_from_dict(case_to_dict(q.case))  # the changed case is a valid document
+    assert policy.evaluate(again) == policy.evaluate(q.case)
+
+
+def test_qualify_suggests_noon_in_paris_for_photos_after_a_report_day() -> None:
+    """The review's case: reported on 6 March, no photos, the store in Paris."""
+    (q,) = how_to_qualify(_quiet(CLAIM), policy=default_policy(store_timezone="Europe/Paris"))
+    (ch,) = [ch for s in q.suggestions for ch in s.changes]
+    assert ch.path == "photos_sent_at"
+    assert ch.new == datetime.fromisoformat("2025-03-06T12:00:00+01:00")
+    assert type(ch.new) is datetime
+    assert q.outcome_if_changed is not None
+    assert q.outcome_if_changed.value == "accepted_pending_inspection"
+
+
+# --- a store day is a day, not an instant (review of issue 15) ----------------------------
+
+days = st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31))
+plain_instants = st.datetimes(
+    min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
+) | st.builds(lambda d: datetime.combine(d, time(12), UTC), days)
+
+
+@given(days, days)
+def test_store_days_are_equal_iff_their_dates_are(a: date, b: date) -> None:
+    x, y = StoreDay.of(a), StoreDay.of(b)
+    assert (x == y) is (a == b)
+    assert (x != y) is (a != b)
+    if x == y:
+        assert hash(x) == hash(y)
+    assert (x < y, x <= y, x > y, x >= y) == (a < b, a <= b, a > b, a >= b)
+
+
+@given(days, plain_instants)
+def test_a_store_day_never_equals_an_instant(day: date, instant: datetime) -> None:
+    """Not even noon UTC of its own date: the two decide differently in some store zones."""
+    sd = StoreDay.of(day)
+    assert sd != instant
+    assert instant != sd
+    assert not sd == instant  # noqa: SIM201 (``==`` itself, not ``!=``)
+    assert not instant == sd  # noqa: SIM201
+    assert len({sd, instant}) == 2
+    assert sd != day  # nor a plain date
+    assert day != sd
+    for compare in (
+        lambda: sd < instant,
+        lambda: instant < sd,
+        lambda: sd >= instant,
+        lambda: instant >= sd,
+        lambda: sd < day,
+    ):
+        with pytest.raises(TypeError, match="not ordered without the store's zone"):
+            compare()
+
+
+def test_a_store_day_and_noon_utc_of_its_date_are_different_cases() -> None:
+    """The review's case: equal before, though Kiritimati (+14) decides them apart."""
+    noon = datetime(2025, 3, 6, 12, tzinfo=UTC)
+    assert StoreDay.of(date(2025, 3, 6)) != noon
+    assert hash(StoreDay.of(date(2025, 3, 6))) != hash(noon)
+    by_day = _quiet(RETURN | {"requested_at": "2025-03-10"})
+    by_instant = _quiet(RETURN | {"requested_at": "2025-03-10T12:00:00Z"})
+    assert by_day != by_instant
+    kiritimati = default_policy(store_timezone="Pacific/Kiritimati")
+    (day_decision,) = kiritimati.evaluate(by_day).items
+    (instant_decision,) = kiritimati.evaluate(by_instant).items
+    assert day_decision.outcome != instant_decision.outcome
+
+
+def test_a_store_day_against_what_is_not_a_date_is_python_s_usual_answer() -> None:
+    """Neither equal nor ordered: the other operand has its say, as with a datetime."""
+    day = StoreDay.of(date(2025, 3, 3))
+    assert day != "2025-03-03"
+    assert not day == "2025-03-03"  # noqa: SIM201
+    with pytest.raises(TypeError, match="not supported"):
+        day < 5  # type: ignore[operator]  # noqa: B015
+    assert day.__reduce__() == (StoreDay, (2025, 3, 3))
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: StoreDay(2025, 3, 3),
+        lambda: StoreDay(2025, 3, 3, 23, 59, tzinfo=NY),
+        lambda: StoreDay.fromisoformat("2025-03-03"),
+        lambda: StoreDay.fromisoformat("2025-03-03T01:00:00+14:00"),
+        lambda: StoreDay.of(date(2025, 3, 4)).replace(day=3),
+        lambda: StoreDay.of(date(2025, 3, 3)).replace(hour=3, tzinfo=None),
+        lambda: StoreDay.of(date(2025, 3, 2)) + timedelta(days=1),
+        lambda: StoreDay.of(date(2025, 3, 3)) + timedelta(hours=11),
+        lambda: StoreDay.of(date(2025, 3, 4)) - timedelta(hours=13),
+        lambda: copy.deepcopy(StoreDay.of(date(2025, 3, 3))),
+        lambda: pickle.loads(pickle.dumps(StoreDay.of(date(2025, 3, 3)))),
+    ],
+)
+def test_every_way_to_build_a_store_day_gives_noon_utc_of_its_written_date(build: Any) -> None:
+    """The datetime constructors, ``replace`` and arithmetic keep the written date and
+    drop any time or zone (none is refused): a store day is always noon UTC of it."""
+    day = build()
+    assert type(day) is StoreDay
+    assert day == StoreDay.of(date(2025, 3, 3))
+    assert (day.hour, day.minute, day.second, day.microsecond, day.tzinfo) == (12, 0, 0, 0, UTC)
+    assert repr(day) == "StoreDay(2025, 3, 3)"
+    assert day.astimezone(ZoneInfo("Pacific/Kiritimati")) is day
+    assert StoreDay.of(date(2025, 3, 6)) - day == timedelta(days=3)
+
+
+@given(st.one_of(complete_return_requests(), complete_defect_claims()))
+def test_a_case_holding_store_days_survives_its_document(case: ReturnRequest | DefectClaim) -> None:
+    """``case_from_dict(case_to_dict(c)) == c`` (and hashes equal) with store days in it."""
+    try:
+        dated = case_from_dict(_store_dates(case_to_dict(case)))
+    except InputError:
+        reject()
+    again = case_from_dict(case_to_dict(dated))
+    assert again == dated
+    assert hash(again) == hash(dated)
+    assert pickle.loads(pickle.dumps(dated)) == dated

@@ -24,7 +24,7 @@ from dataclasses import FrozenInstanceError, dataclass, replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from atlier_policy.cases import before
+from atlier_policy.cases import StoreDay, before
 from atlier_policy.deadlines import store_date
 from atlier_policy.rules import Finding, Reason
 
@@ -210,8 +210,15 @@ class FixContext:
         return store_date(instant, self.terms.tz)
 
     def in_time(self, last: date, floor: datetime | None) -> datetime:
-        """An instant on the store date ``last`` (noon), not before ``floor`` on that day."""
+        """An instant on the store date ``last`` (noon), not before ``floor`` on that day.
+
+        A :class:`~atlier_policy.cases.StoreDay` floor is a whole day with no time of its
+        own (noon on it is never before it), so the answer is always a plain instant,
+        which every field accepts.
+        """
         at = datetime.combine(last, time(12), tzinfo=self.terms.tz)
+        if isinstance(floor, StoreDay):
+            floor = None
         if floor is not None and before(at, floor) and self.day(floor) == last:
             return floor
         return at

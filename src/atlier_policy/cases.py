@@ -21,7 +21,7 @@ import enum
 import types
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
-from typing import Any, Self, TypeVar
+from typing import Any, Self, SupportsIndex, TypeVar
 
 from atlier_policy.errors import InputError
 from atlier_policy.limits import FIRST_YEAR as _FIRST_YEAR
@@ -172,8 +172,22 @@ class StoreDay(datetime):
     the store's time zone (docs/interpretation.md, 2 and 31). A backend that knows only
     the day writes ``"2025-03-03"``; the codec gives the field a ``StoreDay``. It is an
     aware ``datetime`` (noon UTC, so that every instant-only reader keeps working) whose
-    conversion to any zone is that same day at noon there: its store date is its own
-    date, whatever the store's zone. It writes itself as the date.
+    conversion to any zone is that same day: its store date is its own date, whatever
+    the store's zone. It writes itself as the date.
+
+    A store day is a day, not an instant:
+
+    - it is built from the date it names: ``StoreDay.of(date)``, or the datetime
+      constructors (``StoreDay(2025, 3, 3)``, ``StoreDay.fromisoformat(...)``,
+      ``replace``, ``+``/``-`` a ``timedelta``), whose written date it keeps, whatever
+      time or zone (or none) came with it; it is always noon UTC of that date;
+    - it equals another store day of the same date and nothing else, never a plain
+      ``datetime`` (not even noon UTC of its date: the two can decide differently), and
+      hashes accordingly;
+    - it is ordered against another store day by date; against a plain ``datetime`` (or
+      a ``date``), ``<``, ``<=``, ``>``, ``>=`` raise ``TypeError`` (as a naive and an
+      aware datetime do): the order of a day and an instant is a question of the store's zone, which
+      ``cases._earlier`` and the clauses answer.
 
     >>> from zoneinfo import ZoneInfo
     >>> day = StoreDay.of(date(2025, 3, 3))
@@ -181,24 +195,88 @@ class StoreDay(datetime):
     ('2025-03-03', datetime.date(2025, 3, 3))
     >>> day.astimezone(ZoneInfo("Pacific/Pago_Pago")).date()
     datetime.date(2025, 3, 3)
+    >>> day == StoreDay(2025, 3, 3), day == datetime(2025, 3, 3, 12, tzinfo=UTC)
+    (True, False)
     """
 
     __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Self:
+        """The store day of the date written by ``datetime(*args, **kwargs)``."""
+        written = datetime(*args, **kwargs)
+        return super().__new__(cls, written.year, written.month, written.day, 12, tzinfo=UTC)
 
     @classmethod
     def of(cls, day: date) -> StoreDay:
         """The store day of calendar date ``day``."""
         if not isinstance(day, date) or isinstance(day, datetime):
             raise InputError.single("day", "a date (not a datetime)", day, "store day")
-        return cls(day.year, day.month, day.day, 12, tzinfo=UTC)
+        return cls(day.year, day.month, day.day)
+
+    def replace(self, *args: Any, **kwargs: Any) -> Self:
+        """The store day of the date so replaced (time and zone are not a day's)."""
+        moved = datetime.replace(self, *args, **kwargs)
+        return type(self)(moved.year, moved.month, moved.day)
 
     def astimezone(self, tz: tzinfo | None = None) -> Self:
-        """The same day, at noon in ``tz``: a store day has no instant of its own."""
-        return self.replace(tzinfo=tz or UTC)
+        """The same day: a store day has no instant of its own to convert."""
+        return self
 
     def isoformat(self, sep: str = "T", timespec: str = "auto") -> str:
         """The date alone, as a document writes it: ``2025-03-03``."""
         return self.date().isoformat()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__qualname__}({self.year}, {self.month}, {self.day})"
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[type[Self], tuple[int, int, int]]:
+        return (type(self), (self.year, self.month, self.day))
+
+    def __reduce__(self) -> tuple[type[Self], tuple[int, int, int]]:
+        return self.__reduce_ex__(2)
+
+    def _key(self) -> tuple[str, date]:
+        return ("store day", self.date())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, StoreDay):
+            return self._key() == other._key()
+        if isinstance(other, date):
+            return False  # a plain datetime (an instant) or a date is not a store day
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def _order(self, other: object) -> tuple[date, date] | None:
+        if isinstance(other, StoreDay):
+            return (self.date(), other.date())
+        if isinstance(other, date):  # an instant, or a plain date (as a datetime refuses it)
+            raise TypeError(
+                f"a store day ({self.isoformat()}) and {other!r} are not ordered without "
+                "the store's zone: compare their store dates"
+            )
+        return None
+
+    def __lt__(self, other: object) -> bool:
+        pair = self._order(other)
+        return NotImplemented if pair is None else pair[0] < pair[1]
+
+    def __le__(self, other: object) -> bool:
+        pair = self._order(other)
+        return NotImplemented if pair is None else pair[0] <= pair[1]
+
+    def __gt__(self, other: object) -> bool:
+        pair = self._order(other)
+        return NotImplemented if pair is None else pair[0] > pair[1]
+
+    def __ge__(self, other: object) -> bool:
+        pair = self._order(other)
+        return NotImplemented if pair is None else pair[0] >= pair[1]
 
 
 def _day_of(value: datetime) -> date:

@@ -509,16 +509,16 @@ _PIECE_FACTS = ("condition", "reason", "defect_confirmed")
 
 
 def _deprecated_form(message: str) -> None:
-    """A ``DeprecationWarning`` for a document's old form, once per process for each
-    message (a batch of old documents warns once, not once a line). It concerns the
-    document, not a line of code, so it is attributed to the codec: test runners show it,
-    and so do ``python -W default`` and ``PYTHONWARNINGS``; a command-line run stays quiet."""
-    if message not in _WARNED:
-        _WARNED.add(message)
-        warnings.warn(message, DeprecationWarning, stacklevel=2)
+    """A ``DeprecationWarning`` for a document's old form. It concerns the document, not a
+    line of code, so it is attributed to the codec: test runners show it, and so do
+    ``python -W default`` and ``PYTHONWARNINGS``; a command-line run stays quiet.
 
-
-_WARNED: set[str] = set()
+    How often is the warnings filter's to say, the same for every document: under the
+    ``default`` action Python's registry shows each message once per process (a batch of
+    old documents warns once, not once a line), ``always`` shows it for every document,
+    ``error`` raises it from every old-form document alike, and an ignored warning is
+    not counted as shown."""
+    warnings.warn(message, DeprecationWarning, stacklevel=2)
 
 
 def _decode_condition(value: object, path: str, problems: _Problems) -> Any:
@@ -565,12 +565,12 @@ def _decode_exchange(value: object, path: str, problems: _Problems) -> Any:
         )
         return _decode_object(ExchangeRequest, value, path, problems)
     body = {k: v for k, v in value.items() if k not in _PIECE_FACTS and k != "item"}
-    if "item" not in value:
-        return _decode_object(ExchangeRequest, body, path, problems)
     line: dict[str, Any] = {}
     for name, _, _, decode in _fields(ReturnItem):
-        if name in value:
+        if name in value:  # the piece's facts are read even without it: every problem at once
             line[name] = decode(value[name], _join(path, name), problems)
+    if "item" not in value:
+        return _decode_object(ExchangeRequest, body, path, problems)
     if _MISSING in line.values():
         return _decode_object(ExchangeRequest, body, path, problems, {"item": _MISSING})
     return _decode_object(ExchangeRequest, body, path, problems, {"item": ReturnItem(**line)})

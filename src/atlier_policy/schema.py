@@ -177,6 +177,10 @@ def _own_forms(defs: dict[str, Any], options: list[dict[str, Any]]) -> None:
         if new != old
     }
     defs["Condition"]["properties"] = named
+    # The decoder refuses a flag given under both names (codec._decode_condition).
+    defs["Condition"]["allOf"] = [
+        {"not": {"required": [old, new]}} for new, old in CONDITION_FLAGS if new != old
+    ]
     nested = defs["ExchangeRequestCase"]
     line = defs["ReturnItem"]["properties"]
     props = dict(nested["properties"])
