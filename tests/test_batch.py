@@ -327,6 +327,18 @@ def test_output_to_a_character_device_is_written_through(tmp_path: Path) -> None
     assert _partials(tmp_path) == []
 
 
+def test_output_to_dev_stdout_on_a_pipe(tmp_path: Path) -> None:
+    """`-o /dev/stdout` when standard output is a pipe: /dev/stdout is a link to a link to
+    `pipe:[...]`, which has no real path; it is written through, not refused."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    argv = [sys.executable, "-m", "atlier_policy", "batch", str(src), "-o", "/dev/stdout"]
+    done = subprocess.run(argv, capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["stage"] == "lost_parcel"
+    assert _partials(tmp_path) == []
+
+
 def test_output_is_checked_before_any_case_is_evaluated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -432,6 +444,41 @@ def test_a_failed_write_leaves_the_previous_output(
     )
     assert out.read_text() == "previous\n"
     assert _partials(tmp_path) == []
+
+
+@pytest.mark.parametrize("command", ["batch", "diff"])
+def test_a_failed_read_is_named_as_a_read(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The input fails in the middle (an I/O error): exit 1 with one line naming the input
+    and the reading, not the output file; that file is left as it was, with no temporary
+    file beside it."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text((PARCEL + "\n") * 3)
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+
+    class Failing(io.BytesIO):
+        def readline(self, size: int | None = -1) -> bytes:
+            if self.tell():
+                raise OSError(errno.EIO, os.strerror(errno.EIO))
+            return super().readline(size)
+
+    monkeypatch.setattr(cli, "_source", lambda path, stack: Failing(src.read_bytes()))
+    terms = Path(__file__).parent.parent / "examples" / "terms" / "fourteen-day-window.toml"
+    argv = ["batch", "-o", str(out)] if command == "batch" else ["diff", "--candidate", str(terms)]
+    assert main([*argv, str(src)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"atlier-policy: error: cannot read {src} ({os.strerror(errno.EIO)})\n"
+    assert out.read_text() == "previous\n"
+    assert _partials(tmp_path) == []
+    assert main(["batch", "-"]) == 1
+    assert capsys.readouterr().err.endswith(
+        f"cannot read standard input ({os.strerror(errno.EIO)})\n"
+    )
 
 
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EIO])

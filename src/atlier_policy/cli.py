@@ -555,25 +555,33 @@ class _Lines:
     longer than ``MAX_CASE_BYTES``: no more of it than that is ever held in memory.
     """
 
-    __slots__ = ("blank", "stream")
+    __slots__ = ("blank", "name", "stream")
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, name: str) -> None:
         self.stream = stream
+        self.name = "standard input" if name == "-" else name
         self.blank = 0
 
     def __iter__(self) -> Iterator[tuple[int, bytes | None]]:
-        read = self.stream.readline
         number = 0
-        while data := read(MAX_CASE_BYTES + 1):
+        while data := self._read(MAX_CASE_BYTES + 1):
             number += 1
             if len(data) > MAX_CASE_BYTES and not data.endswith(b"\n"):
-                while (rest := read(1 << 16)) and not rest.endswith(b"\n"):
+                while (rest := self._read(1 << 16)) and not rest.endswith(b"\n"):
                     pass  # the rest of a line too long to read
                 yield number, None
             elif data.strip(b" \t\r\n"):
                 yield number, data
             else:
                 self.blank += 1
+
+    def _read(self, size: int) -> bytes:
+        # A failed read is named as one (not as a failed write of the output it would
+        # have gone to).
+        try:
+            return self.stream.readline(size)
+        except OSError as exc:
+            raise _ReadError(f"cannot read {self.name} ({exc.strerror})") from None
 
 
 def _chunks(lines: Iterable[tuple[int, bytes | None]]) -> Iterator[list[tuple[int, bytes | None]]]:
@@ -800,7 +808,7 @@ def _batch(args: argparse.Namespace) -> int:
             else stack.enter_context(_output(args.output, source))
         )
         write = sink.write if parquet is None else stack.enter_context(parquet(sink))
-        lines = _Lines(source)
+        lines = _Lines(source, args.file)
         for results in _results(_chunks(lines), args.jobs, how):
             for record, kinds, played in results:
                 write(record + b"\n")
@@ -870,6 +878,11 @@ class _WriteError(Exception):
     """The output could not be written (a full disk, a lost permission): exit 1."""
 
 
+class _ReadError(Exception):
+    """The input could not be read (an I/O error): exit 1; an output file is left as it
+    was."""
+
+
 def _unwritable(path: str, exc: OSError) -> InputError:
     """The error for an output path the system refuses (its reason in the message)."""
     return InputError.single("--output", "a writable path", f"{path} ({exc.strerror})")
@@ -887,7 +900,9 @@ def _output(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
     """
     real = os.path.realpath(path)
     try:
-        target: os.stat_result | None = os.stat(real)
+        # PATH itself, its links followed by the system: a magic link such as
+        # /dev/stdout -> /proc/self/fd/1 -> pipe:[...] has no real path to resolve.
+        target: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
         target = None
     except OSError as exc:  # a loop of links, a file used as a folder, a denied search
@@ -901,7 +916,7 @@ def _output(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
             yield fh
         return
     try:
-        stream = open(real, "wb")  # noqa: SIM115 - closed below, errors named
+        stream = open(path, "wb")  # noqa: SIM115 - closed below, errors named
     except OSError as exc:
         raise _unwritable(path, exc) from None
     try:
@@ -985,7 +1000,7 @@ def _diff(args: argparse.Namespace) -> int:
             key: stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
             for key in ("changes", "obligation_changes", "errors")
         }
-        lines = _Lines(_source(args.file, stack))
+        lines = _Lines(_source(args.file, stack), args.file)
         for lineno, data in lines:
             summary.cases += 1
             result = _compare_line(lineno, data, baseline, candidate)
@@ -1244,7 +1259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (_UsageError, AtlierPolicyError) as exc:
         print(f"atlier-policy: error: {one_line(str(exc))}", file=sys.stderr)
         return 2
-    except _WriteError as exc:
+    except (_WriteError, _ReadError) as exc:
         print(f"atlier-policy: error: {one_line(str(exc))}", file=sys.stderr)
         return 1
     except BrokenPipeError:  # e.g. `atlier-policy batch ... | head`: quietly, as SIGPIPE
