@@ -339,6 +339,101 @@ def test_output_to_dev_stdout_on_a_pipe(tmp_path: Path) -> None:
     assert _partials(tmp_path) == []
 
 
+@pytest.mark.parametrize("through", ["/dev/fd", "/proc/self/fd", "/proc/thread-self/fd"])
+def test_output_to_a_descriptor_is_written_through_it(
+    through: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`-o /dev/fd/N` (and `/proc/self/fd/N`): the command's own descriptor N, written
+    through as `-o -` writes standard output, not reopened: a file behind it keeps what
+    was written before (it is not truncated or replaced); a descriptor that is not open
+    is refused; Parquet, which is written whole or not at all, is refused."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    out = tmp_path / "out.jsonl"
+    with out.open("ab") as fh:
+        fh.write(b"previous\n")
+        fh.flush()
+        before = os.fstat(fh.fileno()).st_ino
+        assert main(["batch", str(src), "-o", f"{through}/{fh.fileno()}"]) == 0
+    lines = out.read_bytes().splitlines()
+    assert lines[0] == b"previous"
+    assert json.loads(lines[1])["stage"] == "lost_parcel"
+    assert os.stat(out).st_ino == before
+    assert _partials(tmp_path) == []
+    capsys.readouterr()
+    closed = os.open(os.devnull, os.O_WRONLY)
+    os.close(closed)
+    closed += 500  # above the descriptors the run opens (its input takes the lowest free)
+    with pytest.raises(OSError, match=os.strerror(errno.EBADF)):
+        os.fstat(closed)
+    assert main(["batch", str(src), "-o", f"{through}/{closed}"]) == 2
+    assert "`--output` must be a writable path" in capsys.readouterr().err
+    with out.open("ab") as fh:
+        argv = ["batch", str(src), "--format", "parquet", "-o", f"{through}/{fh.fileno()}"]
+        assert main(argv) == 2
+    assert "`--output` must be a file, written whole or not at all" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["appended file", "socket"])
+def test_output_to_dev_stdout_is_standard_output(kind: str, tmp_path: Path) -> None:
+    """`-o /dev/stdout` is standard output, whatever it is: a file the shell appends to
+    (`>> log`) keeps its lines, a socket (ssh without a terminal, systemd's journal) takes
+    the records; neither is reopened, so neither is refused nor replaced."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    argv = [sys.executable, "-m", "atlier_policy", "batch", str(src), "-o", "/dev/stdout"]
+    if kind == "socket":
+        ours, theirs = socket.socketpair()
+        with ours, theirs:
+            done = subprocess.run(argv, stdout=theirs, stderr=subprocess.PIPE, timeout=120)
+            theirs.shutdown(socket.SHUT_WR)
+            received = ours.makefile("rb").read()
+    else:
+        log = tmp_path / "log"
+        log.write_bytes(b"previous\n")
+        with log.open("ab") as fh:
+            done = subprocess.run(argv, stdout=fh, stderr=subprocess.PIPE, timeout=120)
+        received = log.read_bytes().removeprefix(b"previous\n")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(received)["stage"] == "lost_parcel"
+    assert _partials(tmp_path) == []
+
+
+def test_output_whose_links_lead_elsewhere_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path that the system resolves to one file while its links, read as names, lead to
+    another (here another process's descriptor of a deleted file, whose link reads
+    `victim (deleted)`; in life, a path through `/proc/PID/root` of a container) is
+    refused: the file checked against the input is the file written, or nothing is."""
+    victim = tmp_path / "victim"
+    fd = os.open(victim, os.O_WRONLY | os.O_CREAT)
+    os.unlink(victim)
+    holder = subprocess.Popen(["sleep", "60"], pass_fds=(fd,))
+    os.close(fd)
+    try:
+        src = tmp_path / "victim (deleted)"
+        src.write_text(PARCEL + "\n")
+        assert main(["batch", str(src), "-o", f"/proc/{holder.pid}/fd/{fd}"]) == 2
+    finally:
+        holder.kill()
+        holder.wait()
+    assert "`--output` must be a path whose links lead to " in capsys.readouterr().err
+    assert src.read_text() == PARCEL + "\n"
+    assert _partials(tmp_path) == []
+
+
+def test_a_closed_standard_input_is_named(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`batch -` or `evaluate -` with standard input closed (`<&-`): one line, exit 1."""
+    monkeypatch.setattr(sys, "stdin", None)
+    for command in ("batch", "evaluate"):
+        assert main([command, "-"]) == 1
+        err = capsys.readouterr().err
+        assert err == "atlier-policy: error: cannot read standard input: it is closed\n"
+
+
 def test_output_is_checked_before_any_case_is_evaluated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -478,6 +573,26 @@ def test_a_failed_read_is_named_as_a_read(
     assert main(["batch", "-"]) == 1
     assert capsys.readouterr().err.endswith(
         f"cannot read standard input ({os.strerror(errno.EIO)})\n"
+    )
+
+
+@pytest.mark.parametrize("path", ["-", "case.json"])
+def test_a_case_file_that_fails_midway_is_a_failed_read(
+    path: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`evaluate`: a case file that opens and then fails to read (an I/O error) is the
+    system's failure, named as a read, exit 1, as in batch; one that cannot be opened is
+    the argument's, exit 2."""
+
+    class Failing(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(cli, "_source", lambda path, stack, name: Failing())
+    assert main(["evaluate", path]) == 1
+    where = "standard input" if path == "-" else path
+    assert capsys.readouterr().err == (
+        f"atlier-policy: error: cannot read {where} ({os.strerror(errno.EIO)})\n"
     )
 
 
@@ -701,6 +816,28 @@ def test_a_worker_serves_chunks_until_told_to_stop() -> None:
     theirs.close()
     with pytest.raises(RuntimeError, match="a worker process of --jobs ended unexpectedly"):
         cli._receive(ours)
+
+
+def test_a_worker_that_died_idle_is_named_not_taken_for_a_reader_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worker of `--jobs 2` killed before it is sent its chunk (the OOM killer, while the
+    run waits on a slow reader) breaks its pipe: that is the worker's failure, exit 1 with
+    one line, not a reader gone away (exit 141, silent, with the output cut short)."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text((PARCEL + "\n") * 10)
+    real = cli._start_workers
+
+    def one_dead(jobs: int, how: Any) -> list[tuple[Any, Any]]:
+        workers = real(jobs, how)
+        workers[0][0].kill()
+        workers[0][0].join()
+        return workers
+
+    monkeypatch.setattr(cli, "_start_workers", one_dead)
+    assert main(["batch", str(src), "--jobs", "2"]) == 1
+    err = capsys.readouterr().err
+    assert err.endswith("RuntimeError: a worker process of --jobs ended unexpectedly\n")
 
 
 # --- arbitrary bytes ------------------------------------------------------------------------

@@ -7,7 +7,8 @@ streaming), ``diff`` (the same cases under two policies), ``deadlines``, ``polic
 
 Exit status: 0 when the command did its job (whatever the decision's outcome, unless
 ``--fail-on`` names it: then 3), 2 for bad input or usage (one line on stderr, no
-traceback), 1 for an output that cannot be written and for anything unexpected; 130,
+traceback; an input that cannot be opened included), 1 when the system fails a read or
+a write (an I/O error, a full disk, a closed stream) and for anything unexpected; 130,
 143 and 129 after SIGINT (Ctrl-C), SIGTERM and SIGHUP, and 141 (the shell's status for
 SIGPIPE), silently, when the reader of the output went away (``| head``).
 """
@@ -19,6 +20,7 @@ import contextlib
 import enum
 import json
 import os
+import re
 import signal
 import stat
 import sys
@@ -89,8 +91,8 @@ def _count(text: str) -> int:
 
 _EXIT_CODES = """exit status:
   0    the command did its job (whatever the decision, unless --fail-on names it)
-  1    the output could not be written, or an unexpected error (one line on stderr)
-  2    bad input or usage (one line on stderr naming the argument, no traceback)
+  1    a read or write failed (I/O error, full disk), or an unexpected error (one line)
+  2    bad input or usage, an input that cannot be opened (one line naming the argument)
   3    a decision's outcome has a role named by --fail-on (evaluate, batch)
   130  interrupted (Ctrl-C); 143 after SIGTERM, 129 after SIGHUP
   141  the reader of the output went away (| head)"""
@@ -402,14 +404,13 @@ def _build_parser() -> _Parser:
 def _read_case(path: str, name: str = "CASE") -> Any:
     """The JSON document of a case file (``-``: standard input); ``name`` is the argument
     that gave the path, as the user typed it, for the error."""
-    if path == "-":
-        data = sys.stdin.buffer.read(MAX_CASE_BYTES + 1)
-    else:
+    with contextlib.ExitStack() as stack:
+        source = _source(path, stack, name)
         try:
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_CASE_BYTES + 1)
+            data = source.read(MAX_CASE_BYTES + 1)
         except OSError as exc:
-            raise InputError.single(name, "a readable file", f"{path} ({exc.strerror})") from None
+            where = "standard input" if path == "-" else path
+            raise _ReadError(f"cannot read {where} ({exc.strerror})") from None
     if len(data) > MAX_CASE_BYTES:
         raise InputError.single(name, f"at most {MAX_CASE_BYTES} bytes per case", "a larger file")
     if not data.strip():
@@ -737,15 +738,16 @@ def _results(
                 idle.append(busy[0])
                 yield _receive(busy.popleft())
             conn = idle.popleft()
-            conn.send(chunk)
+            _send(conn, chunk)
             busy.append(conn)
         while busy:
             yield _receive(busy.popleft())
         finished = True
     finally:
         for process, conn in workers:
-            if finished:
-                conn.send(None)  # no more work: the worker returns
+            if finished:  # every record is in: a worker gone by now loses nothing
+                with contextlib.suppress(OSError):
+                    conn.send(None)  # no more work: the worker returns
             else:
                 process.kill()  # an interrupt or an error: at once, mid-chunk or not
         for process, conn in workers:
@@ -783,11 +785,23 @@ def _worker(conn: Any, how: _How = _FULL) -> None:
         pass
 
 
+_WORKER_GONE = "a worker process of --jobs ended unexpectedly"
+
+
+def _send(conn: Any, chunk: list[tuple[int, bytes | None]]) -> None:
+    # A worker that died while idle (the OOM killer) breaks its pipe: that is the
+    # worker's failure, not standard output's reader going away.
+    try:
+        conn.send(chunk)
+    except (BrokenPipeError, ConnectionResetError):
+        raise RuntimeError(_WORKER_GONE) from None
+
+
 def _receive(conn: Any) -> list[_Record]:
     try:
         return typing.cast(list[_Record], conn.recv())
-    except EOFError:
-        raise RuntimeError("a worker process of --jobs ended unexpectedly") from None
+    except (EOFError, ConnectionResetError):
+        raise RuntimeError(_WORKER_GONE) from None
 
 
 def _batch(args: argparse.Namespace) -> int:
@@ -805,7 +819,7 @@ def _batch(args: argparse.Namespace) -> int:
         sink = (
             sys.stdout.buffer
             if args.output == "-"
-            else stack.enter_context(_output(args.output, source))
+            else stack.enter_context(_output(args.output, source, whole=parquet is not None))
         )
         write = sink.write if parquet is None else stack.enter_context(parquet(sink))
         lines = _Lines(source, args.file)
@@ -864,14 +878,18 @@ def _parquet_writer(level: Level) -> Any:
 _PARQUET_ROWS = 65_536  # rows per row group: memory stays flat on any input size
 
 
-def _source(path: str, stack: contextlib.ExitStack) -> BinaryIO:
-    """The input of batch or diff, as bytes: decoding is each line's own business."""
+def _source(path: str, stack: contextlib.ExitStack, name: str = "CASES") -> BinaryIO:
+    """The input file ``path`` (``-``: standard input), as bytes: decoding is each line's
+    own business. A file that cannot be opened is named by ``name``, the argument that
+    gave it (exit 2); a closed standard input is the system's failure (exit 1)."""
     if path == "-":
+        if sys.stdin is None:
+            raise _ReadError("cannot read standard input: it is closed")
         return typing.cast(BinaryIO, sys.stdin.buffer)
     try:
         return stack.enter_context(open(path, "rb"))
     except OSError as exc:
-        raise InputError.single("CASES", "a readable file", f"{path} ({exc.strerror})") from None
+        raise InputError.single(name, "a readable file", f"{path} ({exc.strerror})") from None
 
 
 class _WriteError(Exception):
@@ -889,34 +907,40 @@ def _unwritable(path: str, exc: OSError) -> InputError:
 
 
 @contextlib.contextmanager
-def _output(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
+def _output(path: str, source: BinaryIO, *, whole: bool = False) -> Iterator[BinaryIO]:
     """``-o PATH``, checked before any case is evaluated, then written as its kind allows.
 
     A regular file, or a path where nothing is yet, is replaced whole or not at all
     (:func:`_replacing`). A symbolic link is followed: its target is replaced and the link
-    kept. Anything else, a character device such as ``/dev/null`` or a FIFO, is a stream:
-    it is written straight through, never replaced. The input itself is refused as PATH,
-    by whatever name (compared by device and inode), unless it is a character device.
+    kept. A name of one of this process's descriptors (``/dev/stdout``, ``/dev/fd/N``,
+    ``/proc/self/fd/N``) is written through that descriptor, as ``-`` writes standard
+    output: never replaced, never reopened. Anything else, a character device such as
+    ``/dev/null`` or a FIFO, is a stream: written straight through, never replaced. With
+    ``whole`` (a Parquet file, which cannot be taken back in part) only a file that is
+    replaced will do. The input itself is refused as PATH, by whatever name (compared by
+    device and inode), unless it is a character device.
     """
-    real = os.path.realpath(path)
-    try:
-        # PATH itself, its links followed by the system: a magic link such as
-        # /dev/stdout -> /proc/self/fd/1 -> pipe:[...] has no real path to resolve.
-        target: os.stat_result | None = os.stat(path)
-    except FileNotFoundError:
-        target = None
-    except OSError as exc:  # a loop of links, a file used as a folder, a denied search
-        raise _unwritable(path, exc) from None
+    fd = _own_descriptor(path)
+    if fd is None:
+        target, real = _target(path)
+    else:
+        real = path
+        try:
+            target = os.fstat(fd)
+        except OSError as exc:  # not open
+            raise _unwritable(path, exc) from None
     if target is not None and stat.S_ISDIR(target.st_mode):
         raise InputError.single("--output", "a file path, not a folder", path)
     if target is not None and not stat.S_ISCHR(target.st_mode) and _same_file(target, source):
         raise InputError.single("--output", "a file other than the input", path)
-    if target is None or stat.S_ISREG(target.st_mode):
+    if fd is None and (target is None or stat.S_ISREG(target.st_mode)):
         with _replacing(path, real, target) as fh:
             yield fh
         return
+    if whole:
+        raise InputError.single("--output", "a file, written whole or not at all", path)
     try:
-        stream = open(path, "wb")  # noqa: SIM115 - closed below, errors named
+        stream = open(path, "wb") if fd is None else os.fdopen(os.dup(fd), "wb")  # noqa: SIM115
     except OSError as exc:
         raise _unwritable(path, exc) from None
     try:
@@ -926,6 +950,53 @@ def _output(path: str, source: BinaryIO) -> Iterator[BinaryIO]:
         raise
     except OSError as exc:
         raise _WriteError(f"cannot write {path} ({exc.strerror})") from None
+
+
+def _own_descriptor(path: str) -> int | None:
+    """N if PATH, its links followed, is ``/proc/<this process>/fd/N`` (or a thread's):
+    a descriptor to write through, not a file to reopen. (Reopened, a file behind
+    ``/dev/stdout`` would be truncated, and a pipe or socket may not open at all.)"""
+    here = f"/proc/{os.getpid()}"
+    at = os.path.abspath(path)
+    for _ in range(40):  # as many links as the system follows
+        folder = os.path.realpath(os.path.dirname(at))
+        name = os.path.basename(at)
+        if _DIGITS.fullmatch(name) and (
+            folder == f"{here}/fd" or _THREAD_FDS.fullmatch(folder.removeprefix(here))
+        ):
+            return int(name)
+        try:
+            at = os.path.normpath(os.path.join(folder, os.readlink(os.path.join(folder, name))))
+        except (OSError, ValueError):  # not a link, not there, or not a name at all
+            return None
+    return None
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_THREAD_FDS = re.compile(r"/task/[0-9]+/fd")
+
+
+def _target(path: str) -> tuple[os.stat_result | None, str]:
+    """What PATH names (None: nothing yet) and its real path, checked to be one file: a
+    path through another namespace (``/proc/PID/root/...``) is resolved by the system to
+    a file that its real path does not name, and is refused."""
+    real = os.path.realpath(path)
+    found: list[os.stat_result | None] = []
+    for name in (path, real):
+        try:
+            found.append(os.stat(name))
+        except FileNotFoundError:
+            found.append(None)
+        except OSError as exc:  # a loop of links, a file used as a folder, a denied search
+            raise _unwritable(path, exc) from None
+    target, at_real = found
+    if (target is None) != (at_real is None) or (
+        target is not None
+        and at_real is not None
+        and (target.st_dev, target.st_ino) != (at_real.st_dev, at_real.st_ino)
+    ):
+        raise InputError.single("--output", f"a path whose links lead to {real}", path)
+    return target, real
 
 
 @contextlib.contextmanager
