@@ -418,9 +418,87 @@ def test_output_whose_links_lead_elsewhere_is_refused(
     finally:
         holder.kill()
         holder.wait()
-    assert "`--output` must be a path whose links lead to " in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"atlier-policy: error: `--output` must be a path that names one file (its links lead "
+        f"to {src}, the system to another) (got '/proc/{holder.pid}/fd/{fd}')"
+    )
     assert src.read_text() == PARCEL + "\n"
     assert _partials(tmp_path) == []
+
+
+def test_own_descriptors_are_found_as_the_system_resolves_them(tmp_path: Path) -> None:
+    """A name of one of the command's descriptors is found through links and through
+    `..` after a link (the link target's parent, as the system reads it, not the text's);
+    a name the system would not open as that descriptor (a trailing slash, a leading zero,
+    a thread that is not ours, a number past a C int, an empty path) is not one."""
+    with (tmp_path / "f").open("wb") as fh:
+        n = fh.fileno()
+        (tmp_path / "sfd").symlink_to("/proc/self/fd")
+        (tmp_path / "out").symlink_to("/dev/stdout")
+        assert cli._own_descriptor(f"/dev/fd/{n}") == n
+        assert cli._own_descriptor(f"{tmp_path}/sfd/../fd/{n}") == n
+        assert cli._own_descriptor(str(tmp_path / "out")) == 1
+        for other in (f"/proc/self/fd/{n}/", f"/proc/self/fd/0{n}", "/proc/self/task/1/fd/1"):
+            assert cli._own_descriptor(other) is None
+        assert cli._own_descriptor(f"/dev/fd/{2**31}") is None
+        assert cli._own_descriptor(str(tmp_path / "f")) is None
+        assert cli._own_descriptor("nul\0") is None
+
+
+def test_an_interrupted_stream_drops_its_buffer(tmp_path: Path) -> None:
+    """A stream output (a descriptor, a FIFO) left on an interrupt drops what is left in
+    its buffer instead of flushing it: a pipe whose reader has stopped reading would hold
+    Ctrl-C until it drains. A run that ends writes everything. The descriptor named stays
+    open: only the command's copy of it is closed."""
+    src = io.BytesIO()
+    r, w = os.pipe()
+    try:
+        writing = cli._output(f"/dev/fd/{w}", src)
+        fh = writing.__enter__()
+        fh.write(b"dropped\n")
+        interrupt = KeyboardInterrupt()
+        assert writing.__exit__(KeyboardInterrupt, interrupt, None) is False  # re-raised
+        with cli._output(f"/dev/fd/{w}", src) as fh:
+            fh.write(b"written\n")
+        os.write(w, b"still open\n")
+    finally:
+        os.close(w)
+    with os.fdopen(r, "rb") as received:
+        assert received.read() == b"written\nstill open\n"
+
+
+def test_an_empty_output_path_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["batch", "-", "-o", ""]) == 2
+    assert capsys.readouterr().err == (
+        "atlier-policy: error: `--output` must be a file path (got 'an empty string')\n"
+    )
+
+
+def test_standard_output_that_is_the_input_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`batch cases.jsonl >> cases.jsonl` (no `-o`): standard output is the input file, so
+    the run would read what it appends without end (or, `1<>`, overwrite what it reads):
+    refused, exit 2, the input untouched, as `-o` naming the input is."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    with src.open("ab") as fh:
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(fh, write_through=True))
+        assert main(["batch", str(src)]) == 2
+        monkeypatch.undo()
+    err = capsys.readouterr().err
+    assert err == (
+        "atlier-policy: error: `--output` must be a file other than the input "
+        "(got 'standard output')\n"
+    )
+    assert src.read_text() == PARCEL + "\n"
+    out = tmp_path / "out.jsonl"  # another file as standard output: written as usual
+    with out.open("wb") as fh:
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(fh, write_through=True))
+        assert main(["batch", str(src)]) == 0
+        monkeypatch.undo()
+    assert json.loads(out.read_text())["stage"] == "lost_parcel"
 
 
 def test_a_closed_standard_input_is_named(

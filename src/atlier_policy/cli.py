@@ -816,11 +816,11 @@ def _batch(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack:
         # Only files we opened are closed; stdin and stdout stay open.
         source = _source(args.file, stack)
-        sink = (
-            sys.stdout.buffer
-            if args.output == "-"
-            else stack.enter_context(_output(args.output, source, whole=parquet is not None))
-        )
+        if args.output == "-":
+            _refuse_stdout_as_input(source)
+            sink = sys.stdout.buffer
+        else:
+            sink = stack.enter_context(_output(args.output, source, whole=parquet is not None))
         write = sink.write if parquet is None else stack.enter_context(parquet(sink))
         lines = _Lines(source, args.file)
         for results in _results(_chunks(lines), args.jobs, how):
@@ -920,6 +920,8 @@ def _output(path: str, source: BinaryIO, *, whole: bool = False) -> Iterator[Bin
     replaced will do. The input itself is refused as PATH, by whatever name (compared by
     device and inode), unless it is a character device.
     """
+    if not path:
+        raise InputError.single("--output", "a file path", "an empty string")
     fd = _own_descriptor(path)
     if fd is None:
         target, real = _target(path)
@@ -944,35 +946,50 @@ def _output(path: str, source: BinaryIO, *, whole: bool = False) -> Iterator[Bin
     except OSError as exc:
         raise _unwritable(path, exc) from None
     try:
-        with stream:
-            yield stream
-    except BrokenPipeError:  # the reader of a FIFO went away: as for standard output
+        yield stream
+        stream.close()  # the rest of the buffer, written: its failure is named below
+    except BaseException as exc:
+        # An interrupt, a reader gone, a failed write: what is left in the buffer is
+        # dropped, never flushed into a pipe that may not drain (Ctrl-C would wait on it).
+        _discard(stream)
+        with contextlib.suppress(OSError):
+            stream.close()
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            raise _WriteError(f"cannot write {path} ({exc.strerror})") from None
         raise
-    except OSError as exc:
-        raise _WriteError(f"cannot write {path} ({exc.strerror})") from None
 
 
 def _own_descriptor(path: str) -> int | None:
-    """N if PATH, its links followed, is ``/proc/<this process>/fd/N`` (or a thread's):
-    a descriptor to write through, not a file to reopen. (Reopened, a file behind
-    ``/dev/stdout`` would be truncated, and a pipe or socket may not open at all.)"""
+    """N if PATH, its links followed, is ``/proc/<this process>/fd/N`` (or a thread's, or
+    ``/dev/fd/N`` where that is a folder of its own, as on macOS and the BSDs): a
+    descriptor to write through, not a file to reopen. (Reopened, a file behind
+    ``/dev/stdout`` would be truncated, and a pipe or socket may not open at all.) Each
+    folder is resolved by the system's rules (``..`` after a link is the link target's
+    parent), never as text."""
     here = f"/proc/{os.getpid()}"
-    at = os.path.abspath(path)
+    at = os.path.join(os.getcwd(), path)
     for _ in range(40):  # as many links as the system follows
         folder = os.path.realpath(os.path.dirname(at))
         name = os.path.basename(at)
-        if _DIGITS.fullmatch(name) and (
-            folder == f"{here}/fd" or _THREAD_FDS.fullmatch(folder.removeprefix(here))
+        if (
+            _FD_NUMBER.fullmatch(name)
+            and int(name) < _FD_LIMIT
+            and os.path.isdir(folder)
+            and (
+                folder in (f"{here}/fd", "/dev/fd")
+                or _THREAD_FDS.fullmatch(folder.removeprefix(here))
+            )
         ):
             return int(name)
         try:
-            at = os.path.normpath(os.path.join(folder, os.readlink(os.path.join(folder, name))))
+            at = os.path.join(folder, os.readlink(os.path.join(folder, name)))
         except (OSError, ValueError):  # not a link, not there, or not a name at all
             return None
     return None
 
 
-_DIGITS = re.compile(r"[0-9]+")
+_FD_NUMBER = re.compile(r"0|[1-9][0-9]*")  # as the system names them: no leading zero
+_FD_LIMIT = 2**31  # a descriptor is a C int
 _THREAD_FDS = re.compile(r"/task/[0-9]+/fd")
 
 
@@ -995,7 +1012,11 @@ def _target(path: str) -> tuple[os.stat_result | None, str]:
         and at_real is not None
         and (target.st_dev, target.st_ino) != (at_real.st_dev, at_real.st_ino)
     ):
-        raise InputError.single("--output", f"a path whose links lead to {real}", path)
+        raise InputError.single(
+            "--output",
+            f"a path that names one file (its links lead to {real}, the system to another)",
+            path,
+        )
     return target, real
 
 
@@ -1024,6 +1045,18 @@ def _replacing(path: str, real: str, target: os.stat_result | None) -> Iterator[
     except BaseException:
         _remove(temp)
         raise
+
+
+def _refuse_stdout_as_input(source: BinaryIO) -> None:
+    """Standard output that is the input file (``>> cases.jsonl``, ``1<>cases.jsonl``) is
+    refused as ``-o`` naming it is: the run would overwrite what it reads, or read what it
+    appends without end."""
+    try:
+        target = os.fstat(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # no file behind it (embedded, tests)
+        return
+    if not stat.S_ISCHR(target.st_mode) and _same_file(target, source):
+        raise InputError.single("--output", "a file other than the input", "standard output")
 
 
 def _same_file(target: os.stat_result, source: BinaryIO) -> bool:
@@ -1295,9 +1328,15 @@ def _discard_stdout() -> None:
     """After a broken pipe: standard output's file descriptor goes to the null device, so
     that what is left in its buffer is dropped when Python flushes it at exit, instead of
     breaking the pipe again there (the recipe of the ``signal`` module's documentation)."""
+    _discard(sys.stdout)
+
+
+def _discard(stream: typing.IO[Any] | None) -> None:
+    """What is left in ``stream``'s buffer goes to the null device when it is next
+    flushed: its descriptor is made the null device's."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(devnull, sys.stdout.fileno())
+        os.dup2(devnull, stream.fileno())  # type: ignore[union-attr]  # None: caught
     except (AttributeError, OSError, ValueError):  # no file behind it (embedded, tests)
         pass
     finally:
