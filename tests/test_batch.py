@@ -427,7 +427,9 @@ def test_output_whose_links_lead_elsewhere_is_refused(
     assert _partials(tmp_path) == []
 
 
-def test_own_descriptors_are_found_as_the_system_resolves_them(tmp_path: Path) -> None:
+def test_own_descriptors_are_found_as_the_system_resolves_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A name of one of the command's descriptors is found through links and through
     `..` after a link (the link target's parent, as the system reads it, not the text's);
     a name the system would not open as that descriptor (a trailing slash, a leading zero,
@@ -443,6 +445,8 @@ def test_own_descriptors_are_found_as_the_system_resolves_them(tmp_path: Path) -
             assert cli._own_descriptor(other) is None
         assert cli._own_descriptor(f"/dev/fd/{2**31}") is None
         assert cli._own_descriptor(str(tmp_path / "f")) is None
+        monkeypatch.chdir(tmp_path)
+        assert cli._own_descriptor("out") == 1
         assert cli._own_descriptor("nul\0") is None
 
 
@@ -466,6 +470,28 @@ def test_an_interrupted_stream_drops_its_buffer(tmp_path: Path) -> None:
         os.close(w)
     with os.fdopen(r, "rb") as received:
         assert received.read() == b"written\nstill open\n"
+    # A file behind the descriptor cannot stall: what was decided is written.
+    with (tmp_path / "log").open("ab") as log:
+        writing = cli._output(f"/dev/fd/{log.fileno()}", src)
+        writing.__enter__().write(b"kept\n")
+        assert writing.__exit__(KeyboardInterrupt, KeyboardInterrupt(), None) is False
+    assert (tmp_path / "log").read_bytes() == b"kept\n"
+
+
+def test_a_reader_gone_from_a_descriptor_leaves_standard_output_alone(tmp_path: Path) -> None:
+    """`-o /dev/fd/N` whose reader went away: 141, silently, and the caller's standard
+    output (its descriptor 1) is not sent to the null device, as it is when standard
+    output's own reader goes away."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    r, w = os.pipe()
+    os.close(r)
+    before = os.readlink("/proc/self/fd/1")
+    try:
+        assert main(["batch", str(src), "-o", f"/dev/fd/{w}"]) == 141
+    finally:
+        os.close(w)
+    assert os.readlink("/proc/self/fd/1") == before
 
 
 def test_an_empty_output_path_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
@@ -499,6 +525,52 @@ def test_standard_output_that_is_the_input_is_refused(
         assert main(["batch", str(src)]) == 0
         monkeypatch.undo()
     assert json.loads(out.read_text())["stage"] == "lost_parcel"
+
+
+def test_diff_refuses_standard_output_that_is_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`diff --format jsonl cases.jsonl >> cases.jsonl` would read its own records without
+    end, as batch would: refused, exit 2, the input untouched."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    with src.open("ab") as fh:
+        monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(fh, write_through=True))
+        assert main(["diff", "--candidate", FOURTEEN, "--format", "jsonl", str(src)]) == 2
+        monkeypatch.undo()
+    assert "`--output` must be a file other than the input" in capsys.readouterr().err
+    assert src.read_text() == PARCEL + "\n"
+
+
+def test_one_socket_as_standard_input_and_output(tmp_path: Path) -> None:
+    """inetd, systemd's `Accept=yes`, socat: standard input and output are one socket,
+    one device and inode; it is not a file the run would read back, and is served."""
+    ours, theirs = socket.socketpair()
+    argv = [sys.executable, "-m", "atlier_policy", "batch", "-"]
+    with ours, theirs:
+        proc = subprocess.Popen(argv, stdin=theirs, stdout=theirs, stderr=subprocess.PIPE)
+        theirs.close()
+        ours.sendall((PARCEL + "\n").encode())
+        ours.shutdown(socket.SHUT_WR)
+        received = ours.makefile("rb").read()
+        _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert json.loads(received)["stage"] == "lost_parcel"
+
+
+def test_output_from_a_deleted_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An absolute `-o` works from a working folder that was deleted (the path is not
+    made absolute through the working folder)."""
+    src = tmp_path / "cases.jsonl"
+    src.write_text(PARCEL + "\n")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert main(["batch", str(src), "-o", str(tmp_path / "out.jsonl")]) == 0
+    assert json.loads((tmp_path / "out.jsonl").read_text())["stage"] == "lost_parcel"
 
 
 def test_a_closed_standard_input_is_named(

@@ -896,6 +896,11 @@ class _WriteError(Exception):
     """The output could not be written (a full disk, a lost permission): exit 1."""
 
 
+class _ReaderGoneError(Exception):
+    """The reader of ``-o`` (a FIFO, a descriptor's pipe) went away: 141, silently, as for
+    standard output's; standard output itself is left alone."""
+
+
 class _ReadError(Exception):
     """The input could not be read (an I/O error): exit 1; an output file is left as it
     was."""
@@ -918,7 +923,7 @@ def _output(path: str, source: BinaryIO, *, whole: bool = False) -> Iterator[Bin
     ``/dev/null`` or a FIFO, is a stream: written straight through, never replaced. With
     ``whole`` (a Parquet file, which cannot be taken back in part) only a file that is
     replaced will do. The input itself is refused as PATH, by whatever name (compared by
-    device and inode), unless it is a character device.
+    device and inode) where it is a file or a FIFO (:func:`_is_the_input`).
     """
     if not path:
         raise InputError.single("--output", "a file path", "an empty string")
@@ -933,7 +938,7 @@ def _output(path: str, source: BinaryIO, *, whole: bool = False) -> Iterator[Bin
             raise _unwritable(path, exc) from None
     if target is not None and stat.S_ISDIR(target.st_mode):
         raise InputError.single("--output", "a file path, not a folder", path)
-    if target is not None and not stat.S_ISCHR(target.st_mode) and _same_file(target, source):
+    if target is not None and _is_the_input(target, source):
         raise InputError.single("--output", "a file other than the input", path)
     if fd is None and (target is None or stat.S_ISREG(target.st_mode)):
         with _replacing(path, real, target) as fh:
@@ -950,11 +955,16 @@ def _output(path: str, source: BinaryIO, *, whole: bool = False) -> Iterator[Bin
         stream.close()  # the rest of the buffer, written: its failure is named below
     except BaseException as exc:
         # An interrupt, a reader gone, a failed write: what is left in the buffer is
-        # dropped, never flushed into a pipe that may not drain (Ctrl-C would wait on it).
-        _discard(stream)
+        # dropped where it could block (a pipe that may not drain would hold Ctrl-C),
+        # written where it cannot (a file behind a descriptor keeps what was decided).
+        assert target is not None  # a stream is something that is there
+        if not stat.S_ISREG(target.st_mode):
+            _discard(stream)
         with contextlib.suppress(OSError):
             stream.close()
-        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+        if isinstance(exc, BrokenPipeError):  # its reader went away, not standard output's
+            raise _ReaderGoneError from None
+        if isinstance(exc, OSError):
             raise _WriteError(f"cannot write {path} ({exc.strerror})") from None
         raise
 
@@ -967,7 +977,7 @@ def _own_descriptor(path: str) -> int | None:
     folder is resolved by the system's rules (``..`` after a link is the link target's
     parent), never as text."""
     here = f"/proc/{os.getpid()}"
-    at = os.path.join(os.getcwd(), path)
+    at = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
     for _ in range(40):  # as many links as the system follows
         folder = os.path.realpath(os.path.dirname(at))
         name = os.path.basename(at)
@@ -1055,8 +1065,15 @@ def _refuse_stdout_as_input(source: BinaryIO) -> None:
         target = os.fstat(sys.stdout.fileno())
     except (AttributeError, OSError, ValueError):  # no file behind it (embedded, tests)
         return
-    if not stat.S_ISCHR(target.st_mode) and _same_file(target, source):
+    if _is_the_input(target, source):
         raise InputError.single("--output", "a file other than the input", "standard output")
+
+
+def _is_the_input(target: os.stat_result, source: BinaryIO) -> bool:
+    """``target`` is the file or FIFO ``source`` reads. (A character device or a socket
+    may be both: ``/dev/null``, a socket that is standard input and output under inetd.)"""
+    is_file = stat.S_ISREG(target.st_mode) or stat.S_ISFIFO(target.st_mode)
+    return is_file and _same_file(target, source)
 
 
 def _same_file(target: os.stat_result, source: BinaryIO) -> bool:
@@ -1104,7 +1121,9 @@ def _diff(args: argparse.Namespace) -> int:
             key: stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
             for key in ("changes", "obligation_changes", "errors")
         }
-        lines = _Lines(_source(args.file, stack), args.file)
+        source = _source(args.file, stack)
+        _refuse_stdout_as_input(source)
+        lines = _Lines(source, args.file)
         for lineno, data in lines:
             summary.cases += 1
             result = _compare_line(lineno, data, baseline, candidate)
@@ -1374,6 +1393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:  # e.g. `atlier-policy batch ... | head`: quietly, as SIGPIPE
         _discard_stdout()
+        return 141
+    except _ReaderGoneError:
         return 141
     except OSError as exc:  # the system failed a read or a write (standard output on a
         # full disk, an I/O error): the machine's trouble, named, not a bug of ours
