@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -165,8 +166,44 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]], align: str = 
     return "\n".join(lines)
 
 
-def load_examples() -> dict[str, Any]:
-    return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in EXAMPLES}
+def load_examples(*, previous_forms: bool = False) -> dict[str, Any]:
+    """The example documents by name; with ``previous_forms``, written as the release
+    before issue 15 wrote them, which a baseline library (``b7ff7d3``) reads as this one
+    does (this one with a DeprecationWarning, while decoding, which no benchmark times)."""
+    docs = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in EXAMPLES}
+    if previous_forms:
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module="atlier_policy")
+        return {name: _previous_forms(doc) for name, doc in docs.items()}
+    return docs
+
+
+# The condition flags' names before issue 15 (codec.CONDITION_FLAGS, which a baseline
+# library does not have): the benchmark process may import either library.
+_OLD_FLAG = {
+    "in_original_packaging": "original_packaging",
+    "with_all_certificates": "certificates_included",
+    "with_all_tags": "tags_included",
+    "with_all_accessories": "accessories_included",
+}
+_PIECE_FACTS = ("condition", "reason", "defect_confirmed")
+
+
+def _previous_forms(doc: Any) -> Any:
+    """``doc`` with the old flag names and an exchange's nested ``"item": {"item": ...}``."""
+    if isinstance(doc, list):
+        return [_previous_forms(v) for v in doc]
+    if not isinstance(doc, dict):
+        return doc
+    out = {
+        k: {_OLD_FLAG.get(f, f): v for f, v in val.items()}
+        if k == "condition" and isinstance(val, dict)
+        else _previous_forms(val)
+        for k, val in doc.items()
+    }
+    if out.get("stage") == "exchange" and "sku" in out.get("item", {}):
+        line = {"item": out["item"], **{k: out.pop(k) for k in _PIECE_FACTS if k in out}}
+        out["item"] = line
+    return out
 
 
 def materialize(result: Any) -> None:

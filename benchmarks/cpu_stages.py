@@ -72,7 +72,7 @@ def measure(calls: int, rounds: int) -> dict[str, Any]:
     policy = default_policy()
     us: dict[str, float] = {}
     skipped = []
-    for name, doc in load_examples().items():
+    for name, doc in load_examples(previous_forms=True).items():
         try:
             case = case_from_dict(doc)
             policy.evaluate(case)

@@ -59,7 +59,7 @@ def measure(peer_cases: int, calls: int, rounds: int) -> dict[str, Any]:
     from atlier_policy.codec import case_from_dict, to_json
 
     sets = {
-        "examples": [case_from_dict(doc) for doc in load_examples().values()],
+        "examples": [case_from_dict(doc) for doc in load_examples(previous_forms=True).values()],
         "peers cases": peers.make_cases(peer_cases),
     }
 
