@@ -666,19 +666,23 @@ def test_concurrent_use_of_a_fresh_calendar_matches_single_threaded_results() ->
         except BaseException as exc:  # reported below, in the main thread
             errors.append(exc)
 
-    # A thread can die before `run` (seen once under coverage's tracer with the switch
-    # interval at 1e-6): its exception is kept here, and the others still run, where a
-    # barrier of 8 waited for it for ever.
+    # A thread can die before `run`, in CPython's own start-up of the thread, when
+    # coverage's tracer is installed in two threads at once (seen with the switch
+    # interval at 1e-6: "Cannot install a trace function while another trace function
+    # is being installed", reported as unraisable, not to threading.excepthook). So the
+    # threads start at the normal interval, and the interval drops only once they wait
+    # at the start line; a thread lost anyway is counted out, and the others still run
+    # (a barrier of 8 waited for it for ever).
     outside: list[BaseException | None] = []
     old_hook = threading.excepthook
     threading.excepthook = lambda args: outside.append(args.exc_value)
     old_interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads as often as possible
     try:
         threads = [threading.Thread(target=run, args=(k,)) for k in range(8)]
         for t in threads:
             t.start()
         time.sleep(0.05)  # let them reach the start line
+        sys.setswitchinterval(1e-6)  # then switch threads as often as possible
         go.set()
         for t in threads:
             t.join(120)
@@ -687,7 +691,6 @@ def test_concurrent_use_of_a_fresh_calendar_matches_single_threaded_results() ->
         threading.excepthook = old_hook
     assert not any(t.is_alive() for t in threads)
     assert not errors
-    assert len(ran) + len(outside) == 8, outside
     assert len(ran) >= 6, outside  # concurrency was exercised whatever the tracer did
     for k in ran:
         assert results[k] == expected
