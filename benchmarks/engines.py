@@ -323,13 +323,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         first = work / f"out-{args.engines[0]}"
         stored = storage(first, work / "cases.jsonl", args.cases, work)
         print(f"storage: {stored}", flush=True)
-        status = work / "chunked.json"
-        cmd = [sys.executable, __file__, "--child", "chunked", str(source), str(work / "chunked")]
-        cmd += ["--chunk", str(args.chunk), "--status", str(status)]
-        chunked = measure(cmd, env, work / "chunked.log", args.timeout)
-        chunked.update(json.loads(status.read_text()))
-        chunked["bounded"] = bounded(chunked)
-        print(f"decide_batch chunked: {chunked_line(chunked)}", flush=True)
+        chunked = measure_chunked(source, work, env, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {
@@ -342,6 +336,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "machine": machine(),
         "versions": _versions(),
     }
+
+
+def measure_chunked(
+    source: Path, work: Path, env: dict[str, str], args: argparse.Namespace
+) -> dict[str, Any]:
+    """The memory check: decide_batch over every case, ``args.chunk`` at a time, in a
+    child process; its RSS and blocks per tenth, and whether they stayed bounded."""
+    status = work / "chunked.json"
+    cmd = [sys.executable, __file__, "--child", "chunked", str(source), str(work / "chunked")]
+    cmd += ["--chunk", str(args.chunk), "--status", str(status)]
+    chunked = measure(cmd, env, work / "chunked.log", args.timeout)
+    chunked.update(json.loads(status.read_text()))
+    chunked["bounded"] = bounded(chunked)
+    print(f"decide_batch chunked: {chunked_line(chunked)}", flush=True)
+    return chunked
 
 
 def chunked_line(ch: dict[str, Any]) -> str:
@@ -364,13 +373,7 @@ def memory_only(args: argparse.Namespace) -> dict[str, Any]:
     try:
         source = make_input(args.cases, work)
         env = {**os.environ, "PYTHONPATH": str(ROOT / "benchmarks")}
-        status = work / "chunked.json"
-        cmd = [sys.executable, __file__, "--child", "chunked", str(source), str(work / "chunked")]
-        cmd += ["--chunk", str(args.chunk), "--status", str(status)]
-        chunked = measure(cmd, env, work / "chunked.log", args.timeout)
-        chunked.update(json.loads(status.read_text()))
-        chunked["bounded"] = bounded(chunked)
-        print(f"decide_batch chunked: {chunked_line(chunked)}", flush=True)
+        chunked = measure_chunked(source, work, env, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     res["chunked"] = chunked

@@ -279,17 +279,12 @@ class StoreDay(datetime):
         return NotImplemented if pair is None else pair[0] >= pair[1]
 
 
-def _day_of(value: datetime) -> date:
-    """The calendar date a fact names: a store day's own, an instant's as written."""
-    return value.date()
-
-
 def _earlier(a: datetime, b: datetime) -> bool:
     """Whether fact ``a`` comes strictly before fact ``b``: by the instants, or by the
     calendar dates when either is a :class:`StoreDay` (an instant's date as written, in
     its own offset: a case does not know the store's zone)."""
     if isinstance(a, StoreDay) or isinstance(b, StoreDay):
-        return _day_of(a) < _day_of(b)
+        return a.date() < b.date()  # a store day's own date, an instant's as written
     return before(a, b)
 
 

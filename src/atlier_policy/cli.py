@@ -47,7 +47,7 @@ from atlier_policy.errors import AtlierPolicyError, InputError, error_text
 from atlier_policy.frames import error_row, item_rows, json_row, record_schema
 from atlier_policy.limits import MAX_CASE_BYTES, MAX_PROBLEMS_RECORDED, MAX_RECORD_BYTES
 from atlier_policy.policy import Policy, default_policy
-from atlier_policy.strings import iso_date, one_line
+from atlier_policy.strings import in_words, iso_date, one_line
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.termsfile import load_policy
 from atlier_policy.versions import PolicyVersions, default_evaluator, default_versions, policy_named
@@ -833,7 +833,7 @@ def _batch(args: argparse.Namespace) -> int:
                 print(f"\r{cases} cases", end="", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
-    summary = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items()))
+    summary = ", ".join(f"{n} {in_words(k)}" for k, n in sorted(counts.items()))
     blank = f"{lines.blank} blank line" + ("" if lines.blank == 1 else "s")
     print(f"atlier-policy batch: {cases} cases: {summary or 'none'}; {blank}", file=sys.stderr)
     if counts["internal error"]:

@@ -46,9 +46,9 @@ def decision_html(d: Decision) -> str:
     """A readable table: outcome, reasons with clauses, obligations."""
     ob = d.obligations
     head = (
-        f"<b>{escape(d.stage.replace('_', ' '))}</b> &middot; order {escape(d.order_id)}"
+        f"<b>{_words(d.stage)}</b> &middot; order {escape(d.order_id)}"
         + (f" &middot; item {escape(d.sku)}" if d.sku else "")
-        + f" &middot; <b>{escape(d.outcome.value.replace('_', ' '))}</b>"
+        + f" &middot; <b>{_words(d.outcome.value)}</b>"
     )
     reasons = "".join(
         f"<tr><td style='color:{_COLOURS[r.finding.value]}'>{escape(r.finding.value)}</td>"
@@ -88,7 +88,7 @@ def decision_html(d: Decision) -> str:
 
 def order_html(od: OrderDecision) -> str:
     """The order's counts, then a table per item decision."""
-    counts = ", ".join(f"{n} {escape(k.replace('_', ' '))}" for k, n in sorted(od.counts.items()))
+    counts = ", ".join(f"{n} {_words(k)}" for k, n in sorted(od.counts.items()))
     items = "".join(decision_html(d) for d in od.items)
     return f"<div><p><b>order {escape(od.order_id)}</b>: {counts}</p>{items}</div>"
 

@@ -593,7 +593,7 @@ def _shown(name: str, value: str, t: Templates) -> object:
     if name in _NAMES:
         return value
     typed = _typed_fact(value)
-    return value.replace("_", " ") if typed is None else typed
+    return in_words(value) if typed is None else typed
 
 
 def _context(d: Decision, t: Templates, terms: PolicyTerms) -> dict[str, object]:

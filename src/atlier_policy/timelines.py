@@ -30,7 +30,7 @@ from atlier_policy.errors import DateOutOfRangeError, InputError
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Clause, Deadline, Finding
 from atlier_policy.stages import StageSpec
-from atlier_policy.strings import one_line
+from atlier_policy.strings import in_words, one_line
 from atlier_policy.terms import PolicyTerms
 from atlier_policy.versions import (
     NO_VERSION,
@@ -307,7 +307,7 @@ def timeline(
                     terms,
                     option.refund_earliest,
                     option.refund_latest,
-                    suffix=f", if the {option.code.replace('_', ' ')} is chosen",
+                    suffix=f", if the {in_words(option.code)} is chosen",
                 )
     return _sorted(entries)
 

@@ -50,6 +50,7 @@ from atlier_policy.limits import MAX_VERSION_EVALUATIONS, MAX_VERSIONS
 from atlier_policy.policy import Case, Policy
 from atlier_policy.rules import Explanation, Finding, Reason
 from atlier_policy.stages import STAGES, StageSpec, find_stage
+from atlier_policy.strings import in_words
 from atlier_policy.terms import PolicyTerms
 
 __all__ = [
@@ -409,7 +410,7 @@ def _merge_one(
         # one picked without knowing the purchase date.
         return last if last.policy_version == label else replace(last, policy_version=label)
     under = ", ".join(
-        f"{p.version}: {d.outcome.value.replace('_', ' ')}"
+        f"{p.version}: {in_words(d.outcome.value)}"
         for p, d in zip(candidates, decisions, strict=True)
     )
     why = (
@@ -421,7 +422,7 @@ def _merge_one(
     differ = (
         f"decide differently ({under})"
         if len(outcomes) > 1
-        else f"({label}) agree on the outcome, {last.outcome.value.replace('_', ' ')}, "
+        else f"({label}) agree on the outcome, {in_words(last.outcome.value)}, "
         "but not on its reasons or deadlines"
     )
     reason = _reason(
