@@ -950,13 +950,11 @@ def test_a_worker_serves_chunks_until_told_to_stop() -> None:
     ours, theirs = multiprocessing.Pipe()
     worker = threading.Thread(target=cli._worker, args=(theirs,))
     worker.start()
-    ours.send([(7, PARCEL.encode())])
-    ((record, kinds, roles),) = ours.recv()
-    assert (json.loads(record)["line"], kinds, roles) == (
-        7,
-        ("no_refund_parcel_lost",),
-        ("refused",),
-    )
+    ours.send([(7, PARCEL.encode()), (9, b"{")])
+    text, counts, roles, cases = ours.recv()
+    first, second, end = text.split(b"\n")
+    assert (json.loads(first)["line"], json.loads(second)["line"], end) == (7, 9, b"")
+    assert (counts, roles, cases) == ({"no_refund_parcel_lost": 1, "error": 1}, {"refused"}, 2)
     ours.send(None)
     worker.join()
     ours, theirs = multiprocessing.Pipe()

@@ -629,6 +629,17 @@ def _error_record(key: str, lineno: int, exc: Exception) -> dict[str, Any]:
 _Record = tuple[bytes, tuple[str, ...], tuple[str, ...]]
 
 
+class _Done(typing.NamedTuple):
+    """A chunk's records as the output takes them: their text, each followed by its
+    newline, in one piece (one write, one message from a worker instead of one object per
+    line), with the outcomes to count, the roles played and the number of cases."""
+
+    text: bytes
+    counts: Counter[str]
+    roles: frozenset[str]
+    cases: int
+
+
 class _How(typing.NamedTuple):
     """How each line of a batch is judged: the level of its record, the policy of
     ``--versions`` (``None``: the version in force at the purchase date, as ``evaluate``),
@@ -671,8 +682,17 @@ def _decide_line(lineno: int, data: bytes | None, how: _How = _FULL) -> _Record:
     return record, tuple(d.outcome.value for d in items), tuple(d.outcome.role.value for d in items)
 
 
-def _work(chunk: list[tuple[int, bytes | None]], how: _How) -> list[_Record]:
-    return [_decide_line(n, data, how) for n, data in chunk]
+def _work(chunk: list[tuple[int, bytes | None]], how: _How) -> _Done:
+    texts: list[bytes] = []
+    counts: Counter[str] = Counter()
+    roles: set[str] = set()
+    for n, data in chunk:
+        record, kinds, played = _decide_line(n, data, how)
+        texts.append(record)
+        counts.update(kinds)
+        roles.update(played)
+    texts.append(b"")  # the last record's newline
+    return _Done(b"\n".join(texts), counts, frozenset(roles), len(chunk))
 
 
 class _Stopped(BaseException):
@@ -716,14 +736,16 @@ def _stopping() -> Iterator[None]:
 
 def _results(
     chunks: Iterator[list[tuple[int, bytes | None]]], jobs: int, how: _How
-) -> Iterator[list[_Record]]:
+) -> Iterator[_Done]:
     """The records of each chunk, in order: here, or in ``jobs`` worker processes.
 
     Each worker has a pipe of its own and at most one chunk in flight, so memory stays
     flat on any input size and no lock is shared: a worker stopped at any moment leaves
-    nothing held. Workers start with SIGINT, SIGTERM and SIGHUP ignored (dispositions
-    that survive exec, and that Python keeps): a signal sent to the whole process group
-    reaches only this process, which stops them when it leaves, whatever they are doing.
+    nothing held. A worker that hands in its chunk is sent the next one (read ahead)
+    before that chunk's records are written, so it does not wait on the output. Workers
+    start with SIGINT, SIGTERM and SIGHUP ignored (dispositions that survive exec, and
+    that Python keeps): a signal sent to the whole process group reaches only this
+    process, which stops them when it leaves, whatever they are doing.
     """
     if jobs == 1:
         yield from (_work(chunk, how) for chunk in chunks)
@@ -734,12 +756,16 @@ def _results(
         idle = deque(conn for _, conn in workers)
         busy: deque[Any] = deque()  # in the order of their chunks
         for chunk in chunks:
-            if not idle:
-                idle.append(busy[0])
-                yield _receive(busy.popleft())
-            conn = idle.popleft()
+            if idle:
+                conn = idle.popleft()
+                _send(conn, chunk)
+                busy.append(conn)
+                continue
+            conn = busy.popleft()
+            done = _receive(conn)
             _send(conn, chunk)
             busy.append(conn)
+            yield done
         while busy:
             yield _receive(busy.popleft())
         finished = True
@@ -797,9 +823,9 @@ def _send(conn: Any, chunk: list[tuple[int, bytes | None]]) -> None:
         raise RuntimeError(_WORKER_GONE) from None
 
 
-def _receive(conn: Any) -> list[_Record]:
+def _receive(conn: Any) -> _Done:
     try:
-        return typing.cast(list[_Record], conn.recv())
+        return typing.cast(_Done, conn.recv())
     except (EOFError, ConnectionResetError):
         raise RuntimeError(_WORKER_GONE) from None
 
@@ -823,12 +849,11 @@ def _batch(args: argparse.Namespace) -> int:
             sink = stack.enter_context(_output(args.output, source, whole=parquet is not None))
         write = sink.write if parquet is None else stack.enter_context(parquet(sink))
         lines = _Lines(source, args.file)
-        for results in _results(_chunks(lines), args.jobs, how):
-            for record, kinds, played in results:
-                write(record + b"\n")
-                counts.update(kinds)
-                roles.update(played)
-            cases += len(results)
+        for done in _results(_chunks(lines), args.jobs, how):
+            write(done.text)
+            counts.update(done.counts)
+            roles.update(done.roles)
+            cases += done.cases
             if progress:
                 print(f"\r{cases} cases", end="", file=sys.stderr, flush=True)
     if progress:
