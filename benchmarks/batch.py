@@ -24,7 +24,9 @@ Run ``python benchmarks/batch.py [--lines 100000] [--memory-lines 100000,1000000
    The summed RSS of the whole process tree is given too (it counts shared pages once
    per process).
 4. Batch CPU time per line ÷ ``json.dumps(json.loads(line))`` per line, in-process, on
-   the same lines: how far the CLI is from a bare JSON round trip.
+   the same lines: how far the CLI is from a bare JSON round trip. And the machine's own
+   ceiling for ``--jobs 2`` (:func:`machine_scaling`): how much faster two processes of
+   a pure-Python loop run than one, the most any batch could scale here.
 5. In-process, over the first ``--profile-lines`` lines, splits the time of each line
    into JSON parsing (``loads``), validation (``case_from_dict``), evaluation
    (``evaluate``) and output (``decision_to_dict`` + ``dumps``), as the CLI does it.
@@ -264,6 +266,7 @@ def run(
     memory_lines: tuple[int, int] = (100_000, 1_000_000),
     profile_lines: int = 20_000,
     workdir: str | None = None,
+    ceiling_rounds: int = 5,
 ) -> dict[str, Any]:
     option, levels = level_option()
     measured = [lv for lv in LEVELS if lv in levels] if option else ["full"]
@@ -291,6 +294,7 @@ def run(
             for n in memory_lines
             for jobs in (1, 2)
         ]
+        res["machine_scaling"] = machine_scaling(ceiling_rounds)
         rt = json_round_trip(paths[lines], min(lines, 50_000))
         res["json_round_trip_us_per_line"] = rt
         res["split"] = split_time(paths[lines], min(profile_lines, lines))
@@ -358,6 +362,35 @@ def run(
     return res
 
 
+# A fixed amount of pure-Python work (dict stores and int-to-text), about 2 s on one core:
+# what a batch worker does, without any of this library.
+_SPIN = "d = {}\nfor i in range(8_000_000):\n    d[i & 1023] = str(i)\n"
+
+
+def machine_scaling(rounds: int = 5) -> dict[str, Any]:
+    """The machine's own ceiling for ``--jobs 2``: the wall time of one process running
+    :data:`_SPIN` ÷ that of two such processes at once, ×2, in fresh interpreters, round
+    after round (median, least, most). Two cores that each deliver a core's work give
+    2.0; a virtual machine whose cores slow each other (shared physical cores, other
+    tenants) gives less, and no batch can scale past it."""
+
+    def wall(n: int) -> float:
+        t0 = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", _SPIN]) for _ in range(n)]
+        for p in procs:
+            if p.wait() != 0:
+                raise RuntimeError("the pure-Python loop failed")
+        return time.perf_counter() - t0
+
+    ratios = sorted(2 * wall(1) / wall(2) for _ in range(rounds))
+    return {
+        "rounds": rounds,
+        "median": ratios[len(ratios) // 2],
+        "least": ratios[0],
+        "most": ratios[-1],
+    }
+
+
 def full_scaling(res: dict[str, Any]) -> dict[int, float]:
     """``--jobs 2`` ÷ ``--jobs 1`` in wall time, output ``full``, for each file size run."""
     wall = {
@@ -391,6 +424,7 @@ def markdown(res: dict[str, Any]) -> str:
         f"{lv}: {v['over_json_round_trip']:.1f}×" for lv, v in res["by_level"].items()
     )
     sp = res["split"]
+    ms = res["machine_scaling"]
     srows = [
         (part, f"{sp['us_per_line_by_part'][part]:.1f}", f"{sp['share'][part]:.0%}")
         for part in sp["us_per_line_by_part"]
@@ -425,6 +459,11 @@ def markdown(res: dict[str, Any]) -> str:
             rows,
         ),
         "",
+        f"The machine's own ceiling for `--jobs 2`: two processes of a pure-Python loop at "
+        f"once run {ms['median']:.2f}× as fast as one (median of {ms['rounds']} "
+        f"round{'s' if ms['rounds'] != 1 else ''}; "
+        f"{ms['least']:.2f}–{ms['most']:.2f}); a batch cannot scale past it.",
+        "",
         f"`json.dumps(json.loads(line))`: {res['json_round_trip_us_per_line']:.1f} CPU µs per "
         f"line; batch `--jobs 1` CPU per line ÷ that: {levels}.",
         "",
@@ -458,8 +497,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--profile-lines", type=int, default=20_000)
     parser.add_argument("--workdir", help="where the generated files go (default: $TMPDIR)")
+    parser.add_argument(
+        "--ceiling-rounds",
+        type=int,
+        default=5,
+        help="rounds of the machine's own --jobs 2 ceiling (default 5)",
+    )
     args = parser.parse_args(argv)
-    res = run(args.lines, args.memory_lines, args.profile_lines, args.workdir)
+    res = run(args.lines, args.memory_lines, args.profile_lines, args.workdir, args.ceiling_rounds)
     return report(markdown(res))
 
 
