@@ -1060,7 +1060,10 @@ def _compact_bytes(doc: Any, encoder: _Encoder | None) -> bytes:
         else:
             # The escapes' characters in UTF-8 (orjson writes no surrogate): DEL, C1
             # (C2 80-9F) and U+2028/2029 (E2 80 A8/A9); C2 and E2 only ever lead a character.
-            return data if _TO_ESCAPE.search(data) is None else _escaped(data.decode()).encode()
+            # Most documents are ASCII: two scans in C instead of the pattern's, which
+            # tries its three branches at every byte (20 µs on a 6 kB decision).
+            clean = b"\x7f" not in data if data.isascii() else _TO_ESCAPE.search(data) is None
+            return data if clean else _escaped(data.decode()).encode()
     return _compact(doc, None).encode()
 
 
