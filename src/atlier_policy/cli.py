@@ -679,7 +679,12 @@ def _decide_line(lineno: int, data: bytes | None, how: _How = _FULL) -> _Record:
             return dumps_bytes(json_row(error_row(str(lineno), exc, how.level))), (kind,), ()
         return dumps_bytes(_error_record("line", lineno, exc)), (kind,), ()
     items = result.items if isinstance(result, OrderDecision) else (result,)
-    return record, tuple(d.outcome.value for d in items), tuple(d.outcome.role.value for d in items)
+    # ``_value_``, not the ``.value`` property: once per line (see codec._body).
+    return (
+        record,
+        tuple([d.outcome._value_ for d in items]),
+        tuple([d.outcome.role._value_ for d in items]),
+    )
 
 
 def _work(chunk: list[tuple[int, bytes | None]], how: _How) -> _Done:

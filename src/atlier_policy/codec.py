@@ -789,18 +789,20 @@ def _reasons_body(d: Decision) -> dict[str, Any]:
 
 def _body(d: Decision, *, full: bool) -> dict[str, Any]:
     # Written out field by field (not by reflection): this runs once per decision
-    # in a batch. Key order is the schema's and stays stable.
+    # in a batch. Key order is the schema's and stays stable. An enum member's value is
+    # read as ``_value_``, its plain attribute: ``.value`` is a property written in Python
+    # (0.2 µs a read, and a full decision reads about 20).
     ob = d.obligations
     s = d.settlement
     body: dict[str, Any] = {
         "stage": d.stage,
-        "outcome": d.outcome.value,
+        "outcome": d.outcome._value_,
         "order_id": d.order_id,
         "sku": d.sku,
         "reasons": [
             {
                 "code": r.code,
-                "finding": r.finding.value,
+                "finding": r.finding._value_,
                 "clause_id": r.clause_id,
                 "section": r.section,
                 "sentence": r.sentence,
@@ -811,7 +813,7 @@ def _body(d: Decision, *, full: bool) -> dict[str, Any]:
             if full
             else {
                 "code": r.code,
-                "finding": r.finding.value,
+                "finding": r.finding._value_,
                 "clause_id": r.clause_id,
                 "section": r.section,
             }
@@ -820,7 +822,7 @@ def _body(d: Decision, *, full: bool) -> dict[str, Any]:
     }
     if full:
         body["trace"] = [
-            {"depth": t.depth, "rule": t.rule, "finding": t.finding.value, "message": t.message}
+            {"depth": t.depth, "rule": t.rule, "finding": t.finding._value_, "message": t.message}
             for t in d.trace
         ]
     body["obligations"] = {
@@ -868,7 +870,7 @@ def _outcome_body(d: Decision) -> dict[str, Any]:
     ob = d.obligations
     return {
         "stage": d.stage,
-        "outcome": d.outcome.value,
+        "outcome": d.outcome._value_,
         "order_id": d.order_id,
         "sku": d.sku,
         "reason_codes": [r.code for r in d.reasons if r.finding is not Finding.PASSED],
