@@ -6,7 +6,10 @@ results, so it works on any run, full or partial.
 ``--record`` rewrites docs/mutation-survivors.json from the results: the counts, and
 one entry per surviving mutant with its function and that function's fingerprint
 (tests/test_mutation_record.py), keeping the reasons already written there and
-marking new survivors "TODO" (the record test fails until each has its reason).
+marking new survivors "TODO" (the record test fails until each has its reason). A
+partial run (``scripts/mutation.sh GLOB`` in a fresh ``mutants/``) updates the modules
+it tested: a module none of whose mutants was checked keeps its counts and survivors
+from the record.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 RECORD = Path("docs/mutation-survivors.json")
@@ -45,7 +49,7 @@ STATUS = {
     255: "timeout",
     None: "not checked",
 }
-GROUPS = {
+GROUPS: dict[str, Callable[[str], bool]] = {
     "clauses/ + policy.py": lambda m: m.startswith("clauses/") or m == "policy.py",
     "all": lambda m: True,
 }
@@ -86,12 +90,24 @@ def main(argv: list[str]) -> int:
         print("no mutation results in mutants/: run scripts/mutation.sh first")
         return 1
     per_module = {m: counts(Counter(s.values())) for m, s in found.items()}
+    kept: dict[str, dict[str, object]] = {}
+    if "--record" in argv and RECORD.exists():
+        old = json.loads(RECORD.read_text(encoding="utf-8"))
+        for module, c in per_module.items():
+            if c["not_checked"] == c["total"] and module in old["counts"]["modules"]:
+                per_module[module] = old["counts"]["modules"][module]
+                kept.update(
+                    (name, entry)
+                    for name, entry in old["survivors"].items()
+                    if _dotted(module) == NAME.match(name)["module"]  # type: ignore[index]
+                )
+    keys = ("killed", "survived", "timeout", "not_checked", "other", "total")
     per_group = {
-        g: counts(sum((Counter(s.values()) for m, s in found.items() if pick(m)), Counter()))
+        g: {k: sum([c[k] for m, c in per_module.items() if pick(m)]) for k in keys}
         for g, pick in GROUPS.items()
     }
     if "--record" in argv:
-        record(found, {"modules": per_module, "groups": per_group})
+        record(found, {"modules": per_module, "groups": per_group}, kept)
         return 0
     print("| Module | Killed | Survived | Timeout | Not checked | Other | Total | Score |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -111,6 +127,13 @@ def main(argv: list[str]) -> int:
     return 0
 
 
+def _dotted(module: str) -> str:
+    """A module file's dotted name: ``clauses/defects.py`` -> ``atlier_policy.clauses.defects``
+    (a package's ``__init__.py`` is the package)."""
+    parts = module.removesuffix(".py").split("/")
+    return ".".join(["atlier_policy", *(parts[:-1] if parts[-1] == "__init__" else parts)])
+
+
 def function_of(name: str) -> tuple[str, str]:
     """A mutant's function as ``module.[Class.]name`` and the fingerprint of its code."""
     m = NAME.match(name)
@@ -128,10 +151,15 @@ def function_of(name: str) -> tuple[str, str]:
     return dotted, hashlib.sha256(ast.unparse(node).encode()).hexdigest()[:16]
 
 
-def record(found: dict[str, dict[str, str]], counts: dict[str, object]) -> None:
+def record(
+    found: dict[str, dict[str, str]],
+    counts: dict[str, object],
+    kept: dict[str, dict[str, object]],
+) -> None:
+    """Write the record; ``kept``: the survivors of modules this run did not test."""
     old = json.loads(RECORD.read_text(encoding="utf-8")) if RECORD.exists() else {}
     reasons = {k: v["reason"] for k, v in old.get("survivors", {}).items()}
-    survivors = {}
+    survivors = dict(kept)
     for statuses in found.values():
         for name, status in sorted(statuses.items()):
             if status == "survived":
@@ -146,7 +174,7 @@ def record(found: dict[str, dict[str, str]], counts: dict[str, object]) -> None:
         "command": "scripts/mutation.sh",
         "date": datetime.date.today().isoformat(),
         "counts": counts,
-        "survivors": survivors,
+        "survivors": dict(sorted(survivors.items())),
     }
     RECORD.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"wrote {RECORD}: {len(survivors)} survivors")
