@@ -897,6 +897,17 @@ def test_an_explanation_of_results_computed_once_is_shared_whole() -> None:
     assert patterns.explain(ev)[2] == ("x",)
 
 
+def test_patterns_remember_at_most_limit_rule_trees() -> None:
+    """Bounded memory: whether a rule tree's explanations can be shared is remembered for
+    at most ``limit`` trees; a tree past the limit is asked again, and explained alike."""
+    patterns = Patterns(2)
+    for rule in (A & B, A | B, ~(A & B), (A & B).unless(B)):
+        for _ in range(2):
+            ev = rule.evaluate(ctx(assign(a=P, b=F)))
+            assert patterns.explain(ev) == explain(ev)
+    assert len(patterns._plain) == 2
+
+
 def test_an_explanation_without_patterns_is_derived_afresh() -> None:
     ev = (A & ~B).evaluate(ctx(assign(a=P, b=U)))
     made = Explanation(ev)
