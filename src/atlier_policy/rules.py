@@ -713,14 +713,11 @@ class Patterns:
     keys are identities.
     """
 
-    __slots__ = ("_limit", "_plain", "_seen")
+    __slots__ = ("_limit", "_seen")
 
     def __init__(self, limit: int = 4096) -> None:
         self._limit = limit
         self._seen: dict[tuple[object, ...], _Template] = {}
-        # Per root rule (kept alive, so that its identity is not reused): whether every
-        # node of its tree is of a type of _PLAIN. Rules are immutable: asked once.
-        self._plain: dict[int, tuple[Rule, bool]] = {}
 
     def __reduce__(self) -> tuple[object, ...]:
         return (Patterns, (self._limit,))
@@ -734,17 +731,10 @@ class Patterns:
         """What :func:`explain` gives, from the pattern's template where there is one."""
         if not ev.parts and (ev.check is None or ev.check.shared is None):
             return explain(ev)  # one result of its own (a stage of one clause): nothing to share
-        root = ev.rule
-        known = self._plain.get(id(root))
-        if known is None:
-            plain = _plain(root)
-            if len(self._plain) < self._limit:
-                self._plain[id(root)] = (root, plain)
-        else:
-            plain = known[1]
-        if not plain:
+        found = _pattern(ev)
+        if found is None:
             return explain(ev)
-        key, holes = _pattern(ev)
+        key, holes = found
         template = self._seen.get(key)
         if template is None:
             if len(self._seen) >= self._limit:
@@ -763,38 +753,36 @@ _PASSED, _UNKNOWN = Finding.PASSED, Finding.UNKNOWN
 _PLAIN = frozenset({Clause, AllOf, AnyOf, Not, Unless, Then, Focus})
 
 
-def _plain(rule: Rule) -> bool:
-    """Whether every node of ``rule``'s tree is of a type of :data:`_PLAIN`."""
-    return type(rule) in _PLAIN and all(_plain(part) for part in rule.parts())
-
-
-def _pattern(ev: Evaluation) -> tuple[tuple[object, ...], list[Evaluation]]:
+def _pattern(ev: Evaluation) -> tuple[tuple[object, ...], list[Evaluation]] | None:
     """An evaluation's pattern key and its holes (the leaves whose results are their own),
-    in one depth-first walk, for a tree whose rules are all of :data:`_PLAIN` types.
+    in one depth-first walk; None where a node's rule is not of a type of :data:`_PLAIN`.
 
-    The key is the root's rule, then each leaf's shared check or, for a hole, its
-    finding. For these types that gives back the whole tree: a node's parts follow from
-    its rule and the findings before them (an "all of" or "any of" evaluates every part,
-    an "unless" asks its exception only when its rule fails or cannot decide, a "then"
-    node exists only once its condition passed), and an inner node's finding from its
-    parts'. The key holds identities: its template keeps the objects alive, so none is
-    reused while cached.
+    Each node adds its rule and finding, a leaf its shared check or None. For these types
+    a node's parts follow from its rule and the findings before them (an "unless" asks
+    its exception only when its rule fails or cannot decide; a "then" node exists only
+    once its condition passed), so the walk order gives back the tree. The key holds
+    identities: its template keeps the objects alive, so none is reused while cached.
     """
-    key: list[object] = [id(ev.rule)]
+    key: list[object] = []
     holes: list[Evaluation] = []
     add = key.append
     stack = [ev]
     pop, push = stack.pop, stack.extend
     while stack:
         node = pop()
+        rule = node.rule
+        if type(rule) not in _PLAIN:
+            return None
+        add(id(rule))
+        add(node.finding)
         check = node.check
-        if check is None:
-            push(reversed(node.parts))
-        elif check.shared is None:
-            add(node.finding)
-            holes.append(node)
-        else:
-            add(id(check))
+        if check is not None:
+            if check.shared is None:
+                add(None)
+                holes.append(node)
+            else:
+                add(id(check))
+        push(reversed(node.parts))
     return tuple(key), holes
 
 
