@@ -830,7 +830,7 @@ def test_the_reason_of_a_result_computed_once_is_shared() -> None:
 
     from atlier_policy.clauses import non_returnable
     from atlier_policy.policy import default_policy
-    from builders import item, return_item, return_request
+    from builders import at, item, return_item, return_request
 
     engraved = return_request(items=(return_item(item=item(engraved=True)),))
     policy = default_policy()
@@ -839,6 +839,12 @@ def test_the_reason_of_a_result_computed_once_is_shared() -> None:
     a = next(r for r in first.reasons if r.clause_id == "s2.engraved")
     b = next(r for r in second.reasons if r.clause_id == "s2.engraved")
     assert a is b
+    # A decision of another pattern (the same piece, asked for late) cites it too: the
+    # reason is the result's own, not one built per pattern.
+    late = return_request(at("2025-04-30"), items=engraved.items)
+    (third,) = policy.evaluate(late).items  # type: ignore[union-attr]
+    assert "return_window_expired" in [r.code for r in third.reasons]
+    assert next(r for r in third.reasons if r.clause_id == "s2.engraved") is a
     renamed = replace(non_returnable.ENGRAVED, id="acme.engraved")
     other = policy.replace_clause("s2.engraved", renamed).evaluate(engraved)
     (d,) = other.items  # type: ignore[union-attr]
@@ -895,17 +901,6 @@ def test_an_explanation_of_results_computed_once_is_shared_whole() -> None:
     ev = (clause & unknown).evaluate(ctx({}))
     assert patterns.explain(ev) == explain(ev)
     assert patterns.explain(ev)[2] == ("x",)
-
-
-def test_patterns_remember_at_most_limit_rule_trees() -> None:
-    """Bounded memory: whether a rule tree's explanations can be shared is remembered for
-    at most ``limit`` trees; a tree past the limit is asked again, and explained alike."""
-    patterns = Patterns(2)
-    for rule in (A & B, A | B, ~(A & B), (A & B).unless(B)):
-        for _ in range(2):
-            ev = rule.evaluate(ctx(assign(a=P, b=F)))
-            assert patterns.explain(ev) == explain(ev)
-    assert len(patterns._plain) == 2
 
 
 def test_an_explanation_without_patterns_is_derived_afresh() -> None:
