@@ -630,14 +630,14 @@ _Record = tuple[bytes, tuple[str, ...], tuple[str, ...]]
 
 
 class _Done(typing.NamedTuple):
-    """A chunk's records as the output takes them: their text, each followed by its
-    newline, in one piece (one write, one message from a worker instead of one object per
-    line), with the outcomes to count, the roles played and the number of cases."""
+    """A chunk's records as the output takes them, each with its newline (one message
+    from a worker, instead of three objects per line), with the outcomes to count and the
+    roles played. Each record is written on its own: an interrupt that stops a write
+    blocked on a full pipe stops it at a record's end, not within one."""
 
-    text: bytes
+    records: list[bytes]
     counts: Counter[str]
     roles: frozenset[str]
-    cases: int
 
 
 class _How(typing.NamedTuple):
@@ -688,16 +688,15 @@ def _decide_line(lineno: int, data: bytes | None, how: _How = _FULL) -> _Record:
 
 
 def _work(chunk: list[tuple[int, bytes | None]], how: _How) -> _Done:
-    texts: list[bytes] = []
+    records: list[bytes] = []
     counts: Counter[str] = Counter()
     roles: set[str] = set()
     for n, data in chunk:
         record, kinds, played = _decide_line(n, data, how)
-        texts.append(record)
+        records.append(record + b"\n")
         counts.update(kinds)
         roles.update(played)
-    texts.append(b"")  # the last record's newline
-    return _Done(b"\n".join(texts), counts, frozenset(roles), len(chunk))
+    return _Done(records, counts, frozenset(roles))
 
 
 class _Stopped(BaseException):
@@ -855,10 +854,11 @@ def _batch(args: argparse.Namespace) -> int:
         write = sink.write if parquet is None else stack.enter_context(parquet(sink))
         lines = _Lines(source, args.file)
         for done in _results(_chunks(lines), args.jobs, how):
-            write(done.text)
+            for record in done.records:
+                write(record)
             counts.update(done.counts)
             roles.update(done.roles)
-            cases += done.cases
+            cases += len(done.records)
             if progress:
                 print(f"\r{cases} cases", end="", file=sys.stderr, flush=True)
     if progress:
