@@ -9,7 +9,8 @@ one entry per surviving mutant with its function and that function's fingerprint
 marking new survivors "TODO" (the record test fails until each has its reason). A
 partial run (``scripts/mutation.sh GLOB`` in a fresh ``mutants/``) updates the modules
 it tested: a module none of whose mutants was checked keeps its counts and survivors
-from the record.
+from the record. A module only partly checked is refused (the record keeps counts per
+module, not each mutant's status): re-test the whole module (``'atlier_policy.rules.*'``).
 """
 
 from __future__ import annotations
@@ -93,6 +94,13 @@ def main(argv: list[str]) -> int:
     kept: dict[str, dict[str, object]] = {}
     if "--record" in argv and RECORD.exists():
         old = json.loads(RECORD.read_text(encoding="utf-8"))
+        partly = [m for m, c in per_module.items() if 0 < c["not_checked"] < c["total"]]
+        if partly:
+            print(
+                f"partly tested: {', '.join(partly)}; re-test each whole module "
+                "(scripts/mutation.sh 'atlier_policy.<module>.*') before --record"
+            )
+            return 1
         for module, c in per_module.items():
             if c["not_checked"] == c["total"] and module in old["counts"]["modules"]:
                 per_module[module] = old["counts"]["modules"][module]

@@ -104,8 +104,8 @@ def test_each_survivor_still_names_an_unchanged_function(name: str) -> None:
     assert entry["function"] == dotted
     assert entry["source"] == fingerprint(node), (
         f"{dotted} changed since the mutation run (fingerprint now {fingerprint(node)}): "
-        f"re-run scripts/mutation.sh '{name.partition('__mutmut_')[0]}__mutmut_*', "
-        "then update or drop its entries"
+        f"re-run its module's mutants (scripts/mutation.sh '{NAME.match(name)['module']}.*' "  # type: ignore[index]
+        "in a fresh mutants/), then scripts/mutation_report.py --record"
     )
     assert entry["reason"].strip(), f"{name}: no reason given"
     assert not entry["reason"].startswith("TODO"), f"{name}: no reason given"
