@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pickle
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from atlier_policy.cases import ReturnLine
 from atlier_policy.clauses import eligibility
 from atlier_policy.deadlines import store_date
 from atlier_policy.decision import ReturnOutcome
-from atlier_policy.rules import Check, Clause, Context
+from atlier_policy.rules import Check, Clause, Context, Evaluation, Finding, Rule
 from atlier_policy.timelines import timeline
 from builders import at, defect_claim, item, return_item, return_request, usd
 from tables import reason_of
@@ -185,3 +186,40 @@ def test_a_store_rewording_a_precomputed_result_is_quoted_in_its_words(clause_id
     policy = default_policy().replace_clause(clause_id, replace(clause, check=reworded))
     decided = policy.evaluate(return_request()).items[0]
     assert reason_of(decided, clause_id).message == "in the store's own words"
+
+
+@dataclass(frozen=True)
+class _ReviewDear(Rule):
+    """A merchant's rule: a refusal of a piece over $1,000 goes to a person instead (the
+    rule set's own evaluation, its finding reworked)."""
+
+    rule: Rule
+
+    def parts(self) -> tuple[Rule, ...]:
+        return (self.rule,)
+
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        ev = self.rule.evaluate(ctx)
+        if ev.finding is Finding.FAILED and ctx.case.item.price.amount > 1000:
+            return ev._replace(finding=Finding.UNKNOWN)
+        return ev
+
+
+def test_a_merchant_rule_that_reworks_an_evaluation_is_explained_as_it_found() -> None:
+    """A decision's explanation is its own evaluation's, even where a merchant's rule hands
+    back the built-in rules' evaluation with its finding changed: never the template of
+    another case whose evaluation had the same results underneath."""
+    base = default_policy()
+    policy = replace(base, return_rule=_ReviewDear(base.return_rule))
+    cheap, dear = (
+        return_request(items=(return_item(item=item(engraved=True, price=usd(price))),))
+        for price in ("240.00", "2000.00")
+    )
+    (refused,) = policy.evaluate(cheap).items  # type: ignore[union-attr]
+    assert refused.outcome is ReturnOutcome.NOT_ELIGIBLE
+    assert refused.trace[0].finding is Finding.FAILED  # read: explanations are lazy
+    (reviewed,) = policy.evaluate(dear).items  # type: ignore[union-attr]
+    (alone,) = replace(base, return_rule=_ReviewDear(base.return_rule)).evaluate(dear).items  # type: ignore[union-attr]
+    assert reviewed.outcome is alone.outcome is ReturnOutcome.NEEDS_REVIEW
+    assert reviewed.trace[0].finding is Finding.UNKNOWN
+    assert (reviewed.reasons, reviewed.trace) == (alone.reasons, alone.trace)

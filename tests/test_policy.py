@@ -232,12 +232,13 @@ VARIANTS: tuple[Policy, ...] = (
 )
 
 
-def evaluations(policy: Policy, case: Any) -> list[Evaluation]:
-    """What the policy's rule set for the case's stage finds on each of its items."""
+def evaluations(policy: Policy, case: Any) -> list[tuple[Evaluation, Rule]]:
+    """What the policy's rule set for the case's stage finds on each of its items, with
+    that rule set."""
     spec = policy.stage_of(case)
     rule = spec.rule if spec.rule is not None else policy.rule(spec.rule_set_of(case))
     t = policy.terms
-    return [rule.evaluate(Context(item, t, t.calendar, t.tz)) for item in spec.items(case)]
+    return [(rule.evaluate(Context(item, t, t.calendar, t.tz)), rule) for item in spec.items(case)]
 
 
 @given(
@@ -253,8 +254,8 @@ def test_a_shared_explanation_equals_one_derived_afresh(
     ``explain`` derives from the evaluation alone."""
     patterns = Patterns(limit)
     for case in cases:
-        for ev in evaluations(policy, case):
-            assert patterns.explain(ev) == explain(ev)
+        for ev, rule in evaluations(policy, case):
+            assert patterns.explain(ev, rule) == explain(ev)
     assert len(patterns) <= limit
 
 
@@ -262,10 +263,10 @@ def test_a_pattern_is_built_once_and_its_holes_filled_per_case() -> None:
     """Two requests of one pattern share a template, yet each quotes its own dates."""
     policy = default_policy().with_rule("return_rule", DATED)
     patterns = Patterns()
-    first, second = (
+    (first, rule), (second, _) = (
         evaluations(policy, return_request(at(day)))[0] for day in ("2025-03-06", "2025-03-10")
     )
-    one, two = patterns.explain(first), patterns.explain(second)
+    one, two = patterns.explain(first, rule), patterns.explain(second, rule)
     assert len(patterns) == 1
     assert one == explain(first)
     assert two == explain(second)

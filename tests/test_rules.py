@@ -880,7 +880,7 @@ def test_a_shared_explanation_is_the_explanation(
     patterns = Patterns(limit)
     for case in seen:
         ev = rule.evaluate(ctx(case))
-        assert patterns.explain(ev) == explain(ev)
+        assert patterns.explain(ev, rule) == explain(ev)
     assert len(patterns) <= limit
 
 
@@ -891,16 +891,53 @@ def test_an_explanation_of_results_computed_once_is_shared_whole() -> None:
     clause = Clause("s.yes", "9", "Yes.", "yes_code", lambda ctx: yes)
     rule = clause & ~~clause
     patterns = Patterns()
-    first = patterns.explain(rule.evaluate(ctx({})))
+    first = patterns.explain(rule.evaluate(ctx({})), rule)
     assert first == explain(rule.evaluate(ctx({})))
     assert first[0] == (yes.shared,)
-    assert patterns.explain(rule.evaluate(ctx({}))) is first
+    assert patterns.explain(rule.evaluate(ctx({})), rule) is first
     assert len(patterns) == 1
     open_ = Check.unknown("not known", "x").for_clause("s.open", "9", "Open.", "open_code")
     unknown = Clause("s.open", "9", "Open.", "open_code", lambda ctx: open_)
-    ev = (clause & unknown).evaluate(ctx({}))
-    assert patterns.explain(ev) == explain(ev)
-    assert patterns.explain(ev)[2] == ("x",)
+    both = clause & unknown
+    ev = both.evaluate(ctx({}))
+    assert patterns.explain(ev, both) == explain(ev)
+    assert patterns.explain(ev, both)[2] == ("x",)
+
+
+def test_patterns_remember_at_most_limit_rule_trees() -> None:
+    """Bounded memory: whether a rule tree's explanations can be shared is remembered for
+    at most ``limit`` trees; a tree past the limit is asked again, and explained alike."""
+    patterns = Patterns(2)
+    for rule in (A & B, A | B, ~(A & B), (A & B).unless(B)):
+        for _ in range(2):
+            ev = rule.evaluate(ctx(assign(a=P, b=F)))
+            assert patterns.explain(ev, rule) == explain(ev)
+    assert len(patterns._plain) == 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Lenient(Rule):
+    """A merchant's rule that hands back its part's evaluation, a failure made unknown."""
+
+    rule: Rule
+
+    def parts(self) -> tuple[Rule, ...]:
+        return (self.rule,)
+
+    def evaluate(self, context: Context[Any]) -> Evaluation:
+        ev = self.rule.evaluate(context)
+        return ev._replace(finding=U) if ev.finding is F and context.case["lenient"] else ev
+
+
+def test_an_evaluation_reworked_by_a_merchant_rule_is_explained_afresh() -> None:
+    """The evaluation a merchant's rule gives is explained as it is, even where its root
+    is a built-in rule's node with the same results underneath as a case seen before."""
+    rule = _Lenient(A & B)
+    patterns = Patterns()
+    for lenient in (False, True):
+        ev = rule.evaluate(ctx({**assign(a=F, b=U), "lenient": lenient}))
+        assert patterns.explain(ev, rule) == explain(ev)
+    assert len(patterns) == 0
 
 
 def test_an_explanation_without_patterns_is_derived_afresh() -> None:
@@ -919,7 +956,7 @@ def test_one_patterns_serves_many_rules(
     for case in seen:
         for rule in (first, second):
             ev = rule.evaluate(ctx(case))
-            assert patterns.explain(ev) == explain(ev)
+            assert patterns.explain(ev, rule) == explain(ev)
 
 
 @dataclass(frozen=True, slots=True)
@@ -956,7 +993,7 @@ def test_a_rule_type_of_its_own_is_explained_afresh() -> None:
     patterns = Patterns()
     for a, b in ((1, 9), (9, 1)):
         ev = rule.evaluate(ctx({"a": a, "b": b}))
-        assert patterns.explain(ev) == explain(ev)
+        assert patterns.explain(ev, rule) == explain(ev)
     assert len(patterns) == 0
 
 
@@ -976,7 +1013,8 @@ def test_a_pattern_keeps_what_its_key_names_alive() -> None:
     patterns = Patterns()
     answer = _Answer(Check.passed("yes").for_clause("t.w", "9", "T.", "w"))
     clause = Clause("t.w", "9", "T.", "w", answer)
-    patterns.explain((clause & clause).evaluate(ctx({})))
+    both = clause & clause
+    patterns.explain(both.evaluate(ctx({})), both)
     watched = weakref.ref(answer)
     del answer, clause
     gc.collect()
@@ -1072,7 +1110,7 @@ class _Bare(Rule):
 
 def test_a_bare_finding_is_explained_as_it_is() -> None:
     ev = _Bare().evaluate(ctx({}))
-    assert Patterns().explain(ev) == explain(ev) == ((), (explain(ev)[1][0],), ())
+    assert Patterns().explain(ev, _Bare()) == explain(ev) == ((), (explain(ev)[1][0],), ())
 
 
 def test_a_pattern_keeps_the_results_it_names() -> None:
@@ -1081,7 +1119,8 @@ def test_a_pattern_keeps_the_results_it_names() -> None:
     result = Check.passed("yes").for_clause("t.k", "9", "T.", "k")
     clause = Clause("t.k", "9", "T.", "k", functools.partial(_same_result, result))
     patterns = Patterns()
-    patterns.explain((clause & ~~clause).evaluate(ctx({})))
+    rule = clause & ~~clause
+    patterns.explain(rule.evaluate(ctx({})), rule)
     held = sys.getrefcount(result)
     del patterns
     gc.collect()

@@ -314,7 +314,7 @@ class Policy:
                     ),
                     settlement=then.settlement,
                     policy_version=self.version,
-                    explanation=Explanation(ev, then.missing, self._patterns),
+                    explanation=Explanation(ev, then.missing, self._patterns, rule),
                 )
             )
         if spec.per_item:

@@ -703,21 +703,25 @@ class Patterns:
     """The explanations of one policy's evaluations, built once per pattern of results and
     shared between decisions (a policy owns one; nothing global).
 
-    A pattern is the shape of an evaluation: each node's rule and finding, and each leaf's
-    check where the clause computes its results once (:meth:`Check.for_clause`). Results
-    that carry the case's dates or amounts are holes: the first explanation of a pattern is
-    derived in full (:func:`explain`), later ones copy it and fill the holes from their own
-    checks. An evaluation with a node of a rule type of its own (a merchant's, whose label
-    or determining leaves may read the case) is explained afresh, as is every new pattern
-    once ``limit`` are kept. A copy (pickled, or made for another thread) starts empty:
-    keys are identities.
+    A pattern is the shape of an evaluation: the rule that gave it, and each leaf's check
+    where the clause computes its results once (:meth:`Check.for_clause`) or else its
+    finding. Results that carry the case's dates or amounts are holes: the first
+    explanation of a pattern is derived in full (:func:`explain`), later ones copy it and
+    fill the holes from their own checks. The evaluation of a rule with a node of a type
+    of its own anywhere in its tree (a merchant's, whose label, determining leaves or
+    finding may read the case, or which may rework its parts' evaluations) is explained
+    afresh, as is every new pattern once ``limit`` are kept. A copy (pickled, or made for
+    another thread) starts empty: keys are identities.
     """
 
-    __slots__ = ("_limit", "_seen")
+    __slots__ = ("_limit", "_plain", "_seen")
 
     def __init__(self, limit: int = 4096) -> None:
         self._limit = limit
         self._seen: dict[tuple[object, ...], _Template] = {}
+        # Per root rule (kept alive, so that its identity is not reused): whether every
+        # node of its tree is of a type of _PLAIN. Rules are immutable: asked once.
+        self._plain: dict[int, tuple[Rule, bool]] = {}
 
     def __reduce__(self) -> tuple[object, ...]:
         return (Patterns, (self._limit,))
@@ -726,20 +730,28 @@ class Patterns:
         return len(self._seen)
 
     def explain(
-        self, ev: Evaluation
+        self, ev: Evaluation, rule: Rule
     ) -> tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]]:
-        """What :func:`explain` gives, from the pattern's template where there is one."""
+        """What :func:`explain` gives, from the pattern's template where there is one.
+        ``ev`` is what evaluating ``rule`` gave (its root may be a part's: a "then" whose
+        condition did not pass)."""
         if not ev.parts and (ev.check is None or ev.check.shared is None):
             return explain(ev)  # one result of its own (a stage of one clause): nothing to share
-        found = _pattern(ev)
-        if found is None:
+        known = self._plain.get(id(rule))
+        if known is None:
+            plain = _plain(rule)
+            if len(self._plain) < self._limit:
+                self._plain[id(rule)] = (rule, plain)
+        else:
+            plain = known[1]
+        if not plain:
             return explain(ev)
-        key, holes = found
+        key, holes = _pattern(ev, rule)
         template = self._seen.get(key)
         if template is None:
             if len(self._seen) >= self._limit:
                 return explain(ev)  # full: derived afresh, and nothing more is kept
-            template = _Template.of(ev, holes)
+            template = _Template.of(ev, rule, holes)
             # Idempotent: two threads that race here store equal templates.
             self._seen[key] = template
         return template.fill(holes)
@@ -753,36 +765,39 @@ _PASSED, _UNKNOWN = Finding.PASSED, Finding.UNKNOWN
 _PLAIN = frozenset({Clause, AllOf, AnyOf, Not, Unless, Then, Focus})
 
 
-def _pattern(ev: Evaluation) -> tuple[tuple[object, ...], list[Evaluation]] | None:
-    """An evaluation's pattern key and its holes (the leaves whose results are their own),
-    in one depth-first walk; None where a node's rule is not of a type of :data:`_PLAIN`.
+def _plain(rule: Rule) -> bool:
+    """Whether every node of ``rule``'s tree is of a type of :data:`_PLAIN`."""
+    return type(rule) in _PLAIN and all(_plain(part) for part in rule.parts())
 
-    Each node adds its rule and finding, a leaf its shared check or None. For these types
-    a node's parts follow from its rule and the findings before them (an "unless" asks
-    its exception only when its rule fails or cannot decide; a "then" node exists only
-    once its condition passed), so the walk order gives back the tree. The key holds
-    identities: its template keeps the objects alive, so none is reused while cached.
+
+def _pattern(ev: Evaluation, rule: Rule) -> tuple[tuple[object, ...], list[Evaluation]]:
+    """The pattern key and the holes (the leaves whose results are their own) of ``ev``,
+    the evaluation of ``rule``, a tree of :data:`_PLAIN` types only, in one depth-first
+    walk.
+
+    The key is ``rule``, then each leaf's shared check or, for a hole, its finding. For
+    these types, evaluated by their own code throughout, that gives back the whole tree:
+    a node's parts follow from its rule and the findings before them (an "all of" or "any
+    of" evaluates every part, an "unless" asks its exception only when its rule fails or
+    cannot decide, a "then" node exists only once its condition passed), and an inner
+    node's finding from its parts'. The key holds identities: its template keeps the
+    objects alive, so none is reused while cached.
     """
-    key: list[object] = []
+    key: list[object] = [id(rule)]
     holes: list[Evaluation] = []
     add = key.append
     stack = [ev]
     pop, push = stack.pop, stack.extend
     while stack:
         node = pop()
-        rule = node.rule
-        if type(rule) not in _PLAIN:
-            return None
-        add(id(rule))
-        add(node.finding)
         check = node.check
-        if check is not None:
-            if check.shared is None:
-                add(None)
-                holes.append(node)
-            else:
-                add(id(check))
-        push(reversed(node.parts))
+        if check is None:
+            push(reversed(node.parts))
+        elif check.shared is None:
+            add(node.finding)
+            holes.append(node)
+        else:
+            add(id(check))
     return tuple(key), holes
 
 
@@ -814,7 +829,7 @@ class _Template:
             )
 
     @classmethod
-    def of(cls, ev: Evaluation, holes: list[Evaluation]) -> _Template:
+    def of(cls, ev: Evaluation, rule: Rule, holes: list[Evaluation]) -> _Template:
         hole = {id(leaf): i for i, leaf in enumerate(holes)}
         reasons: dict[object, Reason | int] = {}
         for leaf in ev.determining():
@@ -836,10 +851,8 @@ class _Template:
             elif check is not None and node.finding is _UNKNOWN:
                 missing.update(dict.fromkeys(check.missing))
             trace.append(_entry(depth, node))
-        # What the key names: each node's rule, each leaf's shared check (not the holes').
-        kept = tuple(
-            [(node.rule, node.check if id(node) not in hole else None) for _, node in ev.walk()]
-        )
+        # What the key names: the rule, and each leaf's shared check (not the holes').
+        kept = (rule, *[leaf.check for leaf in ev.leaves() if id(leaf) not in hole])
         return cls(kept, tuple(reasons.values()), tuple(trace), tuple(trace_at), tuple(missing))
 
     def fill(
@@ -871,23 +884,26 @@ class Explanation:
     first read (a caller that needs only the outcome never pays for them), or given.
 
     A value: equal, hashed and pickled by the three tuples, whichever way it was made.
-    With ``patterns`` (its policy's), the three are built from the pattern's shared
-    template rather than derived afresh: equal values either way.
+    With ``patterns`` (its policy's) and ``rule`` (the rule whose evaluation it is), the
+    three are built from the pattern's shared template rather than derived afresh: equal
+    values either way.
     ``missing`` adds, after the evaluation's own, the facts a decision's obligations lack
     (an unknown price to refund).
     """
 
-    __slots__ = ("_evaluation", "_extra", "_patterns", "_value")
+    __slots__ = ("_evaluation", "_extra", "_patterns", "_rule", "_value")
 
     def __init__(
         self,
         evaluation: Evaluation,
         missing: tuple[str, ...] = (),
         patterns: Patterns | None = None,
+        rule: Rule | None = None,
     ) -> None:
         self._evaluation: Evaluation | None = evaluation
         self._extra = missing
         self._patterns = patterns
+        self._rule = rule
         self._value: tuple[tuple[Reason, ...], tuple[TraceEntry, ...], tuple[str, ...]] | None
         self._value = None
 
@@ -900,7 +916,7 @@ class Explanation:
     ) -> Explanation:
         """An explanation stated outright (a decoded document, a decision reviewed)."""
         made = cls.__new__(cls)
-        made._evaluation, made._extra, made._patterns = None, (), None
+        made._evaluation, made._extra, made._patterns, made._rule = None, (), None, None
         made._value = (tuple(reasons), tuple(trace), tuple(missing))
         return made
 
@@ -908,9 +924,11 @@ class Explanation:
         value = self._value
         if value is None:
             assert self._evaluation is not None  # set until the value is derived
-            patterns = self._patterns
+            patterns, rule = self._patterns, self._rule
             ev = self._evaluation
-            reasons, trace, missing = explain(ev) if patterns is None else patterns.explain(ev)
+            reasons, trace, missing = (
+                explain(ev) if patterns is None or rule is None else patterns.explain(ev, rule)
+            )
             # Idempotent: two threads that race here store equal values.
             value = (reasons, trace, tuple(dict.fromkeys((*missing, *self._extra))))
             self._value = value
