@@ -941,9 +941,25 @@ def test_an_evaluation_reworked_by_a_merchant_rule_is_explained_afresh() -> None
 
 
 def test_an_explanation_without_patterns_is_derived_afresh() -> None:
-    ev = (A & ~B).evaluate(ctx(assign(a=P, b=U)))
-    made = Explanation(ev)
-    assert (made.reasons, made.trace, made.missing) == explain(ev)
+    rule = A & ~B
+    ev = rule.evaluate(ctx(assign(a=P, b=U)))
+    for made in (Explanation(ev), Explanation(ev, (), None, rule)):
+        assert (made.reasons, made.trace, made.missing) == explain(ev)
+
+
+def test_a_pattern_keeps_its_rule_alive_past_the_memo() -> None:
+    """The rule a pattern is keyed by is kept by the pattern itself, not only by the memo
+    of which rule trees are built-in throughout (full here): no new rule made where a
+    freed one was can be mistaken for it."""
+    patterns = Patterns(2)
+    for seen in (A & B, _Lenient(A & B)):
+        patterns.explain(seen.evaluate(ctx({**assign(a=P, b=F), "lenient": False})), seen)
+    rule = A | B
+    ev = rule.evaluate(ctx(assign(a=P, b=F)))
+    held = sys.getrefcount(rule)
+    patterns.explain(ev, rule)
+    assert (len(patterns), len(patterns._plain)) == (2, 2)
+    assert sys.getrefcount(rule) == held + 1
 
 
 @given(any_rules, any_rules, st.lists(cases, min_size=1, max_size=4))
