@@ -947,6 +947,27 @@ def test_an_explanation_without_patterns_is_derived_afresh() -> None:
         assert (made.reasons, made.trace, made.missing) == explain(ev)
 
 
+def test_whether_a_rule_tree_is_built_in_is_asked_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rules are immutable: whether a rule's tree is of built-in types throughout (so that
+    its evaluations can share templates) is asked once per rule, not per decision."""
+    from atlier_policy import rules
+
+    asked: list[Rule] = []
+
+    def plain(rule: Rule) -> bool:
+        asked.append(rule)
+        return real(rule)
+
+    real = rules._plain
+    monkeypatch.setattr(rules, "_plain", plain)
+    patterns = Patterns()
+    rule = A & ~B
+    for case in (assign(a=P, b=F), assign(a=F, b=P), assign(a=P, b=F)):
+        ev = rule.evaluate(ctx(case))
+        assert patterns.explain(ev, rule) == explain(ev)
+    assert [r for r in asked if r is rule] == [rule]  # its parts are asked within
+
+
 def test_a_pattern_keeps_its_rule_alive_past_the_memo() -> None:
     """The rule a pattern is keyed by is kept by the pattern itself, not only by the memo
     of which rule trees are built-in throughout (full here): no new rule made where a
