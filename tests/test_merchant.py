@@ -12,12 +12,13 @@ import pytest
 
 from atlier_policy import PolicyDefinitionError, default_policy
 from atlier_policy.cases import ReturnLine
-from atlier_policy.clauses import eligibility
+from atlier_policy.clauses import eligibility, non_returnable
 from atlier_policy.deadlines import store_date
 from atlier_policy.decision import ReturnOutcome
 from atlier_policy.rules import Check, Clause, Context, Evaluation, Finding, Rule
 from atlier_policy.timelines import timeline
 from builders import at, defect_claim, item, return_item, return_request, usd
+from combinators import AtLeastOne, Unlikely
 from tables import reason_of
 
 HOLIDAY = "Pieces delivered from 15 November to 24 December may be returned until 15 January."
@@ -223,3 +224,18 @@ def test_a_merchant_rule_that_reworks_an_evaluation_is_explained_as_it_found() -
     assert reviewed.outcome is alone.outcome is ReturnOutcome.NEEDS_REVIEW
     assert reviewed.trace[0].finding is Finding.UNKNOWN
     assert (reviewed.reasons, reviewed.trace) == (alone.reasons, alone.trace)
+
+
+def test_swapping_a_clause_keeps_the_merchants_combinators() -> None:
+    """Replacing or removing a clause rebuilds the rules around it: a merchant's own
+    combinator keeps its type (and so its evaluation), whatever it holds."""
+    window, engraved = eligibility.RETURN_WINDOW, non_returnable.ENGRAVED
+    policy = default_policy().with_rule("return_rule", AtLeastOne((window, Unlikely(engraved))))
+    swapped = policy.replace_clause("s1.return_window", replace(window, id="acme.window"))
+    mine = swapped.return_rule.parts()[-1]
+    assert type(mine) is AtLeastOne
+    assert [type(p) for p in mine.parts()] == [Clause, Unlikely]
+    assert next(mine.parts()[0].clauses()).id == "acme.window"
+    fewer = policy.without_clause("s1.return_window").return_rule.parts()[-1]
+    assert type(fewer) is AtLeastOne
+    assert [type(p) for p in fewer.parts()] == [Unlikely]

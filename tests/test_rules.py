@@ -45,6 +45,7 @@ from atlier_policy.rules import (
     Unless,
     explain,
 )
+from combinators import AtLeastOne, Unlikely
 
 P = Finding.PASSED
 F = Finding.FAILED
@@ -905,14 +906,15 @@ def test_an_explanation_of_results_computed_once_is_shared_whole() -> None:
 
 
 def test_patterns_remember_at_most_limit_rule_trees() -> None:
-    """Bounded memory: whether a rule tree's explanations can be shared is remembered for
-    at most ``limit`` trees; a tree past the limit is asked again, and explained alike."""
+    """Bounded memory: at most ``limit`` rules are kept (a template is made only for a
+    rule kept, whose identity is its key); the evaluations of a rule past the limit are
+    explained afresh, and alike."""
     patterns = Patterns(2)
     for rule in (A & B, A | B, ~(A & B), (A & B).unless(B)):
         for _ in range(2):
             ev = rule.evaluate(ctx(assign(a=P, b=F)))
             assert patterns.explain(ev, rule) == explain(ev)
-    assert len(patterns._plain) == 2
+    assert (len(patterns), len(patterns._plain)) == (2, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -937,7 +939,7 @@ def test_an_evaluation_reworked_by_a_merchant_rule_is_explained_afresh() -> None
     for lenient in (False, True):
         ev = rule.evaluate(ctx({**assign(a=F, b=U), "lenient": lenient}))
         assert patterns.explain(ev, rule) == explain(ev)
-    assert len(patterns) == 0
+    assert (len(patterns), len(patterns._plain)) == (0, 0)  # nothing of it kept
 
 
 def test_an_explanation_without_patterns_is_derived_afresh() -> None:
@@ -966,21 +968,6 @@ def test_whether_a_rule_tree_is_built_in_is_asked_once(monkeypatch: pytest.Monke
         ev = rule.evaluate(ctx(case))
         assert patterns.explain(ev, rule) == explain(ev)
     assert [r for r in asked if r is rule] == [rule]  # its parts are asked within
-
-
-def test_a_pattern_keeps_its_rule_alive_past_the_memo() -> None:
-    """The rule a pattern is keyed by is kept by the pattern itself, not only by the memo
-    of which rule trees are built-in throughout (full here): no new rule made where a
-    freed one was can be mistaken for it."""
-    patterns = Patterns(2)
-    for seen in (A & B, _Lenient(A & B)):
-        patterns.explain(seen.evaluate(ctx({**assign(a=P, b=F), "lenient": False})), seen)
-    rule = A | B
-    ev = rule.evaluate(ctx(assign(a=P, b=F)))
-    held = sys.getrefcount(rule)
-    patterns.explain(ev, rule)
-    assert (len(patterns), len(patterns._plain)) == (2, 2)
-    assert sys.getrefcount(rule) == held + 1
 
 
 @given(any_rules, any_rules, st.lists(cases, min_size=1, max_size=4))
@@ -1166,3 +1153,18 @@ def test_a_pattern_keeps_the_results_it_names() -> None:
 
 def _same_result(result: Check, _ctx: Context[Any]) -> Check:
     return result
+
+
+def test_a_merchant_combinator_stays_a_node_of_its_own() -> None:
+    """``&``, ``|`` and ``~`` merge or cancel only the built-in combinators: a merchant's
+    subclass of one is a rule of its own wherever it is combined."""
+    mine = AtLeastOne((A, B))
+    case = assign(a=P, b=F)
+    assert finding(mine, case) is P
+    assert (A & mine).parts() == (A, mine)  # not all of (A, A, B), which fails
+    assert finding(A & mine, case) is P
+    assert (mine | B).parts() == (mine, B)
+    assert AllOf.of(mine, AllOf((B,))).parts() == (mine, B)
+    unlikely = Unlikely(A)
+    assert (~unlikely).parts() == (unlikely,)  # a "not" of it, not A
+    assert ~Not(A) is A

@@ -105,10 +105,15 @@ def _rewrite(rule: Rule, fn: Callable[[Clause], Rule | None]) -> Rule | None:
         kept = [r for r in (_rewrite(p, fn) for p in rule.rules) if r is not None]
         if not kept:
             return None
-        return type(rule).of(*kept)
+        # A merchant's subclass keeps its type, its other fields and its parts as given.
+        return (
+            type(rule).of(*kept)
+            if type(rule) in (AllOf, AnyOf)
+            else replace(rule, rules=tuple(kept))
+        )
     if isinstance(rule, Not):
         inner = _rewrite(rule.rule, fn)
-        return None if inner is None else Not(inner)
+        return None if inner is None else replace(rule, rule=inner)
     if isinstance(rule, Unless | Then):
         main, other = (_rewrite(p, fn) for p in rule.parts())
         if main is None:

@@ -312,7 +312,8 @@ class Rule(ABC):
         return AnyOf.of(_rule(other, "|"), self)
 
     def __invert__(self) -> Rule:
-        return self.rule if isinstance(self, Not) else Not(self)
+        # Only the built-in "not" cancels out: a merchant's subclass is a rule of its own.
+        return self.rule if type(self) is Not else Not(self)
 
     def unless(self, exception: Rule) -> Rule:
         """``self``, except that it cannot fail while ``exception`` holds."""
@@ -433,7 +434,8 @@ class AllOf(Rule):
     def of(cls, *rules: Rule) -> AllOf:
         flat: list[Rule] = []
         for r in rules:
-            flat.extend(r.rules if isinstance(r, AllOf) else (_rule(r, "&"),))
+            # Only parts of this very type merge: a merchant's subclass stays a node.
+            flat.extend(r.rules if type(r) is cls else (_rule(r, "&"),))
         return cls(tuple(flat))
 
     def parts(self) -> tuple[Rule, ...]:
@@ -461,7 +463,7 @@ class AnyOf(Rule):
     def of(cls, *rules: Rule) -> AnyOf:
         flat: list[Rule] = []
         for r in rules:
-            flat.extend(r.rules if isinstance(r, AnyOf) else (_rule(r, "|"),))
+            flat.extend(r.rules if type(r) is cls else (_rule(r, "|"),))
         return cls(tuple(flat))
 
     def parts(self) -> tuple[Rule, ...]:
@@ -719,9 +721,10 @@ class Patterns:
     def __init__(self, limit: int = 4096) -> None:
         self._limit = limit
         self._seen: dict[tuple[object, ...], _Template] = {}
-        # Per root rule (kept alive, so that its identity is not reused): whether every
-        # node of its tree is of a type of _PLAIN. Rules are immutable: asked once.
-        self._plain: dict[int, tuple[Rule, bool]] = {}
+        # The rules whose trees are of _PLAIN types throughout, by identity, kept alive so
+        # that no other rule takes it: a template is made only for a rule kept here.
+        # Rules are immutable: asked once.
+        self._plain: dict[int, Rule] = {}
 
     def __reduce__(self) -> tuple[object, ...]:
         return (Patterns, (self._limit,))
@@ -737,21 +740,18 @@ class Patterns:
         condition did not pass)."""
         if not ev.parts and (ev.check is None or ev.check.shared is None):
             return explain(ev)  # one result of its own (a stage of one clause): nothing to share
-        known = self._plain.get(id(rule))
-        if known is None:
-            plain = _plain(rule)
-            if len(self._plain) < self._limit:
-                self._plain[id(rule)] = (rule, plain)
-        else:
-            plain = known[1]
-        if not plain:
-            return explain(ev)
+        if id(rule) not in self._plain:
+            if not _plain(rule) or len(self._plain) >= self._limit:
+                # A merchant's rule is not kept (it may be made afresh for every
+                # decision), nor anything once the limit is reached.
+                return explain(ev)
+            self._plain[id(rule)] = rule
         key, holes = _pattern(ev, rule)
         template = self._seen.get(key)
         if template is None:
             if len(self._seen) >= self._limit:
                 return explain(ev)  # full: derived afresh, and nothing more is kept
-            template = _Template.of(ev, rule, holes)
+            template = _Template.of(ev, holes)
             # Idempotent: two threads that race here store equal templates.
             self._seen[key] = template
         return template.fill(holes)
@@ -829,7 +829,7 @@ class _Template:
             )
 
     @classmethod
-    def of(cls, ev: Evaluation, rule: Rule, holes: list[Evaluation]) -> _Template:
+    def of(cls, ev: Evaluation, holes: list[Evaluation]) -> _Template:
         hole = {id(leaf): i for i, leaf in enumerate(holes)}
         reasons: dict[object, Reason | int] = {}
         for leaf in ev.determining():
@@ -851,8 +851,9 @@ class _Template:
             elif check is not None and node.finding is _UNKNOWN:
                 missing.update(dict.fromkeys(check.missing))
             trace.append(_entry(depth, node))
-        # What the key names: the rule, and each leaf's shared check (not the holes').
-        kept = (rule, *[leaf.check for leaf in ev.leaves() if id(leaf) not in hole])
+        # What the key names besides the rule (kept by the patterns' memo): each leaf's
+        # shared check, not the holes'.
+        kept = tuple([leaf.check for leaf in ev.leaves() if id(leaf) not in hole])
         return cls(kept, tuple(reasons.values()), tuple(trace), tuple(trace_at), tuple(missing))
 
     def fill(
