@@ -10,17 +10,19 @@ from atlier_policy.rules import AllOf, Context, Evaluation, Finding, Not
 
 
 @dataclass(frozen=True, slots=True)
-class AtLeastOne(AllOf):
-    """An "all of" that passes as soon as one of its parts passes."""
+class AtLeast(AllOf):
+    """An "all of" that passes as soon as ``least`` of its parts pass."""
+
+    least: int = 1
 
     def evaluate(self, context: Context[Any]) -> Evaluation:
         ev = AllOf.evaluate(self, context)
-        passed = any(p.finding is Finding.PASSED for p in ev.parts)
+        passed = sum(p.finding is Finding.PASSED for p in ev.parts) >= self.least
         return ev._replace(finding=Finding.PASSED) if passed else ev
 
     @property
     def label(self) -> str:
-        return "at least one of"
+        return f"at least {self.least} of"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from atlier_policy.decision import ReturnOutcome
 from atlier_policy.rules import Check, Clause, Context, Evaluation, Finding, Rule
 from atlier_policy.timelines import timeline
 from builders import at, defect_claim, item, return_item, return_request, usd
-from combinators import AtLeastOne, Unlikely
+from combinators import AtLeast, Unlikely
 from tables import reason_of
 
 HOLIDAY = "Pieces delivered from 15 November to 24 December may be returned until 15 January."
@@ -228,14 +228,22 @@ def test_a_merchant_rule_that_reworks_an_evaluation_is_explained_as_it_found() -
 
 def test_swapping_a_clause_keeps_the_merchants_combinators() -> None:
     """Replacing or removing a clause rebuilds the rules around it: a merchant's own
-    combinator keeps its type (and so its evaluation), whatever it holds."""
+    combinator keeps its type and its fields (and so its evaluation), whatever it holds,
+    and a clause swapped for a built-in combinator reads as if written in its place."""
     window, engraved = eligibility.RETURN_WINDOW, non_returnable.ENGRAVED
-    policy = default_policy().with_rule("return_rule", AtLeastOne((window, Unlikely(engraved))))
-    swapped = policy.replace_clause("s1.return_window", replace(window, id="acme.window"))
-    mine = swapped.return_rule.parts()[-1]
-    assert type(mine) is AtLeastOne
-    assert [type(p) for p in mine.parts()] == [Clause, Unlikely]
-    assert next(mine.parts()[0].clauses()).id == "acme.window"
+    mine = AtLeast((window, Unlikely(engraved)), least=2)
+    policy = default_policy().with_rule("return_rule", mine)
+    acme = replace(window, id="acme.window")
+    swapped = policy.replace_clause("s1.return_window", acme).return_rule.parts()[-1]
+    assert swapped == AtLeast((acme, Unlikely(engraved)), least=2)
+    assert type(swapped.parts()[1]) is Unlikely
     fewer = policy.without_clause("s1.return_window").return_rule.parts()[-1]
-    assert type(fewer) is AtLeastOne
-    assert [type(p) for p in fewer.parts()] == [Unlikely]
+    assert fewer == AtLeast((Unlikely(engraved),), least=2)
+    pair = eligibility.UNUSED & acme
+    both = default_policy().replace_clause("s1.return_window", pair).return_rule
+    assert both.parts()[:4] == (
+        eligibility.WEBSITE_PURCHASE,
+        eligibility.UNUSED,
+        acme,
+        eligibility.UNUSED,
+    )

@@ -45,7 +45,7 @@ from atlier_policy.rules import (
     Unless,
     explain,
 )
-from combinators import AtLeastOne, Unlikely
+from combinators import AtLeast, Unlikely
 
 P = Finding.PASSED
 F = Finding.FAILED
@@ -931,6 +931,19 @@ class _Lenient(Rule):
         return ev._replace(finding=U) if ev.finding is F and context.case["lenient"] else ev
 
 
+def test_a_pattern_keeps_its_rule_alive() -> None:
+    """A pattern is keyed by its rule's identity: the patterns keep the rule alive, so
+    that no new rule made where a freed one was can be taken for it."""
+    rule = A & ~B
+    ev = rule.evaluate(ctx(assign(a=P, b=F)))
+    held = sys.getrefcount(rule)
+    patterns = Patterns()
+    patterns.explain(ev, rule)
+    assert sys.getrefcount(rule) == held + 1
+    del patterns
+    assert sys.getrefcount(rule) == held
+
+
 def test_an_evaluation_reworked_by_a_merchant_rule_is_explained_afresh() -> None:
     """The evaluation a merchant's rule gives is explained as it is, even where its root
     is a built-in rule's node with the same results underneath as a case seen before."""
@@ -1158,7 +1171,7 @@ def _same_result(result: Check, _ctx: Context[Any]) -> Check:
 def test_a_merchant_combinator_stays_a_node_of_its_own() -> None:
     """``&``, ``|`` and ``~`` merge or cancel only the built-in combinators: a merchant's
     subclass of one is a rule of its own wherever it is combined."""
-    mine = AtLeastOne((A, B))
+    mine = AtLeast((A, B))
     case = assign(a=P, b=F)
     assert finding(mine, case) is P
     assert (A & mine).parts() == (A, mine)  # not all of (A, A, B), which fails
