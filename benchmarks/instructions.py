@@ -1,0 +1,131 @@
+"""Benchmark: instructions per call, this library against a baseline (valgrind's callgrind).
+
+Run ``python benchmarks/instructions.py --baseline COMMIT|CHECKOUT [--calls 300]``.
+
+Time on this machine's virtual cores drifts by a third from minute to minute (see
+``benchmarks/results/history.md``), more than most changes gain; the number of
+instructions a piece of work executes does not. Each workload runs in a fresh
+interpreter under ``valgrind --tool=callgrind``, once with ``--calls`` calls and once
+with none (the same imports and warm-up: 300 other cases through every workload, so
+that templates and calendars are built on both sides alike); the difference divided by
+the calls is the instructions per call. Needs valgrind; each side takes about a minute
+per workload.
+
+Workloads, on the generated one-item return requests of ``peers.py`` and the lines of
+``make_cases.py``: a decision; a decision with its reasons, trace and obligations read;
+a decision and ``to_json``; a ``batch`` line at ``--level full`` and at ``outcome`` (the
+CLI's ``_decide_line``, parsing to output text).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import ROOT, baseline_checkout, describe_checkout, table
+
+WORKLOADS = ("decision", "full", "decision + to_json", "batch line, full", "batch line, outcome")
+
+# One workload in a fresh interpreter: argv = workload index, calls, a file of batch lines.
+_SCRIPT = """\
+import sys
+sys.path.insert(0, {bench!r})
+import warnings
+warnings.simplefilter("ignore")
+import peers
+from _common import materialize
+from atlier_policy import default_policy
+from atlier_policy.cli import _decide_line, _How
+from atlier_policy.codec import Level, to_json
+
+which, calls, lines_path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+policy = default_policy()
+cases = peers.make_cases(300 + calls)
+lines = open(lines_path, "rb").read().splitlines()
+full, outcome = _How(), _How(Level.OUTCOME)
+work = [
+    lambda i: policy.evaluate(cases[i]),
+    lambda i: materialize(policy.evaluate(cases[i])),
+    lambda i: to_json(policy.evaluate(cases[i])),
+    lambda i: _decide_line(i, lines[i], full),
+    lambda i: _decide_line(i, lines[i], outcome),
+]
+for i in range(300):
+    for w in work:
+        w(i)
+for i in range(300, 300 + calls):
+    work[which](i)
+"""
+
+
+def instructions(src: Path, which: int, calls: int, lines: Path) -> int:
+    """Instructions executed by one run of the workload, library ``src`` first on the path."""
+    script = _SCRIPT.format(bench=str(ROOT / "benchmarks"))
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            "-c",
+            script,
+            str(which),
+            str(calls),
+            str(lines),
+        ],
+        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"Collected : (\d+)", done.stderr)
+    if found is None:
+        raise RuntimeError(f"callgrind gave no count: {done.stderr[-500:]}")
+    return int(found[1])
+
+
+def per_call(src: Path, calls: int, lines: Path) -> dict[str, float]:
+    """Instructions per call of each workload for the library at ``src``."""
+    return {
+        name: (instructions(src, i, calls, lines) - instructions(src, i, 0, lines)) / calls
+        for i, name in enumerate(WORKLOADS)
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--baseline", required=True, help="a commit or a checkout")
+    parser.add_argument("--calls", type=int, default=300)
+    args = parser.parse_args(argv)
+    base = baseline_checkout(args.baseline)
+    with tempfile.TemporaryDirectory() as tmp:
+        lines = Path(tmp) / "lines.jsonl"
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "make_cases.py"),
+                str(300 + args.calls),
+                str(lines),
+            ],
+            check=True,
+        )
+        before = per_call(base / "src", args.calls, lines)
+        after = per_call(ROOT / "src", args.calls, lines)
+    rows = [
+        (name, f"{before[name]:,.0f}", f"{after[name]:,.0f}", f"{before[name] / after[name]:.2f}×")
+        for name in WORKLOADS
+    ]
+    print(
+        f"Instructions per call (callgrind), {args.calls} calls, before "
+        f"(`{describe_checkout(base)}`) and after (`{describe_checkout(ROOT)}`):\n"
+    )
+    print(table(["workload", "before", "after", "before ÷ after"], rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
