@@ -1,15 +1,17 @@
 """Benchmark: instructions per call, this library against a baseline (valgrind's callgrind).
 
-Run ``python benchmarks/instructions.py --baseline COMMIT|CHECKOUT [--calls 300]``.
+Run ``python benchmarks/instructions.py --baseline COMMIT|CHECKOUT [--calls 150]``.
 
 Time on this machine's virtual cores drifts by a third from minute to minute (see
 ``benchmarks/results/history.md``), more than most changes gain; the number of
 instructions a piece of work executes does not. Each workload runs in a fresh
 interpreter under ``valgrind --tool=callgrind``, once with ``--calls`` calls and once
-with none (the same imports and warm-up: 300 other cases through every workload, so
+with none (the same imports and warm-up: ``WARM`` other cases through the workload, so
 that templates and calendars are built on both sides alike); the difference divided by
-the calls is the instructions per call. Needs valgrind; each side takes about a minute
-per workload.
+the calls is the instructions per call. Needs valgrind; about 20 s a run, 20 runs.
+Caveat: the warm-up must cover the patterns the counted calls meet (the peers cases
+have hundreds), or building templates is counted too: the run of 2026-12-01 shows it
+(``benchmarks/results/history.md``).
 
 Workloads, on the generated one-item return requests of ``peers.py`` and the lines of
 ``make_cases.py``: a decision; a decision with its reasons, trace and obligations read;
@@ -28,6 +30,7 @@ from pathlib import Path
 
 from _common import ROOT, baseline_checkout, describe_checkout, table
 
+WARM = 100  # calls of the workload before those counted: templates and calendars built
 WORKLOADS = ("decision", "full", "decision + to_json", "batch line, full", "batch line, outcome")
 
 # One workload in a fresh interpreter: argv = workload index, calls, a file of batch lines.
@@ -43,8 +46,9 @@ from atlier_policy.cli import _decide_line, _How
 from atlier_policy.codec import Level, to_json
 
 which, calls, lines_path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+_WARM = {warm}
 policy = default_policy()
-cases = peers.make_cases(300 + calls)
+cases = peers.make_cases(_WARM + calls)
 lines = open(lines_path, "rb").read().splitlines()
 full, outcome = _How(), _How(Level.OUTCOME)
 work = [
@@ -54,17 +58,16 @@ work = [
     lambda i: _decide_line(i, lines[i], full),
     lambda i: _decide_line(i, lines[i], outcome),
 ]
-for i in range(300):
-    for w in work:
-        w(i)
-for i in range(300, 300 + calls):
+for i in range(_WARM):
+    work[which](i)
+for i in range(_WARM, _WARM + calls):
     work[which](i)
 """
 
 
 def instructions(src: Path, which: int, calls: int, lines: Path) -> int:
     """Instructions executed by one run of the workload, library ``src`` first on the path."""
-    script = _SCRIPT.format(bench=str(ROOT / "benchmarks"))
+    script = _SCRIPT.format(bench=str(ROOT / "benchmarks"), warm=WARM)
     done = subprocess.run(
         [
             "valgrind",
@@ -99,7 +102,7 @@ def per_call(src: Path, calls: int, lines: Path) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--baseline", required=True, help="a commit or a checkout")
-    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--calls", type=int, default=150)
     args = parser.parse_args(argv)
     base = baseline_checkout(args.baseline)
     with tempfile.TemporaryDirectory() as tmp:
@@ -108,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             [
                 sys.executable,
                 str(ROOT / "benchmarks" / "make_cases.py"),
-                str(300 + args.calls),
+                str(WARM + args.calls),
                 str(lines),
             ],
             check=True,
