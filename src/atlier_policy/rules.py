@@ -780,8 +780,8 @@ def _pattern(ev: Evaluation, rule: Rule) -> tuple[tuple[object, ...], list[Evalu
     a node's parts follow from its rule and the findings before them (an "all of" or "any
     of" evaluates every part, an "unless" asks its exception only when its rule fails or
     cannot decide, a "then" node exists only once its condition passed), and an inner
-    node's finding from its parts'. The key holds identities: its template keeps the
-    objects alive, so none is reused while cached.
+    node's finding from its parts'. The key holds identities, kept alive while cached (so
+    that none is reused): the rule by the patterns' memo, the shared checks by the template.
     """
     key: list[object] = [id(rule)]
     holes: list[Evaluation] = []
