@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from atlier_policy.rules import AllOf, Context, Evaluation, Finding, Not
+from atlier_policy.rules import AllOf, Context, Evaluation, Finding, Not, Then, Unless
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +32,25 @@ class Unlikely(Not):
     @property
     def label(self) -> str:
         return "unlikely"
+
+
+@dataclass(frozen=True, slots=True)
+class Waived(Unless):
+    """An "unless" with a field of its own, required (no default): a waiver's note."""
+
+    note: str
+
+    @property
+    def label(self) -> str:
+        return f"unless waived ({self.note})"
+
+
+@dataclass(frozen=True, slots=True)
+class Escalated(Then):
+    """A "then" with a field of its own, required: the desk it escalates to."""
+
+    desk: str
+
+    @property
+    def label(self) -> str:
+        return f"then, at {self.desk}"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from atlier_policy import PolicyDefinitionError, default_policy
+from atlier_policy import Policy, PolicyDefinitionError, default_policy
 from atlier_policy.cases import ReturnLine
 from atlier_policy.clauses import eligibility, non_returnable
 from atlier_policy.deadlines import store_date
@@ -18,7 +18,7 @@ from atlier_policy.decision import ReturnOutcome
 from atlier_policy.rules import Check, Clause, Context, Evaluation, Finding, Rule
 from atlier_policy.timelines import timeline
 from builders import at, defect_claim, item, return_item, return_request, usd
-from combinators import AtLeast, Unlikely
+from combinators import AtLeast, Escalated, Unlikely, Waived
 from tables import reason_of
 
 HOLIDAY = "Pieces delivered from 15 November to 24 December may be returned until 15 January."
@@ -224,6 +224,28 @@ def test_a_merchant_rule_that_reworks_an_evaluation_is_explained_as_it_found() -
     assert reviewed.outcome is alone.outcome is ReturnOutcome.NEEDS_REVIEW
     assert reviewed.trace[0].finding is Finding.UNKNOWN
     assert (reviewed.reasons, reviewed.trace) == (alone.reasons, alone.trace)
+
+
+def test_swapping_a_clause_keeps_a_merchants_unless_and_then() -> None:
+    """A merchant's "unless" or "then" with a field of its own keeps it (and its type)
+    when a clause inside is replaced; removing its second part leaves its first, as for
+    the built-in ones."""
+    window, unused = eligibility.RETURN_WINDOW, eligibility.UNUSED
+    acme = replace(window, id="acme.window")
+
+    def mine(policy: Policy) -> Rule:
+        return policy.return_rule.parts()[-1]  # the merchant's, after the text's own
+
+    waived = default_policy().with_rule("return_rule", Waived(window, unused, note="vip"))
+    assert mine(waived.replace_clause(window.id, acme)) == Waived(acme, unused, note="vip")
+    assert mine(waived.without_clause(unused.id)) == window
+    escalated = default_policy().with_rule("return_rule", Escalated(unused, window, desk="B"))
+    assert mine(escalated.replace_clause(window.id, acme)) == Escalated(unused, acme, desk="B")
+    assert mine(escalated.without_clause(window.id)) == unused
+    # Its evaluation is still the merchant's node, named by its own label.
+    case = return_request()
+    trace = escalated.replace_clause(window.id, acme).return_request(case).items[0].trace
+    assert any(t.rule == "then, at B" for t in trace)
 
 
 def test_swapping_a_clause_keeps_the_merchants_combinators() -> None:

@@ -114,11 +114,16 @@ def _rewrite(rule: Rule, fn: Callable[[Clause], Rule | None]) -> Rule | None:
     if isinstance(rule, Not):
         inner = _rewrite(rule.rule, fn)
         return None if inner is None else replace(rule, rule=inner)
-    if isinstance(rule, Unless | Then):
-        main, other = (_rewrite(p, fn) for p in rule.parts())
+    if isinstance(rule, Unless):
+        main, other = _rewrite(rule.rule, fn), _rewrite(rule.exception, fn)
         if main is None:
             return None
-        return main if other is None else type(rule)(main, other)
+        return main if other is None else replace(rule, rule=main, exception=other)
+    if isinstance(rule, Then):
+        main, other = _rewrite(rule.first, fn), _rewrite(rule.decides, fn)
+        if main is None:
+            return None
+        return main if other is None else replace(rule, first=main, decides=other)
     if isinstance(rule, Focus):
         inner = _rewrite(rule.rule, fn)
         return None if inner is None else replace(rule, rule=inner)
