@@ -32,9 +32,10 @@ from atlier_policy.cases import (
     ReturnRequest,
     StoreDay,
 )
+from atlier_policy.cli import main
 from atlier_policy.codec import CONDITION_FLAGS, case_from_dict, case_to_dict, decision_to_dict
 from atlier_policy.decision import Role
-from atlier_policy.errors import InputError
+from atlier_policy.errors import DeprecatedFormWarning, InputError
 from atlier_policy.qualify import how_to_qualify
 from atlier_policy.schema import case_schema
 from strategies import any_complete_case, complete_defect_claims, complete_return_requests
@@ -183,6 +184,30 @@ def test_under_w_error_every_old_document_raises_alike(old: dict[str, Any]) -> N
         case_from_dict(old)
     with pytest.warns(DeprecationWarning, match=re.escape(raised[0])):
         case_from_dict(old)
+
+
+@pytest.mark.parametrize("old", [_old(RETURN), _old(EXCHANGE)], ids=["flags", "nested exchange"])
+def test_under_w_error_the_command_line_calls_an_old_form_the_documents_error(
+    old: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Raised by `-W error`, an old form is the document's problem: a batch line's error
+    record (counted as an error, not an internal error) and `evaluate`'s one line and
+    exit status 2, never "internal error"."""
+    path = tmp_path / "old.jsonl"
+    path.write_text(json.dumps(old) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert main(["batch", str(path)]) == 0
+        out, err = capsys.readouterr()
+        assert json.loads(out)["error"].startswith("a deprecated form, refused as warnings")
+        assert "1 error" in err
+        assert "internal" not in err
+        assert main(["evaluate", str(path)]) == 2
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.startswith("atlier-policy: error: a deprecated form")
+        with pytest.raises(DeprecatedFormWarning):  # a DeprecationWarning of its own kind
+            case_from_dict(old)
 
 
 def test_the_same_flag_under_both_names_is_refused() -> None:

@@ -43,7 +43,7 @@ from atlier_policy.codec import (
     loads,
 )
 from atlier_policy.decision import Decision, OrderDecision, Role
-from atlier_policy.errors import AtlierPolicyError, InputError, error_text
+from atlier_policy.errors import AtlierPolicyError, DeprecatedFormWarning, InputError, error_text
 from atlier_policy.frames import error_row, item_rows, json_row, record_schema
 from atlier_policy.limits import MAX_CASE_BYTES, MAX_PROBLEMS_RECORDED, MAX_RECORD_BYTES
 from atlier_policy.policy import Policy, default_policy
@@ -674,7 +674,9 @@ def _decide_line(lineno: int, data: bytes | None, how: _How = _FULL) -> _Record:
                 "line", f"a case whose decision is at most {MAX_RECORD_BYTES} bytes", "a larger one"
             )
     except Exception as exc:
-        kind = "error" if isinstance(exc, AtlierPolicyError) else "internal error"
+        # A deprecated form refused by `-W error` is the line's own problem, not a bug.
+        own = isinstance(exc, AtlierPolicyError | DeprecatedFormWarning)
+        kind = "error" if own else "internal error"
         if how.records:
             return dumps_bytes(json_row(error_row(str(lineno), exc, how.level))), (kind,), ()
         return dumps_bytes(_error_record("line", lineno, exc)), (kind,), ()
@@ -1417,6 +1419,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     except (_UsageError, AtlierPolicyError) as exc:
         print(f"atlier-policy: error: {one_line(str(exc))}", file=sys.stderr)
+        return 2
+    except DeprecatedFormWarning as exc:  # an old form, and warnings are errors (-W error)
+        print(f"atlier-policy: error: {error_text(exc)}", file=sys.stderr)
         return 2
     except (_WriteError, _ReadError) as exc:
         print(f"atlier-policy: error: {one_line(str(exc))}", file=sys.stderr)

@@ -37,7 +37,7 @@ from typing import Any, Union, get_args, get_origin
 
 from atlier_policy.cases import Condition, ExchangeRequest, ReturnItem, StoreDay
 from atlier_policy.decision import Decision, Obligations, OrderDecision, Settlement
-from atlier_policy.errors import InputError, _shown
+from atlier_policy.errors import DeprecatedFormWarning, InputError, _shown
 from atlier_policy.limits import (
     AMOUNT_PATTERN,
     MAX_AMOUNT,
@@ -509,16 +509,18 @@ _PIECE_FACTS = ("condition", "reason", "defect_confirmed")
 
 
 def _deprecated_form(message: str) -> None:
-    """A ``DeprecationWarning`` for a document's old form. It concerns the document, not a
-    line of code, so it is attributed to the codec: test runners show it, and so do
-    ``python -W default`` and ``PYTHONWARNINGS``; a command-line run stays quiet.
+    """A :class:`~atlier_policy.errors.DeprecatedFormWarning` (a ``DeprecationWarning``)
+    for a document's old form. It concerns the document, not a line of code, so it is
+    attributed to the codec: test runners show it, and so do ``python -W default`` and
+    ``PYTHONWARNINGS``; a command-line run stays quiet. Raised as an error (``-W error``),
+    the command line reports it as the document's problem, not as a bug.
 
     How often is the warnings filter's to say, the same for every document: under the
     ``default`` action Python's registry shows each message once per process (a batch of
     old documents warns once, not once a line), ``always`` shows it for every document,
     ``error`` raises it from every old-form document alike, and an ignored warning is
     not counted as shown."""
-    warnings.warn(message, DeprecationWarning, stacklevel=2)
+    warnings.warn(message, DeprecatedFormWarning, stacklevel=2)
 
 
 def _decode_condition(value: object, path: str, problems: _Problems) -> Any:

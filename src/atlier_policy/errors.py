@@ -13,6 +13,9 @@ purpose derives from :class:`AtlierPolicyError`::
                                               a policy or rule built wrongly
                                               (e.g. ``rule_a and rule_b``)
 
+A document in an old form is read with a :class:`DeprecatedFormWarning`, a warning, not
+an error; where warnings are made errors (``-W error``), it is refused as bad input.
+
 Messages are one line: ``context: `field` must be <expected> (got <given>)``. Every
 part of a problem is escaped with :func:`~atlier_policy.strings.one_line` as the error is
 built, so neither ``problems`` nor the message can hold a control character, a line
@@ -31,10 +34,17 @@ from atlier_policy.strings import one_line
 __all__ = [
     "AtlierPolicyError",
     "DateOutOfRangeError",
+    "DeprecatedFormWarning",
     "InputError",
     "PolicyDefinitionError",
     "warn_deprecated",
 ]
+
+
+class DeprecatedFormWarning(DeprecationWarning):
+    """A document given in a form the next release refuses (a renamed key, a nested
+    form): still read, with this warning. Raised as an error (``-W error``), it is the
+    document's problem, reported as bad input, not as a bug."""
 
 
 def warn_deprecated(message: str) -> None:
@@ -114,6 +124,8 @@ def error_text(exc: BaseException) -> str:
     as such (its type and message), for a record or a log that must not raise."""
     if isinstance(exc, AtlierPolicyError):
         return one_line(str(exc))
+    if isinstance(exc, DeprecatedFormWarning):  # warnings made errors: the document's form
+        return one_line(f"a deprecated form, refused as warnings are errors: {exc}")
     return one_line(f"internal error: {type(exc).__name__}: {exc}")
 
 
