@@ -5,13 +5,13 @@ Run ``python benchmarks/instructions.py --baseline COMMIT|CHECKOUT [--calls 150]
 Time on this machine's virtual cores drifts by a third from minute to minute (see
 ``benchmarks/results/history.md``), more than most changes gain; the number of
 instructions a piece of work executes does not. Each workload runs in a fresh
-interpreter under ``valgrind --tool=callgrind``, once with ``--calls`` calls and once
-with none (the same imports and warm-up: ``WARM`` other cases through the workload, so
-that templates and calendars are built on both sides alike); the difference divided by
-the calls is the instructions per call. Needs valgrind; about 20 s a run, 20 runs.
-Caveat: the warm-up must cover the patterns the counted calls meet (the peers cases
-have hundreds), or building templates is counted too: the run of 2026-12-01 shows it
-(``benchmarks/results/history.md``).
+interpreter under ``valgrind --tool=callgrind``, twice: once over ``--calls`` cases and
+then over the same cases again, and once over them only once. The difference divided by
+the calls is the instructions per call in the steady state, as ``peers.py`` measures
+time (rounds over the same cases): the first pass builds every template and calendar
+table the counted pass meets. (Until 2026-12-01 the warm-up was 100 *other* cases, and
+the counted calls built templates of patterns it had not met: see ``history.md``.)
+Needs valgrind; about 20 s a run, 20 runs.
 
 Workloads, on the generated one-item return requests of ``peers.py`` and the lines of
 ``make_cases.py``: a decision; a decision with its reasons, trace and obligations read;
@@ -30,10 +30,10 @@ from pathlib import Path
 
 from _common import ROOT, baseline_checkout, describe_checkout, table
 
-WARM = 100  # calls of the workload before those counted: templates and calendars built
 WORKLOADS = ("decision", "full", "decision + to_json", "batch line, full", "batch line, outcome")
 
-# One workload in a fresh interpreter: argv = workload index, calls, a file of batch lines.
+# One workload in a fresh interpreter: argv = workload index, calls, passes (1 or 2), a
+# file of batch lines.
 _SCRIPT = """\
 import sys
 sys.path.insert(0, {bench!r})
@@ -45,10 +45,9 @@ from atlier_policy import default_policy
 from atlier_policy.cli import _decide_line, _How
 from atlier_policy.codec import Level, to_json
 
-which, calls, lines_path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-_WARM = {warm}
+(which, calls, passes), lines_path = (int(a) for a in sys.argv[1:4]), sys.argv[4]
 policy = default_policy()
-cases = peers.make_cases(_WARM + calls)
+cases = peers.make_cases(calls)
 lines = open(lines_path, "rb").read().splitlines()
 full, outcome = _How(), _How(Level.OUTCOME)
 work = [
@@ -58,16 +57,15 @@ work = [
     lambda i: _decide_line(i, lines[i], full),
     lambda i: _decide_line(i, lines[i], outcome),
 ]
-for i in range(_WARM):
-    work[which](i)
-for i in range(_WARM, _WARM + calls):
-    work[which](i)
+for _ in range(passes):
+    for i in range(calls):
+        work[which](i)
 """
 
 
-def instructions(src: Path, which: int, calls: int, lines: Path) -> int:
+def instructions(src: Path, which: int, calls: int, passes: int, lines: Path) -> int:
     """Instructions executed by one run of the workload, library ``src`` first on the path."""
-    script = _SCRIPT.format(bench=str(ROOT / "benchmarks"), warm=WARM)
+    script = _SCRIPT.format(bench=str(ROOT / "benchmarks"))
     done = subprocess.run(
         [
             "valgrind",
@@ -78,6 +76,7 @@ def instructions(src: Path, which: int, calls: int, lines: Path) -> int:
             script,
             str(which),
             str(calls),
+            str(passes),
             str(lines),
         ],
         env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
@@ -94,7 +93,8 @@ def instructions(src: Path, which: int, calls: int, lines: Path) -> int:
 def per_call(src: Path, calls: int, lines: Path) -> dict[str, float]:
     """Instructions per call of each workload for the library at ``src``."""
     return {
-        name: (instructions(src, i, calls, lines) - instructions(src, i, 0, lines)) / calls
+        name: (instructions(src, i, calls, 2, lines) - instructions(src, i, calls, 1, lines))
+        / calls
         for i, name in enumerate(WORKLOADS)
     }
 
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             [
                 sys.executable,
                 str(ROOT / "benchmarks" / "make_cases.py"),
-                str(WARM + args.calls),
+                str(args.calls),
                 str(lines),
             ],
             check=True,

@@ -84,6 +84,7 @@ class PolicyVersions:
     # Derived once (see __post_init__): every stage a version judges, and by case class.
     _stages: tuple[StageSpec, ...] = field(init=False, repr=False, compare=False)
     _by_case: dict[type, StageSpec] = field(init=False, repr=False, compare=False)
+    _starts: tuple[date, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         given = self.policies
@@ -122,6 +123,7 @@ class PolicyVersions:
                 seen_stages.setdefault(spec.name, spec)
         object.__setattr__(self, "_stages", tuple(seen_stages.values()))
         object.__setattr__(self, "_by_case", {s.case: s for s in self._stages})
+        object.__setattr__(self, "_starts", tuple(p.terms.effective_date for p in ordered))
 
     @classmethod
     def of(cls, *versions: Policy | PolicyTerms) -> PolicyVersions:
@@ -144,8 +146,7 @@ class PolicyVersions:
         return len(self.policies)
 
     def _in_force(self, day: date) -> Policy | None:
-        starts = [p.terms.effective_date for p in self.policies]
-        i = bisect_right(starts, day)
+        i = bisect_right(self._starts, day)
         return self.policies[i - 1] if i else None
 
     def for_date(self, day: date) -> Policy:
@@ -211,8 +212,10 @@ class PolicyVersions:
                 # Fail closed: an undated purchase may precede every version we hold (a
                 # case naming no piece, a lost parcel, is dated by its own facts, if any).
                 return _undated(self.policies[0], typed, spec, bool(items))
-        early = [d for d in known if self._in_force(d) is None]
-        chosen = {p.version: p for p in (self._in_force(d) for d in known) if p is not None}
+        # Each known purchase date's version, asked once.
+        in_force = [self._in_force(d) for d in known]
+        early = [d for d, p in zip(known, in_force, strict=True) if p is None]
+        chosen = {p.version: p for p in in_force if p is not None}
         if unknown:
             if bound is not None and self._in_force(bound) is None:
                 early.append(bound)
