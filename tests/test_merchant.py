@@ -15,7 +15,7 @@ from atlier_policy.cases import ReturnLine
 from atlier_policy.clauses import eligibility, non_returnable
 from atlier_policy.deadlines import store_date
 from atlier_policy.decision import ReturnOutcome
-from atlier_policy.rules import Check, Clause, Context, Evaluation, Finding, Rule
+from atlier_policy.rules import Check, Clause, Context, Evaluation, Finding, Rule, Unless
 from atlier_policy.timelines import timeline
 from builders import at, defect_claim, item, return_item, return_request, usd
 from combinators import AtLeast, Escalated, Unlikely, Waived
@@ -246,6 +246,73 @@ def test_swapping_a_clause_keeps_a_merchants_unless_and_then() -> None:
     case = return_request()
     trace = escalated.replace_clause(window.id, acme).return_request(case).items[0].trace
     assert any(t.rule == "then, at B" for t in trace)
+
+
+NEVER = Clause("acme.never", "9", "Never.", "acme_never", lambda ctx: Check.failed("no"))
+
+
+@dataclass(frozen=True, slots=True)
+class UnlessAlso(Unless):
+    """An "unless" whose parts() list one more rule than its named two."""
+
+    also: Rule = NEVER
+
+    def parts(self) -> tuple[Rule, ...]:
+        return (self.rule, self.exception, self.also)
+
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        return (Unless(self.rule, self.exception) & self.also).evaluate(ctx)
+
+
+@dataclass(frozen=True, slots=True)
+class Guarded(Unless):
+    """An "unless" whose own check refuses an exception that is no clause."""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.exception, Clause):
+            raise ValueError("the exception must be one clause")
+
+
+@dataclass(frozen=True)
+class Pair(Rule):
+    """A merchant's own rule type over two clauses (not a built-in combinator)."""
+
+    left: Rule
+    right: Rule
+
+    def parts(self) -> tuple[Rule, ...]:
+        return (self.left, self.right)
+
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        return (self.left & self.right).evaluate(ctx)
+
+
+@pytest.mark.parametrize(
+    ("mine", "refused"),
+    [
+        (UnlessAlso(eligibility.RETURN_WINDOW, eligibility.UNUSED), ("without", "replace")),
+        (Pair(eligibility.RETURN_WINDOW, NEVER), ("without", "replace")),
+        # Without its exception an "unless" is its rule alone: only the swap is refused.
+        (Guarded(eligibility.RETURN_WINDOW, NEVER), ("replace",)),
+    ],
+    ids=["parts beyond its named ones", "a rule type of its own", "its own check refuses"],
+)
+def test_a_clause_the_library_cannot_take_out_of_a_merchants_rule_is_refused(
+    mine: Rule, refused: tuple[str, ...]
+) -> None:
+    """Fail closed: a clause inside a merchant's rule that cannot be rebuilt without it is
+    not left in place (still deciding) when asked away or swapped: the policy is refused,
+    as our error, naming the rule's type. A rule in which nothing changes is kept whole."""
+    policy = default_policy().with_rule("return_rule", mine)
+    builds = {
+        "without": lambda: policy.without_clause(NEVER.id),
+        "replace": lambda: policy.replace_clause(NEVER.id, NEVER & eligibility.UNUSED),
+    }
+    for name in refused:
+        with pytest.raises(PolicyDefinitionError, match=type(mine).__name__):
+            builds[name]()
+    kept = policy.without_clause(eligibility.PROOF_OF_PURCHASE.id).return_rule.parts()[-1]
+    assert kept is mine
 
 
 def test_swapping_a_clause_keeps_the_merchants_combinators() -> None:

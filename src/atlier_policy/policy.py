@@ -98,36 +98,62 @@ _TEXT_DEADLINES = frozenset(
 
 
 def _rewrite(rule: Rule, fn: Callable[[Clause], Rule | None]) -> Rule | None:
-    """``rule`` with each clause replaced by ``fn(clause)`` (``None`` removes it)."""
+    """``rule`` with each clause replaced by ``fn(clause)`` (``None`` removes it).
+
+    A node in which no clause changes is kept as it is. A node that changes is rebuilt
+    from its named parts, a merchant's subclass with its type and its own fields; one
+    whose parts the library cannot rebuild (a rule type of its own, or a subclass whose
+    ``parts()`` are not its named parts) is refused, never kept with the clause still in
+    it.
+    """
     if isinstance(rule, Clause):
         return fn(rule)
-    if isinstance(rule, AllOf | AnyOf):
-        kept = [r for r in (_rewrite(p, fn) for p in rule.rules) if r is not None]
+    parts = rule.parts()
+    new = [_rewrite(p, fn) for p in parts]
+    if all(n is p for n, p in zip(new, parts, strict=True)):
+        return rule
+    if isinstance(rule, AllOf | AnyOf) and _named(parts, rule.rules):
+        kept = [r for r in new if r is not None]
         if not kept:
             return None
-        # A merchant's subclass keeps its type, its other fields and its parts as given.
-        return (
-            type(rule).of(*kept)
-            if type(rule) in (AllOf, AnyOf)
-            else replace(rule, rules=tuple(kept))
-        )
-    if isinstance(rule, Not):
-        inner = _rewrite(rule.rule, fn)
-        return None if inner is None else replace(rule, rule=inner)
-    if isinstance(rule, Unless):
-        main, other = _rewrite(rule.rule, fn), _rewrite(rule.exception, fn)
-        if main is None:
-            return None
-        return main if other is None else replace(rule, rule=main, exception=other)
-    if isinstance(rule, Then):
-        main, other = _rewrite(rule.first, fn), _rewrite(rule.decides, fn)
-        if main is None:
-            return None
-        return main if other is None else replace(rule, first=main, decides=other)
-    if isinstance(rule, Focus):
-        inner = _rewrite(rule.rule, fn)
-        return None if inner is None else replace(rule, rule=inner)
-    return rule  # a merchant's own rule type: kept whole
+        if type(rule) in (AllOf, AnyOf):
+            return type(rule).of(*kept)
+        return _rebuilt(rule, lambda: replace(rule, rules=tuple(kept)))
+    if isinstance(rule, Not | Focus) and _named(parts, (rule.rule,)):
+        (inner,) = new
+        return None if inner is None else _rebuilt(rule, lambda: replace(rule, rule=inner))
+    if isinstance(rule, Unless) and _named(parts, (rule.rule, rule.exception)):
+        main, other = new
+        if main is None or other is None:
+            return main  # without its exception, the rule itself
+        return _rebuilt(rule, lambda: replace(rule, rule=main, exception=other))
+    if isinstance(rule, Then) and _named(parts, (rule.first, rule.decides)):
+        first, decides = new
+        if first is None or decides is None:
+            return first  # without what it decides by, its first part alone
+        return _rebuilt(rule, lambda: replace(rule, first=first, decides=decides))
+    raise PolicyDefinitionError(
+        f"a clause to change is inside a rule of type {type(rule).__name__}, whose parts "
+        "are its own: build that rule again with the clause changed (Policy.with_rule)"
+    )
+
+
+def _named(parts: tuple[Rule, ...], named: tuple[Rule, ...]) -> bool:
+    """Whether a node's ``parts()`` are its named parts (a merchant's subclass may list
+    more, or others): only then can it be rebuilt from them."""
+    return len(parts) == len(named) and all(p is n for p, n in zip(parts, named, strict=True))
+
+
+def _rebuilt(node: Rule, make: Callable[[], Rule]) -> Rule:
+    """``make()``: ``node`` with new parts, its type and other fields kept. A merchant's
+    subclass whose fields ``dataclasses.replace`` cannot copy, or whose own checks refuse
+    the new parts, is our error."""
+    try:
+        return make()
+    except (TypeError, ValueError) as exc:
+        raise PolicyDefinitionError(
+            f"cannot rebuild a rule of type {type(node).__name__} with a clause changed: {exc}"
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
