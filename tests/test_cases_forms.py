@@ -190,22 +190,30 @@ def test_under_w_error_every_old_document_raises_alike(old: dict[str, Any]) -> N
 def test_under_w_error_the_command_line_calls_an_old_form_the_documents_error(
     old: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Raised by `-W error`, an old form is the document's problem: a batch line's error
-    record (counted as an error, not an internal error) and `evaluate`'s one line and
-    exit status 2, never "internal error"."""
+    """Raised by `-W error`, an old form is the document's problem, as any bad input: a
+    batch or diff line's error record with its problems (counted as an error, status 0),
+    a record row's error, `evaluate`'s one line and status 2; never "internal error"."""
     path = tmp_path / "old.jsonl"
     path.write_text(json.dumps(old) + "\n", encoding="utf-8")
+    terms = str(Path(__file__).parent.parent / "examples" / "terms" / "fourteen-day-window.toml")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert main(["batch", str(path)]) == 0
         out, err = capsys.readouterr()
-        assert json.loads(out)["error"].startswith("a deprecated form, refused as warnings")
+        record = json.loads(out)
+        assert record["problems"][0]["field"] == "(document)"
+        assert record["problems"][0]["expected"] == "its current form (warnings are errors here)"
         assert "1 error" in err
-        assert "internal" not in err
+        assert main(["batch", str(path), "--format", "records"]) == 0
+        assert "must be its current form" in json.loads(capsys.readouterr().out)["error"]
+        assert main(["diff", "--candidate", terms, str(path), "--format", "jsonl"]) == 0
+        out, _ = capsys.readouterr()
+        assert "must be its current form" in json.loads(out)["error"]
         assert main(["evaluate", str(path)]) == 2
         out, err = capsys.readouterr()
         assert out == ""
-        assert err.startswith("atlier-policy: error: a deprecated form")
+        assert err.startswith("atlier-policy: error: case: `(document)` must be its current form")
+        assert "internal" not in err
         with pytest.raises(DeprecatedFormWarning):  # a DeprecationWarning of its own kind
             case_from_dict(old)
 

@@ -43,7 +43,13 @@ from atlier_policy.codec import (
     loads,
 )
 from atlier_policy.decision import Decision, OrderDecision, Role
-from atlier_policy.errors import AtlierPolicyError, DeprecatedFormWarning, InputError, error_text
+from atlier_policy.errors import (
+    AtlierPolicyError,
+    DeprecatedFormWarning,
+    InputError,
+    error_text,
+    refused_form,
+)
 from atlier_policy.frames import error_row, item_rows, json_row, record_schema
 from atlier_policy.limits import MAX_CASE_BYTES, MAX_PROBLEMS_RECORDED, MAX_RECORD_BYTES
 from atlier_policy.policy import Policy, default_policy
@@ -437,7 +443,7 @@ def _versions(args: argparse.Namespace) -> Policy | PolicyVersions | None:
 def _decide(args: argparse.Namespace) -> tuple[Any, Policy | PolicyVersions | None, Any]:
     """The case of ``args.case``, the policy of ``--versions`` (None: the default) and the
     decision, under the version in force at ``--policy-date`` where there is one."""
-    case = case_from_dict(_read_case(args.case))
+    case = _case(_read_case(args.case))
     policy = _versions(args)
     on = getattr(args, "policy_date", None)
     if on is None and policy is None:
@@ -505,7 +511,7 @@ def _message(args: argparse.Namespace) -> int:
 def _qualify(args: argparse.Namespace) -> int:
     from atlier_policy.qualify import format_qualification, how_to_qualify
 
-    case = case_from_dict(_read_case(args.case))
+    case = _case(_read_case(args.case))
     found = how_to_qualify(case, policy=_versions(args))
     if args.format == "text":
         print("\n".join(map(format_qualification, found)))
@@ -603,7 +609,17 @@ def _case_of(data: bytes | None) -> Any:
     """The typed case of one line; any problem is our input error."""
     if data is None:
         raise InputError.single("line", f"at most {MAX_CASE_BYTES} bytes", "a longer line")
-    return case_from_dict(loads(data))
+    return _case(loads(data))
+
+
+def _case(doc: object) -> Any:
+    """The typed case of a document for a command. An old form refused because warnings
+    are errors (``-W error``) is the document's problem: our input error, so that every
+    command reports it as it reports bad input (a line's error record, status 2)."""
+    try:
+        return case_from_dict(doc)
+    except DeprecatedFormWarning as warning:
+        raise refused_form(warning) from None
 
 
 def _error_record(key: str, lineno: int, exc: Exception) -> dict[str, Any]:
@@ -674,9 +690,7 @@ def _decide_line(lineno: int, data: bytes | None, how: _How = _FULL) -> _Record:
                 "line", f"a case whose decision is at most {MAX_RECORD_BYTES} bytes", "a larger one"
             )
     except Exception as exc:
-        # A deprecated form refused by `-W error` is the line's own problem, not a bug.
-        own = isinstance(exc, AtlierPolicyError | DeprecatedFormWarning)
-        kind = "error" if own else "internal error"
+        kind = "error" if isinstance(exc, AtlierPolicyError) else "internal error"
         if how.records:
             return dumps_bytes(json_row(error_row(str(lineno), exc, how.level))), (kind,), ()
         return dumps_bytes(_error_record("line", lineno, exc)), (kind,), ()
@@ -1255,7 +1269,7 @@ def _deadlines(args: argparse.Namespace) -> int:
             if args.versions is None
             else _load(args.versions, "--versions")
         )
-        case = case_from_dict(_read_case(args.case, "--case"))
+        case = _case(_read_case(args.case, "--case"))
         decision = policy.evaluate(case)
         entries = timeline(case, decision, policy=policy)
         # The calendar and the version are those the decision was made under.
@@ -1419,9 +1433,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     except (_UsageError, AtlierPolicyError) as exc:
         print(f"atlier-policy: error: {one_line(str(exc))}", file=sys.stderr)
-        return 2
-    except DeprecatedFormWarning as exc:  # an old form, and warnings are errors (-W error)
-        print(f"atlier-policy: error: {error_text(exc)}", file=sys.stderr)
         return 2
     except (_WriteError, _ReadError) as exc:
         print(f"atlier-policy: error: {one_line(str(exc))}", file=sys.stderr)

@@ -37,6 +37,7 @@ __all__ = [
     "DeprecatedFormWarning",
     "InputError",
     "PolicyDefinitionError",
+    "refused_form",
     "warn_deprecated",
 ]
 
@@ -45,6 +46,18 @@ class DeprecatedFormWarning(DeprecationWarning):
     """A document given in a form the next release refuses (a renamed key, a nested
     form): still read, with this warning. Raised as an error (``-W error``), it is the
     document's problem, reported as bad input, not as a bug."""
+
+
+def refused_form(warning: DeprecatedFormWarning) -> InputError:
+    """The input error a deprecated form stands for when warnings are errors (``-W
+    error``): the document's problem, reported as any other (not as a bug).
+
+    >>> refused_form(DeprecatedFormWarning("flags renamed")).problems
+    (('(document)', 'its current form (warnings are errors here)', "'flags renamed'"),)
+    """
+    return InputError.single(
+        "(document)", "its current form (warnings are errors here)", str(warning), "case"
+    )
 
 
 def warn_deprecated(message: str) -> None:
@@ -124,8 +137,6 @@ def error_text(exc: BaseException) -> str:
     as such (its type and message), for a record or a log that must not raise."""
     if isinstance(exc, AtlierPolicyError):
         return one_line(str(exc))
-    if isinstance(exc, DeprecatedFormWarning):  # warnings made errors: the document's form
-        return one_line(f"a deprecated form, refused as warnings are errors: {exc}")
     return one_line(f"internal error: {type(exc).__name__}: {exc}")
 
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from atlier_policy.api import evaluate
 from atlier_policy.codec import Level, case_from_dict, loads
 from atlier_policy.decision import Decision, OrderDecision
-from atlier_policy.errors import InputError, error_text
+from atlier_policy.errors import DeprecatedFormWarning, InputError, error_text, refused_form
 from atlier_policy.limits import AMOUNT_PATTERN, MAX_CASE_BYTES, MAX_ID_LENGTH
 from atlier_policy.records import OUTCOME_COLUMNS, to_record
 
@@ -280,6 +280,8 @@ def _rows(
         if not isinstance(doc, Mapping):
             case_from_dict(doc)  # raises the command's own words: "... (got an array)"
         return item_rows(evaluate(typing.cast(Mapping[str, Any], doc), policy), key, level)
+    except DeprecatedFormWarning as warning:  # an old form, and warnings are errors
+        return [error_row(key, refused_form(warning), level)]
     except Exception as exc:  # a bad case is a row, never a failed task
         return [error_row(key, exc, level)]
 
