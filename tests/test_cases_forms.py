@@ -201,8 +201,11 @@ def test_under_w_error_the_command_line_calls_an_old_form_the_documents_error(
         assert main(["batch", str(path)]) == 0
         out, err = capsys.readouterr()
         record = json.loads(out)
-        assert record["problems"][0]["field"] == "(document)"
-        assert record["problems"][0]["expected"] == "its current form (warnings are errors here)"
+        (problem,) = record["problems"]
+        assert problem["field"] == "(document)"
+        assert problem["given"] == "an old form (warnings are errors here)"
+        # The warning's advice, whole: what to write instead.
+        assert problem["expected"].endswith(("next release", "beside it"))
         assert "1 error" in err
         assert main(["batch", str(path), "--format", "records"]) == 0
         assert "must be its current form" in json.loads(capsys.readouterr().out)["error"]
@@ -212,7 +215,7 @@ def test_under_w_error_the_command_line_calls_an_old_form_the_documents_error(
         assert main(["evaluate", str(path)]) == 2
         out, err = capsys.readouterr()
         assert out == ""
-        assert err.startswith("atlier-policy: error: case: `(document)` must be its current form")
+        assert err.startswith("atlier-policy: error: case: `(document)` must be its current form: ")
         assert "internal" not in err
         with pytest.raises(DeprecatedFormWarning):  # a DeprecationWarning of its own kind
             case_from_dict(old)

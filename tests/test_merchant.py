@@ -15,7 +15,17 @@ from atlier_policy.cases import ReturnLine
 from atlier_policy.clauses import eligibility, non_returnable
 from atlier_policy.deadlines import store_date
 from atlier_policy.decision import ReturnOutcome
-from atlier_policy.rules import Check, Clause, Context, Evaluation, Finding, Rule, Unless
+from atlier_policy.rules import (
+    AllOf,
+    Check,
+    Clause,
+    Context,
+    Evaluation,
+    Finding,
+    Not,
+    Rule,
+    Unless,
+)
 from atlier_policy.timelines import timeline
 from builders import at, defect_claim, item, return_item, return_request, usd
 from combinators import AtLeast, Escalated, Unlikely, Waived
@@ -287,6 +297,35 @@ class Pair(Rule):
         return (self.left & self.right).evaluate(ctx)
 
 
+@dataclass(frozen=True, slots=True)
+class FirstOnly(AllOf):
+    """An "all of" whose parts() name only its first rule (the others hidden)."""
+
+    def parts(self) -> tuple[Rule, ...]:
+        return self.rules[:1]
+
+
+@dataclass(frozen=True, slots=True)
+class Asserted(Unless):
+    """An "unless" whose own check is an assertion: the exception is one clause."""
+
+    def __post_init__(self) -> None:
+        assert isinstance(self.exception, Clause)
+
+
+class Lazy(Rule):
+    """A merchant's own rule type (not a dataclass) whose parts() is a generator."""
+
+    def __init__(self, *rules: Rule) -> None:
+        self.rules = rules
+
+    def parts(self) -> Any:
+        return (r for r in self.rules)
+
+    def evaluate(self, ctx: Context[Any]) -> Evaluation:
+        return AllOf(self.rules).evaluate(ctx)
+
+
 @pytest.mark.parametrize(
     ("mine", "refused"),
     [
@@ -294,8 +333,16 @@ class Pair(Rule):
         (Pair(eligibility.RETURN_WINDOW, NEVER), ("without", "replace")),
         # Without its exception an "unless" is its rule alone: only the swap is refused.
         (Guarded(eligibility.RETURN_WINDOW, NEVER), ("replace",)),
+        (Asserted(eligibility.RETURN_WINDOW, NEVER), ("replace",)),
+        (Lazy(eligibility.RETURN_WINDOW, NEVER), ("without", "replace")),
     ],
-    ids=["parts beyond its named ones", "a rule type of its own", "its own check refuses"],
+    ids=[
+        "parts beyond its named ones",
+        "a rule type of its own",
+        "its own check refuses",
+        "its own check asserts",
+        "parts a generator",
+    ],
 )
 def test_a_clause_the_library_cannot_take_out_of_a_merchants_rule_is_refused(
     mine: Rule, refused: tuple[str, ...]
@@ -313,6 +360,32 @@ def test_a_clause_the_library_cannot_take_out_of_a_merchants_rule_is_refused(
             builds[name]()
     kept = policy.without_clause(eligibility.PROOF_OF_PURCHASE.id).return_rule.parts()[-1]
     assert kept is mine
+
+
+def test_a_clause_hidden_from_a_merchants_parts_is_not_left_deciding() -> None:
+    """A subclass whose parts() hide one of its rules: when that rule's clause, also
+    named elsewhere, is taken away, the subclass is refused, not kept with it inside."""
+    hidden = FirstOnly((eligibility.RETURN_WINDOW, NEVER))
+    policy = default_policy().with_rule("return_rule", hidden & NEVER)
+    with pytest.raises(PolicyDefinitionError, match="FirstOnly"):
+        policy.without_clause(NEVER.id)
+    kept = policy.without_clause(eligibility.PROOF_OF_PURCHASE.id).return_rule.parts()
+    assert hidden in kept
+
+
+def test_a_tree_deep_enough_to_evaluate_is_deep_enough_to_rewrite() -> None:
+    """Rewriting takes one frame a level, as evaluating does: a deep merchant tree that
+    decides can have its clauses swapped (not a RecursionError)."""
+    deep: Rule = eligibility.UNUSED
+    for _ in range(400):
+        deep = Not(Not(deep))  # written out: `~~rule` would cancel
+    policy = default_policy().with_rule("return_rule", deep)
+    assert policy.return_request(return_request()).items[0].granted
+    acme = replace(eligibility.UNUSED, id="acme.unused")
+    swapped = policy.replace_clause(eligibility.UNUSED.id, acme)
+    assert acme in swapped.return_rule.clauses()
+    assert eligibility.UNUSED not in swapped.return_rule.clauses()
+    assert swapped.return_request(return_request()).items[0].granted
 
 
 def test_swapping_a_clause_keeps_the_merchants_combinators() -> None:

@@ -50,13 +50,24 @@ class DeprecatedFormWarning(DeprecationWarning):
 
 def refused_form(warning: DeprecatedFormWarning) -> InputError:
     """The input error a deprecated form stands for when warnings are errors (``-W
-    error``): the document's problem, reported as any other (not as a bug).
+    error``): the document's problem, reported as any other (not as a bug). The
+    warning's advice, what to write instead, is kept whole.
 
-    >>> refused_form(DeprecatedFormWarning("flags renamed")).problems
-    (('(document)', 'its current form (warnings are errors here)', "'flags renamed'"),)
+    >>> for part in refused_form(DeprecatedFormWarning("flags renamed (a -> b)")).problems[0]:
+    ...     print(part)
+    (document)
+    its current form: flags renamed (a -> b)
+    an old form (warnings are errors here)
     """
-    return InputError.single(
-        "(document)", "its current form (warnings are errors here)", str(warning), "case"
+    return InputError(
+        (
+            (
+                "(document)",
+                f"its current form: {warning}",
+                "an old form (warnings are errors here)",
+            ),
+        ),
+        "case",
     )
 
 

@@ -18,7 +18,7 @@ clock, no I/O, inputs untouched.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeAlias, get_args
 
@@ -108,26 +108,34 @@ def _rewrite(rule: Rule, fn: Callable[[Clause], Rule | None]) -> Rule | None:
     """
     if isinstance(rule, Clause):
         return fn(rule)
-    parts = rule.parts()
-    new = [_rewrite(p, fn) for p in parts]
-    if all(n is p for n, p in zip(new, parts, strict=True)):
+    parts = tuple(rule.parts())
+    named = _named_parts(rule)
+    if named is not None and not _same(parts, named):
+        parts = (*parts, *named)  # a subclass's own parts(): each of both must stay as is
+        named = None
+    new: list[Rule | None] = []
+    # A loop, not a comprehension (a frame of its own on 3.11): one frame a level, so
+    # that a tree deep enough to evaluate is deep enough to rewrite.
+    for part in parts:
+        new.append(_rewrite(part, fn))  # noqa: PERF401
+    if _same(new, parts):
         return rule
-    if isinstance(rule, AllOf | AnyOf) and _named(parts, rule.rules):
+    if isinstance(rule, AllOf | AnyOf) and named is not None:
         kept = [r for r in new if r is not None]
         if not kept:
             return None
         if type(rule) in (AllOf, AnyOf):
             return type(rule).of(*kept)
         return _rebuilt(rule, lambda: replace(rule, rules=tuple(kept)))
-    if isinstance(rule, Not | Focus) and _named(parts, (rule.rule,)):
+    if isinstance(rule, Not | Focus) and named is not None:
         (inner,) = new
         return None if inner is None else _rebuilt(rule, lambda: replace(rule, rule=inner))
-    if isinstance(rule, Unless) and _named(parts, (rule.rule, rule.exception)):
+    if isinstance(rule, Unless) and named is not None:
         main, other = new
         if main is None or other is None:
             return main  # without its exception, the rule itself
         return _rebuilt(rule, lambda: replace(rule, rule=main, exception=other))
-    if isinstance(rule, Then) and _named(parts, (rule.first, rule.decides)):
+    if isinstance(rule, Then) and named is not None:
         first, decides = new
         if first is None or decides is None:
             return first  # without what it decides by, its first part alone
@@ -138,10 +146,23 @@ def _rewrite(rule: Rule, fn: Callable[[Clause], Rule | None]) -> Rule | None:
     )
 
 
-def _named(parts: tuple[Rule, ...], named: tuple[Rule, ...]) -> bool:
-    """Whether a node's ``parts()`` are its named parts (a merchant's subclass may list
-    more, or others): only then can it be rebuilt from them."""
-    return len(parts) == len(named) and all(p is n for p, n in zip(parts, named, strict=True))
+def _named_parts(rule: Rule) -> tuple[Rule, ...] | None:
+    """The parts a built-in combinator (or a subclass) is rebuilt from; ``None`` for a
+    rule type of its own."""
+    if isinstance(rule, AllOf | AnyOf):
+        return rule.rules
+    if isinstance(rule, Not | Focus):
+        return (rule.rule,)
+    if isinstance(rule, Unless):
+        return (rule.rule, rule.exception)
+    if isinstance(rule, Then):
+        return (rule.first, rule.decides)
+    return None
+
+
+def _same(new: Sequence[Rule | None], old: tuple[Rule, ...]) -> bool:
+    """Whether ``new`` holds the very rules of ``old``, in order."""
+    return len(new) == len(old) and all(n is o for n, o in zip(new, old, strict=True))
 
 
 def _rebuilt(node: Rule, make: Callable[[], Rule]) -> Rule:
@@ -150,9 +171,10 @@ def _rebuilt(node: Rule, make: Callable[[], Rule]) -> Rule:
     the new parts, is our error."""
     try:
         return make()
-    except (TypeError, ValueError) as exc:
+    except Exception as exc:  # the merchant's own code, whatever it raises
         raise PolicyDefinitionError(
-            f"cannot rebuild a rule of type {type(node).__name__} with a clause changed: {exc}"
+            f"cannot rebuild a rule of type {type(node).__name__} with a clause changed: "
+            f"{type(exc).__name__}: {exc}"
         ) from None
 
 
