@@ -10,10 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from atlier_policy import DateOutOfRangeError, InputError, OrderDecision, evaluate
+from atlier_policy import DateOutOfRangeError, InputError, OrderDecision, default_policy, evaluate
+from atlier_policy.clauses import eligibility
 from atlier_policy.cli import main
 from atlier_policy.codec import case_from_dict, case_from_json
 from atlier_policy.limits import MAX_ITEMS, MAX_PROBLEMS_RECORDED, MAX_PROBLEMS_SHOWN
+from atlier_policy.rules import Not, Rule
+from builders import return_request
 
 ROOT = Path(__file__).parent.parent
 RETURN = json.loads((ROOT / "examples" / "return_request_eligible.json").read_text())
@@ -156,3 +159,19 @@ def test_no_eval_exec_or_unpickling_in_the_package() -> None:
     """The package never evaluates code or unpickles data it is given."""
     source = "\n".join(p.read_text() for p in (ROOT / "src" / "atlier_policy").rglob("*.py"))
     assert not re.search(r"\b(eval|exec)\(|pickle\.loads?\(|marshal\.loads?\(|yaml\.load\(", source)
+
+
+def test_a_tree_deep_enough_to_evaluate_is_deep_enough_to_rewrite() -> None:
+    """Rewriting takes one frame a level, as evaluating does: a deep merchant tree that
+    decides can have its clauses swapped (not a RecursionError). Here, not with the
+    merchant tests: mutation testing's wrappers add frames to every call."""
+    deep: Rule = eligibility.UNUSED
+    for _ in range(400):
+        deep = Not(Not(deep))  # written out: `~~rule` would cancel
+    policy = default_policy().with_rule("return_rule", deep)
+    assert policy.return_request(return_request()).items[0].granted
+    acme = replace(eligibility.UNUSED, id="acme.unused")
+    swapped = policy.replace_clause(eligibility.UNUSED.id, acme)
+    assert acme in swapped.return_rule.clauses()
+    assert eligibility.UNUSED not in swapped.return_rule.clauses()
+    assert swapped.return_request(return_request()).items[0].granted

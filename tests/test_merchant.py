@@ -22,7 +22,6 @@ from atlier_policy.rules import (
     Context,
     Evaluation,
     Finding,
-    Not,
     Rule,
     Unless,
 )
@@ -371,21 +370,6 @@ def test_a_clause_hidden_from_a_merchants_parts_is_not_left_deciding() -> None:
         policy.without_clause(NEVER.id)
     kept = policy.without_clause(eligibility.PROOF_OF_PURCHASE.id).return_rule.parts()
     assert hidden in kept
-
-
-def test_a_tree_deep_enough_to_evaluate_is_deep_enough_to_rewrite() -> None:
-    """Rewriting takes one frame a level, as evaluating does: a deep merchant tree that
-    decides can have its clauses swapped (not a RecursionError)."""
-    deep: Rule = eligibility.UNUSED
-    for _ in range(400):
-        deep = Not(Not(deep))  # written out: `~~rule` would cancel
-    policy = default_policy().with_rule("return_rule", deep)
-    assert policy.return_request(return_request()).items[0].granted
-    acme = replace(eligibility.UNUSED, id="acme.unused")
-    swapped = policy.replace_clause(eligibility.UNUSED.id, acme)
-    assert acme in swapped.return_rule.clauses()
-    assert eligibility.UNUSED not in swapped.return_rule.clauses()
-    assert swapped.return_request(return_request()).items[0].granted
 
 
 def test_swapping_a_clause_keeps_the_merchants_combinators() -> None:
