@@ -9,7 +9,9 @@ interpreter under ``valgrind --tool=callgrind``, twice: once over ``--calls`` ca
 then over the same cases again, and once over them only once. The difference divided by
 the calls is the instructions per call in the steady state, as ``peers.py`` measures
 time (rounds over the same cases): the first pass builds every template and calendar
-table the counted pass meets. (Until 2026-12-01 the warm-up was 100 *other* cases, and
+table the counted pass meets. The garbage collector is off while they run and hashing
+is seeded: a collection of the whole heap falling in one run and not the other counted
+hundreds of millions of instructions. (Until 2026-12-01 the warm-up was 100 *other* cases, and
 the counted calls built templates of patterns it had not met: see ``history.md``.)
 Needs valgrind; about 20 s a run, 20 runs.
 
@@ -35,6 +37,7 @@ WORKLOADS = ("decision", "full", "decision + to_json", "batch line, full", "batc
 # One workload in a fresh interpreter: argv = workload index, calls, passes (1 or 2), a
 # file of batch lines.
 _SCRIPT = """\
+import gc
 import sys
 sys.path.insert(0, {bench!r})
 import warnings
@@ -57,6 +60,8 @@ work = [
     lambda i: _decide_line(i, lines[i], full),
     lambda i: _decide_line(i, lines[i], outcome),
 ]
+gc.collect()
+gc.disable()  # when a collection falls would differ between the two runs
 for _ in range(passes):
     for i in range(calls):
         work[which](i)
@@ -79,7 +84,7 @@ def instructions(src: Path, which: int, calls: int, passes: int, lines: Path) ->
             str(passes),
             str(lines),
         ],
-        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"},
         capture_output=True,
         text=True,
         check=True,
