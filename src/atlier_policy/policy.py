@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from operator import is_
 from typing import Any, Literal, TypeAlias, get_args
 
 from atlier_policy.cases import (
@@ -162,7 +163,7 @@ def _named_parts(rule: Rule) -> tuple[Rule, ...] | None:
 
 def _same(new: Sequence[Rule | None], old: tuple[Rule, ...]) -> bool:
     """Whether ``new`` holds the very rules of ``old``, in order."""
-    return len(new) == len(old) and all(n is o for n, o in zip(new, old, strict=True))
+    return len(new) == len(old) and all(map(is_, new, old))
 
 
 def _rebuilt(node: Rule, make: Callable[[], Rule]) -> Rule:
