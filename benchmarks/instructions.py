@@ -9,9 +9,10 @@ interpreter under ``valgrind --tool=callgrind``, twice: once over ``--calls`` ca
 then over the same cases again, and once over them only once. The difference divided by
 the calls is the instructions per call in the steady state, as ``peers.py`` measures
 time (rounds over the same cases): the first pass builds every template and calendar
-table the counted pass meets. The garbage collector is off while they run and hashing
-is seeded: a collection of the whole heap falling in one run and not the other counted
-hundreds of millions of instructions. (Until 2026-12-01 the warm-up was 100 *other* cases, and
+table the counted pass meets. The package is compiled to bytecode first: the first run
+after a change counted compiling it (hundreds of millions of instructions, a "decision"
+row of 1.9M a call). The garbage collector is off while the passes run and hashing is
+seeded, so that both runs do the same work. (Until 2026-12-01 the warm-up was 100 *other* cases, and
 the counted calls built templates of patterns it had not met: see ``history.md``.)
 Needs valgrind; about 20 s a run, 20 runs.
 
@@ -61,7 +62,7 @@ work = [
     lambda i: _decide_line(i, lines[i], outcome),
 ]
 gc.collect()
-gc.disable()  # when a collection falls would differ between the two runs
+gc.disable()  # the same work in both runs: no collection falling in one only
 for _ in range(passes):
     for i in range(calls):
         work[which](i)
@@ -97,6 +98,9 @@ def instructions(src: Path, which: int, calls: int, passes: int, lines: Path) ->
 
 def per_call(src: Path, calls: int, lines: Path) -> dict[str, float]:
     """Instructions per call of each workload for the library at ``src``."""
+    # Bytecode first: the first run after a change would count compiling the package
+    # (2026-12-01: a "decision" row of 1.9M instructions a call, three times the others).
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=False)
     return {
         name: (instructions(src, i, calls, 2, lines) - instructions(src, i, calls, 1, lines))
         / calls

@@ -368,7 +368,7 @@ class Lazy(Rule):
         return AllOf(self.rules).evaluate(ctx)
 
 
-_OWN = "whose parts are its own: build that rule again with the clause changed"
+_OWN = "whose parts are its own: build that rule again with the clause changed (Policy.with_rule)"
 _REBUILT = "cannot rebuild a rule of type"
 
 
