@@ -36,6 +36,7 @@ from atlier_policy.cli import main
 from atlier_policy.codec import CONDITION_FLAGS, case_from_dict, case_to_dict, decision_to_dict
 from atlier_policy.decision import Role
 from atlier_policy.errors import DeprecatedFormWarning, InputError
+from atlier_policy.frames import iter_records
 from atlier_policy.qualify import how_to_qualify
 from atlier_policy.schema import case_schema
 from strategies import any_complete_case, complete_defect_claims, complete_return_requests
@@ -219,6 +220,18 @@ def test_under_w_error_the_command_line_calls_an_old_form_the_documents_error(
         assert "internal" not in err
         with pytest.raises(DeprecatedFormWarning):  # a DeprecationWarning of its own kind
             case_from_dict(old)
+
+
+@pytest.mark.parametrize("old", [_old(RETURN), _old(EXCHANGE)], ids=["flags", "nested exchange"])
+def test_under_w_error_an_old_form_is_a_records_error_row(old: dict[str, Any]) -> None:
+    """`decide_batch`/`iter_records` under `-W error`: the old form is the case's error
+    row, in the words of bad input (not "internal error"), and the batch goes on."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bad, good = iter_records([old, RETURN])
+    assert bad["error"].startswith("case: `(document)` must be its current form: ")
+    assert bad["outcome"] is None
+    assert good["error"] is None
 
 
 def test_the_same_flag_under_both_names_is_refused() -> None:
