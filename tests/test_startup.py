@@ -189,3 +189,96 @@ def test_a_written_out_class_behaves_as_its_dataclass(
     match a:
         case cls(first):
             assert first == values("A")[0]
+
+
+def test_a_first_refund_window_decision_loads_its_country_alone() -> None:
+    """A first decision that counts business days loads the one module of its country
+    (under a private name), not the 250 of ``holidays.countries``, and decides as a
+    process that has them all."""
+    doc = EXAMPLES / "inspection_refund_approved.json"
+    code = (
+        "import json, atlier_policy\n"
+        f"d = atlier_policy.evaluate(json.loads(open({str(doc)!r}, encoding='utf-8').read()))\n"
+        "from atlier_policy.codec import to_json\nprint(to_json(d))\n"
+    )
+    loaded = _loaded_after(code)
+    assert "atlier_policy._holidays.united_states" in loaded
+    assert not any(m.startswith("holidays.countries") for m in loaded)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    import holidays.countries  # noqa: F401 (the full package, as holidays' own lookup loads it)
+
+    from atlier_policy.codec import to_json
+
+    full = to_json(atlier_policy.evaluate(json.loads(doc.read_text("utf-8"))))
+    assert out.strip() == full.strip()
+    # Inspected Friday 2025-11-21: 7 and 10 business days on, Thanksgiving not counted.
+    assert '"refund_earliest":"2025-12-03","refund_latest":"2025-12-08"' in full
+
+
+def _countries() -> list[tuple[str, str]]:
+    from holidays.registry import COUNTRIES
+
+    return [(module, names[1]) for module, names in COUNTRIES.items()]
+
+
+@pytest.mark.parametrize(("module", "code"), _countries(), ids=[m for m, _ in _countries()])
+def test_a_country_loaded_alone_is_holidays_own(module: str, code: str) -> None:
+    """Every installed country's class, loaded from its module alone, gives the holidays
+    of holidays' own lookup, is a private copy, and is registered under the private name
+    only; holidays' registry still gives its own class."""
+    import holidays
+
+    cls = calendar_module._load_country_class(code)
+    assert cls is not None
+    own = holidays.country_holidays(code, years=range(2024, 2027), expand=False, observed=True)
+    mine = cls(years=range(2024, 2027), expand=False, observed=True)
+    assert dict(mine) == dict(own)
+    assert mine.weekend == own.weekend
+    assert mine.weekend_workdays == own.weekend_workdays
+    assert cls.__name__ == type(own).__name__
+    assert cls is not type(own)
+    assert cls.__module__ == f"atlier_policy._holidays.{module}"
+    # Registered once loaded whole (a second load of the module keeps the first there).
+    assert type(sys.modules[cls.__module__].__dict__[code]) is type
+    assert type(getattr(holidays, code)()) is type(own)
+
+
+def test_a_country_is_loaded_alone_only_while_holidays_has_not_loaded_them_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import holidays.countries  # noqa: F401
+
+    assert calendar_module._country_class.__wrapped__("US") is None
+    monkeypatch.delitem(sys.modules, "holidays.countries")
+    cls = calendar_module._country_class.__wrapped__("US")
+    assert cls is not None
+    assert cls.__module__ == "atlier_policy._holidays.united_states"
+
+
+def test_a_country_not_laid_out_as_expected_falls_back_to_holidays_lookup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No module, two modules, no file, no such class, no package path: None, and the
+    calendar then asks holidays' own lookup, which answers or refuses as it always did."""
+    import holidays
+    from holidays.registry import COUNTRIES
+
+    load = calendar_module._load_country_class
+    assert load("XX") is None  # in no module
+    monkeypatch.setitem(COUNTRIES, "atlantis", ("Atlantis", "QQ"))
+    assert load("QQ") is None  # no file
+    monkeypatch.setitem(COUNTRIES, "united_states", ("UnitedStates", "US", "XY"))
+    assert load("XY") is None  # no such class in the module
+    monkeypatch.setitem(COUNTRIES, "atlantis", ("Atlantis", "US"))
+    assert load("US") is None  # two modules claim the code
+    monkeypatch.setitem(COUNTRIES, "united_states", ("UnitedStates", "US", "USA"))
+    monkeypatch.delitem(COUNTRIES, "atlantis")
+    assert load("US") is not None
+    monkeypatch.setattr(holidays, "__spec__", None)
+    assert load("US") is None  # no package path to look in
+    monkeypatch.setattr(calendar_module, "_country_class", lambda code: None)
+    assert calendar_module._holidays_for("US", None, [2025]) == holidays.country_holidays(
+        "US", years=[2025], expand=False, observed=True
+    )

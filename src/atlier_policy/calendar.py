@@ -26,7 +26,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, FrozenInstanceError, dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import repeat
 from typing import TYPE_CHECKING
 
@@ -154,10 +154,62 @@ def _KNOWN_COUNTRIES() -> _KnownCountries:  # noqa: N802 (the name callers have 
     return _KNOWN
 
 
+@cache  # bounded by the installed countries; a class is loaded once
+def _country_class(country: str) -> type[HolidayBase] | None:
+    """The ``holidays`` class of ``country`` from its own module alone, or None.
+
+    ``holidays.country_holidays`` imports ``holidays.countries``, whose ``__init__``
+    imports all of its 250 modules: about 90 ms, a third of a first decision that
+    counts business days. So, while that package is not imported, the one module
+    that defines the country is loaded instead (:func:`_load_country_class`). None
+    (holidays' own lookup is used) once it is imported: nothing is left to save.
+    """
+    import sys
+
+    return None if "holidays.countries" in sys.modules else _load_country_class(country)
+
+
+def _load_country_class(country: str) -> type[HolidayBase] | None:
+    """Load the module of ``holidays.countries`` that defines ``country`` under a
+    private name, leaving holidays' own modules and registry as they are; its class,
+    or None when the installed package is not laid out as this expects."""
+    import importlib.util
+    import os
+    import sys
+
+    import holidays
+    from holidays.registry import COUNTRIES
+
+    # The registry maps a module's name to the names its classes are known by, the
+    # codes after the first; holidays' lookup takes the class of the code's own name.
+    found = [m for m, names in COUNTRIES.items() if country in names[1:]]
+    if len(found) != 1:
+        return None
+    module = found[0]
+    name = f"atlier_policy._holidays.{module}"
+    locations = getattr(holidays.__spec__, "submodule_search_locations", None) or ()
+    paths = [p for loc in locations if os.path.isfile(p := f"{loc}/countries/{module}.py")]
+    spec = importlib.util.spec_from_file_location(name, paths[0]) if paths else None
+    if spec is None or spec.loader is None:
+        return None
+    loaded = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loaded)
+    cls = getattr(loaded, country, None)
+    if not isinstance(cls, type):
+        return None
+    # Registered (under its private name) only once it is whole: pickling by
+    # reference and inspect find it, and no one imports it half made.
+    sys.modules.setdefault(name, loaded)
+    return cls
+
+
 def _holidays_for(country: str, subdiv: str | None, years: Iterable[int]) -> HolidayBase:
     import holidays
 
     try:
+        cls = _country_class(country)
+        if cls is not None:
+            return cls(subdiv=subdiv, years=years, expand=False, observed=True)
         return holidays.country_holidays(
             country, subdiv=subdiv, years=years, expand=False, observed=True
         )
