@@ -27,6 +27,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from atlier_policy import calendar as calendar_module
 from atlier_policy.calendar import BusinessCalendar
 from atlier_policy.errors import DateOutOfRangeError, InputError
 
@@ -757,3 +758,70 @@ def test_a_calendars_snapshot_is_a_frozen_value() -> None:
     with pytest.raises(FrozenInstanceError, match="cannot delete field 'base'"):
         del one.base  # type: ignore[misc]
     assert pickle.loads(pickle.dumps(one)) == one
+
+
+# The country's module loaded alone (start-up, issue 14)
+
+
+def _countries() -> list[tuple[str, str]]:
+    from holidays.registry import COUNTRIES
+
+    return [(module, names[1]) for module, names in COUNTRIES.items()]
+
+
+@pytest.mark.parametrize(("module", "code"), _countries(), ids=[m for m, _ in _countries()])
+def test_a_country_loaded_alone_is_holidays_own(module: str, code: str) -> None:
+    """Every installed country's class, loaded from its module alone, gives the holidays
+    of holidays' own lookup, is a private copy, and is registered under the private name
+    only; holidays' registry still gives its own class."""
+    cls = calendar_module._load_country_class(code)
+    assert cls is not None
+    own = holidays.country_holidays(code, years=range(2024, 2027), expand=False, observed=True)
+    mine = cls(years=range(2024, 2027), expand=False, observed=True)
+    assert dict(mine) == dict(own)
+    assert mine.weekend == own.weekend
+    assert mine.weekend_workdays == own.weekend_workdays
+    assert cls.__name__ == type(own).__name__
+    assert cls is not type(own)
+    assert cls.__module__ == f"atlier_policy._holidays.{module}"
+    # Registered once loaded whole (a second load of the module keeps the first there).
+    assert type(sys.modules[cls.__module__].__dict__[code]) is type
+    assert type(getattr(holidays, code)()) is type(own)
+
+
+def test_a_country_is_loaded_alone_only_while_holidays_has_not_loaded_them_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import holidays.countries  # noqa: F401
+
+    assert calendar_module._country_class.__wrapped__("US") is None
+    monkeypatch.delitem(sys.modules, "holidays.countries")
+    cls = calendar_module._country_class.__wrapped__("US")
+    assert cls is not None
+    assert cls.__module__ == "atlier_policy._holidays.united_states"
+
+
+def test_a_country_not_laid_out_as_expected_falls_back_to_holidays_lookup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No module, two modules, no file, no such class, no package path: None, and the
+    calendar then asks holidays' own lookup, which answers or refuses as it always did."""
+    from holidays.registry import COUNTRIES
+
+    load = calendar_module._load_country_class
+    assert load("XX") is None  # in no module
+    monkeypatch.setitem(COUNTRIES, "atlantis", ("Atlantis", "QQ"))
+    assert load("QQ") is None  # no file
+    monkeypatch.setitem(COUNTRIES, "united_states", ("UnitedStates", "US", "XY"))
+    assert load("XY") is None  # no such class in the module
+    monkeypatch.setitem(COUNTRIES, "atlantis", ("Atlantis", "US"))
+    assert load("US") is None  # two modules claim the code
+    monkeypatch.setitem(COUNTRIES, "united_states", ("UnitedStates", "US", "USA"))
+    monkeypatch.delitem(COUNTRIES, "atlantis")
+    assert load("US") is not None
+    monkeypatch.setattr(holidays, "__spec__", None)
+    assert load("US") is None  # no package path to look in
+    monkeypatch.setattr(calendar_module, "_country_class", lambda code: None)
+    assert calendar_module._holidays_for("US", None, [2025]) == holidays.country_holidays(
+        "US", years=[2025], expand=False, observed=True
+    )
