@@ -26,7 +26,8 @@ Run ``python benchmarks/batch.py [--lines 100000] [--memory-lines 100000,1000000
 4. Batch CPU time per line ÷ ``json.dumps(json.loads(line))`` per line, in-process, on
    the same lines: how far the CLI is from a bare JSON round trip. And the machine's own
    ceiling for ``--jobs 2`` (:func:`machine_scaling`): how much faster two processes of
-   a pure-Python loop run than one, the most any batch could scale here.
+   a pure-Python loop run than one, the most any batch could scale here; and this
+   workload's (:func:`workload_scaling`): two ``batch --jobs 1`` runs at once against one.
 5. In-process, over the first ``--profile-lines`` lines, splits the time of each line
    into JSON parsing (``loads``), validation (``case_from_dict``), evaluation
    (``evaluate``) and output (``decision_to_dict`` + ``dumps``), as the CLI does it.
@@ -38,6 +39,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -295,6 +297,9 @@ def run(
             for jobs in (1, 2)
         ]
         res["machine_scaling"] = machine_scaling(ceiling_rounds)
+        res["workload_scaling"] = workload_scaling(
+            paths[lines], option, max(1, ceiling_rounds // 2)
+        )
         rt = json_round_trip(paths[lines], min(lines, 50_000))
         res["json_round_trip_us_per_line"] = rt
         res["split"] = split_time(paths[lines], min(profile_lines, lines))
@@ -391,6 +396,44 @@ def machine_scaling(rounds: int = 5) -> dict[str, Any]:
     }
 
 
+def workload_scaling(path: Path, option: str | None, rounds: int = 3) -> dict[str, Any]:
+    """This workload's own ceiling for ``--jobs 2``: the wall time of one ``batch --jobs 1``
+    of ``path`` ÷ that of two such runs at once, ×2, round after round (median, least,
+    most), and the CPU time a run takes in the pair ÷ alone. A pure-Python loop
+    (:func:`machine_scaling`) touches little memory; a batch allocates and reads much
+    more, so two of them at once may slow each other where two loops do not. No
+    scheduling of work between processes gets past this ceiling."""
+
+    cmd = [sys.executable, "-m", "atlier_policy", "batch", str(path), "--output", "/dev/null"]
+    cmd += [option, "full"] if option else []
+
+    def one_round(n: int) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        procs = [subprocess.Popen(cmd, stderr=subprocess.DEVNULL) for _ in range(n)]
+        for p in procs:
+            if p.wait() != 0:
+                raise RuntimeError("a batch run failed")
+        wall = time.perf_counter() - t0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return wall, cpu / n
+
+    ratios, cpu_ratios = [], []
+    for _ in range(rounds):
+        (w1, c1), (w2, c2) = one_round(1), one_round(2)
+        ratios.append(2 * w1 / w2)
+        cpu_ratios.append(c2 / c1)
+    ratios.sort()
+    return {
+        "rounds": rounds,
+        "median": ratios[len(ratios) // 2],
+        "least": ratios[0],
+        "most": ratios[-1],
+        "cpu_in_pair_over_alone": sorted(cpu_ratios)[len(cpu_ratios) // 2],
+    }
+
+
 def full_scaling(res: dict[str, Any]) -> dict[int, float]:
     """``--jobs 2`` ÷ ``--jobs 1`` in wall time, output ``full``, for each file size run."""
     wall = {
@@ -425,6 +468,7 @@ def markdown(res: dict[str, Any]) -> str:
     )
     sp = res["split"]
     ms = res["machine_scaling"]
+    ws = res.get("workload_scaling")  # absent from results recorded before it was measured
     srows = [
         (part, f"{sp['us_per_line_by_part'][part]:.1f}", f"{sp['share'][part]:.0%}")
         for part in sp["us_per_line_by_part"]
@@ -462,7 +506,16 @@ def markdown(res: dict[str, Any]) -> str:
         f"The machine's own ceiling for `--jobs 2`: two processes of a pure-Python loop at "
         f"once run {ms['median']:.2f}× as fast as one (median of {ms['rounds']} "
         f"round{'s' if ms['rounds'] != 1 else ''}; "
-        f"{ms['least']:.2f}–{ms['most']:.2f}); a batch cannot scale past it.",
+        f"{ms['least']:.2f}–{ms['most']:.2f}); a batch cannot scale past it."
+        + (
+            f" Two `batch --jobs 1` runs of the {res['lines']:,} lines at once: "
+            f"{ws['median']:.2f}× as fast as one (median of {ws['rounds']}; "
+            f"{ws['least']:.2f}–{ws['most']:.2f}), each taking "
+            f"{ws['cpu_in_pair_over_alone']:.2f}× the CPU time it takes alone: this "
+            "workload's own ceiling, whatever `--jobs` does."
+            if ws
+            else ""
+        ),
         "",
         f"`json.dumps(json.loads(line))`: {res['json_round_trip_us_per_line']:.1f} CPU µs per "
         f"line; batch `--jobs 1` CPU per line ÷ that: {levels}.",

@@ -203,13 +203,21 @@ def goal_rows(res: dict[str, Any], cmd: dict[str, str]) -> list[dict[str, Any]]:
     full_scaling = batch.full_scaling(ba)  # {lines: ratio}, from every full run
     most = max(full_scaling)
     ceiling = ba.get("machine_scaling")  # absent from results recorded before it was measured
+    work = ba.get("workload_scaling")  # likewise
     row(
         "`batch --jobs 2` ÷ `--jobs 1` (full, wall time)",
         f"> {batch.GOAL_SCALING}× (at {most:,} lines)",
         "; ".join(f"{v:.2f}× at {n:,} lines" for n, v in full_scaling.items())
         + (
             f" (the machine's ceiling, two pure-Python processes: {ceiling['median']:.2f}×, "
-            f"{ceiling['least']:.2f}–{ceiling['most']:.2f})"
+            f"{ceiling['least']:.2f}–{ceiling['most']:.2f}"
+            + (
+                f"; this workload's, two `--jobs 1` batches at once: {work['median']:.2f}×, "
+                f"{work['cpu_in_pair_over_alone']:.2f}× the CPU time each"
+                if work
+                else ""
+            )
+            + ")"
             if ceiling
             else ""
         ),
