@@ -763,64 +763,98 @@ def test_a_calendars_snapshot_is_a_frozen_value() -> None:
 # The country's module loaded alone (start-up, issue 14)
 
 
-def _countries() -> list[tuple[str, str]]:
+def _countries() -> list[tuple[str, tuple[str, ...]]]:
     from holidays.registry import COUNTRIES
 
-    return [(module, names[1]) for module, names in COUNTRIES.items()]
+    return [
+        (module, tuple(c for c in names[1:] if c.isupper())) for module, names in COUNTRIES.items()
+    ]
 
 
-@pytest.mark.parametrize(("module", "code"), _countries(), ids=[m for m, _ in _countries()])
-def test_a_country_loaded_alone_is_holidays_own(module: str, code: str) -> None:
-    """Every installed country's class, loaded from its module alone, gives the holidays
-    of holidays' own lookup, is a private copy, and is registered under the private name
-    only; holidays' registry still gives its own class."""
-    cls = calendar_module._load_country_class(code)
-    assert cls is not None
-    own = holidays.country_holidays(code, years=range(2024, 2027), expand=False, observed=True)
-    mine = cls(years=range(2024, 2027), expand=False, observed=True)
-    assert dict(mine) == dict(own)
-    assert mine.weekend == own.weekend
-    assert mine.weekend_workdays == own.weekend_workdays
-    assert cls.__name__ == type(own).__name__
-    assert cls is not type(own)
-    assert cls.__module__ == f"atlier_policy._holidays.{module}"
-    # Registered once loaded whole (a second load of the module keeps the first there).
-    assert type(sys.modules[cls.__module__].__dict__[code]) is type
-    assert type(getattr(holidays, code)()) is type(own)
+@pytest.mark.parametrize(("module", "codes"), _countries(), ids=[m for m, _ in _countries()])
+def test_a_country_loaded_alone_is_holidays_own(
+    module: str, codes: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every installed country's module, executed alone under its private name, gives
+    for each of its codes a class of its own (not holidays') whose holidays, weekend
+    and weekend working days are those of holidays' own lookup, with no subdivision
+    and with its first and last ones."""
+    # A load outside the cache: the registration of the cached one is restored after.
+    monkeypatch.delitem(sys.modules, f"atlier_policy._holidays.{module}", raising=False)
+    loaded = calendar_module._private_module.__wrapped__(module)
+    assert loaded is not None
+    assert loaded.__name__ == f"atlier_policy._holidays.{module}"
+    assert sys.modules[loaded.__name__] is loaded
+    years = range(2024, 2027)
+    for code in codes:
+        cls = getattr(loaded, code)
+        subdivs = cls.subdivisions[:1] + cls.subdivisions[-1:] if code == codes[0] else ()
+        for subdiv in (None, *subdivs):
+            own = holidays.country_holidays(
+                code, subdiv=subdiv, years=years, expand=False, observed=True
+            )
+            mine = cls(subdiv=subdiv, years=years, expand=False, observed=True)
+            assert dict(mine) == dict(own), (code, subdiv)
+            assert mine.weekend == own.weekend
+            assert mine.weekend_workdays == own.weekend_workdays
+            assert cls.__qualname__ == type(own).__qualname__
+            assert cls is not type(own)
 
 
 def test_a_country_is_loaded_alone_only_while_holidays_has_not_loaded_them_all(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Once holidays.countries is imported, holidays' own class is used; before, the
+    private one, one module executed once for all of its codes."""
     import holidays.countries  # noqa: F401
 
-    assert calendar_module._country_class.__wrapped__("US") is None
+    assert calendar_module._country_class("US") is None
     monkeypatch.delitem(sys.modules, "holidays.countries")
-    cls = calendar_module._country_class.__wrapped__("US")
-    assert cls is not None
-    assert cls.__module__ == "atlier_policy._holidays.united_states"
+    us, usa = calendar_module._country_class("US"), calendar_module._country_class("USA")
+    assert us is not None
+    assert usa is not None
+    assert us.__module__ == usa.__module__ == "atlier_policy._holidays.united_states"
+    assert sys.modules[us.__module__].US is us
+    assert sys.modules[us.__module__].USA is usa
+    assert calendar_module._country_class("XX") is None  # not a country of holidays
+    assert calendar_module._country_class("XNYS") is None  # a market, not a country
 
 
-def test_a_country_not_laid_out_as_expected_falls_back_to_holidays_lookup(
+def test_a_patched_holidays_is_asked_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A patched lookup, a replaced country or a holidays without its import lock: no
+    private class, so the calendar asks holidays (and what the patch gives) as before."""
+    from holidays import registry
+
+    monkeypatch.delitem(sys.modules, "holidays.countries")
+    assert calendar_module._country_class("US") is not None
+    with monkeypatch.context() as m:
+        m.setattr(holidays, "country_holidays", lambda *a, **k: None)
+        assert calendar_module._country_class("US") is None
+    with monkeypatch.context() as m:
+        m.setattr(holidays, "US", holidays.HolidayBase)
+        assert calendar_module._country_class("US") is None
+    with monkeypatch.context() as m:
+        m.delattr(registry, "IMPORT_LOCK")
+        assert calendar_module._country_class("US") is None
+
+
+def test_a_country_module_not_found_or_importing_all_gives_holidays_own(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """No module, two modules, no file, no such class, no package path: None, and the
-    calendar then asks holidays' own lookup, which answers or refuses as it always did."""
-    from holidays.registry import COUNTRIES
-
-    load = calendar_module._load_country_class
-    assert load("XX") is None  # in no module
-    monkeypatch.setitem(COUNTRIES, "atlantis", ("Atlantis", "QQ"))
-    assert load("QQ") is None  # no file
-    monkeypatch.setitem(COUNTRIES, "united_states", ("UnitedStates", "US", "XY"))
-    assert load("XY") is None  # no such class in the module
-    monkeypatch.setitem(COUNTRIES, "atlantis", ("Atlantis", "US"))
-    assert load("US") is None  # two modules claim the code
-    monkeypatch.setitem(COUNTRIES, "united_states", ("UnitedStates", "US", "USA"))
-    monkeypatch.delitem(COUNTRIES, "atlantis")
-    assert load("US") is not None
-    monkeypatch.setattr(holidays, "__spec__", None)
-    assert load("US") is None  # no package path to look in
+    """No such file, no package path, or a module that imports holidays.countries (a
+    territory importing its country's module): None, and holidays' own lookup then
+    answers or refuses as it always did."""
+    load = calendar_module._private_module.__wrapped__
+    assert load("atlantis") is None
+    # As in a process where holidays has loaded neither (both are restored after).
+    monkeypatch.setattr(holidays, "countries", holidays.countries)
+    monkeypatch.delitem(sys.modules, "holidays.countries")
+    monkeypatch.delitem(sys.modules, "holidays.countries.united_states")
+    assert load("guam") is None  # its module imports the United States' through the package
+    assert "holidays.countries" in sys.modules
+    with monkeypatch.context() as m:
+        m.setattr(holidays, "__spec__", None)
+        assert load("united_states") is None  # no package path to look in
     monkeypatch.setattr(calendar_module, "_country_class", lambda code: None)
     assert calendar_module._holidays_for("US", None, [2025]) == holidays.country_holidays(
         "US", years=[2025], expand=False, observed=True

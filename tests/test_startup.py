@@ -215,3 +215,63 @@ def test_a_first_refund_window_decision_loads_its_country_alone() -> None:
     assert out.strip() == full.strip()
     # Inspected Friday 2025-11-21: 7 and 10 business days on, Thanksgiving not counted.
     assert '"refund_earliest":"2025-12-03","refund_latest":"2025-12-08"' in full
+
+
+_FIRST_USE_IN_THREADS = """
+import sys, threading, time
+from datetime import date, timedelta
+from atlier_policy import BusinessCalendar
+
+codes, user_code = sys.argv[1].split(","), sys.argv[2]
+days = [date(2025, 12, 1) + timedelta(days=k) for k in range(40)]
+start = threading.Barrier(len(codes) + bool(user_code))
+got, errors = {}, []
+
+def calendar(code):
+    try:
+        start.wait()
+        cal = BusinessCalendar(code)
+        got[code] = [cal.is_business_day(d) for d in days]
+    except BaseException as exc:
+        errors.append(f"{code}: {type(exc).__name__}: {exc}")
+
+def user():
+    import holidays
+    try:
+        start.wait()
+        time.sleep(0.005)  # while the calendars load their countries
+        holidays.country_holidays(user_code, years=2025)
+    except BaseException as exc:
+        errors.append(f"user: {type(exc).__name__}: {exc}")
+
+threads = [threading.Thread(target=calendar, args=(c,)) for c in codes]
+threads += [threading.Thread(target=user)] if user_code else []
+for t in threads: t.start()
+for t in threads: t.join()
+assert not errors, errors
+import holidays
+for code in codes:
+    own = holidays.country_holidays(code, years=2025)
+    assert got[code] == [own.is_working_day(d) for d in days], code
+print("ok")
+"""
+
+
+@pytest.mark.parametrize(
+    ("codes", "user"), [("GU,AS", ""), ("AS", "GU"), ("GU,AS,PR,DE,FR,RE,IM,AX,US", "GU")]
+)
+def test_calendars_first_built_in_threads_with_holidays_used_beside(codes: str, user: str) -> None:
+    """Calendars (of territories whose modules import their country's among them) built
+    for the first time in threads at once, while the caller's own code may ask holidays:
+    no thread fails and each gets holidays' working days. The country loader takes
+    holidays' own import lock; without it, the second case failed in every run and the
+    first in one run of eight (an ImportError of a partly initialized module, a
+    KeyError, a deadlock error)."""
+    for _ in range(3):  # a fresh process each time: the race is on first use only
+        run = subprocess.run(
+            [sys.executable, "-c", _FIRST_USE_IN_THREADS, codes, user],
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        assert run.stdout.strip() == "ok"

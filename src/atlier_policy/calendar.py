@@ -35,6 +35,8 @@ from atlier_policy.limits import MAX_NAME_LENGTH
 from atlier_policy.strings import valid_text
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from holidays import HolidayBase
 
 __all__ = ["BusinessCalendar"]
@@ -154,53 +156,68 @@ def _KNOWN_COUNTRIES() -> _KnownCountries:  # noqa: N802 (the name callers have 
     return _KNOWN
 
 
-@cache  # bounded by the installed countries; a class is loaded once
 def _country_class(country: str) -> type[HolidayBase] | None:
     """The ``holidays`` class of ``country`` from its own module alone, or None.
 
     ``holidays.country_holidays`` imports ``holidays.countries``, whose ``__init__``
     imports all of its 250 modules: about 90 ms, a third of a first decision that
-    counts business days. So, while that package is not imported, the one module
-    that defines the country is loaded instead (:func:`_load_country_class`). None
-    (holidays' own lookup is used) once it is imported: nothing is left to save.
+    counts business days. So, while that package is not imported, the one module that
+    defines the country is loaded instead (:func:`_private_module`). None (holidays'
+    own lookup is used) once it is imported, when holidays is patched (its lookup or
+    the country's entry replaced) or laid out otherwise, and for a country whose module
+    imports another country's through the package (as Guam imports the United States').
     """
     import sys
 
-    return None if "holidays.countries" in sys.modules else _load_country_class(country)
+    import holidays
+    from holidays import registry, utils
+
+    loader = getattr(holidays, country, None)
+    lock = getattr(registry, "IMPORT_LOCK", None)
+    if (
+        lock is None
+        or not isinstance(loader, registry.EntityLoader)
+        or holidays.country_holidays is not utils.country_holidays
+    ):
+        return None
+    package, _, module = loader.module_name.rpartition(".")
+    # holidays imports its countries under this lock, as concurrent imports of them
+    # deadlock: so does this, which also executes each module once.
+    with lock:
+        if package != "holidays.countries" or package in sys.modules:
+            return None
+        loaded = _private_module(module)
+    cls = getattr(loaded, loader.entity_name, None)
+    return cls if isinstance(cls, type) else None
 
 
-def _load_country_class(country: str) -> type[HolidayBase] | None:
-    """Load the module of ``holidays.countries`` that defines ``country`` under a
-    private name, leaving holidays' own modules and registry as they are; its class,
-    or None when the installed package is not laid out as this expects."""
+@cache  # bounded by the installed countries; called under holidays' import lock
+def _private_module(module: str) -> ModuleType | None:
+    """The module ``holidays/countries/<module>.py``, executed under the private name
+    ``atlier_policy._holidays.<module>`` so that holidays' own modules and registry
+    stay as they are; None if there is no such file, or if executing it imported
+    ``holidays.countries`` (holidays' own classes are then the ones to use)."""
     import importlib.util
     import os
     import sys
 
     import holidays
-    from holidays.registry import COUNTRIES
 
-    # The registry maps a module's name to the names its classes are known by, the
-    # codes after the first; holidays' lookup takes the class of the code's own name.
-    found = [m for m, names in COUNTRIES.items() if country in names[1:]]
-    if len(found) != 1:
-        return None
-    module = found[0]
     name = f"atlier_policy._holidays.{module}"
     locations = getattr(holidays.__spec__, "submodule_search_locations", None) or ()
     paths = [p for loc in locations if os.path.isfile(p := f"{loc}/countries/{module}.py")]
     spec = importlib.util.spec_from_file_location(name, paths[0]) if paths else None
     if spec is None or spec.loader is None:
         return None
+    had_all = "holidays.countries" in sys.modules
     loaded = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(loaded)
-    cls = getattr(loaded, country, None)
-    if not isinstance(cls, type):
+    if not had_all and "holidays.countries" in sys.modules:
         return None
     # Registered (under its private name) only once it is whole: pickling by
     # reference and inspect find it, and no one imports it half made.
-    sys.modules.setdefault(name, loaded)
-    return cls
+    sys.modules[name] = loaded
+    return loaded
 
 
 def _holidays_for(country: str, subdiv: str | None, years: Iterable[int]) -> HolidayBase:
