@@ -78,7 +78,8 @@ def _deadline(ctx: Context[DefectClaim]) -> tuple[date, date] | None:
     delivered = ctx.case.item.delivered_at
     if delivered is None:
         return None
-    return store_date(delivered, ctx.tz), last_day_to_report_defect(delivered, ctx.terms)
+    day0 = store_date(delivered, ctx.tz)  # a store date: the deadline need not convert again
+    return day0, last_day_to_report_defect(day0, ctx.terms)
 
 
 def _as_of(ctx: Context[DefectClaim]) -> date:
