@@ -212,7 +212,9 @@ def markdown(res: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--repeat", type=int, default=5, help="timing repeats (best is kept)")
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="interleaved timing rounds (the best of each is kept)"
+    )
     parser.add_argument("--dates", type=int, default=50, help="number of start dates")
     args = parser.parse_args(argv)
     res = run(args.repeat, args.dates)
