@@ -779,7 +779,11 @@ def test_a_country_loaded_alone_is_holidays_own(
     for each of its codes a class of its own (not holidays') whose holidays, weekend
     and weekend working days are those of holidays' own lookup, with no subdivision
     and with its first and last ones."""
-    # A load outside the cache: the registration of the cached one is restored after.
+    # With holidays' package loaded, a territory's module (which imports its country's
+    # through the package) is loaded alone too. A load outside the cache: the
+    # registration of the cached one is restored after.
+    import holidays.countries
+
     monkeypatch.delitem(sys.modules, f"atlier_policy._holidays.{module}", raising=False)
     loaded = calendar_module._private_module.__wrapped__(module)
     assert loaded is not None
@@ -823,9 +827,11 @@ def test_a_country_is_loaded_alone_only_while_holidays_has_not_loaded_them_all(
 def test_a_patched_holidays_is_asked_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
     """A patched lookup, a replaced country or a holidays without its import lock: no
     private class, so the calendar asks holidays (and what the patch gives) as before."""
+    from unittest import mock
+
     from holidays import registry
 
-    monkeypatch.delitem(sys.modules, "holidays.countries")
+    monkeypatch.delitem(sys.modules, "holidays.countries", raising=False)
     assert calendar_module._country_class("US") is not None
     with monkeypatch.context() as m:
         m.setattr(holidays, "country_holidays", lambda *a, **k: None)
@@ -836,6 +842,8 @@ def test_a_patched_holidays_is_asked_as_it_is(monkeypatch: pytest.MonkeyPatch) -
     with monkeypatch.context() as m:
         m.delattr(registry, "IMPORT_LOCK")
         assert calendar_module._country_class("US") is None
+    with mock.patch("holidays.US", autospec=True):  # a mock made to the loader's spec
+        assert calendar_module._country_class("US") is None
 
 
 def test_a_country_module_not_found_or_importing_all_gives_holidays_own(
@@ -844,6 +852,8 @@ def test_a_country_module_not_found_or_importing_all_gives_holidays_own(
     """No such file, no package path, or a module that imports holidays.countries (a
     territory importing its country's module): None, and holidays' own lookup then
     answers or refuses as it always did."""
+    import holidays.countries  # the state the test sets out from (restored after)
+
     load = calendar_module._private_module.__wrapped__
     assert load("atlantis") is None
     # As in a process where holidays has loaded neither (both are restored after).

@@ -174,15 +174,17 @@ def _country_class(country: str) -> type[HolidayBase] | None:
 
     loader = getattr(holidays, country, None)
     lock = getattr(registry, "IMPORT_LOCK", None)
+    # Exactly holidays' lazy loader: a patched entry (a class, a mock made to its spec)
+    # is holidays' to answer, as is a patched lookup.
     if (
         lock is None
-        or not isinstance(loader, registry.EntityLoader)
+        or type(loader) is not registry.EntityLoader
         or holidays.country_holidays is not utils.country_holidays
     ):
         return None
     package, _, module = loader.module_name.rpartition(".")
     # holidays imports its countries under this lock, as concurrent imports of them
-    # deadlock: so does this, which also executes each module once.
+    # deadlock: so does this, which also executes each module at most once.
     with lock:
         if package != "holidays.countries" or package in sys.modules:
             return None

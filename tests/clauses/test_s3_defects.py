@@ -781,3 +781,27 @@ def test_each_reason(
 ) -> None:
     """Each §3 reason code gets its suggestion (with its kind) or its blocker, in plain words."""
     check_fix(case, code, kind, fragment, ("s3", request.node.callspec.id))
+
+
+def test_notice_days_both_come_from_the_evaluation_zone() -> None:
+    """§3 "within 3 days of delivery": the delivery day and the last day to report are
+    both days of the zone the rule is evaluated in. Delivered 22:30 in New York on
+    2025-03-03 is 2025-03-04 in UTC: a rule evaluated in UTC counts from the 4th, so a
+    report at noon New York time on the 7th is in time (the last day computed in the
+    terms' zone, the 6th, would have refused it)."""
+    from atlier_policy.clauses.defects import NOTICE_WINDOW
+    from atlier_policy.rules import Context
+
+    terms = default_policy().terms
+    claim = defect_claim(
+        item=item(delivered_at=at("2025-03-03", 22).replace(minute=30)),
+        reported_at=at("2025-03-07"),
+    )
+    check = NOTICE_WINDOW.check(Context(claim, terms, terms.calendar, UTC))
+    assert check.finding is Finding.PASSED
+    assert check.message == (
+        "reported in time: delivered 2025-03-04, last day to report 2025-03-07, reported 2025-03-07"
+    )
+    in_store = NOTICE_WINDOW.check(Context(claim, terms, terms.calendar, terms.tz))
+    assert in_store.finding is Finding.FAILED
+    assert "delivered 2025-03-03, last day to report 2025-03-06" in in_store.message
