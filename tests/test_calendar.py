@@ -820,6 +820,8 @@ def test_a_country_is_loaded_alone_only_while_holidays_has_not_loaded_them_all(
     assert us.__module__ == usa.__module__ == "atlier_policy._holidays.united_states"
     assert sys.modules[us.__module__].US is us
     assert sys.modules[us.__module__].USA is usa
+    # What the calendar's business days are computed from: the private class's object.
+    assert type(calendar_module._holidays_for("US", None, [2025])) is us
     assert calendar_module._country_class("XX") is None  # not a country of holidays
     assert calendar_module._country_class("XNYS") is None  # a market, not a country
 
