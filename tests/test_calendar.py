@@ -871,3 +871,40 @@ def test_a_country_module_not_found_or_importing_all_gives_holidays_own(
     assert calendar_module._holidays_for("US", None, [2025]) == holidays.country_holidays(
         "US", years=[2025], expand=False, observed=True
     )
+
+
+def test_the_private_class_is_built_as_holidays_own_lookup_builds_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While holidays.countries is not imported, the holidays object a calendar counts
+    from is the private class's, built as holidays' own lookup would build it: the same
+    subdivision, years, observed days, and no lazy filling of other years."""
+    monkeypatch.delitem(sys.modules, "holidays.countries", raising=False)
+    settings = [("US", None), ("US", "CA"), ("DE", "BY")]
+    years = range(2024, 2027)
+    mine = [calendar_module._holidays_for(c, s, years) for c, s in settings]
+    for (country, subdiv), hol in zip(settings, mine, strict=True):
+        own = holidays.country_holidays(
+            country, subdiv=subdiv, years=years, expand=False, observed=True
+        )
+        assert type(hol).__module__.startswith("atlier_policy._holidays.")
+        assert dict(hol) == dict(own), (country, subdiv)
+        assert (hol.subdiv, hol.years, hol.expand, hol.observed) == (
+            own.subdiv,
+            own.years,
+            False,
+            True,
+        )
+
+
+def test_a_private_module_without_the_class_gives_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No module (a territory's), or a module whose name for the code is not a class:
+    None, and the calendar asks holidays' own lookup."""
+    from types import SimpleNamespace
+
+    monkeypatch.delitem(sys.modules, "holidays.countries", raising=False)
+    monkeypatch.setattr(calendar_module, "_private_module", lambda module: None)
+    assert calendar_module._country_class("US") is None
+    odd = SimpleNamespace(US=42)
+    monkeypatch.setattr(calendar_module, "_private_module", lambda module: odd)
+    assert calendar_module._country_class("US") is None
