@@ -908,3 +908,12 @@ def test_a_private_module_without_the_class_gives_none(monkeypatch: pytest.Monke
     odd = SimpleNamespace(US=42)
     monkeypatch.setattr(calendar_module, "_private_module", lambda module: odd)
     assert calendar_module._country_class("US") is None
+
+
+def test_the_country_codes_are_every_upper_case_code_of_the_registry() -> None:
+    """The codes a calendar accepts: each country's two-letter code, its three-letter
+    one and any upper-case alias (UK), none of holidays' class names."""
+    codes = calendar_module._country_codes()
+    assert {"US", "USA", "DE", "DEU", "GB", "GBR", "UK", "GU"} <= codes
+    assert "UnitedStates" not in codes
+    assert codes == set(holidays.list_supported_countries(include_aliases=True))
