@@ -585,6 +585,63 @@ def test_unknown_subdivision_raises_input_error() -> None:
         assert info.value.problems[0][0] == "subdiv"
 
 
+def _territories() -> list[str]:
+    """Codes of holidays' territories (Guam, Réunion ...): entities that take the place
+    of a subdivision of their parent country, with none of their own."""
+    from holidays.mixins.child_entity import ChildEntity
+
+    return [
+        code
+        for _, codes in _countries()
+        for code in codes
+        if issubclass(getattr(holidays, code), ChildEntity)
+    ]
+
+
+def test_a_territory_refuses_any_subdivision_but_its_own() -> None:
+    """holidays puts a territory's own code in place of any subdivision given, so
+    BusinessCalendar("GU", "CA") would silently be Guam's: refused, naming `subdiv`."""
+    territories = _territories()
+    assert {"GU", "PR", "RE", "AX"} <= set(territories)
+    for code in territories:
+        assert BusinessCalendar(code).subdiv is None
+        for bad in ("XX", "CA", "ENG"):
+            with pytest.raises(InputError, match=f"`subdiv` must be None: {code} has no") as info:
+                BusinessCalendar(code, bad)
+            assert info.value.problems[0][0] == "subdiv"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_every_subdivision_holidays_lists_is_accepted_as_given() -> None:
+    """Every subdivision, alias and deprecated code each country lists gives holidays'
+    object of that subdivision, none refused as a territory's would be."""
+    territories = set(_territories())
+    seen = 0
+    for _, codes in _countries():
+        for code in codes:
+            cls = getattr(holidays, code)
+            listed = {*cls.subdivisions, *cls.subdivisions_aliases, *cls._deprecated_subdivisions}
+            for subdiv in sorted(listed) if code not in territories else ():
+                assert calendar_module._holidays_for(code, subdiv, ()).subdiv == subdiv
+                seen += 1
+    assert seen > 2500
+
+
+def test_a_deprecated_subdivision_with_warnings_as_errors_is_an_input_error() -> None:
+    """Under ``-W error``, holidays' deprecation of a subdivision is an InputError naming
+    `subdiv`, not a bare DeprecationWarning; otherwise the code is accepted."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        with pytest.raises(InputError, match="`subdiv` must be a code holidays has not dep"):
+            calendar_module._holidays_for("GB", "UK", ())
+        assert calendar_module._holidays_for("GB", "ENG", ()).subdiv == "ENG"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert calendar_module._holidays_for("GB", "UK", ()).subdiv == "UK"
+
+
 @pytest.mark.parametrize(
     "bad",
     [datetime(2025, 11, 21, 12, 0), "2025-11-21", 20251121, None, np.datetime64("2025-11-21")],

@@ -26,7 +26,7 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, FrozenInstanceError, dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from itertools import repeat
 from typing import TYPE_CHECKING
 
@@ -225,19 +225,25 @@ def _private_module(module: str) -> ModuleType | None:
 def _holidays_for(country: str, subdiv: str | None, years: Iterable[int]) -> HolidayBase:
     import holidays
 
+    make = _country_class(country) or partial(holidays.country_holidays, country)
+    ctx = "business calendar"
     try:
-        cls = _country_class(country)
-        if cls is not None:
-            return cls(subdiv=subdiv, years=years, expand=False, observed=True)
-        return holidays.country_holidays(
-            country, subdiv=subdiv, years=years, expand=False, observed=True
-        )
+        hol = make(subdiv=subdiv, years=years, expand=False, observed=True)
     except NotImplementedError as exc:  # holidays' way of saying "unknown code"
         field_name = "subdiv" if subdiv is not None else "country"
         given = subdiv if subdiv is not None else country
+        expected = f"a code supported by holidays ({exc})"
+        raise InputError.single(field_name, expected, given, ctx) from None
+    except DeprecationWarning as exc:  # a deprecated subdivision, with warnings as errors
         raise InputError.single(
-            field_name, f"a code supported by holidays ({exc})", given, "business calendar"
+            "subdiv", f"a code holidays has not deprecated ({exc})", subdiv, ctx
         ) from None
+    if subdiv is not None and hol.subdiv != subdiv:
+        # A territory with a code of its own (Guam, Réunion ...) takes no subdivision:
+        # holidays puts its own in place of any given, which would pass unnoticed.
+        expected = f"None: {country} has no subdivisions of its own"
+        raise InputError.single("subdiv", expected, subdiv, ctx)
+    return hol
 
 
 class _Table:
