@@ -598,48 +598,110 @@ def _territories() -> list[str]:
     ]
 
 
-def test_a_territory_refuses_any_subdivision_but_its_own() -> None:
+def test_a_territory_refuses_any_subdivision() -> None:
     """holidays puts a territory's own code in place of any subdivision given, so
-    BusinessCalendar("GU", "CA") would silently be Guam's: refused, naming `subdiv`."""
+    BusinessCalendar("GU", "CA") would silently be Guam's: any subdivision is refused,
+    naming `subdiv`, its own code too (as holidays gives it, e.g. RE's "974")."""
     territories = _territories()
-    assert {"GU", "PR", "RE", "AX"} <= set(territories)
+    assert {"GU", "GUM", "PR", "RE", "AX"} <= set(territories)
     for code in territories:
         assert BusinessCalendar(code).subdiv is None
-        for bad in ("XX", "CA", "ENG"):
-            with pytest.raises(InputError, match=f"`subdiv` must be None: {code} has no") as info:
+        own = holidays.country_holidays(code).subdiv
+        for bad in ("XX", "CA", "ENG", code, own):
+            with pytest.raises(InputError, match=f"`subdiv` must be no subdivision .None.: {code}"):
                 BusinessCalendar(code, bad)
-            assert info.value.problems[0][0] == "subdiv"
+
+
+def _listed(code: str) -> tuple[set[str], set[str]]:
+    """A country's subdivision codes and aliases, and its deprecated codes."""
+    cls = getattr(holidays, code)
+    return {*cls.subdivisions, *cls.subdivisions_aliases}, set(cls._deprecated_subdivisions)
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_every_subdivision_holidays_lists_is_accepted_as_given() -> None:
-    """Every subdivision, alias and deprecated code each country lists gives holidays'
-    object of that subdivision, none refused as a territory's would be."""
+    """Every current subdivision and alias each country lists gives holidays' object of
+    that subdivision; none is refused as a territory's or a deprecated one would be."""
     territories = set(_territories())
     seen = 0
     for _, codes in _countries():
         for code in codes:
-            cls = getattr(holidays, code)
-            listed = {*cls.subdivisions, *cls.subdivisions_aliases, *cls._deprecated_subdivisions}
-            for subdiv in sorted(listed) if code not in territories else ():
+            current, deprecated = _listed(code)
+            for subdiv in sorted(current - deprecated) if code not in territories else ():
                 assert calendar_module._holidays_for(code, subdiv, ()).subdiv == subdiv
                 seen += 1
     assert seen > 2500
 
 
-def test_a_deprecated_subdivision_with_warnings_as_errors_is_an_input_error() -> None:
-    """Under ``-W error``, holidays' deprecation of a subdivision is an InputError naming
-    `subdiv`, not a bare DeprecationWarning; otherwise the code is accepted."""
+@pytest.mark.parametrize("warnings_are", ["error", "ignore", "default"])
+def test_a_deprecated_subdivision_is_refused_whatever_the_warning_filters(
+    warnings_are: str,
+) -> None:
+    """A subdivision code holidays has deprecated is an InputError naming `subdiv`, the
+    same with warnings as errors (``-W error``, where holidays raises its warning) as
+    without: a calendar is refused or not the same in every process."""
     import warnings
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", DeprecationWarning)
-        with pytest.raises(InputError, match="`subdiv` must be a code holidays has not dep"):
-            calendar_module._holidays_for("GB", "UK", ())
+    territories = set(_territories())
+    deprecated = [
+        (code, subdiv)
+        for _, codes in _countries()
+        for code in codes
+        if code not in territories
+        for subdiv in sorted(_listed(code)[1] - _listed(code)[0])
+    ]
+    assert ("GB", "UK") in deprecated
+    with warnings.catch_warnings(record=True):  # shown warnings are kept out of the report
+        warnings.simplefilter(warnings_are, DeprecationWarning)  # type: ignore[arg-type]
+        for code, subdiv in deprecated:
+            with pytest.raises(InputError, match=f"{code} that holidays has not deprecated"):
+                calendar_module._holidays_for(code, subdiv, ())
         assert calendar_module._holidays_for("GB", "ENG", ()).subdiv == "ENG"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        assert calendar_module._holidays_for("GB", "UK", ()).subdiv == "UK"
+
+
+def test_a_deprecation_warning_not_about_a_subdivision_is_not_blamed_on_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With warnings as errors, a DeprecationWarning holidays raises for a calendar with
+    no subdivision is not reported as a subdivision's: it is raised as it is."""
+
+    def deprecated(*args: object, **kwargs: object) -> None:
+        raise DeprecationWarning("something else")
+
+    monkeypatch.setattr(holidays, "country_holidays", deprecated)
+    with pytest.raises(DeprecationWarning, match="something else"):
+        calendar_module._holidays_for("US", None, ())
+
+
+def test_a_patched_lookup_answers_without_holidays_own_attributes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A patched ``holidays.country_holidays`` (a test's stub) is asked, and its object
+    need not have holidays' attributes: no AttributeError, no refusal."""
+
+    class Stub(dict[date, str]):
+        def __init__(self, **kwargs: object) -> None:
+            super().__init__()
+            self.kwargs = kwargs
+
+    monkeypatch.setattr(holidays, "country_holidays", lambda country, **kw: Stub(**kw))
+    made = calendar_module._holidays_for("US", "CA", [2025])
+    assert isinstance(made, Stub)
+    assert made.kwargs == {"subdiv": "CA", "years": [2025], "expand": False, "observed": True}
+
+
+def test_terms_name_the_calendar_fields_as_their_own() -> None:
+    """A calendar the terms cannot have is named by the terms' field, not the calendar's."""
+    from atlier_policy.terms import PolicyTerms
+
+    for kwargs, named in (
+        ({"calendar_country": "XX"}, "calendar_country"),
+        ({"calendar_country": "US", "calendar_subdiv": "XX"}, "calendar_subdiv"),
+        ({"calendar_country": "GU", "calendar_subdiv": "XX"}, "calendar_subdiv"),
+    ):
+        with pytest.raises(InputError, match=f"policy terms: `{named}` must be") as info:
+            PolicyTerms(**kwargs)  # type: ignore[arg-type]
+        assert [f for f, _, _ in info.value.problems] == [named]
 
 
 @pytest.mark.parametrize(

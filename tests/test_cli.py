@@ -46,10 +46,10 @@ def test_deadlines_other_calendar(capsys: pytest.CaptureFixture[str]) -> None:
         ([], "the following arguments are required: command"),
         (["deadlines"], "give --delivered DATE, --approved DATE or both"),
         (["deadlines", "--approved", "2025-13-01"], "must be an ISO 8601 date"),
-        (["deadlines", "--approved", "2025-11-21", "--country", "XX"], "`country`"),
+        (["deadlines", "--approved", "2025-11-21", "--country", "XX"], "deadlines: `--country`"),
         (
             ["deadlines", "--approved", "2025-11-21", "--country", "US", "--subdiv", "ZZ"],
-            "`subdiv`",
+            "deadlines: `--subdiv`",
         ),
         (["deadlines", "--approved", "1600-01-01"], "years"),
         (["deadlines", "--delivered", "9999-12-30"], "`delivered`"),

@@ -234,16 +234,29 @@ def _holidays_for(country: str, subdiv: str | None, years: Iterable[int]) -> Hol
         given = subdiv if subdiv is not None else country
         expected = f"a code supported by holidays ({exc})"
         raise InputError.single(field_name, expected, given, ctx) from None
-    except DeprecationWarning as exc:  # a deprecated subdivision, with warnings as errors
-        raise InputError.single(
-            "subdiv", f"a code holidays has not deprecated ({exc})", subdiv, ctx
-        ) from None
-    if subdiv is not None and hol.subdiv != subdiv:
-        # A territory with a code of its own (Guam, Réunion ...) takes no subdivision:
-        # holidays puts its own in place of any given, which would pass unnoticed.
-        expected = f"None: {country} has no subdivisions of its own"
+    except DeprecationWarning:  # raised only with warnings as errors
+        if subdiv is None:
+            raise  # not about a subdivision: not ours to name
+        raise _deprecated(country, subdiv) from None
+    if subdiv is None:
+        return hol
+    from holidays.mixins.child_entity import ChildEntity
+
+    if isinstance(hol, ChildEntity):
+        # A territory with a code of its own (Guam, Réunion ...) has no subdivisions:
+        # holidays puts its own code in place of any given, which would pass unnoticed.
+        expected = f"no subdivision (None): {country} has none of its own"
         raise InputError.single("subdiv", expected, subdiv, ctx)
+    # Refused whatever the warning filters say, so that a calendar is refused or not
+    # the same in every process (a table, once built, is kept); such a code may go away.
+    if subdiv in getattr(type(hol), "_deprecated_subdivisions", ()):
+        raise _deprecated(country, subdiv)
     return hol
+
+
+def _deprecated(country: str, subdiv: str) -> InputError:
+    expected = f"a subdivision code of {country} that holidays has not deprecated"
+    return InputError.single("subdiv", expected, subdiv, "business calendar")
 
 
 class _Table:

@@ -1252,6 +1252,9 @@ def _describe(policy: Any) -> str:
 # --- deadlines, policy, schema ----------------------------------------------------------
 
 
+_DEADLINE_OPTIONS = {"calendar_country": "--country", "calendar_subdiv": "--subdiv"}
+
+
 def _deadlines(args: argparse.Namespace) -> int:
     from atlier_policy.timelines import format_timeline, timeline, timeline_of_dates
 
@@ -1259,7 +1262,11 @@ def _deadlines(args: argparse.Namespace) -> int:
         raise _UsageError(
             "deadlines: give --delivered DATE, --approved DATE or both, or --case FILE"
         )
-    terms = PolicyTerms(calendar_country=args.country, calendar_subdiv=args.subdiv)
+    try:
+        terms = PolicyTerms(calendar_country=args.country, calendar_subdiv=args.subdiv)
+    except InputError as exc:  # named as the options that gave them
+        named = tuple((_DEADLINE_OPTIONS.get(f, f), e, g) for f, e, g in exc.problems)
+        raise InputError(named, "deadlines") from None
     version = terms.version
     if args.case is not None:
         if args.delivered is not None or args.approved is not None:

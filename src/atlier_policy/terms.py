@@ -22,6 +22,9 @@ from atlier_policy.errors import InputError
 from atlier_policy.limits import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH
 from atlier_policy.strings import all_visible, valid_text
 
+# The calendar's fields, as these terms name them.
+_CALENDAR_FIELDS = {"country": "calendar_country", "subdiv": "calendar_subdiv"}
+
 __all__ = ["SUPPORT_EMAIL", "SUPPORT_PHONE", "PolicyTerms"]
 
 SUPPORT_EMAIL = "support@atlierjewelry.com"  # §3, §6
@@ -192,9 +195,12 @@ class PolicyTerms:
                 ctx,
             )
         object.__setattr__(self, "_tz", _zone(self.store_timezone))
-        object.__setattr__(
-            self, "_calendar", BusinessCalendar(self.calendar_country, self.calendar_subdiv)
-        )
+        try:
+            calendar = BusinessCalendar(self.calendar_country, self.calendar_subdiv)
+        except InputError as exc:  # named as these terms' fields, not the calendar's
+            named = tuple((_CALENDAR_FIELDS.get(f, f), e, g) for f, e, g in exc.problems)
+            raise InputError(named, ctx) from None
+        object.__setattr__(self, "_calendar", calendar)
 
     def __reduce__(self) -> tuple[object, ...]:
         # Rebuild the derived calendar and zone on unpickling.

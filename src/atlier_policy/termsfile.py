@@ -97,10 +97,8 @@ _KEYS: Mapping[str, tuple[Callable[[object], object], str]] = MappingProxyType(
     }
 )
 
+
 # The names the calendar gives its problems, and the TOML keys they come from.
-_CALENDAR_FIELDS = MappingProxyType({"country": "calendar_country", "subdiv": "calendar_subdiv"})
-
-
 def terms_from_mapping(doc: Mapping[str, Any], context: str = "terms") -> PolicyTerms:
     """:class:`PolicyTerms` from parsed TOML (a mapping of term names to values)."""
     if not isinstance(doc, Mapping):
@@ -122,8 +120,7 @@ def terms_from_mapping(doc: Mapping[str, Any], context: str = "terms") -> Policy
     try:
         return PolicyTerms(**kwargs)
     except InputError as exc:  # range and cross-field checks of the terms themselves
-        named = tuple((_CALENDAR_FIELDS.get(f, f), e, g) for f, e, g in exc.problems)
-        raise type(exc)(named, context) from None
+        raise type(exc)(exc.problems, context) from None
 
 
 def _parse(text: str, context: str) -> dict[str, Any]:
