@@ -88,7 +88,7 @@ class Weekday(Rule):
         ({"defect_remedy_covers_custom": "yes"}, "defect_remedy_covers_custom"),
         ({"store_timezone": 5}, "store_timezone"),
         ({"store_timezone": "Mars/Olympus_Mons"}, "store_timezone"),
-        ({"calendar_country": "XX"}, "country"),
+        ({"calendar_country": "XX"}, "calendar_country"),
     ],
 )
 def test_bad_terms(changes: dict[str, Any], field: str) -> None:
