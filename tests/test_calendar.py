@@ -608,7 +608,7 @@ def test_a_territory_refuses_any_subdivision() -> None:
         assert BusinessCalendar(code).subdiv is None
         own = holidays.country_holidays(code).subdiv
         for bad in ("XX", "CA", "ENG", code, own):
-            with pytest.raises(InputError, match=f"`subdiv` must be no subdivision .None.: {code}"):
+            with pytest.raises(InputError, match=f"`subdiv` must be left out: {code} has no sub"):
                 BusinessCalendar(code, bad)
 
 
@@ -618,59 +618,107 @@ def _listed(code: str) -> tuple[set[str], set[str]]:
     return {*cls.subdivisions, *cls.subdivisions_aliases}, set(cls._deprecated_subdivisions)
 
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_every_subdivision_holidays_lists_is_accepted_as_given() -> None:
     """Every current subdivision and alias each country lists gives holidays' object of
     that subdivision; none is refused as a territory's or a deprecated one would be."""
-    territories = set(_territories())
     seen = 0
     for _, codes in _countries():
         for code in codes:
             current, deprecated = _listed(code)
-            for subdiv in sorted(current - deprecated) if code not in territories else ():
+            for subdiv in sorted(current - deprecated):
                 assert calendar_module._holidays_for(code, subdiv, ()).subdiv == subdiv
                 seen += 1
     assert seen > 2500
 
 
-@pytest.mark.parametrize("warnings_are", ["error", "ignore", "default"])
+def test_a_parent_countrys_subdivision_is_refused() -> None:
+    """holidays accepts a subdivision of a country's "parent" (the United Kingdom's for
+    the Isle of Man, the United States' for Guam): IM with SCT would count Scotland's
+    holidays on the Isle of Man. A subdivision a country does not list is refused."""
+    seen = 0
+    for _, codes in _countries():
+        for code in codes:
+            parent = getattr(holidays, code).parent_entity
+            current = _listed(code)[0]
+            for subdiv in sorted(set(parent.subdivisions if parent else ()) - current):
+                with pytest.raises(InputError, match=f"`subdiv` must be left out: {code} has"):
+                    BusinessCalendar(code, subdiv)
+                seen += 1
+    assert seen > 100
+    with pytest.raises(InputError, match="`subdiv` must be left out: IM has no subdivisions"):
+        BusinessCalendar("IM", "SCT")
+
+
+@pytest.mark.parametrize("warnings_are", ["error", "ignore", "always"])
 def test_a_deprecated_subdivision_is_refused_whatever_the_warning_filters(
     warnings_are: str,
 ) -> None:
-    """A subdivision code holidays has deprecated is an InputError naming `subdiv`, the
-    same with warnings as errors (``-W error``, where holidays raises its warning) as
-    without: a calendar is refused or not the same in every process."""
+    """A subdivision code holidays has deprecated is an InputError naming `subdiv` and
+    the codes to use, before holidays warns: the same with warnings as errors (``-W
+    error``) as without, so a calendar is refused or not the same in every process."""
     import warnings
 
-    territories = set(_territories())
     deprecated = [
         (code, subdiv)
         for _, codes in _countries()
         for code in codes
-        if code not in territories
+        if getattr(holidays, code).subdivisions  # else: "left out", as a territory's
         for subdiv in sorted(_listed(code)[1] - _listed(code)[0])
     ]
     assert ("GB", "UK") in deprecated
-    with warnings.catch_warnings(record=True):  # shown warnings are kept out of the report
-        warnings.simplefilter(warnings_are, DeprecationWarning)  # type: ignore[arg-type]
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter(warnings_are)  # type: ignore[arg-type]
         for code, subdiv in deprecated:
-            with pytest.raises(InputError, match=f"{code} that holidays has not deprecated"):
+            with pytest.raises(InputError, match=f"one of {code}'s current codes .*deprecated it"):
                 calendar_module._holidays_for(code, subdiv, ())
         assert calendar_module._holidays_for("GB", "ENG", ()).subdiv == "ENG"
+    assert shown == []
+    with pytest.raises(InputError) as info:
+        BusinessCalendar("GB", "UK")
+    expected = "one of GB's current codes (ENG, NIR, SCT, WLS): holidays has deprecated it"
+    assert info.value.problems == (("subdiv", expected, "'UK'"),)
 
 
-def test_a_deprecation_warning_not_about_a_subdivision_is_not_blamed_on_one(
+def test_an_unknown_subdivision_names_some_of_the_countrys_codes() -> None:
+    """The codes a country has are named, the first twelve of a long list."""
+    with pytest.raises(InputError) as info:
+        BusinessCalendar("GB", "XX")
+    expected = "a code supported by holidays (one of GB's: ENG, NIR, SCT, WLS)"
+    assert info.value.problems == (("subdiv", expected, "'XX'"),)
+    with pytest.raises(InputError) as info:
+        BusinessCalendar("US", "XX")
+    codes = sorted(holidays.US.subdivisions)
+    listed = f"{', '.join(codes[:12])} and {len(codes) - 12} more"
+    assert info.value.problems[0][1] == f"a code supported by holidays (one of US's: {listed})"
+
+
+def test_a_patched_lookups_own_warnings_are_left_as_they_are(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """With warnings as errors, a DeprecationWarning holidays raises for a calendar with
-    no subdivision is not reported as a subdivision's: it is raised as it is."""
+    """With warnings as errors, a DeprecationWarning a patched lookup raises is its own,
+    not blamed on a subdivision, given or not."""
 
     def deprecated(*args: object, **kwargs: object) -> None:
         raise DeprecationWarning("something else")
 
     monkeypatch.setattr(holidays, "country_holidays", deprecated)
-    with pytest.raises(DeprecationWarning, match="something else"):
-        calendar_module._holidays_for("US", None, ())
+    for subdiv in (None, "CA"):
+        with pytest.raises(DeprecationWarning, match="something else"):
+            calendar_module._holidays_for("US", subdiv, ())
+
+
+def test_a_patched_entry_that_is_not_a_class_is_left_to_holidays(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A country entry patched with a function (not holidays' loader, not a class): its
+    subdivisions are not checked here, holidays' (patched) lookup answers."""
+    monkeypatch.setattr(holidays, "US", lambda **kwargs: None, raising=False)
+    assert calendar_module._entity("US") is None
+    usa = holidays.USA.get_entity()
+    monkeypatch.setattr(holidays, "US", usa)
+    assert calendar_module._entity("US") is usa
+    monkeypatch.undo()
+    assert calendar_module._entity("US") is holidays.US.get_entity()  # through its loader
 
 
 def test_a_patched_lookup_answers_without_holidays_own_attributes(

@@ -225,38 +225,50 @@ def _private_module(module: str) -> ModuleType | None:
 def _holidays_for(country: str, subdiv: str | None, years: Iterable[int]) -> HolidayBase:
     import holidays
 
-    make = _country_class(country) or partial(holidays.country_holidays, country)
-    ctx = "business calendar"
+    cls = _country_class(country)
+    if subdiv is not None:
+        _check_subdivision(country, subdiv, cls or _entity(country))
+    make = cls or partial(holidays.country_holidays, country)
     try:
-        hol = make(subdiv=subdiv, years=years, expand=False, observed=True)
+        return make(subdiv=subdiv, years=years, expand=False, observed=True)
     except NotImplementedError as exc:  # holidays' way of saying "unknown code"
         field_name = "subdiv" if subdiv is not None else "country"
         given = subdiv if subdiv is not None else country
         expected = f"a code supported by holidays ({exc})"
-        raise InputError.single(field_name, expected, given, ctx) from None
-    except DeprecationWarning:  # raised only with warnings as errors
-        if subdiv is None:
-            raise  # not about a subdivision: not ours to name
-        raise _deprecated(country, subdiv) from None
-    if subdiv is None:
-        return hol
-    from holidays.mixins.child_entity import ChildEntity
-
-    if isinstance(hol, ChildEntity):
-        # A territory with a code of its own (Guam, Réunion ...) has no subdivisions:
-        # holidays puts its own code in place of any given, which would pass unnoticed.
-        expected = f"no subdivision (None): {country} has none of its own"
-        raise InputError.single("subdiv", expected, subdiv, ctx)
-    # Refused whatever the warning filters say, so that a calendar is refused or not
-    # the same in every process (a table, once built, is kept); such a code may go away.
-    if subdiv in getattr(type(hol), "_deprecated_subdivisions", ()):
-        raise _deprecated(country, subdiv)
-    return hol
+        raise InputError.single(field_name, expected, given, "business calendar") from None
 
 
-def _deprecated(country: str, subdiv: str) -> InputError:
-    expected = f"a subdivision code of {country} that holidays has not deprecated"
-    return InputError.single("subdiv", expected, subdiv, "business calendar")
+def _entity(country: str) -> type | None:
+    """The class holidays' own lookup builds for ``country``; None when its entry is
+    patched with anything but a class (holidays is then left to answer)."""
+    import holidays
+    from holidays import registry
+
+    found = getattr(holidays, country, None)
+    if type(found) is registry.EntityLoader:
+        found = found.get_entity()
+    return found if isinstance(found, type) else None
+
+
+def _check_subdivision(country: str, subdiv: str, cls: type | None) -> None:
+    """Refuse a subdivision ``cls`` does not have as its own, before holidays builds (and
+    warns about) anything, whatever the warning filters, so that a calendar is refused
+    or not the same in every process. holidays itself would accept more: a code it has
+    deprecated (with a warning; it may go away), and any subdivision of a "parent"
+    country, which a territory with a code of its own (Guam, Réunion) silently replaces
+    by its own and the Isle of Man adds to its own holidays (IM with SCT: Scotland's)."""
+    own = getattr(cls, "subdivisions", None)
+    if own is None or subdiv in own or subdiv in getattr(cls, "subdivisions_aliases", ()):
+        return  # its own (or holidays' to answer: no class, or one of a patch's)
+    codes = sorted(own)
+    listed = ", ".join(codes[:12]) + (f" and {len(codes) - 12} more" if len(codes) > 12 else "")
+    if not codes:
+        expected = f"left out: {country} has no subdivisions"
+    elif subdiv in getattr(cls, "_deprecated_subdivisions", ()):
+        expected = f"one of {country}'s current codes ({listed}): holidays has deprecated it"
+    else:
+        expected = f"a code supported by holidays (one of {country}'s: {listed})"
+    raise InputError.single("subdiv", expected, subdiv, "business calendar")
 
 
 class _Table:

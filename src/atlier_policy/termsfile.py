@@ -98,7 +98,6 @@ _KEYS: Mapping[str, tuple[Callable[[object], object], str]] = MappingProxyType(
 )
 
 
-# The names the calendar gives its problems, and the TOML keys they come from.
 def terms_from_mapping(doc: Mapping[str, Any], context: str = "terms") -> PolicyTerms:
     """:class:`PolicyTerms` from parsed TOML (a mapping of term names to values)."""
     if not isinstance(doc, Mapping):
