@@ -14,12 +14,15 @@ after a change counted compiling it (hundreds of millions of instructions, a "de
 row of 1.9M a call). The garbage collector is off while the passes run and hashing is
 seeded, so that both runs do the same work. (Until 2026-12-01 the warm-up was 100 *other* cases, and
 the counted calls built templates of patterns it had not met: see ``history.md``.)
-Needs valgrind; about 20 s a run, 20 runs.
+Needs valgrind; about 20 s a run, 44 runs.
 
 Workloads, on the generated one-item return requests of ``peers.py`` and the lines of
 ``make_cases.py``: a decision; a decision with its reasons, trace and obligations read;
 a decision and ``to_json``; a ``batch`` line at ``--level full`` and at ``outcome`` (the
-CLI's ``_decide_line``, parsing to output text).
+CLI's ``_decide_line``, parsing to output text). Then each stage's examples in
+``examples/`` in turn (as ``cpu_stages.py`` has them, in the forms a baseline reads),
+decided with reasons, trace and obligations read: the per-stage table without the
+machine's noise.
 """
 
 from __future__ import annotations
@@ -33,7 +36,15 @@ from pathlib import Path
 
 from _common import ROOT, baseline_checkout, describe_checkout, table
 
-WORKLOADS = ("decision", "full", "decision + to_json", "batch line, full", "batch line, outcome")
+STAGES = ("return_request", "defect_claim", "lost_parcel", "inspection", "cancellation", "exchange")
+WORKLOADS = (
+    "decision",
+    "full",
+    "decision + to_json",
+    "batch line, full",
+    "batch line, outcome",
+    *(f"{stage}, full" for stage in STAGES),
+)
 
 # One workload in a fresh interpreter: argv = workload index, calls, passes (1 or 2), a
 # file of batch lines.
@@ -44,16 +55,24 @@ sys.path.insert(0, {bench!r})
 import warnings
 warnings.simplefilter("ignore")
 import peers
-from _common import materialize
+from _common import load_examples, materialize
 from atlier_policy import default_policy
-from atlier_policy.cli import _decide_line, _How
-from atlier_policy.codec import Level, to_json
+try:  # the decoder's module before and after issue 13
+    from atlier_policy.codec import case_from_dict
+except ImportError:
+    from atlier_policy.jsonio import case_from_dict
+from atlier_policy.codec import to_json
+try:  # the batch line's entry point as issue 14 made it (a baseline may not have it)
+    from atlier_policy.cli import _decide_line, _How
+    from atlier_policy.codec import Level
+    full, outcome = _How(), _How(Level.OUTCOME)
+except ImportError:
+    _decide_line = full = outcome = None
 
 (which, calls, passes), lines_path = (int(a) for a in sys.argv[1:4]), sys.argv[4]
 policy = default_policy()
 cases = peers.make_cases(calls)
 lines = open(lines_path, "rb").read().splitlines()
-full, outcome = _How(), _How(Level.OUTCOME)
 work = [
     lambda i: policy.evaluate(cases[i]),
     lambda i: materialize(policy.evaluate(cases[i])),
@@ -61,6 +80,12 @@ work = [
     lambda i: _decide_line(i, lines[i], full),
     lambda i: _decide_line(i, lines[i], outcome),
 ]
+# Each stage's examples in turn (the forms both libraries read), with reasons read.
+examples = {{stage: [] for stage in {stages!r}}}
+for name, doc in sorted(load_examples(previous_forms=True).items()):
+    examples[doc["stage"]].append(case_from_dict(doc))
+for stage_cases in examples.values():
+    work.append(lambda i, c=stage_cases: materialize(policy.evaluate(c[i % len(c)])))
 gc.collect()
 gc.disable()  # the same work in both runs: no collection falling in one only
 for _ in range(passes):
@@ -71,7 +96,7 @@ for _ in range(passes):
 
 def instructions(src: Path, which: int, calls: int, passes: int, lines: Path) -> int:
     """Instructions executed by one run of the workload, library ``src`` first on the path."""
-    script = _SCRIPT.format(bench=str(ROOT / "benchmarks"))
+    script = _SCRIPT.format(bench=str(ROOT / "benchmarks"), stages=STAGES)
     done = subprocess.run(
         [
             "valgrind",
@@ -96,16 +121,21 @@ def instructions(src: Path, which: int, calls: int, passes: int, lines: Path) ->
     return int(found[1])
 
 
-def per_call(src: Path, calls: int, lines: Path) -> dict[str, float]:
-    """Instructions per call of each workload for the library at ``src``."""
+def per_call(src: Path, calls: int, lines: Path) -> dict[str, float | None]:
+    """Instructions per call of each workload for the library at ``src`` (None: a
+    workload that library cannot run, such as a batch line before issue 14)."""
     # Bytecode first: the first run after a change would count compiling the package
     # (2026-12-01: a "decision" row of 1.9M instructions a call, three times the others).
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], check=False)
-    return {
-        name: (instructions(src, i, calls, 2, lines) - instructions(src, i, calls, 1, lines))
-        / calls
-        for i, name in enumerate(WORKLOADS)
-    }
+    found: dict[str, float | None] = {}
+    for i, name in enumerate(WORKLOADS):
+        try:
+            twice, once = (instructions(src, i, calls, n, lines) for n in (2, 1))
+        except subprocess.CalledProcessError:
+            found[name] = None
+        else:
+            found[name] = (twice - once) / calls
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,8 +158,10 @@ def main(argv: list[str] | None = None) -> int:
         before = per_call(base / "src", args.calls, lines)
         after = per_call(ROOT / "src", args.calls, lines)
     rows = [
-        (name, f"{before[name]:,.0f}", f"{after[name]:,.0f}", f"{before[name] / after[name]:.2f}×")
+        (name, *(f"{n:,.0f}" if n is not None else "—" for n in (b, a)), ratio)
         for name in WORKLOADS
+        for b, a in [(before[name], after[name])]
+        for ratio in [f"{b / a:.2f}×" if b is not None and a is not None else "—"]
     ]
     print(
         f"Instructions per call (callgrind), {args.calls} calls, before "

@@ -707,6 +707,57 @@ def test_a_patched_lookups_own_warnings_are_left_as_they_are(
             calendar_module._holidays_for("US", subdiv, ())
 
 
+def test_a_patched_lookup_refusing_a_code_is_our_input_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where holidays' lookup is patched and the country's entry is not a class (no
+    subdivisions to check here), the lookup's "unknown code" is our InputError, naming
+    the subdivision if one was given, else the country."""
+
+    def unknown(*args: object, **kwargs: object) -> None:
+        raise NotImplementedError("Entity `US` does not have subdivision QQ")
+
+    monkeypatch.setattr(holidays, "country_holidays", unknown)
+    monkeypatch.setattr(holidays, "US", lambda **kwargs: None)
+    expected = "a code supported by holidays (Entity `US` does not have subdivision QQ)"
+    for subdiv, problem in (
+        ("QQ", ("subdiv", expected, "'QQ'")),
+        (None, ("country", expected, "'US'")),
+    ):
+        with pytest.raises(InputError) as info:
+            calendar_module._holidays_for("US", subdiv, ())
+        assert info.value.problems == (problem,)
+        assert info.value.context == "business calendar"
+        assert info.value.__suppress_context__
+
+
+def test_a_class_without_holidays_lists_is_checked_by_what_it_has() -> None:
+    """A country class (a merchant's, a patch's) without some of holidays' lists: none
+    is required; codes it lists count, and twelve of them are named in full."""
+    check = calendar_module._check_subdivision
+
+    class Bare:
+        pass
+
+    check("US", "ANY", Bare)  # no list of subdivisions: holidays answers
+    check("US", "ANY", None)
+    codes = tuple(f"C{i:02}" for i in range(13))
+
+    class Listed:
+        subdivisions = codes[:12]
+
+    check("US", "C00", Listed)
+    with pytest.raises(InputError) as info:
+        check("US", "ZZ", Listed)
+    assert info.value.problems == (
+        ("subdiv", f"a code supported by holidays (one of US's: {', '.join(codes[:12])})", "'ZZ'"),
+    )
+    Listed.subdivisions = codes
+    with pytest.raises(InputError, match=r"C11 and 1 more\)"):
+        check("US", "ZZ", Listed)
+    assert calendar_module._entity("NOT_A_CODE") is None
+
+
 def test_a_patched_entry_that_is_not_a_class_is_left_to_holidays(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
