@@ -669,13 +669,13 @@ def test_a_deprecated_subdivision_is_refused_whatever_the_warning_filters(
     with warnings.catch_warnings(record=True) as shown:
         warnings.simplefilter(warnings_are)  # type: ignore[arg-type]
         for code, subdiv in deprecated:
-            with pytest.raises(InputError, match=f"one of {code}'s current codes .*deprecated it"):
+            with pytest.raises(InputError, match=f"one of {code}'s current codes .*, not one hol"):
                 calendar_module._holidays_for(code, subdiv, ())
         assert calendar_module._holidays_for("GB", "ENG", ()).subdiv == "ENG"
     assert shown == []
     with pytest.raises(InputError) as info:
         BusinessCalendar("GB", "UK")
-    expected = "one of GB's current codes (ENG, NIR, SCT, WLS): holidays has deprecated it"
+    expected = "one of GB's current codes (ENG, NIR, SCT, WLS), not one holidays deprecated"
     assert info.value.problems == (("subdiv", expected, "'UK'"),)
 
 
@@ -755,7 +755,41 @@ def test_a_class_without_holidays_lists_is_checked_by_what_it_has() -> None:
     Listed.subdivisions = codes
     with pytest.raises(InputError, match=r"C11 and 1 more\)"):
         check("US", "ZZ", Listed)
+    Listed.subdivisions = (2, 1)  # not text: named as text, not a TypeError
+    with pytest.raises(InputError, match=r"one of US's: 1, 2\)"):
+        check("US", "ZZ", Listed)
     assert calendar_module._entity("NOT_A_CODE") is None
+
+
+def test_a_territory_takes_no_subdivision_whatever_holidays_lists_for_it() -> None:
+    """holidays' territories (its ChildEntity) replace any subdivision given by their
+    own: refused even if a release of holidays listed subdivisions for one."""
+    from types import MappingProxyType
+
+    from holidays.mixins.child_entity import ChildEntity
+
+    class Listing(ChildEntity):
+        subdivisions = ("A",)
+        subdivisions_aliases = MappingProxyType({"Aa": "A"})
+
+    for subdiv in ("A", "Aa"):
+        with pytest.raises(InputError, match="`subdiv` must be left out: GU has no subdivisions"):
+            calendar_module._check_subdivision("GU", subdiv, Listing)
+
+
+def test_a_patched_lookup_is_asked_for_the_subdivisions_it_takes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where holidays' lookup is patched (a merchant's alias "HQ" for New York), the
+    patch answers for subdivisions too: nothing is checked against holidays' classes."""
+    own = holidays.country_holidays
+
+    def aliased(country: str, subdiv: str | None = None, **kwargs: object) -> object:
+        return own(country, subdiv="NY" if subdiv == "HQ" else subdiv, **kwargs)
+
+    monkeypatch.setattr(holidays, "country_holidays", aliased)
+    assert calendar_module._entity("US") is None
+    assert calendar_module._holidays_for("US", "HQ", [2025]).subdiv == "NY"
 
 
 def test_a_patched_entry_that_is_not_a_class_is_left_to_holidays(

@@ -242,8 +242,10 @@ def _entity(country: str) -> type | None:
     """The class holidays' own lookup builds for ``country``; None when its entry is
     patched with anything but a class (holidays is then left to answer)."""
     import holidays
-    from holidays import registry
+    from holidays import registry, utils
 
+    if holidays.country_holidays is not utils.country_holidays:
+        return None  # a patched lookup is asked as it is, subdivisions and all
     found = getattr(holidays, country, None)
     if type(found) is registry.EntityLoader:
         found = found.get_entity()
@@ -257,15 +259,22 @@ def _check_subdivision(country: str, subdiv: str, cls: type | None) -> None:
     deprecated (with a warning; it may go away), and any subdivision of a "parent"
     country, which a territory with a code of its own (Guam, Réunion) silently replaces
     by its own and the Isle of Man adds to its own holidays (IM with SCT: Scotland's)."""
+    from holidays.mixins.child_entity import ChildEntity
+
     own = getattr(cls, "subdivisions", None)
-    if own is None or subdiv in own or subdiv in getattr(cls, "subdivisions_aliases", ()):
-        return  # its own (or holidays' to answer: no class, or one of a patch's)
-    codes = sorted(own)
-    listed = ", ".join(codes[:12]) + (f" and {len(codes) - 12} more" if len(codes) > 12 else "")
+    if own is None:
+        return  # holidays' to answer: no class, or one of a patch's
+    # A territory has none, whatever a release of holidays lists for it.
+    territory = cls is not None and issubclass(cls, ChildEntity)
+    if not territory and (subdiv in own or subdiv in getattr(cls, "subdivisions_aliases", ())):
+        return
+    codes = [] if territory else sorted(own, key=str)
+    listed = ", ".join(map(str, codes[:12]))
+    listed += f" and {len(codes) - 12} more" if len(codes) > 12 else ""
     if not codes:
         expected = f"left out: {country} has no subdivisions"
     elif subdiv in getattr(cls, "_deprecated_subdivisions", ()):
-        expected = f"one of {country}'s current codes ({listed}): holidays has deprecated it"
+        expected = f"one of {country}'s current codes ({listed}), not one holidays deprecated"
     else:
         expected = f"a code supported by holidays (one of {country}'s: {listed})"
     raise InputError.single("subdiv", expected, subdiv, "business calendar")
