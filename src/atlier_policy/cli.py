@@ -432,8 +432,7 @@ def _load(path: str, option: str) -> Policy | PolicyVersions:
     except InputError as exc:
         if exc.context:  # a problem inside the file: it names the file and the key
             raise
-        named = tuple((option if f == "file" else f, e, g) for f, e, g in exc.problems)
-        raise InputError(named) from None
+        raise exc.renamed({"file": option}) from None
 
 
 def _versions(args: argparse.Namespace) -> Policy | PolicyVersions | None:
@@ -1265,8 +1264,7 @@ def _deadlines(args: argparse.Namespace) -> int:
     try:
         terms = PolicyTerms(calendar_country=args.country, calendar_subdiv=args.subdiv)
     except InputError as exc:  # named as the options that gave them
-        named = tuple((_DEADLINE_OPTIONS.get(f, f), e, g) for f, e, g in exc.problems)
-        raise InputError(named, "deadlines") from None
+        raise exc.renamed(_DEADLINE_OPTIONS, "deadlines") from None
     version = terms.version
     if args.case is not None:
         if args.delivered is not None or args.approved is not None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Mapping
 
 from atlier_policy.limits import MAX_PROBLEMS_SHOWN
 from atlier_policy.strings import one_line
@@ -138,6 +139,11 @@ class InputError(AtlierPolicyError, ValueError):
     def single(cls, field: str, expected: str, given: object, context: str = "") -> InputError:
         """One problem; ``given`` is the offending value, quoted in the message."""
         return cls(((field, expected, _shown(given)),), context)
+
+    def renamed(self, names: Mapping[str, str], context: str = "") -> InputError:
+        """The same problems, each field as ``names`` calls it (the caller's name for it: a
+        term, a command-line option), under ``context``."""
+        return InputError(tuple((names.get(f, f), e, g) for f, e, g in self.problems), context)
 
     def __reduce__(self) -> tuple[object, ...]:
         return (type(self), (self.problems, self.context))

@@ -198,8 +198,7 @@ class PolicyTerms:
         try:
             calendar = BusinessCalendar(self.calendar_country, self.calendar_subdiv)
         except InputError as exc:  # named as these terms' fields, not the calendar's
-            named = tuple((_CALENDAR_FIELDS.get(f, f), e, g) for f, e, g in exc.problems)
-            raise InputError(named, ctx) from None
+            raise exc.renamed(_CALENDAR_FIELDS, ctx) from None
         object.__setattr__(self, "_calendar", calendar)
 
     def __reduce__(self) -> tuple[object, ...]:
