@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -964,6 +965,68 @@ def test_a_worker_serves_chunks_until_told_to_stop() -> None:
     theirs.close()
     with pytest.raises(RuntimeError, match="a worker process of --jobs ended unexpectedly"):
         cli._receive(ours)
+
+
+class _FakeWorker:
+    """A worker's pipe for `cli._in_order`: holds at most one chunk (a second one sent
+    before its records are taken would block a real pair of pipes), and answers with a
+    record naming the chunk."""
+
+    def __init__(self, log: list[tuple[str, int]], name: int) -> None:
+        self.log, self.name, self.held = log, name, None
+
+    def send(self, chunk: Any) -> None:
+        assert self.held is None, "sent a chunk while it held one"
+        self.held = chunk
+        self.log.append(("send", self.name))
+
+    def recv(self) -> Any:
+        assert self.held is not None, "asked for records it was never sent"
+        (number, _), self.held = self.held[0], None
+        return cli._Done([b"%d\n" % number], Counter(), frozenset())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    workers=st.integers(2, 4),
+    count=st.integers(0, 25),
+    choices=st.lists(st.lists(st.integers(0, 3), min_size=1), max_size=200),
+)
+def test_records_come_in_the_order_of_their_chunks_whoever_finishes_first(
+    workers: int, count: int, choices: list[list[int]]
+) -> None:
+    """Whichever workers finish, in whatever order: every chunk's records, once, in the
+    chunks' order; no worker sent a chunk while it holds one; at most two chunks per
+    worker out at a time (memory stays flat)."""
+    log: list[tuple[str, int]] = []
+    conns = [_FakeWorker(log, i) for i in range(workers)]
+    rounds = iter(choices)
+
+    def wait(busy: list[Any]) -> list[Any]:
+        picked = [busy[i % len(busy)] for i in next(rounds, [0])]
+        return list(dict.fromkeys(picked))  # some of those done, in any order
+
+    got: list[int] = []
+    for done in cli._in_order(iter([[(n, None)] for n in range(count)]), conns, wait):
+        got.append(int(done.records[0]))
+        assert sum(e == "send" for e, _ in log) - len(got) < 2 * workers
+    assert got == list(range(count))
+    assert all(c.held is None for c in conns)
+
+
+def test_a_worker_done_early_is_not_held_behind_a_slower_one() -> None:
+    """Worker 1 finishing while worker 0 still holds chunk 0 is sent the next chunks at
+    once (up to four out in all for two workers), not kept waiting for chunk 0."""
+    log: list[tuple[str, int]] = []
+    slow, fast = _FakeWorker(log, 0), _FakeWorker(log, 1)
+
+    def wait(busy: list[Any]) -> list[Any]:
+        return [fast] if fast in busy else busy
+
+    chunks = iter([[(n, None)] for n in range(6)])
+    first = next(cli._in_order(chunks, [slow, fast], wait))
+    assert first.records == [b"0\n"]
+    assert log == [("send", 0), ("send", 1), ("send", 1), ("send", 1)]
 
 
 def test_a_worker_that_died_idle_is_named_not_taken_for_a_reader_gone(

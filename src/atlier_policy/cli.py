@@ -28,7 +28,7 @@ import tempfile
 import threading
 import typing
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from importlib import resources
 from typing import Any, BinaryIO
@@ -758,35 +758,19 @@ def _results(
 ) -> Iterator[_Done]:
     """The records of each chunk, in order: here, or in ``jobs`` worker processes.
 
-    Each worker has a pipe of its own and at most one chunk in flight, so memory stays
-    flat on any input size and no lock is shared: a worker stopped at any moment leaves
-    nothing held. A worker that hands in its chunk is sent the next one (read ahead)
-    before that chunk's records are written, so it does not wait on the output. Workers
-    start with SIGINT, SIGTERM and SIGHUP ignored (dispositions that survive exec, and
-    that Python keeps): a signal sent to the whole process group reaches only this
-    process, which stops them when it leaves, whatever they are doing.
+    Workers start with SIGINT, SIGTERM and SIGHUP ignored (dispositions that survive
+    exec, and that Python keeps): a signal sent to the whole process group reaches only
+    this process, which stops them when it leaves, whatever they are doing.
     """
     if jobs == 1:
         yield from (_work(chunk, how) for chunk in chunks)
         return
+    from multiprocessing.connection import wait
+
     workers = _start_workers(jobs, how)
     finished = False
     try:
-        idle = deque(conn for _, conn in workers)
-        busy: deque[Any] = deque()  # in the order of their chunks
-        for chunk in chunks:
-            if idle:
-                conn = idle.popleft()
-                _send(conn, chunk)
-                busy.append(conn)
-                continue
-            conn = busy.popleft()
-            done = _receive(conn)
-            _send(conn, chunk)
-            busy.append(conn)
-            yield done
-        while busy:
-            yield _receive(busy.popleft())
+        yield from _in_order(chunks, [conn for _, conn in workers], wait)
         finished = True
     finally:
         for process, conn in workers:
@@ -798,6 +782,48 @@ def _results(
         for process, conn in workers:
             process.join()
             conn.close()
+
+
+def _in_order(
+    chunks: Iterator[list[tuple[int, bytes | None]]],
+    conns: Sequence[Any],
+    wait: Callable[[list[Any]], list[Any]],
+) -> Iterator[_Done]:
+    """The records of each chunk in the chunks' order, from workers (one pipe each) that
+    may finish in any order.
+
+    A worker is sent a chunk only once its last one's records are in, so neither side
+    can block sending to the other, and no lock is shared: a worker stopped at any
+    moment leaves nothing held. Whichever worker finishes is taken at once and sent its
+    next chunk (a worker done early does not wait behind a slower one) before records
+    are handed on, so it does not wait on the output either. Records taken ahead of
+    their turn wait here; at most ``2 * len(conns)`` chunks are out at a time, so memory
+    stays flat on any input size.
+    """
+    window = 2 * len(conns)
+    idle = deque(conns)
+    out: dict[Any, int] = {}  # worker -> the number of the chunk it holds
+    ready: dict[int, _Done] = {}  # chunk number -> its records, taken ahead of their turn
+    sent = given = 0
+    source = iter(chunks)
+    while True:
+        while idle and sent - given < window:
+            chunk = next(source, None)
+            if chunk is None:
+                break
+            conn = idle.popleft()
+            _send(conn, chunk)
+            out[conn] = sent
+            sent += 1
+        if given in ready:
+            yield ready.pop(given)
+            given += 1
+            continue
+        if not out:
+            return
+        for conn in wait(list(out)):
+            ready[out.pop(conn)] = _receive(conn)
+            idle.append(conn)
 
 
 def _start_workers(jobs: int, how: _How) -> list[tuple[Any, Any]]:
