@@ -965,6 +965,13 @@ def test_a_worker_serves_chunks_until_told_to_stop() -> None:
     theirs.close()
     with pytest.raises(RuntimeError, match="a worker process of --jobs ended unexpectedly"):
         cli._receive(ours)
+    # Killed part-way through handing in its records: half a message (a length that
+    # promises 100 bytes, then 10), not a failed write of the output.
+    ours, theirs = multiprocessing.Pipe()
+    os.write(theirs.fileno(), (100).to_bytes(4, "big") + b"x" * 10)
+    theirs.close()
+    with pytest.raises(RuntimeError, match="a worker process of --jobs ended unexpectedly"):
+        cli._receive(ours)
 
 
 class _FakeWorker:

@@ -83,9 +83,16 @@ def _iso_date(text: str) -> date:
     return day
 
 
+# Worker processes of --jobs: on Windows before Python 3.13, multiprocessing waits on at
+# most 62 pipes at once; one limit everywhere.
+_MAX_JOBS = 60
+
+
 def _positive(text: str) -> int:
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 64:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to 64 (got {text!r})")
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= _MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {_MAX_JOBS} (got {text!r})"
+        )
     return int(text)
 
 
@@ -869,9 +876,12 @@ def _send(conn: Any, chunk: list[tuple[int, bytes | None]]) -> None:
 
 
 def _receive(conn: Any) -> _Done:
+    # A worker that dies part-way through handing in its records leaves half a message:
+    # an OSError ("got end of file during message") that is the worker's failure, not
+    # a failed write of the output it was going to.
     try:
         return typing.cast(_Done, conn.recv())
-    except (EOFError, ConnectionResetError):
+    except (EOFError, OSError):
         raise RuntimeError(_WORKER_GONE) from None
 
 
