@@ -442,12 +442,7 @@ MIN_CPU_RATIO = 0.98
 
 def cpu_ratio(res: dict[str, Any]) -> dict[int, float]:
     """CPU time of ``--jobs 2`` ÷ that of ``--jobs 1``, output ``full``, for each size run."""
-    cpu = {
-        (r["lines"], r["jobs"]): r["cpu_s"]
-        for r in (*res["throughput"], *res["memory"])
-        if r["level"] == "full"
-    }
-    return {n: cpu[n, 2] / cpu[n, 1] for n, jobs in sorted(cpu) if jobs == 2 and (n, 1) in cpu}
+    return {n: 1 / r for n, r in _one_over_two(res, "cpu_s").items()}
 
 
 def scaling_verdict(res: dict[str, Any]) -> tuple[int, float, bool | None]:
@@ -462,12 +457,20 @@ def scaling_verdict(res: dict[str, Any]) -> tuple[int, float, bool | None]:
 
 def full_scaling(res: dict[str, Any]) -> dict[int, float]:
     """``--jobs 2`` ÷ ``--jobs 1`` in wall time, output ``full``, for each file size run."""
-    wall = {
-        (r["lines"], r["jobs"]): r["wall_s"]
+    return _one_over_two(res, "wall_s")
+
+
+def _one_over_two(res: dict[str, Any], key: str) -> dict[int, float]:
+    """``key`` of the ``--jobs 1`` run ÷ that of the ``--jobs 2`` run, output ``full``, for
+    each file size run."""
+    value = {
+        (r["lines"], r["jobs"]): r[key]
         for r in (*res["throughput"], *res["memory"])
         if r["level"] == "full"
     }
-    return {n: wall[n, 1] / wall[n, 2] for n, jobs in sorted(wall) if jobs == 2 and (n, 1) in wall}
+    return {
+        n: value[n, 1] / value[n, 2] for n, jobs in sorted(value) if jobs == 2 and (n, 1) in value
+    }
 
 
 def markdown(res: dict[str, Any]) -> str:
