@@ -20,10 +20,11 @@ True
 from __future__ import annotations
 
 import enum
-from dataclasses import FrozenInstanceError, dataclass, replace
+from dataclasses import FrozenInstanceError, replace
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
+from atlier_policy._values import value_class
 from atlier_policy.cases import StoreDay, before
 from atlier_policy.deadlines import store_date
 from atlier_policy.rules import Finding, Reason
@@ -52,7 +53,7 @@ class FixKind(enum.StrEnum):
     DEFECT = "defect"  # a sale item: only a confirmed defect qualifies
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Change:
     """One fact changed: ``path`` is dotted from the case (``items[0].item.engraved``)."""
 
@@ -61,7 +62,7 @@ class Change:
     new: object
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Suggestion:
     """The change of facts that fixes one reason.
 
@@ -78,7 +79,7 @@ class Suggestion:
     deadline: date | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Blocker:
     """A reason no change the customer can make will lift."""
 
@@ -88,7 +89,7 @@ class Blocker:
     message: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class View:
     """Where the facts of one item live in a case of some stage (dotted paths).
 

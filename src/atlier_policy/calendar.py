@@ -24,12 +24,13 @@ from __future__ import annotations
 import threading
 from array import array
 from collections.abc import Iterable
-from dataclasses import KW_ONLY, FrozenInstanceError, dataclass, field
+from dataclasses import KW_ONLY, FrozenInstanceError, field
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache, partial
 from itertools import repeat
 from typing import TYPE_CHECKING
 
+from atlier_policy._values import value_class
 from atlier_policy.errors import DateOutOfRangeError, InputError
 from atlier_policy.limits import MAX_NAME_LENGTH
 from atlier_policy.strings import valid_text
@@ -388,7 +389,7 @@ def _check_date(value: object, name: str) -> date:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class BusinessCalendar:
     """Business days of a country (and subdivision) from the ``holidays`` package.
 

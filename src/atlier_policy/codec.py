@@ -35,6 +35,7 @@ from decimal import Decimal
 from functools import cache, partial
 from typing import Any, Union, get_args, get_origin
 
+from atlier_policy._values import value_class
 from atlier_policy.cases import Condition, ExchangeRequest, ReturnItem, StoreDay
 from atlier_policy.decision import Decision, Obligations, OrderDecision, Settlement
 from atlier_policy.errors import DeprecatedFormWarning, InputError, _shown
@@ -981,7 +982,7 @@ def _decision_from_body(
     )
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class _DecisionBody:
     """A decision document's fields less ``outcome`` (whose enum is the stage's), as the
     document writes them: the explanation's three parts each under its own key."""

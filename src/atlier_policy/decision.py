@@ -21,10 +21,10 @@ from __future__ import annotations
 import enum
 import importlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Self
 
+from atlier_policy._values import value_class
 from atlier_policy.errors import InputError, warn_deprecated
 from atlier_policy.money import Money
 from atlier_policy.rules import Explanation, Finding, Reason, TraceEntry
@@ -166,7 +166,7 @@ class ShippingPayer(enum.StrEnum):
     CUSTOMER_UNTIL_CONFIRMED = "customer_until_confirmed"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Notice:
     """Something to communicate to the customer, citing its provision."""
 
@@ -175,8 +175,23 @@ class Notice:
     section: str
     message: str
 
+    def __init__(
+        self,
+        *,
+        code: str,
+        clause_id: str,
+        section: str,
+        message: str,
+    ) -> None:
+        # Written out (a hot path): value_class's generic one is twice as slow.
+        put = object.__setattr__
+        put(self, "code", code)
+        put(self, "clause_id", clause_id)
+        put(self, "section", section)
+        put(self, "message", message)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
+@value_class(kw_only=True)
 class Settlement:
     """§5 price difference of an exchange: at most one side pays."""
 
@@ -202,7 +217,7 @@ class Settlement:
         return f"customer pays {self.customer_pays}, store refunds {self.store_refunds}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class RemedyOption:
     """One remedy the store may offer, and what it means (§3's resolutions).
 
@@ -218,8 +233,29 @@ class RemedyOption:
     refund_earliest: date | None = None
     refund_latest: date | None = None
 
+    def __init__(
+        self,
+        *,
+        code: str,
+        clause_id: str,
+        section: str,
+        message: str,
+        refund_to: str | None = None,
+        refund_earliest: date | None = None,
+        refund_latest: date | None = None,
+    ) -> None:
+        # Written out (a hot path): value_class's generic one is twice as slow.
+        put = object.__setattr__
+        put(self, "code", code)
+        put(self, "clause_id", clause_id)
+        put(self, "section", section)
+        put(self, "message", message)
+        put(self, "refund_to", refund_to)
+        put(self, "refund_earliest", refund_earliest)
+        put(self, "refund_latest", refund_latest)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
+@value_class(kw_only=True)
 class Obligations:
     """What follows from a decision; ``None`` where it does not apply.
 
@@ -238,8 +274,35 @@ class Obligations:
     notices: tuple[Notice, ...] = ()
     options: tuple[RemedyOption, ...] = ()
 
+    def __init__(
+        self,
+        *,
+        return_shipping_paid_by: ShippingPayer | None = None,
+        return_shipping_reimbursed: Money | None = None,
+        refund_amount: Money | None = None,
+        refund_to: str | None = None,
+        refund_earliest: date | None = None,
+        refund_latest: date | None = None,
+        last_day_to_request_return: date | None = None,
+        last_day_to_report_defect: date | None = None,
+        notices: tuple[Notice, ...] = (),
+        options: tuple[RemedyOption, ...] = (),
+    ) -> None:
+        # Written out (a hot path): value_class's generic one is twice as slow.
+        put = object.__setattr__
+        put(self, "return_shipping_paid_by", return_shipping_paid_by)
+        put(self, "return_shipping_reimbursed", return_shipping_reimbursed)
+        put(self, "refund_amount", refund_amount)
+        put(self, "refund_to", refund_to)
+        put(self, "refund_earliest", refund_earliest)
+        put(self, "refund_latest", refund_latest)
+        put(self, "last_day_to_request_return", last_day_to_request_return)
+        put(self, "last_day_to_report_defect", last_day_to_report_defect)
+        put(self, "notices", notices)
+        put(self, "options", options)
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+
+@value_class(kw_only=True)
 class Decision:
     """The policy's decision on one item (or one report) at one stage.
 
@@ -256,6 +319,29 @@ class Decision:
     settlement: Settlement | None = None
     policy_version: str
     explanation: Explanation
+
+    def __init__(
+        self,
+        *,
+        stage: str,
+        outcome: Outcome,
+        order_id: str,
+        sku: str | None,
+        obligations: Obligations,
+        settlement: Settlement | None = None,
+        policy_version: str,
+        explanation: Explanation,
+    ) -> None:
+        # Written out (a hot path): value_class's generic one is twice as slow.
+        put = object.__setattr__
+        put(self, "stage", stage)
+        put(self, "outcome", outcome)
+        put(self, "order_id", order_id)
+        put(self, "sku", sku)
+        put(self, "obligations", obligations)
+        put(self, "settlement", settlement)
+        put(self, "policy_version", policy_version)
+        put(self, "explanation", explanation)
 
     @property
     def reasons(self) -> tuple[Reason, ...]:
@@ -348,7 +434,7 @@ PAYER_WORDS = {
 }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class OrderDecision:
     """Decisions for every item of a multi-item return request, with a summary."""
 
@@ -356,6 +442,21 @@ class OrderDecision:
     stage: str
     items: tuple[Decision, ...]
     policy_version: str
+
+    def __init__(
+        self,
+        *,
+        order_id: str,
+        stage: str,
+        items: tuple[Decision, ...],
+        policy_version: str,
+    ) -> None:
+        # Written out (a hot path): value_class's generic one is twice as slow.
+        put = object.__setattr__
+        put(self, "order_id", order_id)
+        put(self, "stage", stage)
+        put(self, "items", items)
+        put(self, "policy_version", policy_version)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -26,9 +26,9 @@ import operator
 import sys
 import typing
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from atlier_policy._values import value_class
 from atlier_policy.api import evaluate
 from atlier_policy.codec import Level, case_from_dict, loads
 from atlier_policy.decision import Decision, OrderDecision
@@ -56,7 +56,7 @@ RECORD_SCHEMA_VERSION = "1"
 _DECIMAL = "decimal(18,6)"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class Column:
     """One column of the record schema: its name, type, whether it may be null, and why."""
 
@@ -106,7 +106,7 @@ _COLUMNS = (
 _KEYS = ("key", "item", "error")
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class RecordSchema:
     """The columns of the records of one output level, and the schema's version.
 

@@ -50,12 +50,13 @@ import copy
 import re
 import string
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from atlier_policy._values import value_class
 from atlier_policy.advice import Blocker, Suggestion
 from atlier_policy.deadlines import store_date
 from atlier_policy.decision import FINDING_MARKS, Decision, OrderDecision
@@ -83,7 +84,7 @@ __all__ = [
 _I18N = "pip install 'atlier-policy[i18n]'"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class Formatter:
     """How one message writes its dates and amounts.
 
@@ -167,7 +168,7 @@ class _Fill(string.Formatter):
         return format(value, format_spec)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class Templates:
     """An immutable set of message templates in one language.
 
@@ -644,7 +645,7 @@ def _reason_key(
     return "reason.other"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class _Render:
     """What a message is rendered with: the templates, how values read, the policy, the
     case if known."""

@@ -19,10 +19,11 @@ clock, no I/O, inputs untouched.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from operator import is_
 from typing import Any, Literal, TypeAlias, get_args
 
+from atlier_policy._values import value_class
 from atlier_policy.cases import (
     CustomOrderCancellation,
     DefectClaim,
@@ -179,7 +180,7 @@ def _rebuilt(node: Rule, make: Callable[[], Rule]) -> Rule:
         ) from None
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class Policy:
     """Terms plus the rule set of each stage, and the stages it judges.
 

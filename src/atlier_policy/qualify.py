@@ -34,9 +34,10 @@ to complete the defect claim
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from atlier_policy._values import value_class
 from atlier_policy.advice import (
     Blocker,
     Change,
@@ -74,7 +75,7 @@ _ROUNDS = 4  # failures, then the unknowns they hid, then what those hid: enough
 Fix = Callable[[FixContext], Suggestion | Blocker | None]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Qualification:
     """How one item decision could qualify: suggestions, blockers, the changed case."""
 

@@ -35,10 +35,11 @@ from __future__ import annotations
 import enum
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import UTC, date, tzinfo
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from atlier_policy._values import value_class
 from atlier_policy.errors import PolicyDefinitionError
 
 __all__ = [
@@ -90,7 +91,7 @@ _NEGATED = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class Context(Generic[C]):
     """What a rule may look at: the case, the policy's terms and calendar, the store zone.
 
@@ -104,8 +105,22 @@ class Context(Generic[C]):
     calendar: Any = None
     tz: tzinfo = UTC
 
+    def __init__(
+        self,
+        case: C,
+        terms: Any = None,
+        calendar: Any = None,
+        tz: tzinfo = UTC,
+    ) -> None:
+        # Written out (a hot path): value_class's generic one is twice as slow.
+        put = object.__setattr__
+        put(self, "case", case)
+        put(self, "terms", terms)
+        put(self, "calendar", calendar)
+        put(self, "tz", tz)
 
-@dataclass(frozen=True, slots=True)
+
+@value_class()
 class Check:
     """The result of one leaf rule on one case.
 
@@ -132,6 +147,27 @@ class Check:
     customer_action: bool = False
     outcome: str | None = None
     shared: Reason | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __init__(
+        self,
+        finding: Finding,
+        message: str,
+        facts: tuple[tuple[str, str], ...] = (),
+        missing: tuple[str, ...] = (),
+        code: str | None = None,
+        customer_action: bool = False,
+        outcome: str | None = None,
+    ) -> None:
+        # Written out (a hot path): value_class's generic one is twice as slow.
+        put = object.__setattr__
+        put(self, "finding", finding)
+        put(self, "message", message)
+        put(self, "facts", facts)
+        put(self, "missing", missing)
+        put(self, "code", code)
+        put(self, "customer_action", customer_action)
+        put(self, "outcome", outcome)
+        put(self, "shared", None)
 
     def for_clause(self, id: str, section: str, sentence: str, code: str) -> Check:
         """This result with its reason built once, for a clause that computes its results
@@ -236,7 +272,7 @@ class Evaluation(NamedTuple):
         yield from self.rule._determining(self)
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class Provision:
     """A sentence that gives an obligation or advice rather than a finding.
 
@@ -256,7 +292,7 @@ class Provision:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class Deadline:
     """When a clause applies on a timeline: the last day it allows, counted from the
     delivery (``last(delivered, terms)``), named ``key`` and labelled ``label``.
@@ -338,7 +374,7 @@ def _rule(value: object, op: str) -> Rule:
     return value
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@value_class(eq=False)
 class Clause(Rule):
     """A leaf rule: one sentence of the policy (or of a merchant's addition).
 
@@ -424,7 +460,7 @@ def _combine_any(findings: list[Finding]) -> Finding:
     return Finding.NOT_APPLICABLE
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class AllOf(Rule):
     """All parts must pass; a failure anywhere fails; not-applicable parts are ignored."""
 
@@ -453,7 +489,7 @@ class AllOf(Rule):
         return "(" + " & ".join(map(str, self.rules)) + ")"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class AnyOf(Rule):
     """At least one part must pass."""
 
@@ -481,7 +517,7 @@ class AnyOf(Rule):
         return "(" + " | ".join(map(str, self.rules)) + ")"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class Not(Rule):
     """Passes when the rule fails and fails when it passes; unknown stays unknown."""
 
@@ -518,7 +554,7 @@ def _lift(rule: Finding, exception: Finding) -> Finding:
     return rule
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class Unless(Rule):
     """``rule`` unless ``exception``: the exception can only lift a failure.
 
@@ -567,7 +603,7 @@ class Unless(Rule):
         return f"({self.rule} unless {self.exception})"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class Then(Rule):
     """``first``, and once it passes, ``decides`` gives the finding (a defect claim, then
     the remedy ladder). A ``first`` that does not pass is the whole evaluation;
@@ -594,7 +630,7 @@ class Then(Rule):
         return f"({self.first} then {self.decides})"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class Focus(Rule):
     """Evaluate ``rule`` on a view of the case, e.g. the §1 rules on an inspected item.
 
@@ -623,7 +659,7 @@ class Focus(Rule):
 # --- explanation: derived from the evaluation -------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Reason:
     """Why a decision came out as it did: one clause's finding on the case."""
 
@@ -636,11 +672,34 @@ class Reason:
     facts: tuple[tuple[str, str], ...] = ()
     missing: tuple[str, ...] = ()
 
+    def __init__(
+        self,
+        *,
+        code: str,
+        finding: Finding,
+        clause_id: str,
+        section: str,
+        sentence: str,
+        message: str,
+        facts: tuple[tuple[str, str], ...] = (),
+        missing: tuple[str, ...] = (),
+    ) -> None:
+        # Written out (a hot path): value_class's generic one is twice as slow.
+        put = object.__setattr__
+        put(self, "code", code)
+        put(self, "finding", finding)
+        put(self, "clause_id", clause_id)
+        put(self, "section", section)
+        put(self, "sentence", sentence)
+        put(self, "message", message)
+        put(self, "facts", facts)
+        put(self, "missing", missing)
+
     def __str__(self) -> str:
         return f"[§{self.section} {self.clause_id}] {self.message}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class TraceEntry:
     """One rule evaluated, at its depth in the rule tree."""
 
@@ -648,6 +707,21 @@ class TraceEntry:
     rule: str
     finding: Finding
     message: str = ""
+
+    def __init__(
+        self,
+        *,
+        depth: int,
+        rule: str,
+        finding: Finding,
+        message: str = "",
+    ) -> None:
+        # Written out (a hot path): value_class's generic one is twice as slow.
+        put = object.__setattr__
+        put(self, "depth", depth)
+        put(self, "rule", rule)
+        put(self, "finding", finding)
+        put(self, "message", message)
 
 
 def explain(

@@ -16,12 +16,13 @@ remedies, §6's contact.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 from datetime import date, datetime
 from functools import cache
 from typing import Any, NamedTuple
 
 from atlier_policy import clauses as _sec
+from atlier_policy._values import value_class
 from atlier_policy.advice import View
 from atlier_policy.cases import (
     CustomOrderCancellation,
@@ -105,7 +106,7 @@ def no_item(case: Any, index: int) -> View:
     return View()
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class StageSpec:
     """One stage of the policy.
 

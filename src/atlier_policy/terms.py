@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, tzinfo
 from functools import cache
 
+from atlier_policy._values import value_class
 from atlier_policy.calendar import BusinessCalendar
 from atlier_policy.cases import SalesChannel
 from atlier_policy.errors import InputError
@@ -129,7 +130,7 @@ _EMAIL = "an e-mail address like support@example.com"
 _NAME = f"a non-empty string of at most {MAX_NAME_LENGTH} characters, no control characters"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class PolicyTerms:
     """The terms of one version of the policy.
 

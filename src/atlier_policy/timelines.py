@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from atlier_policy._values import value_class
 from atlier_policy.cases import Item, ReturnItem
 from atlier_policy.deadlines import ordinal, refund_window, store_date
 from atlier_policy.decision import Decision, OrderDecision, _display
@@ -60,7 +60,7 @@ class TimelineKind(enum.StrEnum):
     REFUND = "refund"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class TimelineEntry:
     """One date that matters: ``key`` is a stable name, ``label`` the English text.
 

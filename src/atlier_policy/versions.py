@@ -35,12 +35,13 @@ from __future__ import annotations
 import importlib
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from datetime import date, datetime
 from functools import cache
 from itertools import pairwise
 from typing import Any
 
+from atlier_policy._values import value_class
 from atlier_policy.cases import Item
 from atlier_policy.clauses import LAST_UPDATED
 from atlier_policy.deadlines import store_date
@@ -72,7 +73,7 @@ covers every purchase, dated or not."""
 _CTX = "policy versions"
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class PolicyVersions:
     """An immutable registry of policy versions, ordered by effective date.
 

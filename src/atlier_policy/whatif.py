@@ -25,9 +25,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any, Protocol
 
+from atlier_policy._values import value_class
 from atlier_policy.decision import Decision, OrderDecision, Outcome, _display
 from atlier_policy.errors import InputError
 from atlier_policy.policy import Case, Policy
@@ -55,7 +56,7 @@ class Evaluator(Protocol):
     def evaluate(self, case: Case) -> Decision | OrderDecision: ...
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class DecisionChange:
     """One item decision under the baseline and under the candidate.
 
@@ -130,7 +131,7 @@ class DecisionChange:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Group:
     """How many changed decisions go from one outcome to another with one reason code.
 
@@ -157,7 +158,7 @@ class Group:
         }
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@value_class(kw_only=True)
 class Comparison:
     """The result of :func:`compare`: every item decision paired, and what changed.
 

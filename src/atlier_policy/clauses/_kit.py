@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from operator import attrgetter
 from types import MappingProxyType
 from typing import Any
 
+from atlier_policy._values import value_class
 from atlier_policy.cases import Item, ItemKind
 from atlier_policy.rules import Check, Clause, Context, Finding
 
 __all__ = ["flag_clause", "ready_made_changes", "tabulate"]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class _Flag:
     """The check of a yes/no clause: one of three results, built once."""
 

@@ -11,9 +11,10 @@ one that is merely unknown needs review.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
+from atlier_policy._values import value_class
 from atlier_policy.advice import Blocker, FixContext, FixKind, Suggestion, get_path
 from atlier_policy.cases import (
     DefectCause,
@@ -111,7 +112,7 @@ def _notice(ctx: Context[DefectClaim]) -> Check:
 # --- how a notice's reason is lifted (for "how to qualify") ----------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@value_class()
 class _Days:
     """The claim's days to report as a fix sees them: ``at`` prefixes the claim's facts
     in the case, ``open`` says whether the customer can still act by ``last`` (judged on
