@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import inspect
 import pickle
 from decimal import Decimal
 from typing import Any
@@ -102,6 +103,7 @@ def test_a_value_class_behaves_as_its_frozen_dataclass(
     ours, ref = pair
     assert [f.name for f in dataclasses.fields(ours)] == [f.name for f in dataclasses.fields(ref)]
     assert ours.__match_args__ == ref.__match_args__  # type: ignore[attr-defined]
+    assert str(inspect.signature(ours)) == str(inspect.signature(ref))
     assert set(ours.__slots__) == set(ref.__slots__)  # type: ignore[attr-defined]
     got, want = _outcome(lambda: ours(*args, **kwargs)), _outcome(lambda: ref(*args, **kwargs))
     if isinstance(want, tuple):
@@ -154,6 +156,70 @@ def test_a_value_class_pickles_as_the_dataclass_did() -> None:
 
 
 Point: type = object  # the pickled class's module-level name, set by the test above
+
+
+def test_a_merchants_dataclass_subclass_pickles_its_own_fields() -> None:
+    """A merchant's frozen dataclass subclass without slots inherits the pickled state:
+    it holds the subclass's fields too (a rule's own setting survives being sent to a
+    worker), and a subclass pickled before value_class loads whole."""
+    base = value_class()(type("Base", (), {"__annotations__": {"a": "int"}}))
+    sub = dataclasses.dataclass(frozen=True)(
+        type("Sub", (base,), {"__annotations__": {"b": "int"}, "b": 99, "__module__": __name__})
+    )
+    global Sub
+    Sub = sub
+    made = sub(1, b=1)
+    for twin in (pickle.loads(pickle.dumps(made)), copy.copy(made), copy.deepcopy(made)):
+        assert (twin.a, twin.b) == (1, 1)
+    old_base = dataclasses.dataclass(frozen=True, slots=True)(
+        type("Base", (), {"__annotations__": {"a": "int"}})
+    )
+    Sub = dataclasses.dataclass(frozen=True)(
+        type("Sub", (old_base,), {"__annotations__": {"b": "int"}, "b": 99, "__module__": __name__})
+    )
+    old = pickle.dumps(Sub(1, b=1))
+    Sub = sub
+    assert pickle.loads(old) == made
+
+
+Sub: type = object  # the pickled class's module-level name, set by the test above
+
+
+def test_the_methods_are_the_classes_own() -> None:
+    """Each class's methods are its own objects, named as its own: pickle finds them by
+    reference, and no class's name leaks into another's."""
+    from atlier_policy.money import Money
+    from atlier_policy.rules import Not
+
+    for cls, name in ((Not, "__init__"), (Not, "__eq__"), (Money, "__setattr__")):
+        method = getattr(cls, name)
+        assert method.__qualname__ == f"{cls.__qualname__}.{name}"
+        assert pickle.loads(pickle.dumps(method)) is method
+    assert Not.__setattr__ is not Money.__setattr__
+
+
+def test_equality_follows_the_pythons_dataclasses() -> None:
+    """Before 3.13 dataclasses compare tuples (identity first: the same NaN is equal);
+    3.13 compares field by field, giving the first falsy result. Both kinds, on any
+    Python; the one in use is this Python's."""
+    from atlier_policy import _values
+
+    class Loose:
+        def __eq__(self, other: object) -> Any:
+            return "truthy"  # a field whose == is not a bool
+
+    nan = Decimal("NaN")
+    point = type("Point", (), {"x": 1, "y": nan, "z": Loose()})
+    a, b = point(), point()
+    by_tuple, by_field = _values._eq_by_tuple(("x", "y")), _values._eq_by_field(("x", "y"))
+    assert (by_tuple(a, b), by_field(a, b)) == (True, False)
+    assert by_tuple(a, 1) is by_field(a, 1) is NotImplemented
+    loose_tuple, loose_field = _values._eq_by_tuple(("x", "z")), _values._eq_by_field(("x", "z"))
+    assert (loose_tuple(a, b), loose_field(a, b)) == (True, "truthy")
+    assert _values._eq_by_field(())(a, b) is True
+    ref = dataclasses.dataclass(frozen=True)(type("R", (), {"__annotations__": {"y": "object"}}))
+    uses_fields = ref(nan) != ref(nan)
+    assert _values._BY_FIELD is uses_fields
 
 
 def test_a_class_keeps_the_methods_it_defines() -> None:
@@ -260,3 +326,24 @@ def test_a_written_out_init_takes_what_the_dataclass_would(cls: type) -> None:
     code = cls.__init__.__code__
     assert {f.name for f in dataclasses.fields(cls)} <= set(code.co_consts)
     assert ("__post_init__" in code.co_names) == hasattr(cls, "__post_init__")
+
+
+def test_a_default_before_a_required_field_is_refused_as_dataclasses_refuse_it() -> None:
+    ns = {"__annotations__": {"a": "int", "b": "int"}, "a": 1}
+    with pytest.raises(TypeError) as want:
+        dataclasses.dataclass(frozen=True, slots=True)(type("M", (), dict(ns)))
+    with pytest.raises(TypeError) as got:
+        value_class()(type("M", (), dict(ns)))
+    assert str(got.value) == str(want.value)
+
+
+def test_the_error_of_a_call_python_accepts_still_names_the_class() -> None:
+    """The safety net of the call-error helper: a call it is handed by mistake gives a
+    TypeError naming the class, not None."""
+    from atlier_policy import _values
+
+    made = value_class()(type("M", (), {"__annotations__": {"a": "int"}}))
+    (a,) = dataclasses.fields(made)
+    error = _values._call_error(made, (a,), (), (1,), {})
+    _values._template()  # the stub's body: it does nothing
+    assert str(error) == "M.__init__() refused a call Python accepts"

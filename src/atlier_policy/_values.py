@@ -32,10 +32,13 @@ TypeError: Pair.__init__() takes 1 positional argument but 2 were given
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import MISSING, Field, FrozenInstanceError, dataclass, field, fields
+from inspect import Parameter, Signature
 from operator import attrgetter
 from reprlib import recursive_repr
+from types import FunctionType
 from typing import Any, TypeVar, cast, dataclass_transform
 
 __all__ = ["value_class"]
@@ -68,17 +71,16 @@ def _finish(cls: type, eq: bool) -> None:
     params.init = params.repr = params.frozen = True
     params.eq = eq
     methods: dict[str, Callable[..., Any]] = {
-        "__setattr__": _setattr,
-        "__delattr__": _delattr,
-        "__getstate__": _getstate(tuple(f.name for f in every)),
-        "__setstate__": _setstate(tuple(f.name for f in every)),
+        "__setattr__": _setattr(),
+        "__delattr__": _delattr(),
+        "__getstate__": _getstate(),
+        "__setstate__": _setstate(),
         "__repr__": _repr(tuple(f.name for f in every if f.repr)),
     }
     if "__init__" not in own:
         methods["__init__"] = _init(cls, every)
     if eq:
-        compared = _key(tuple(f.name for f in every if f.compare))
-        methods["__eq__"] = _eq(compared)
+        methods["__eq__"] = _eq(tuple(f.name for f in every if f.compare))
         hashed = _key(tuple(f.name for f in every if (f.compare if f.hash is None else f.hash)))
         methods["__hash__"] = _hash(hashed)
     for name in ("__setattr__", "__delattr__"):
@@ -89,13 +91,14 @@ def _finish(cls: type, eq: bool) -> None:
             # The class's own (a written-out __init__, a custom __repr__); the None
             # Python puts beside a class's own __eq__ is replaced, as dataclasses do.
             continue
+        # Named as the class's own, so that pickle finds it by reference (Cls.__eq__).
         method.__name__, method.__qualname__ = name, f"{cls.__qualname__}.{name}"
+        method.__module__ = cls.__module__
         type.__setattr__(cls, name, method)
 
 
 def _key(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
-    # Always a tuple, as dataclasses compare: tuple comparison tests identity first,
-    # so a field holding Decimal("NaN") is equal to itself, as it is in the dataclass.
+    # Always a tuple, as dataclasses hash (and compare, before 3.13).
     if len(names) > 1:
         return attrgetter(*names)
     if not names:
@@ -104,27 +107,41 @@ def _key(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
     return lambda self: (one(self),)
 
 
-def _setattr(self: object, name: str, value: object) -> None:
-    raise FrozenInstanceError(f"cannot assign to field {name!r}")
+# Python 3.13's dataclasses compare field by field (``a == b and ...``) and name both
+# fields of a misplaced default; earlier ones compare tuples, which test identity first
+# (a field holding Decimal("NaN") is equal to itself there, not in 3.13).
+_BY_FIELD = sys.version_info >= (3, 13)
 
 
-def _delattr(self: object, name: str) -> None:
-    raise FrozenInstanceError(f"cannot delete field {name!r}")
+def _setattr() -> Callable[[object, str, object], None]:
+    def setattr_(self: object, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    return setattr_
 
 
-def _getstate(names: tuple[str, ...]) -> Callable[[object], list[object]]:
-    # The frozen dataclass's own pickled state (a list of every field's value), so
-    # that values pickled before this module existed load into these classes.
-    def getstate(self: object) -> list[object]:
-        return [getattr(self, name) for name in names]
+def _delattr() -> Callable[[object, str], None]:
+    def delattr_(self: object, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    return delattr_
+
+
+def _getstate() -> Callable[[Any], list[object]]:
+    # The frozen dataclass's own pickled state: every field's value, the fields read
+    # from the instance's class, so that a merchant's dataclass subclass without
+    # slots (which inherits this) keeps its own fields, and values pickled before this
+    # module existed load into these classes.
+    def getstate(self: Any) -> list[object]:
+        return [getattr(self, f.name) for f in fields(self)]
 
     return getstate
 
 
-def _setstate(names: tuple[str, ...]) -> Callable[[object, list[object]], None]:
-    def setstate(self: object, state: list[object]) -> None:
-        for name, value in zip(names, state, strict=False):
-            object.__setattr__(self, name, value)
+def _setstate() -> Callable[[Any, list[object]], None]:
+    def setstate(self: Any, state: list[object]) -> None:
+        for f, value in zip(fields(self), state, strict=False):
+            object.__setattr__(self, f.name, value)
 
     return setstate
 
@@ -138,11 +155,31 @@ def _repr(names: tuple[str, ...]) -> Callable[[object], str]:
     return repr_
 
 
-def _eq(key: Callable[[object], tuple[object, ...]]) -> Callable[[object, object], Any]:
+def _eq(names: tuple[str, ...]) -> Callable[[object, object], Any]:
+    return (_eq_by_field if _BY_FIELD else _eq_by_tuple)(names)
+
+
+def _eq_by_tuple(names: tuple[str, ...]) -> Callable[[object, object], Any]:
+    key = _key(names)
+
     def eq(self: object, other: object) -> Any:
         if other.__class__ is self.__class__:
             return key(self) == key(other)
         return NotImplemented
+
+    return eq
+
+
+def _eq_by_field(names: tuple[str, ...]) -> Callable[[object, object], Any]:
+    def eq(self: object, other: object) -> Any:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        same: Any = True
+        for name in names:  # "a == a2 and b == b2": the first falsy result, or the last
+            same = getattr(self, name) == getattr(other, name)
+            if not same:
+                break
+        return same
 
     return eq
 
@@ -154,9 +191,18 @@ def _hash(key: Callable[[object], tuple[object, ...]]) -> Callable[[object], int
     return hash_
 
 
+class _Factory:
+    """The default shown for a field with a factory, as dataclasses shows it."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
+
+
 def _init(cls: type, every: tuple[Field[Any], ...]) -> Callable[..., None]:
-    """An ``__init__`` taking the arguments the dataclass's would, with its messages."""
-    name = f"{cls.__qualname__}.__init__()"
+    """An ``__init__`` taking the arguments the dataclass's would."""
     positional = tuple(f for f in every if f.init and not f.kw_only)
     keyword = tuple(f for f in every if f.init and f.kw_only)
     by_name = tuple((f.name, f.default, f.default_factory) for f in positional + keyword)
@@ -167,21 +213,19 @@ def _init(cls: type, every: tuple[Field[Any], ...]) -> Callable[..., None]:
         if not f.init and (f.default is not MISSING or f.default_factory is not MISSING)
     )
     post_init = getattr(cls, "__post_init__", None) is not None
-    n_pos = len(positional)
-    n_required = 0
+    n_pos, n_fields = len(positional), len(by_name)
+    last_default: Field[Any] | None = None
     for f in positional:
         if f.default is not MISSING or f.default_factory is not MISSING:
-            continue
-        if n_required < positional.index(f):
+            last_default = f
+        elif last_default is not None:
             # dataclasses checks this while writing the __init__ it is not writing here.
-            raise TypeError(f"non-default argument {f.name!r} follows default argument")
-        n_required += 1
-    n_fields = len(by_name)
-    takes = f"{n_pos + 1}" if n_required == n_pos else f"from {n_required + 1} to {n_pos + 1}"
+            also = f" {last_default.name!r}" if _BY_FIELD else ""
+            raise TypeError(f"non-default argument {f.name!r} follows default argument{also}")
 
     def init(self: Any, *args: object, **kwargs: object) -> None:
         if len(args) > n_pos:
-            raise _call_error(name, by_name, n_pos, takes, args, kwargs)
+            raise _call_error(cls, positional, keyword, args, kwargs)
         put = object.__setattr__
         for (key, _, _), arg in zip(by_name, args, strict=False):
             put(self, key, arg)
@@ -196,55 +240,70 @@ def _init(cls: type, every: tuple[Field[Any], ...]) -> Callable[..., None]:
             elif default is not MISSING:
                 given = default
             else:
-                raise _call_error(name, by_name, n_pos, takes, args, kwargs)
+                raise _call_error(cls, positional, keyword, args, kwargs)
             put(self, key, given)
         if used != len(kwargs):  # an unknown name, or a positional one given twice
-            raise _call_error(name, by_name, n_pos, takes, args, kwargs)
+            raise _call_error(cls, positional, keyword, args, kwargs)
         for key, default, factory in preset:
             put(self, key, factory() if factory is not MISSING else default)
         if post_init:
             self.__post_init__()
 
+    # What inspect.signature, help() and editors show: the dataclass's own signature.
+    self_name = "__dataclass_self__" if "self" in {f.name for f in every} else "self"
+    kind = Parameter.POSITIONAL_OR_KEYWORD
+    shown = [Parameter(self_name, kind)]
+    for f in positional + keyword:
+        default = _FACTORY if f.default_factory is not MISSING else f.default
+        shown.append(
+            Parameter(
+                f.name,
+                Parameter.KEYWORD_ONLY if f.kw_only else kind,
+                default=Parameter.empty if default is MISSING else default,
+                annotation=f.type,
+            )
+        )
+    init.__signature__ = Signature(shown, return_annotation=None)  # type: ignore[attr-defined]
+    init.__annotations__ = {f.name: f.type for f in positional + keyword} | {"return": None}
     return init
 
 
+def _template() -> None:
+    """The body of the stub :func:`_call_error` calls: its parameters are replaced."""
+
+
 def _call_error(
-    name: str,
-    by_name: tuple[tuple[str, object, object], ...],
-    n_pos: int,
-    takes: str,
+    cls: type,
+    positional: tuple[Field[Any], ...],
+    keyword: tuple[Field[Any], ...],
     args: tuple[object, ...],
     kwargs: dict[str, object],
 ) -> TypeError:
-    """The TypeError Python raises for this call of the dataclass's ``__init__``, in
-    the order Python checks: keywords, then the count of positional arguments, then
-    the missing positional and keyword-only arguments."""
-    names = [key for key, _, _ in by_name]
-    for key in kwargs:
-        if key not in names:
-            return TypeError(f"{name} got an unexpected keyword argument {key!r}")
-        if names.index(key) < min(len(args), n_pos):
-            return TypeError(f"{name} got multiple values for argument {key!r}")
-    if len(args) > n_pos:
-        kw_given = sum(1 for key in kwargs if names.index(key) >= n_pos)
-        also = f" positional argument{_s(len(args) + 1)} (and {kw_given} keyword-only "
-        also += f"argument{_s(kw_given)})" if kw_given else ""
-        return TypeError(
-            f"{name} takes {takes} positional argument{_s(n_pos + 1)} but {len(args) + 1}"
-            f"{also if kw_given else ''} were given"
-        )
-    absent = [
-        key
-        for i, (key, default, factory) in enumerate(by_name)
-        if i >= len(args) and key not in kwargs and default is MISSING and factory is MISSING
-    ]
-    first = [key for key in absent if names.index(key) < n_pos]
-    kind = "positional" if first else "keyword-only"
-    shown = [repr(key) for key in first or absent]
-    count = len(shown)
-    listed = " and ".join(shown) if count < 3 else ", ".join(shown[:-1]) + ", and " + shown[-1]
-    return TypeError(f"{name} missing {count} required {kind} argument{_s(count)}: {listed}")
+    """Python's own TypeError for this call of the dataclass's ``__init__``, in this
+    Python's words (3.13's "Did you mean" included). The call is made on a stub: the
+    empty :func:`_template` given the dataclass's parameters (names, kinds, which have
+    defaults), made only now, as a bad call is rare. No source is compiled."""
 
+    def has_default(f: Field[Any]) -> bool:
+        return f.default is not MISSING or f.default_factory is not MISSING
 
-def _s(count: int) -> str:
-    return "s" * (count != 1)
+    names = tuple(f.name for f in positional + keyword)
+    self_name = "__dataclass_self__" if "self" in names else "self"
+    name = f"{cls.__qualname__}.__init__"
+    code = _template.__code__.replace(
+        co_argcount=1 + len(positional),
+        co_kwonlyargcount=len(keyword),
+        co_varnames=(self_name, *names),
+        co_nlocals=1 + len(names),
+        co_name="__init__",
+        co_qualname=name,
+    )
+    stub = FunctionType(code, {})
+    stub.__qualname__ = name
+    stub.__defaults__ = (None,) * sum(map(has_default, positional)) or None
+    stub.__kwdefaults__ = {f.name: None for f in keyword if has_default(f)} or None
+    try:
+        stub(None, *args, **kwargs)
+    except TypeError as exc:
+        return exc.with_traceback(None)  # raised by the __init__ alone, not the stub
+    return TypeError(f"{name}() refused a call Python accepts")
