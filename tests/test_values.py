@@ -347,3 +347,63 @@ def test_the_error_of_a_call_python_accepts_still_names_the_class() -> None:
     error = _values._call_error(made, (a,), (), (1,), {})
     _values._template()  # the stub's body: it does nothing
     assert str(error) == "M.__init__() refused a call Python accepts"
+
+
+class Marker:
+    """A name only this module defines: a value class's annotations refer to it."""
+
+
+@value_class(kw_only=True)
+class _Annotated:
+    marker: Marker
+    count: int = 0
+
+
+def test_an_init_resolves_its_annotations_in_the_class_module() -> None:
+    """As a dataclass's generated ``__init__``: its globals are the class's module, so
+    ``typing.get_type_hints`` resolves the fields' string annotations there."""
+    import typing
+
+    assert typing.get_type_hints(_Annotated.__init__) == {
+        "marker": Marker,
+        "count": int,
+        "return": type(None),
+    }
+    assert _Annotated(marker=Marker()).count == 0
+
+
+def test_a_field_named_self_is_an_argument_like_any() -> None:
+    made = value_class()(
+        type("S", (), {"__annotations__": {"self": "int", "other": "int"}, "other": 0})
+    )
+    ref = dataclasses.dataclass(frozen=True, slots=True)(
+        type("S", (), {"__annotations__": {"self": "int", "other": "int"}, "other": 0})
+    )
+    assert repr(made(self=1)) == repr(ref(self=1)) == "S(self=1, other=0)"
+    assert repr(dataclasses.replace(made(1), other=2)) == "S(self=1, other=2)"
+    assert str(inspect.signature(made)) == str(inspect.signature(ref))
+    assert _outcome(lambda: made(1, self=2)) == _outcome(lambda: ref(1, self=2))
+
+
+def test_an_initvar_is_refused_and_an_undocumented_class_documented() -> None:
+    """value_class refuses what it does not support (an ``InitVar``) rather than build
+    a class that fails when made; a class without a docstring gets the dataclass's."""
+    with pytest.raises(TypeError, match="InitVar field, not supported"):
+        value_class()(type("I", (), {"__annotations__": {"scale": dataclasses.InitVar[int]}}))
+    ns = {
+        "__annotations__": {"x": "int", "y": "list[int]"},
+        "y": dataclasses.field(default_factory=list),
+    }
+    made = value_class()(type("Nodoc", (), dict(ns)))
+    ref = dataclasses.dataclass(frozen=True, slots=True)(type("Nodoc", (), dict(ns)))
+    assert made.__doc__ == ref.__doc__ == "Nodoc(x: 'int', y: 'list[int]' = <factory>)"
+
+
+def test_a_class_of_no_loaded_module_still_gets_an_init() -> None:
+    """A class made where no module is loaded under its ``__module__`` (a generated one)
+    keeps the init's own globals: it is built and refuses a bad call all the same."""
+    ns = {"__annotations__": {"a": int}, "__module__": "not.a.loaded.module"}
+    made = value_class()(type("Loose", (), ns))
+    assert made(1).a == 1
+    with pytest.raises(TypeError, match=r"Loose.__init__\(\) missing 1 required"):
+        made()

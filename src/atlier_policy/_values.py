@@ -52,18 +52,22 @@ def value_class(*, kw_only: bool = False, eq: bool = True) -> Callable[[_C], _C]
     generated code (see the module). ``eq=False`` keeps identity equality and hash."""
 
     def make(cls: _C) -> _C:
+        documented = bool(cls.__doc__)  # dataclasses writes a doc from the bare class
         made = cast(
             _C, dataclass(slots=True, init=False, repr=False, eq=False, kw_only=kw_only)(cls)
         )
-        _finish(made, eq)
+        _finish(made, eq, documented)
         return made
 
     return make
 
 
-def _finish(cls: type, eq: bool) -> None:
+def _finish(cls: type, eq: bool, documented: bool) -> None:
     every = fields(cls)
     own = cls.__dict__
+    pseudo = [f for f in own["__dataclass_fields__"].values() if f not in every]
+    if any("InitVar" in str(f.type) for f in pseudo):  # the others are ClassVars
+        raise TypeError(f"value_class: {cls.__name__} has an InitVar field, not supported")
     # The class's parameters say what it is, not how it was made: a merchant's frozen
     # dataclass may subclass it (dataclasses refuses a frozen subclass of a class whose
     # parameters say it is not frozen), and ``replace`` and introspection see the truth.
@@ -78,7 +82,7 @@ def _finish(cls: type, eq: bool) -> None:
         "__repr__": _repr(tuple(f.name for f in every if f.repr)),
     }
     if "__init__" not in own:
-        methods["__init__"] = _init(cls, every)
+        methods["__init__"] = _init(cls, every, documented)
     if eq:
         methods["__eq__"] = _eq(tuple(f.name for f in every if f.compare))
         hashed = _key(tuple(f.name for f in every if (f.compare if f.hash is None else f.hash)))
@@ -201,8 +205,12 @@ class _Factory:
 _FACTORY = _Factory()
 
 
-def _init(cls: type, every: tuple[Field[Any], ...]) -> Callable[..., None]:
+def _init(cls: type, every: tuple[Field[Any], ...], documented: bool) -> Callable[..., None]:
     """An ``__init__`` taking the arguments the dataclass's would."""
+    # MISSING and refuse are closure variables, not globals: init is made again below
+    # with the class's module as its globals, where those names do not exist.
+    from dataclasses import MISSING
+
     positional = tuple(f for f in every if f.init and not f.kw_only)
     keyword = tuple(f for f in every if f.init and f.kw_only)
     by_name = tuple((f.name, f.default, f.default_factory) for f in positional + keyword)
@@ -223,9 +231,12 @@ def _init(cls: type, every: tuple[Field[Any], ...]) -> Callable[..., None]:
             also = f" {last_default.name!r}" if _BY_FIELD else ""
             raise TypeError(f"non-default argument {f.name!r} follows default argument{also}")
 
-    def init(self: Any, *args: object, **kwargs: object) -> None:
+    refuse = _call_error
+
+    # self is positional-only, so that a field named "self" is an argument like any.
+    def init(self: Any, /, *args: object, **kwargs: object) -> None:
         if len(args) > n_pos:
-            raise _call_error(cls, positional, keyword, args, kwargs)
+            raise refuse(cls, positional, keyword, args, kwargs)
         put = object.__setattr__
         for (key, _, _), arg in zip(by_name, args, strict=False):
             put(self, key, arg)
@@ -240,10 +251,10 @@ def _init(cls: type, every: tuple[Field[Any], ...]) -> Callable[..., None]:
             elif default is not MISSING:
                 given = default
             else:
-                raise _call_error(cls, positional, keyword, args, kwargs)
+                raise refuse(cls, positional, keyword, args, kwargs)
             put(self, key, given)
         if used != len(kwargs):  # an unknown name, or a positional one given twice
-            raise _call_error(cls, positional, keyword, args, kwargs)
+            raise refuse(cls, positional, keyword, args, kwargs)
         for key, default, factory in preset:
             put(self, key, factory() if factory is not MISSING else default)
         if post_init:
@@ -263,8 +274,17 @@ def _init(cls: type, every: tuple[Field[Any], ...]) -> Callable[..., None]:
                 annotation=f.type,
             )
         )
-    init.__signature__ = Signature(shown, return_annotation=None)  # type: ignore[attr-defined]
+    # Made again with the class's module as its globals, as dataclasses makes its own:
+    # typing.get_type_hints resolves the fields' annotations there.
+    module = sys.modules.get(cls.__module__)
+    if module is not None:
+        init = FunctionType(init.__code__, vars(module), "init", None, init.__closure__)
+    signature = Signature(shown, return_annotation=None)
+    init.__signature__ = signature  # type: ignore[attr-defined]
     init.__annotations__ = {f.name: f.type for f in positional + keyword} | {"return": None}
+    if not documented:  # as dataclasses documents an undocumented class
+        text = str(signature.replace(parameters=shown[1:])).replace(" -> None", "")
+        cls.__doc__ = cls.__name__ + text
     return init
 
 
