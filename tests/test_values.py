@@ -213,6 +213,7 @@ def test_equality_follows_the_pythons_dataclasses() -> None:
     a, b = point(), point()
     by_tuple, by_field = _values._eq_by_tuple(("x", "y")), _values._eq_by_field(("x", "y"))
     assert (by_tuple(a, b), by_field(a, b)) == (True, False)
+    assert by_field(a, a) is True  # the same object, as 3.13's dataclasses test first
     assert by_tuple(a, 1) is by_field(a, 1) is NotImplemented
     loose_tuple, loose_field = _values._eq_by_tuple(("x", "z")), _values._eq_by_field(("x", "z"))
     assert (loose_tuple(a, b), loose_field(a, b)) == (True, "truthy")
