@@ -543,6 +543,32 @@ def test_running_past_the_supported_years_raises() -> None:
         us.add_business_days(last, 1)
 
 
+@given(
+    st.lists(
+        st.tuples(st.dates(date(1985, 1, 1), date(2065, 12, 31)), st.integers(-600, 600)),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_answers_do_not_depend_on_the_order_years_are_loaded(
+    asks: list[tuple[date, int]],
+) -> None:
+    """A table loaded a piece at a time, in any order, answers as one loaded whole.
+
+    A fresh table loads only the years first asked for, then grows to cover earlier
+    or later ones: every answer along the way equals that of a table holding them all.
+    """
+    whole = BusinessCalendar("US")
+    whole.is_business_day(date(1980, 1, 1))
+    whole.is_business_day(date(2070, 12, 31))
+    growing = fresh()
+    for d, n in asks:
+        end = whole.add_business_days(d, n)
+        assert growing.add_business_days(d, n) == end
+        assert growing.is_business_day(d) == whole.is_business_day(d)
+        assert growing.business_days_between(end, d) == whole.business_days_between(end, d)
+
+
 def test_results_near_the_range_ends_do_not_depend_on_what_is_loaded() -> None:
     """Answers a few years inside the supported range come out the same on a fresh table."""
     # Regression: the table used to be extended by a conservative number of years and

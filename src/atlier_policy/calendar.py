@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BusinessCalendar"]
 
-_BLOCK_YEARS = 10  # years loaded at a time; a decade covers any policy window.
+_BLOCK_YEARS = 10  # years added at a time once loaded; a decade covers any policy window.
 _MIN_BUSINESS_DAYS_PER_YEAR = 150  # a low guess, to size extensions for large n
 
 
@@ -350,9 +350,9 @@ class _Table:
         with self._lock:
             snap = self._snap
             if snap is None:
-                start = max(lo, first - first % _BLOCK_YEARS)
-                stop = min(hi, max(last, start + _BLOCK_YEARS - 1))
-                snap = _Snapshot.build(start, stop, self._compute(start, stop))
+                # First use: only the years asked for. A decision reads one year or two,
+                # and a decade (about 10 ms for US) was most of a first decision's time.
+                snap = _Snapshot.build(first, last, self._compute(first, last))
             elif first < snap.first_year or last > snap.last_year:  # else: another thread did it
                 start = max(lo, min(snap.first_year, first - first % _BLOCK_YEARS))
                 stop = min(hi, max(snap.last_year, last - last % _BLOCK_YEARS + _BLOCK_YEARS - 1))
