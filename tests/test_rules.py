@@ -42,6 +42,7 @@ from atlier_policy.rules import (
     Patterns,
     Rule,
     Then,
+    TraceEntry,
     Unless,
     explain,
 )
@@ -1181,3 +1182,11 @@ def test_a_merchant_combinator_stays_a_node_of_its_own() -> None:
     unlikely = Unlikely(A)
     assert (~unlikely).parts() == (unlikely,)  # a "not" of it, not A
     assert ~Not(A) is A
+
+
+def test_a_trace_entry_built_without_a_message_has_an_empty_one() -> None:
+    """``message`` defaults to empty, as the field declares (a merchant's rule may give
+    none); the written-out ``__init__`` keeps that default."""
+    entry = TraceEntry(depth=0, rule="r", finding=P)
+    assert entry.message == ""
+    assert entry == TraceEntry(depth=0, rule="r", finding=P, message="")

@@ -354,8 +354,13 @@ class _Table:
                 # and a decade (about 10 ms for US) was most of a first decision's time.
                 snap = _Snapshot.build(first, last, self._compute(first, last))
             elif first < snap.first_year or last > snap.last_year:  # else: another thread did it
-                start = max(lo, min(snap.first_year, first - first % _BLOCK_YEARS))
-                stop = min(hi, max(snap.last_year, last - last % _BLOCK_YEARS + _BLOCK_YEARS - 1))
+                # Only the side asked for grows, to a decade's end: a first snapshot of one
+                # year that a window crosses out of grows by the next years alone.
+                start, stop = snap.first_year, snap.last_year
+                if first < start:
+                    start = max(lo, first - first % _BLOCK_YEARS)
+                if last > stop:
+                    stop = min(hi, last - last % _BLOCK_YEARS + _BLOCK_YEARS - 1)
                 ords: array[int] = array("l")
                 if start < snap.first_year:
                     ords.extend(self._compute(start, snap.first_year - 1))
