@@ -219,8 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="the workloads whose name holds this")
     parser.add_argument("--startup", action="store_true", help="also count start-up")
     args = parser.parse_args(argv)
-    base = baseline_checkout(args.baseline)
     names = tuple(n for n in WORKLOADS if args.only in n)
+    if not names:
+        parser.error(f"--only {args.only!r} names no workload (they are: {', '.join(WORKLOADS)})")
+    base = baseline_checkout(args.baseline)
     with tempfile.TemporaryDirectory() as tmp:
         lines = Path(tmp) / "lines.jsonl"
         subprocess.run(
