@@ -569,6 +569,32 @@ def test_answers_do_not_depend_on_the_order_years_are_loaded(
         assert growing.business_days_between(end, d) == whole.business_days_between(end, d)
 
 
+def test_a_table_loads_the_years_asked_then_grows_a_decade_on_the_side_asked() -> None:
+    """docs/calendar.md: the first use loads only the years asked for (a first decision
+    computes one year, not ten); later ones are added on the side asked for, to the end
+    or start of that decade, and years already loaded are not computed again."""
+    cal = fresh()
+
+    def loaded() -> tuple[int, int]:
+        snap = cal._table._snap
+        assert snap is not None
+        return snap.first_year, snap.last_year
+
+    assert cal.is_business_day(date(2025, 6, 2))
+    assert loaded() == (2025, 2025)
+    assert cal.add_business_days(date(2025, 12, 29), 5) == date(2026, 1, 6)
+    assert loaded() == (2025, 2029)
+    snap = cal._table._snap
+    span = (date(2025, 1, 1), date(2029, 12, 31))
+    assert cal.business_days_between(*span) == BusinessCalendar("US").business_days_between(*span)
+    assert cal._table._snap is snap
+    assert not cal.is_business_day(date(2023, 1, 2))  # New Year's Day observed
+    assert loaded() == (2020, 2029)
+    span = (date(2019, 12, 2), date(2029, 12, 31))
+    assert cal.business_days_between(*span) == BusinessCalendar("US").business_days_between(*span)
+    assert loaded() == (2010, 2029)
+
+
 def test_results_near_the_range_ends_do_not_depend_on_what_is_loaded() -> None:
     """Answers a few years inside the supported range come out the same on a fresh table."""
     # Regression: the table used to be extended by a conservative number of years and
